@@ -1,0 +1,64 @@
+"""Headless command line (CLI.md). With no subcommand it opens the desktop app.
+
+Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser; the
+function takes the parsed arguments and returns an exit code. Exit codes: 0 success, 2 bad input
+(a :class:`ScreeningError`, one line per problem on stderr), 1 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from screening_app import __version__
+from screening_app.cli import forms_cmds
+from screening_app.errors import ScreeningError
+from screening_app.logs import log_path, setup_logging
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = (forms_cmds,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="screening-app",
+        description="CSE risk screening. With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"screening-app {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on a throwaway database filled with fictional data")
+    parser.add_argument("--db", type=Path, help="use this database file instead of the default")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if args.command is None:
+        from screening_app.app import main as open_app  # Qt only when the window is wanted
+
+        return open_app(args)
+    setup_logging()
+    try:
+        code: int = args.func(args)
+        return code
+    except ScreeningError as exc:
+        for line in exc.lines():
+            print(f"screening-app: {line}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("screening-app: interrupted; nothing was changed", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("unexpected error in command %s", args.command)
+        print(f"screening-app: unexpected error (a bug). Details were written to {log_path()}",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,286 @@
+"""Load a form definition file and report *every* problem in it at once.
+
+Each problem names the file, the line and (where there is one) the question id. A bad form file
+never produces a traceback: YAML syntax errors, schema errors (pydantic) and meaning errors
+(duplicate ids, references to unknown or later questions, bad expressions, points on a type that
+is not scored, ...) all become :class:`FormError` problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from screening_app.domain.expressions import Expression
+from screening_app.errors import FormError, Problem
+from screening_app.domain.forms import (
+    OPTION_TYPES,
+    QUESTION_TYPES,
+    SCORED_TYPES,
+    Form,
+    Question,
+)
+
+Path_ = tuple[str | int, ...]
+BUILTIN_NAMES = frozenset({"age"})
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans only: ``yes``, ``no``, ``on`` and ``off`` stay text (answer codes)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def load_form_file(path: Path) -> Form:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormError(
+            f"{path.name}: cannot read the form file ({exc.__class__.__name__}); "
+            "check the path and that it is a UTF-8 text file",
+            [Problem("cannot read the file; check the path and that it is UTF-8 text", path.name)],
+        ) from None
+    return load_form_text(text, path.name)
+
+
+def load_form_text(text: str, filename: str = "<form>") -> Form:
+    raw, lines = _read_yaml(text, filename)
+    locate = _Locator(filename, lines, raw)
+    if not isinstance(raw, dict):
+        raise FormError(
+            f"{filename}: not a form",
+            [Problem("the file must be a YAML mapping with form_id, version and sections",
+                     f"{filename}:1")],
+        )
+    try:
+        form = Form.model_validate(raw)
+    except ValidationError as exc:
+        problems = [locate.problem(tuple(err["loc"]), _explain(err)) for err in exc.errors()]
+        raise FormError(f"{filename}: {len(problems)} problem(s) in the form", problems) from None
+    problems = list(_meaning_problems(form, locate))
+    if problems:
+        raise FormError(f"{filename}: {len(problems)} problem(s) in the form", problems)
+    return form
+
+
+def _read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or "not valid YAML"
+        raise FormError(
+            f"{filename}: YAML syntax error",
+            [Problem(f"YAML syntax error: {what}; fix the indentation or quoting",
+                     f"{filename}{line}")],
+        ) from None
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _index_lines(node, (), lines)
+    return data, lines
+
+
+def _index_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*path, str(key.value))
+                lines[child] = key.start_mark.line + 1
+                _index_lines(value, child, lines)
+                lines[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, (*path, i), lines)
+
+
+class _Locator:
+    """Turns a path inside the file into "file:line" and the nearest question id."""
+
+    def __init__(self, filename: str, lines: dict[Path_, int], raw: Any) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.raw = raw
+
+    def line(self, path: Path_) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def question_id(self, path: Path_) -> str | None:
+        if len(path) >= 4 and path[0] == "sections" and path[2] == "questions":
+            try:
+                question = self.raw["sections"][path[1]]["questions"][path[3]]
+            except (KeyError, IndexError, TypeError):
+                return None
+            if isinstance(question, dict) and isinstance(question.get("id"), str):
+                return str(question["id"])
+        return None
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        qid = self.question_id(path)
+        where = f"{self.filename}:{self.line(path)}"
+        if qid:
+            where += f": {qid}"
+        return Problem(message, where)
+
+
+def _explain(err: Any) -> str:
+    loc = [str(p) for p in err["loc"] if not str(p).startswith("function-")]
+    field = loc[-1] if loc else "form"
+    kind = err["type"]
+    if kind == "missing":
+        if field == "version":
+            return "missing version: add 'version: 1' (a whole number) at the top of the file"
+        return f"missing '{field}': add it"
+    if kind == "extra_forbidden":
+        return f"unknown key '{field}': remove it or correct the spelling"
+    if kind == "literal_error" and field == "type":
+        return (f"unknown question type {err.get('input')!r}; use one of: "
+                f"{', '.join(QUESTION_TYPES)}")
+    if kind == "value_error":
+        return f"'{field}': {err['msg'].removeprefix('Value error, ')}"
+    return f"'{field}': {err['msg']}"
+
+
+def _meaning_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
+    order: dict[str, int] = {}
+    question_paths: dict[str, Path_] = {}
+    position = 0
+    for si, section in enumerate(form.sections):
+        for qi, question in enumerate(section.questions):
+            path: Path_ = ("sections", si, "questions", qi)
+            if question.id in order:
+                yield locate.problem((*path, "id"), f"duplicate question id '{question.id}'; "
+                                     "every question needs its own id")
+                continue
+            order[question.id] = position
+            question_paths[question.id] = path
+            position += 1
+    yield from _section_problems(form, locate)
+    for qid, path in question_paths.items():
+        yield from _question_problems(form.question(qid), path, order, form, locate)
+    yield from _form_level_problems(form, order, locate)
+
+
+def _section_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for si, section in enumerate(form.sections):
+        if section.id in seen:
+            yield locate.problem(("sections", si, "id"), f"duplicate section id '{section.id}'")
+        seen.add(section.id)
+        if not section.questions:
+            yield locate.problem(("sections", si), f"section '{section.id}' has no questions")
+
+
+def _question_problems(
+    q: Question, path: Path_, order: dict[str, int], form: Form, locate: _Locator
+) -> Iterator[Problem]:
+    def at(key: str, message: str) -> Problem:
+        return locate.problem((*path, key), message)
+
+    if q.type in OPTION_TYPES and not q.options:
+        yield at("options", f"option list is empty: a {q.type} question needs at least one option")
+    if q.type not in OPTION_TYPES and q.options is not None:
+        yield at("options", f"options are only for choice questions, not {q.type}")
+    if q.options:
+        codes = [o.code for o in q.options]
+        for dup in sorted({c for c in codes if codes.count(c) > 1}):
+            yield at("options", f"duplicate option code '{dup}'")
+    if q.points is not None:
+        if q.type not in SCORED_TYPES:
+            yield at("points", f"points (a weight) on a {q.type} question, which is not scored; "
+                     f"only {', '.join(sorted(SCORED_TYPES))} questions can carry points")
+        else:
+            for code in q.points:
+                if code not in q.option_codes():
+                    yield at("points", f"points for '{code}', which is not an answer of this "
+                             f"question; use one of {', '.join(q.option_codes())}")
+    if (q.min is not None or q.max is not None) and q.type != "integer":
+        yield at("min", "min and max are only for integer questions")
+    if q.implied and q.implied.value not in q.option_codes():
+        yield at("implied", f"implied value '{q.implied.value}' is not an answer of this question")
+    if q.calculated and q.required:
+        yield at("required", "a calculated question cannot be required: nobody answers it")
+    me = order[q.id]
+    expressions: list[tuple[str, Expression, bool]] = []
+    if q.relevant is not None:
+        expressions.append(("relevant", q.relevant, True))
+    if q.calculate is not None:
+        expressions.append(("calculate", q.calculate, True))
+    if q.implied is not None:
+        expressions.append(("implied", q.implied.when, True))
+    expressions.extend(("checks", check.holds, False) for check in q.checks)
+    for key, expr, earlier_only in expressions:
+        for name in sorted(expr.names() - BUILTIN_NAMES):
+            if name not in order:
+                yield at(key, f"'{key}' refers to unknown question id '{name}'")
+            elif earlier_only and order[name] >= me:
+                yield at(key, f"'{key}' refers to '{name}', which is not an earlier question; "
+                         "a condition can only use answers given before it")
+        yield from _literal_problems(expr, form, order, lambda m, k=key: at(k, m))
+
+
+def _literal_problems(expr: Expression, form: Form, order: dict[str, int], report: Any
+                      ) -> Iterator[Problem]:
+    for name, literal in expr.string_comparisons():
+        if name in order:
+            codes = form.question(name).option_codes()
+            if codes and literal not in codes:
+                yield report(f"compares '{name}' with \"{literal}\", which is not one of its "
+                             f"answers ({', '.join(codes)})")
+
+
+def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator
+                         ) -> Iterator[Problem]:
+    bands = form.band_codes()
+    if not bands:
+        yield locate.problem(("bands",), "the form needs at least one band")
+    if len(set(bands)) != len(bands):
+        yield locate.problem(("bands",), "band codes must be unique")
+    thresholds = [b.min_total for b in form.bands]
+    if thresholds and (thresholds[0] != 0 or thresholds != sorted(set(thresholds))):
+        yield locate.problem(("bands",), "bands must start at min_total 0 and rise strictly")
+    for ri, rule in enumerate(form.rules):
+        if rule.band not in bands:
+            yield locate.problem(("rules", ri, "band"), f"rule {rule.id}: unknown band "
+                                 f"'{rule.band}'; use one of {', '.join(bands)}")
+        for name in sorted(rule.when.names() - BUILTIN_NAMES):
+            if name not in order:
+                yield locate.problem(("rules", ri, "when"),
+                                     f"rule {rule.id} refers to unknown question id '{name}'")
+        yield from _literal_problems(
+            rule.when, form, order, lambda m, i=ri: locate.problem(("rules", i, "when"), m))
+    for key, qid, want in (
+        ("date_of_birth", form.age.date_of_birth, "date"),
+        ("on", form.age.on, "date"),
+        ("band_question", form.judgement.band_question, "choice"),
+        ("rationale_question", form.judgement.rationale_question, "long_text"),
+    ):
+        section = "age" if key in {"date_of_birth", "on"} else "judgement"
+        if qid not in order:
+            yield locate.problem((section, key), f"{section}.{key} names unknown question '{qid}'")
+        elif form.question(qid).type != want:
+            yield locate.problem((section, key), f"{section}.{key} must be a {want} question")
+    if form.judgement.band_question in order:
+        codes = form.question(form.judgement.band_question).option_codes()
+        if tuple(codes) != bands:
+            yield locate.problem(("judgement", "band_question"),
+                                 "the judgement question's options must be the band codes, "
+                                 "in band order")

@@ -1,0 +1,216 @@
+"""The form definition model: sections, questions, options, bands and rules.
+
+A form file (YAML) is validated into these pydantic models by :mod:`form_loader`. The engine knows
+question *types*, never question ids: which questions hold the date of birth, the screening date
+and the professional judgement is declared in the form file itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from screening_app.domain.expressions import Expression, parse
+from screening_app.errors import ExpressionError
+
+QuestionType = Literal[
+    "text", "long_text", "date", "integer", "yes_no", "choice", "multi_choice", "timed_indicator"
+]
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+SCORED_TYPES = frozenset({"yes_no", "choice", "timed_indicator"})
+OPTION_TYPES = frozenset({"choice", "multi_choice"})
+
+YES_NO_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("unknown", "Not known"),
+)
+TIMED_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("no", "No"),
+    ("current", "Yes, within the last 3 months"),
+    ("historic", "Yes, 3 to 12 months ago"),
+    ("both", "Yes, both recently and 3 to 12 months ago"),
+)
+TEXT_LIMITS = {"text": 200, "long_text": 10_000}
+
+
+def _to_expression(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("an expression must be text")  # noqa: TRY004 - pydantic wants ValueError
+    try:
+        return parse(value)
+    except ExpressionError as exc:
+        raise ValueError(f"expression error: {exc.message}") from None
+
+
+Expr = Annotated[
+    Expression,
+    BeforeValidator(_to_expression),
+    PlainSerializer(lambda e: e.source, return_type=str),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Option(_Model):
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    help: str = ""
+
+
+class Check(_Model):
+    """A condition that must hold when every name in it is answered."""
+
+    holds: Expr
+    message: str
+
+
+class Implied(_Model):
+    """A floor on a question's answer that other answers impose (it is set and explained)."""
+
+    when: Expr
+    value: str
+    reason: str
+
+
+class Question(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    type: QuestionType
+    label: str
+    help: str = ""
+    required: bool = False
+    relevant: Expr | None = None
+    options: tuple[Option, ...] | None = None
+    min: int | None = None
+    max: int | None = None
+    max_length: int | None = None
+    min_length: int | None = None
+    format: Literal["nhs_number"] | None = None
+    not_future: bool = True
+    default: Literal["today", "final_band", "signed_in_user"] | None = None
+    calculate: Expr | None = None
+    calculate_reason: str = ""
+    implied: Implied | None = None
+    points: dict[str, int] | None = None
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def calculated(self) -> bool:
+        return self.calculate is not None
+
+    def option_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(code, label) for every allowed answer of a fixed-answer type."""
+        if self.type == "yes_no":
+            return YES_NO_OPTIONS
+        if self.type == "timed_indicator":
+            return TIMED_OPTIONS
+        return tuple((o.code, o.label) for o in self.options or ())
+
+    def option_codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.option_pairs())
+
+    def option_label(self, code: str) -> str:
+        return dict(self.option_pairs()).get(code, code)
+
+    def text_limit(self) -> int | None:
+        return self.max_length or TEXT_LIMITS.get(self.type)
+
+    def points_for(self, answer: Any) -> int:
+        if not self.points or not isinstance(answer, str):
+            return 0
+        return self.points.get(answer, 0)
+
+
+class Section(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    intro: str = ""
+    score_group: str | None = None
+    questions: tuple[Question, ...]
+
+
+class Band(_Model):
+    code: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    label: str
+    min_total: int
+    action: str
+    reassess_months: Annotated[int, Field(ge=1, le=24)]
+
+
+class Rule(_Model):
+    id: str
+    when: Expr
+    band: str
+    mode: Literal["set", "at_least"] = "at_least"
+    reason: str
+    locks_judgement: bool = False
+
+
+class AgeSpec(_Model):
+    """Which questions give the date of birth and the date the age is measured on."""
+
+    date_of_birth: str
+    on: str
+    under: int = 18
+
+
+class JudgementSpec(_Model):
+    band_question: str
+    rationale_question: str
+    rationale_min_length: int = 20
+
+
+class Form(_Model):
+    form_id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    version: Annotated[int, Field(ge=1)]
+    title: str
+    description: str = ""
+    statement: str = ""
+    age: AgeSpec
+    judgement: JudgementSpec
+    bands: tuple[Band, ...]
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...] = ()
+    # Question id -> question, built once after validation.
+    index: dict[str, Question] = Field(default_factory=dict, exclude=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.index.update({q.id: q for s in self.sections for q in s.questions})
+
+    @property
+    def key(self) -> str:
+        return f"{self.form_id} v{self.version}"
+
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self.index[question_id]
+
+    def section_of(self, question_id: str) -> Section:
+        for section in self.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section
+        raise KeyError(question_id)
+
+    def band_codes(self) -> tuple[str, ...]:
+        return tuple(b.code for b in self.bands)
+
+    def band(self, code: str) -> Band:
+        for band in self.bands:
+            if band.code == code:
+                return band
+        raise KeyError(code)
+
+    def band_rank(self, code: str) -> int:
+        return self.band_codes().index(code)
+
+    def score_groups(self) -> tuple[str, ...]:
+        groups: list[str] = []
+        for section in self.sections:
+            if section.score_group and section.score_group not in groups:
+                groups.append(section.score_group)
+        return tuple(groups)

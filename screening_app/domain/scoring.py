@@ -1,0 +1,164 @@
+"""Score a screening: section scores, bands, fired rules, judgement and recommended action.
+
+Follows the scoring steps of the form's specification (CHECKLIST.md, "Scoring"). Pure functions,
+no I/O; tolerant of incomplete answers so the live score panel can use it while a form is filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from screening_app.domain.evaluation import Evaluation, add_months, evaluate, parse_date
+from screening_app.domain.forms import Form
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    band: str
+    reason: str
+    locks_judgement: bool
+
+
+@dataclass(frozen=True)
+class BreakdownItem:
+    id: str
+    label: str
+    section: str
+    answer: str
+    answer_text: str
+    points: int
+
+
+@dataclass
+class ScoreResult:
+    form_id: str
+    form_version: int
+    age: int | None
+    total: int
+    section_scores: dict[str, int]
+    calculated_band: str
+    fired_rules: list[FiredRule]
+    final_band: str
+    judged_band: str
+    operative_band: str
+    awaiting_approval: bool
+    judgement_floor: str | None  # lowest band a judgement may take (from locking rules)
+    action: str
+    reassess_by: str | None
+    breakdown: list[BreakdownItem]
+    evaluation: Evaluation = field(repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score --json`` contract of CLI.md, exactly these keys."""
+        return {
+            "form_id": self.form_id,
+            "form_version": self.form_version,
+            "age": self.age,
+            "total": self.total,
+            "section_scores": dict(self.section_scores),
+            "calculated_band": self.calculated_band,
+            "fired_rules": [r.id for r in self.fired_rules],
+            "final_band": self.final_band,
+            "judged_band": self.judged_band,
+            "operative_band": self.operative_band,
+            "action": self.action,
+            "reassess_by": self.reassess_by,
+            "breakdown": [
+                {"id": b.id, "answer": b.answer, "points": b.points} for b in self.breakdown
+            ],
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything worth storing with a submitted screening (JSON-serialisable)."""
+        data = self.to_json()
+        data["fired_rules_detail"] = [asdict(r) for r in self.fired_rules]
+        data["breakdown"] = [asdict(b) for b in self.breakdown]
+        data["awaiting_approval"] = self.awaiting_approval
+        data["judgement_floor"] = self.judgement_floor
+        return data
+
+
+def band_for_total(form: Form, total: int) -> str:
+    chosen = form.bands[0].code
+    for band in form.bands:
+        if total >= band.min_total:
+            chosen = band.code
+    return chosen
+
+
+def highest(form: Form, codes: list[str]) -> str:
+    return max(codes, key=form.band_rank)
+
+
+def score(form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = False
+          ) -> ScoreResult:
+    """Score ``answers``; a lower judgement counts only when ``judgement_approved``."""
+    ev = evaluate(form, answers)
+    groups = {group: 0 for group in form.score_groups()}
+    breakdown: list[BreakdownItem] = []
+    for section in form.sections:
+        if not section.score_group:
+            continue
+        for question in section.questions:
+            answer = ev.value(question.id)
+            points = question.points_for(answer)
+            groups[section.score_group] += points
+            if points:
+                breakdown.append(BreakdownItem(question.id, question.label, section.id,
+                                               str(answer), question.option_label(answer), points))
+    total = sum(groups.values())
+    calculated_band = band_for_total(form, total)
+    names = dict(ev.values)
+    names["age"] = ev.age
+    functions = {"section_score": lambda group: groups.get(group, 0)}
+    fired = [FiredRule(r.id, r.band, r.reason, r.locks_judgement)
+             for r in form.rules if r.when.holds(names, functions)]
+    final_band = highest(form, [calculated_band, *(r.band for r in fired)])
+    locks = [r.band for r in fired if r.locks_judgement]
+    floor = highest(form, locks) if locks else None
+    judged_band = _judged(form, ev, final_band)
+    operative = operative_band(form, final_band, judged_band, floor, judgement_approved)
+    lowered = form.band_rank(judged_band) < form.band_rank(final_band)
+    band = form.band(operative)
+    screening_date = parse_date(ev.value(form.age.on))
+    reassess = add_months(screening_date, band.reassess_months) if screening_date else None
+    return ScoreResult(
+        form_id=form.form_id, form_version=form.version, age=ev.age, total=total,
+        section_scores=groups, calculated_band=calculated_band, fired_rules=fired,
+        final_band=final_band, judged_band=judged_band, operative_band=operative,
+        awaiting_approval=lowered and not judgement_approved, judgement_floor=floor,
+        action=band.action, reassess_by=reassess.isoformat() if reassess else None,
+        breakdown=breakdown, evaluation=ev,
+    )
+
+
+def _judged(form: Form, ev: Evaluation, final_band: str) -> str:
+    judged = ev.value(form.judgement.band_question)
+    return judged if isinstance(judged, str) and judged in form.band_codes() else final_band
+
+
+def operative_band(form: Form, final_band: str, judged_band: str, floor: str | None,
+                   approved: bool) -> str:
+    """Step 6: judged when higher, or lower and approved (never below a locking rule)."""
+    rank = form.band_rank
+    if rank(judged_band) > rank(final_band):
+        return judged_band
+    if rank(judged_band) < rank(final_band) and approved:
+        if floor is not None and rank(judged_band) < rank(floor):
+            return final_band
+        return judged_band
+    return final_band
+
+
+def reassessment_due(reassess_by: str | None, today: dt.date) -> str:
+    """"overdue", "due" (within 14 days) or "" for a reassess-by date."""
+    due = parse_date(reassess_by)
+    if due is None:
+        return ""
+    if due < today:
+        return "overdue"
+    return "due" if (due - today).days <= 14 else ""

@@ -1,0 +1,67 @@
+"""Error types.
+
+Every error a person can act on is a :class:`ScreeningError` subclass whose message says what is
+wrong and what to do. The UI shows these in a dialog or inline; the CLI prints them and exits 2.
+Anything that is not a ScreeningError is a bug: logged with its traceback and reported as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    message: str
+    where: str = ""  # question id, file name, or "file:line"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class ScreeningError(Exception):
+    """Root of every error that is the user's or the environment's, not a bug."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: list[Problem] = list(problems)
+
+    def lines(self) -> list[str]:
+        """One line per problem (or the message alone), for the CLI and dialogs."""
+        return [str(p) for p in self.problems] or [self.message]
+
+
+class ExpressionError(ScreeningError):
+    """An expression in a form file could not be parsed."""
+
+
+class FormError(ScreeningError):
+    """A form definition file is malformed."""
+
+
+class AnswersError(ScreeningError):
+    """An answers mapping or answers file does not fit its form."""
+
+
+class InputFileError(ScreeningError):
+    """A file given on the command line cannot be read or is not what it should be."""
+
+
+class StorageError(ScreeningError):
+    """The database cannot be opened, read or written."""
+
+
+class AuthenticationError(ScreeningError):
+    """Wrong user name or password (never says which)."""
+
+
+class PermissionDenied(ScreeningError):
+    """The signed-in user's role does not allow this."""
+
+
+class ExportError(ScreeningError):
+    """A referral or report could not be written."""

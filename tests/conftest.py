@@ -1,0 +1,64 @@
+"""Shared fixtures. Qt runs offscreen so the GUI tests need no display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from screening_app.domain.forms import Form  # noqa: E402
+from screening_app.domain.registry import FormRegistry  # noqa: E402
+from screening_app.paths import forms_dir  # noqa: E402
+
+SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def registry() -> FormRegistry:
+    return FormRegistry(forms_dir())
+
+
+@pytest.fixture(scope="session")
+def form(registry: FormRegistry) -> Form:
+    return registry.get("cse-risk-screening", 1)
+
+
+def base_answers(**overrides: Any) -> dict[str, Any]:
+    """A valid, low-scoring screening of a fictional 15-year-old; override what a test needs."""
+    answers: dict[str, Any] = {
+        "child_first_name": "Kit",
+        "child_last_name": "Fictional",
+        "child_dob": "2011-03-10",
+        "screening_date": "2026-11-20",
+        "practitioner_name": "Lee Teacher",
+        "practitioner_agency": "Example School",
+        "practitioner_contact": "01000 000000",
+        "missing_count_3m": 0,
+        "missing_count_12m": 0,
+        "disclosure": "no",
+        "immediate_danger": "no",
+        "concern_summary": "Fictional concern for tests.",
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+@pytest.fixture
+def answers() -> dict[str, Any]:
+    return base_answers()
+
+
+def example_files() -> list[Path]:
+    return sorted(SHARED_EXAMPLES.glob("*.json")) if SHARED_EXAMPLES.is_dir() else []
+
+
+def load_example(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
