@@ -14,7 +14,9 @@ APP_NAME = "cse-screening"
 
 def data_dir() -> Path:
     override = os.environ.get("SCREENING_APP_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return (
+        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
 
 
 def log_path() -> Path:
@@ -29,8 +31,9 @@ def setup_logging(level: int = logging.INFO) -> Path:
         return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler: logging.Handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                       encoding="utf-8")
+        handler: logging.Handler = RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
         os.chmod(path, 0o600)
     except OSError:
         handler = logging.StreamHandler()

@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from screening_app.domain.forms import Form  # noqa: E402
-from screening_app.domain.registry import FormRegistry  # noqa: E402
-from screening_app.paths import forms_dir  # noqa: E402
+from screening_app.domain.forms import Form
+from screening_app.domain.registry import FormRegistry
+from screening_app.paths import forms_dir
 
 SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 TODAY = dt.date(2026, 11, 24)

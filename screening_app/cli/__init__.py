@@ -29,8 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="CSE risk screening. With no command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"screening-app {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the app on a throwaway database filled with fictional data")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a throwaway database filled with fictional data",
+    )
     parser.add_argument("--db", type=Path, help="use this database file instead of the default")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -45,7 +48,8 @@ def run(argv: Sequence[str]) -> int:
     if args.command is None:
         from screening_app.app import main as open_app  # Qt only when the window is wanted
 
-        return open_app(args)
+        opened: int = open_app(args)
+        return opened
     setup_logging()
     try:
         code: int = args.func(args)
@@ -59,6 +63,8 @@ def run(argv: Sequence[str]) -> int:
         return 2
     except Exception:
         log.exception("unexpected error in command %s", args.command)
-        print(f"screening-app: unexpected error (a bug). Details were written to {log_path()}",
-              file=sys.stderr)
+        print(
+            f"screening-app: unexpected error (a bug). Details were written to {log_path()}",
+            file=sys.stderr,
+        )
         return 1

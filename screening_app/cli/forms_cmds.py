@@ -18,8 +18,12 @@ from screening_app.services.answers_file import load_answers
 def register(subparsers: Any) -> None:
     score = subparsers.add_parser("score", help="validate and score an answers file")
     score.add_argument("answers", type=Path, metavar="ANSWERS.json")
-    score.add_argument("--form", type=Path, metavar="FORM",
-                       help="score against this form file instead of the installed one")
+    score.add_argument(
+        "--form",
+        type=Path,
+        metavar="FORM",
+        help="score against this form file instead of the installed one",
+    )
     score.add_argument("--json", action="store_true", help="print the result as JSON")
     score.set_defaults(func=cmd_score)
 
@@ -47,8 +51,11 @@ def format_result(result: ScoreResult) -> str:
         ("Total", f"{result.total}  ({sections})"),
         ("Calculated band", result.calculated_band),
         ("Rules fired", ", ".join(f"{r.id} ({r.reason})" for r in result.fired_rules) or "none"),
-        ("Judged band", result.judged_band + ("  (awaiting supervisor approval)"
-                                              if result.awaiting_approval else "")),
+        (
+            "Judged band",
+            result.judged_band
+            + ("  (awaiting supervisor approval)" if result.awaiting_approval else ""),
+        ),
         ("Operative band", result.operative_band),
         ("Action", result.action),
         ("Reassess by", result.reassess_by or "-"),
@@ -61,11 +68,14 @@ def format_result(result: ScoreResult) -> str:
 
 def cmd_validate_form(args: argparse.Namespace) -> int:
     if not args.form.exists():
-        raise FormError("form file not found", [Problem("file not found; check the path",
-                                                        str(args.form))])
+        raise FormError(
+            "form file not found", [Problem("file not found; check the path", str(args.form))]
+        )
     form = load_form_file(args.form)
-    print(f"{args.form.name}: OK ({form.key}, {len(form.sections)} sections, "
-          f"{len(form.questions())} questions, {len(form.rules)} rules)")
+    print(
+        f"{args.form.name}: OK ({form.key}, {len(form.sections)} sections, "
+        f"{len(form.questions())} questions, {len(form.rules)} rules)"
+    )
     return 0
 
 

@@ -41,8 +41,9 @@ def validate(form: Form, answers: Mapping[str, Any], today: dt.date) -> list[Pro
     return problems
 
 
-def question_problems(form: Form, question_id: str, answers: Mapping[str, Any],
-                      today: dt.date) -> list[Problem]:
+def question_problems(
+    form: Form, question_id: str, answers: Mapping[str, Any], today: dt.date
+) -> list[Problem]:
     """Problems with one question only (for inline validation in the form)."""
     ev = evaluate(form, answers)
     problems = list(_question_problems(form, form.question(question_id), answers, ev, today))
@@ -51,8 +52,9 @@ def question_problems(form: Form, question_id: str, answers: Mapping[str, Any],
     return problems
 
 
-def check_and_score(form: Form, answers: Mapping[str, Any], today: dt.date,
-                    *, judgement_approved: bool = False) -> ScoreResult:
+def check_and_score(
+    form: Form, answers: Mapping[str, Any], today: dt.date, *, judgement_approved: bool = False
+) -> ScoreResult:
     """Score valid answers, or raise :class:`AnswersError` listing every problem."""
     problems = validate(form, answers, today)
     if problems:
@@ -60,24 +62,31 @@ def check_and_score(form: Form, answers: Mapping[str, Any], today: dt.date,
     return score(form, answers, judgement_approved=judgement_approved)
 
 
-def _question_problems(form: Form, q: Question, answers: Mapping[str, Any], ev: Evaluation,
-                       today: dt.date) -> Iterator[Problem]:
+def _question_problems(
+    form: Form, q: Question, answers: Mapping[str, Any], ev: Evaluation, today: dt.date
+) -> Iterator[Problem]:
     given = q.id in answers and answers[q.id] is not None
     value = answers.get(q.id)
     if q.calculated:
         if given:
-            yield Problem(f"is calculated by the form ({q.calculate_reason.rstrip('.')}); "
-                          "remove it from the answers", q.id)
+            yield Problem(
+                f"is calculated by the form ({q.calculate_reason.rstrip('.')}); "
+                "remove it from the answers",
+                q.id,
+            )
         return
     if q.id not in ev.relevant:
         if given and not is_blank(value):
-            yield Problem("does not apply to these answers (its condition "
-                          f"'{q.relevant.source if q.relevant else ''}' is not met); "
-                          "remove the answer", q.id)
+            yield Problem(
+                "does not apply to these answers (its condition "
+                f"'{q.relevant.source if q.relevant else ''}' is not met); "
+                "remove the answer",
+                q.id,
+            )
         return
     if not given or is_blank(value):
         if q.required:
-            yield Problem(f"is required: answer \"{q.label}\"", q.id)
+            yield Problem(f'is required: answer "{q.label}"', q.id)
         return
     if not well_typed(q, value):
         yield Problem(_type_message(q, value), q.id)
@@ -111,18 +120,23 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:60]
 
 
-def _value_problems(form: Form, q: Question, value: Any, ev: Evaluation, today: dt.date
-                    ) -> Iterator[Problem]:
+def _value_problems(
+    form: Form, q: Question, value: Any, ev: Evaluation, today: dt.date
+) -> Iterator[Problem]:
     if q.type in {"text", "long_text"}:
         limit = q.text_limit()
         if limit is not None and len(value.strip()) > limit:
-            yield Problem(f"is {len(value.strip())} characters long; shorten it to at most "
-                          f"{limit}", q.id)
+            yield Problem(
+                f"is {len(value.strip())} characters long; shorten it to at most {limit}", q.id
+            )
         if q.min_length and len(value.strip()) < q.min_length:
             yield Problem(f"is too short; write at least {q.min_length} characters", q.id)
         if q.format == "nhs_number" and not nhs_number_valid(value):
-            yield Problem("is not a valid NHS number: it must be 10 digits with a correct check "
-                          "digit; check it against the child's records or leave it blank", q.id)
+            yield Problem(
+                "is not a valid NHS number: it must be 10 digits with a correct check "
+                "digit; check it against the child's records or leave it blank",
+                q.id,
+            )
     elif q.type == "integer":
         if q.min is not None and value < q.min:
             yield Problem(f"must be at least {q.min}", q.id)
@@ -138,8 +152,9 @@ def _value_problems(form: Form, q: Question, value: Any, ev: Evaluation, today: 
             yield Problem(check.message, q.id)
 
 
-def _date_problems(form: Form, q: Question, value: str, ev: Evaluation, today: dt.date
-                   ) -> Iterator[Problem]:
+def _date_problems(
+    form: Form, q: Question, value: str, ev: Evaluation, today: dt.date
+) -> Iterator[Problem]:
     day = parse_date(value)
     assert day is not None  # well_typed checked it
     if q.not_future and day > today:
@@ -149,9 +164,12 @@ def _date_problems(form: Form, q: Question, value: str, ev: Evaluation, today: d
         if on is not None and day > on:
             yield Problem("the date of birth is after the screening date; check both dates", q.id)
         elif ev.age is not None and ev.age >= form.age.under:
-            yield Problem(f"the child is {ev.age} on the screening date; this tool is for children "
-                          f"under {form.age.under}. Check the date of birth, or use your adult "
-                          "safeguarding procedures", q.id)
+            yield Problem(
+                f"the child is {ev.age} on the screening date; this tool is for children "
+                f"under {form.age.under}. Check the date of birth, or use your adult "
+                "safeguarding procedures",
+                q.id,
+            )
 
 
 def _judgement_problems(form: Form, ev: Evaluation) -> Iterator[Problem]:
@@ -167,30 +185,52 @@ def _judgement_problems(form: Form, ev: Evaluation) -> Iterator[Problem]:
             yield Problem(
                 f"your judgement ({judged}) differs from the final band ({result.final_band}): "
                 f"explain why in at least {spec.rationale_min_length} characters",
-                spec.rationale_question)
+                spec.rationale_question,
+            )
     floor = result.judgement_floor
     if floor is not None and rank(judged) < rank(floor):
         rules = ", ".join(r.id for r in result.fired_rules if r.locks_judgement)
-        yield Problem(f"cannot be lower than {floor}: rule {rules} sets that band and a "
-                      "judgement can never go below it", spec.band_question)
+        yield Problem(
+            f"cannot be lower than {floor}: rule {rules} sets that band and a "
+            "judgement can never go below it",
+            spec.band_question,
+        )
 
 
 def split_document(data: Any, source: str) -> tuple[str, int, dict[str, Any]]:
     """(form_id, form_version, answers) from a parsed answers file, or AnswersError."""
     if not isinstance(data, dict):
-        raise AnswersError(f"{source}: not an answers file", [Problem(
-            "the file must hold a JSON object with form_id, form_version and answers", source)])
+        raise AnswersError(
+            f"{source}: not an answers file",
+            [
+                Problem(
+                    "the file must hold a JSON object with form_id, form_version and answers",
+                    source,
+                )
+            ],
+        )
     problems = []
     form_id, version, answers = data.get("form_id"), data.get("form_version"), data.get("answers")
     if not isinstance(form_id, str):
-        problems.append(Problem("form_id is missing or not text; add \"form_id\": "
-                                "\"cse-risk-screening\"", f"{source}: form_id"))
+        problems.append(
+            Problem(
+                'form_id is missing or not text; add "form_id": "cse-risk-screening"',
+                f"{source}: form_id",
+            )
+        )
     if not isinstance(version, int) or isinstance(version, bool):
-        problems.append(Problem("form_version is missing or not a whole number; add "
-                                "\"form_version\": 1", f"{source}: form_version"))
+        problems.append(
+            Problem(
+                'form_version is missing or not a whole number; add "form_version": 1',
+                f"{source}: form_version",
+            )
+        )
     if not isinstance(answers, dict):
-        problems.append(Problem("answers is missing or not an object of question id to answer",
-                                f"{source}: answers"))
+        problems.append(
+            Problem(
+                "answers is missing or not an object of question id to answer", f"{source}: answers"
+            )
+        )
     if problems:
         raise AnswersError(f"{source}: not a valid answers file", problems)
     assert isinstance(form_id, str) and isinstance(version, int) and isinstance(answers, dict)

@@ -17,8 +17,12 @@ from screening_app.domain.forms import Form, Question
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # For timed indicators, the set of periods each answer stands for.
-_TIMED_PARTS = {"no": frozenset(), "current": frozenset({"c"}), "historic": frozenset({"h"}),
-                "both": frozenset({"c", "h"})}
+_TIMED_PARTS = {
+    "no": frozenset(),
+    "current": frozenset({"c"}),
+    "historic": frozenset({"h"}),
+    "both": frozenset({"c", "h"}),
+}
 _TIMED_BY_PARTS = {parts: code for code, parts in _TIMED_PARTS.items()}
 
 
@@ -67,8 +71,10 @@ def well_typed(question: Question, value: Any) -> bool:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list) and len(value) == 0) or (
-        isinstance(value, str) and not value.strip()
+    return (
+        value is None
+        or (isinstance(value, str | list) and len(value) == 0)
+        or (isinstance(value, str) and not value.strip())
     )
 
 
@@ -123,8 +129,7 @@ def evaluate(form: Form, answers: Mapping[str, Any]) -> Evaluation:
     return result
 
 
-def _effective_value(question: Question, raw: Any, env: dict[str, Any],
-                     result: Evaluation) -> Any:
+def _effective_value(question: Question, raw: Any, env: dict[str, Any], result: Evaluation) -> Any:
     if question.calculate is not None:
         outcome = question.calculate.evaluate(env)
         value = ("yes" if outcome else "no") if question.type == "yes_no" else outcome

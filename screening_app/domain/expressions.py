@@ -144,9 +144,7 @@ def _tokenize(source: str) -> list[Token]:
         match = _TOKEN.match(source, pos)
         if not match or match.end() == pos:
             start = pos + len(source[pos:]) - len(source[pos:].lstrip())
-            raise ExpressionError(
-                f"unexpected character {source[start]!r} at position {start + 1}"
-            )
+            raise ExpressionError(f"unexpected character {source[start]!r} at position {start + 1}")
         kind = match.lastgroup or ""
         text, start = match.group(kind), match.start(kind)
         if kind == "name" and text in _KEYWORDS:
@@ -196,13 +194,13 @@ class _Parser:
         return self.parse_bool("or", depth)
 
     def parse_bool(self, op: str, depth: int) -> Node:
-        parse_part = (lambda: self.parse_bool("and", depth)) if op == "or" else (
-            lambda: self.parse_not(depth)
-        )
-        operands = [parse_part()]
+        operands = [self.parse_bool_part(op, depth)]
         while self.accept("kw", op):
-            operands.append(parse_part())
+            operands.append(self.parse_bool_part(op, depth))
         return operands[0] if len(operands) == 1 else BoolOp(op, tuple(operands))
+
+    def parse_bool_part(self, op: str, depth: int) -> Node:
+        return self.parse_bool("and", depth) if op == "or" else self.parse_not(depth)
 
     def parse_not(self, depth: int) -> Node:
         if self.accept("kw", "not"):
@@ -298,7 +296,7 @@ class _Evaluator:
         self.values = values
         self.functions = functions
 
-    def eval(self, node: Node) -> Value:  # noqa: PLR0911 - one branch per node type
+    def eval(self, node: Node) -> Value:
         match node:
             case Literal(value=value):
                 return value

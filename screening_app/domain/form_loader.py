@@ -17,7 +17,6 @@ import yaml
 from pydantic import ValidationError
 
 from screening_app.domain.expressions import Expression
-from screening_app.errors import FormError, Problem
 from screening_app.domain.forms import (
     OPTION_TYPES,
     QUESTION_TYPES,
@@ -25,6 +24,7 @@ from screening_app.domain.forms import (
     Form,
     Question,
 )
+from screening_app.errors import FormError, Problem
 
 Path_ = tuple[str | int, ...]
 BUILTIN_NAMES = frozenset({"age"})
@@ -63,16 +63,21 @@ def load_form_text(text: str, filename: str = "<form>") -> Form:
     if not isinstance(raw, dict):
         raise FormError(
             f"{filename}: not a form",
-            [Problem("the file must be a YAML mapping with form_id, version and sections",
-                     f"{filename}:1")],
+            [
+                Problem(
+                    "the file must be a YAML mapping with form_id, version and sections",
+                    f"{filename}:1",
+                )
+            ],
         )
+    form: Form | None = None
+    problems: list[Problem] = []
     try:
         form = Form.model_validate(raw)
     except ValidationError as exc:
         problems = [locate.problem(tuple(err["loc"]), _explain(err)) for err in exc.errors()]
-        raise FormError(f"{filename}: {len(problems)} problem(s) in the form", problems) from None
-    problems = list(_meaning_problems(form, locate))
-    if problems:
+    problems += _meaning_problems(form, raw, locate)
+    if problems or form is None:
         raise FormError(f"{filename}: {len(problems)} problem(s) in the form", problems)
     return form
 
@@ -87,8 +92,12 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         what = getattr(exc, "problem", None) or "not valid YAML"
         raise FormError(
             f"{filename}: YAML syntax error",
-            [Problem(f"YAML syntax error: {what}; fix the indentation or quoting",
-                     f"{filename}{line}")],
+            [
+                Problem(
+                    f"YAML syntax error: {what}; fix the indentation or quoting",
+                    f"{filename}{line}",
+                )
+            ],
         ) from None
     lines: dict[Path_, int] = {}
     if node is not None:
@@ -152,31 +161,56 @@ def _explain(err: Any) -> str:
     if kind == "extra_forbidden":
         return f"unknown key '{field}': remove it or correct the spelling"
     if kind == "literal_error" and field == "type":
-        return (f"unknown question type {err.get('input')!r}; use one of: "
-                f"{', '.join(QUESTION_TYPES)}")
+        return (
+            f"unknown question type {err.get('input')!r}; use one of: {', '.join(QUESTION_TYPES)}"
+        )
     if kind == "value_error":
         return f"'{field}': {err['msg'].removeprefix('Value error, ')}"
     return f"'{field}': {err['msg']}"
 
 
-def _meaning_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
-    order: dict[str, int] = {}
-    question_paths: dict[str, Path_] = {}
-    position = 0
-    for si, section in enumerate(form.sections):
-        for qi, question in enumerate(section.questions):
-            path: Path_ = ("sections", si, "questions", qi)
-            if question.id in order:
-                yield locate.problem((*path, "id"), f"duplicate question id '{question.id}'; "
-                                     "every question needs its own id")
+def _valid_questions(raw: Any) -> list[tuple[Path_, Question]]:
+    """Questions that pass the schema on their own, with their paths (for partial checks)."""
+    found: list[tuple[Path_, Question]] = []
+    sections = raw.get("sections") if isinstance(raw, dict) else None
+    for si, section in enumerate(sections if isinstance(sections, list) else []):
+        questions = section.get("questions") if isinstance(section, dict) else None
+        for qi, question in enumerate(questions if isinstance(questions, list) else []):
+            try:
+                found.append((("sections", si, "questions", qi), Question.model_validate(question)))
+            except ValidationError:
                 continue
-            order[question.id] = position
-            question_paths[question.id] = path
-            position += 1
-    yield from _section_problems(form, locate)
-    for qid, path in question_paths.items():
-        yield from _question_problems(form.question(qid), path, order, form, locate)
-    yield from _form_level_problems(form, order, locate)
+    return found
+
+
+def _raw_question_ids(raw: Any) -> list[str]:
+    ids: list[str] = []
+    sections = raw.get("sections") if isinstance(raw, dict) else None
+    for section in sections if isinstance(sections, list) else []:
+        questions = section.get("questions") if isinstance(section, dict) else None
+        for question in questions if isinstance(questions, list) else []:
+            if isinstance(question, dict) and isinstance(question.get("id"), str):
+                ids.append(question["id"])
+    return ids
+
+
+def _meaning_problems(form: Form | None, raw: Any, locate: _Locator) -> Iterator[Problem]:
+    """Meaning checks; with ``form`` None (schema failed) only the question-level ones."""
+    all_ids = _raw_question_ids(raw)
+    order = {qid: all_ids.index(qid) for qid in all_ids}
+    questions: dict[str, Question] = {}
+    for path, question in _valid_questions(raw):
+        if question.id in questions:
+            yield locate.problem(
+                (*path, "id"),
+                f"duplicate question id '{question.id}'; every question needs its own id",
+            )
+            continue
+        questions[question.id] = question
+        yield from _question_problems(question, path, order, questions, locate)
+    if form is not None:
+        yield from _section_problems(form, locate)
+        yield from _form_level_problems(form, order, locate)
 
 
 def _section_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
@@ -190,7 +224,11 @@ def _section_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
 
 
 def _question_problems(
-    q: Question, path: Path_, order: dict[str, int], form: Form, locate: _Locator
+    q: Question,
+    path: Path_,
+    order: dict[str, int],
+    questions: dict[str, Question],
+    locate: _Locator,
 ) -> Iterator[Problem]:
     def at(key: str, message: str) -> Problem:
         return locate.problem((*path, key), message)
@@ -205,13 +243,19 @@ def _question_problems(
             yield at("options", f"duplicate option code '{dup}'")
     if q.points is not None:
         if q.type not in SCORED_TYPES:
-            yield at("points", f"points (a weight) on a {q.type} question, which is not scored; "
-                     f"only {', '.join(sorted(SCORED_TYPES))} questions can carry points")
+            yield at(
+                "points",
+                f"points (a weight) on a {q.type} question, which is not scored; "
+                f"only {', '.join(sorted(SCORED_TYPES))} questions can carry points",
+            )
         else:
             for code in q.points:
                 if code not in q.option_codes():
-                    yield at("points", f"points for '{code}', which is not an answer of this "
-                             f"question; use one of {', '.join(q.option_codes())}")
+                    yield at(
+                        "points",
+                        f"points for '{code}', which is not an answer of this "
+                        f"question; use one of {', '.join(q.option_codes())}",
+                    )
     if (q.min is not None or q.max is not None) and q.type != "integer":
         yield at("min", "min and max are only for integer questions")
     if q.implied and q.implied.value not in q.option_codes():
@@ -232,23 +276,28 @@ def _question_problems(
             if name not in order:
                 yield at(key, f"'{key}' refers to unknown question id '{name}'")
             elif earlier_only and order[name] >= me:
-                yield at(key, f"'{key}' refers to '{name}', which is not an earlier question; "
-                         "a condition can only use answers given before it")
-        yield from _literal_problems(expr, form, order, lambda m, k=key: at(k, m))
+                yield at(
+                    key,
+                    f"'{key}' refers to '{name}', which is not an earlier question; "
+                    "a condition can only use answers given before it",
+                )
+        yield from _literal_problems(expr, questions, lambda m, k=key: at(k, m))
 
 
-def _literal_problems(expr: Expression, form: Form, order: dict[str, int], report: Any
-                      ) -> Iterator[Problem]:
+def _literal_problems(
+    expr: Expression, questions: dict[str, Question], report: Any
+) -> Iterator[Problem]:
     for name, literal in expr.string_comparisons():
-        if name in order:
-            codes = form.question(name).option_codes()
+        if name in questions:
+            codes = questions[name].option_codes()
             if codes and literal not in codes:
-                yield report(f"compares '{name}' with \"{literal}\", which is not one of its "
-                             f"answers ({', '.join(codes)})")
+                yield report(
+                    f"compares '{name}' with \"{literal}\", which is not one of its "
+                    f"answers ({', '.join(codes)})"
+                )
 
 
-def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator
-                         ) -> Iterator[Problem]:
+def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) -> Iterator[Problem]:
     bands = form.band_codes()
     if not bands:
         yield locate.problem(("bands",), "the form needs at least one band")
@@ -259,14 +308,18 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator
         yield locate.problem(("bands",), "bands must start at min_total 0 and rise strictly")
     for ri, rule in enumerate(form.rules):
         if rule.band not in bands:
-            yield locate.problem(("rules", ri, "band"), f"rule {rule.id}: unknown band "
-                                 f"'{rule.band}'; use one of {', '.join(bands)}")
+            yield locate.problem(
+                ("rules", ri, "band"),
+                f"rule {rule.id}: unknown band '{rule.band}'; use one of {', '.join(bands)}",
+            )
         for name in sorted(rule.when.names() - BUILTIN_NAMES):
             if name not in order:
-                yield locate.problem(("rules", ri, "when"),
-                                     f"rule {rule.id} refers to unknown question id '{name}'")
+                yield locate.problem(
+                    ("rules", ri, "when"), f"rule {rule.id} refers to unknown question id '{name}'"
+                )
         yield from _literal_problems(
-            rule.when, form, order, lambda m, i=ri: locate.problem(("rules", i, "when"), m))
+            rule.when, form.index, lambda m, i=ri: locate.problem(("rules", i, "when"), m)
+        )
     for key, qid, want in (
         ("date_of_birth", form.age.date_of_birth, "date"),
         ("on", form.age.on, "date"),
@@ -281,6 +334,7 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator
     if form.judgement.band_question in order:
         codes = form.question(form.judgement.band_question).option_codes()
         if tuple(codes) != bands:
-            yield locate.problem(("judgement", "band_question"),
-                                 "the judgement question's options must be the band codes, "
-                                 "in band order")
+            yield locate.problem(
+                ("judgement", "band_question"),
+                "the judgement question's options must be the band codes, in band order",
+            )

@@ -37,7 +37,7 @@ TEXT_LIMITS = {"text": 200, "long_text": 10_000}
 
 def _to_expression(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError("an expression must be text")  # noqa: TRY004 - pydantic wants ValueError
+        raise ValueError("an expression must be text")
     try:
         return parse(value)
     except ExpressionError as exc:

@@ -41,21 +41,37 @@ class FormRegistry:
                     break
             else:
                 known = ", ".join(f"{f} v{v}" for f, v, _ in self.available()) or "none"
-                raise FormError(f"form {form_id} version {version} is not installed", [Problem(
-                    f"form '{form_id}' version {version} is not installed (installed: {known}); "
-                    "check form_id and form_version", "form")])
+                raise FormError(
+                    f"form {form_id} version {version} is not installed",
+                    [
+                        Problem(
+                            f"form '{form_id}' version {version} is not installed "
+                            f"(installed: {known}); check form_id and form_version",
+                            "form",
+                        )
+                    ],
+                )
         return self._cache[key]
 
     def latest(self, form_id: str) -> Form:
         versions = [v for f, v, _ in self.available() if f == form_id]
         if not versions:
-            raise FormError(f"form {form_id} is not installed",
-                            [Problem(f"no form with id '{form_id}' is installed", "form")])
+            raise FormError(
+                f"form {form_id} is not installed",
+                [Problem(f"no form with id '{form_id}' is installed", "form")],
+            )
         return self.get(form_id, max(versions))
 
     @staticmethod
     def _check_identity(form: Form, form_id: str, version: int, path: Path) -> None:
         if (form.form_id, form.version) != (form_id, version):
-            raise FormError(f"{path.name}: form file does not match its place", [Problem(
-                f"the file says {form.form_id} v{form.version} but sits at {form_id}/v{version}",
-                path.name)])
+            raise FormError(
+                f"{path.name}: form file does not match its place",
+                [
+                    Problem(
+                        f"the file says {form.form_id} v{form.version} "
+                        f"but sits at {form_id}/v{version}",
+                        path.name,
+                    )
+                ],
+            )

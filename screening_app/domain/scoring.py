@@ -94,8 +94,9 @@ def highest(form: Form, codes: list[str]) -> str:
     return max(codes, key=form.band_rank)
 
 
-def score(form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = False
-          ) -> ScoreResult:
+def score(
+    form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = False
+) -> ScoreResult:
     """Score ``answers``; a lower judgement counts only when ``judgement_approved``."""
     ev = evaluate(form, answers)
     groups = {group: 0 for group in form.score_groups()}
@@ -108,15 +109,26 @@ def score(form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = 
             points = question.points_for(answer)
             groups[section.score_group] += points
             if points:
-                breakdown.append(BreakdownItem(question.id, question.label, section.id,
-                                               str(answer), question.option_label(answer), points))
+                breakdown.append(
+                    BreakdownItem(
+                        question.id,
+                        question.label,
+                        section.id,
+                        str(answer),
+                        question.option_label(answer),
+                        points,
+                    )
+                )
     total = sum(groups.values())
     calculated_band = band_for_total(form, total)
     names = dict(ev.values)
     names["age"] = ev.age
     functions = {"section_score": lambda group: groups.get(group, 0)}
-    fired = [FiredRule(r.id, r.band, r.reason, r.locks_judgement)
-             for r in form.rules if r.when.holds(names, functions)]
+    fired = [
+        FiredRule(r.id, r.band, r.reason, r.locks_judgement)
+        for r in form.rules
+        if r.when.holds(names, functions)
+    ]
     final_band = highest(form, [calculated_band, *(r.band for r in fired)])
     locks = [r.band for r in fired if r.locks_judgement]
     floor = highest(form, locks) if locks else None
@@ -127,12 +139,22 @@ def score(form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = 
     screening_date = parse_date(ev.value(form.age.on))
     reassess = add_months(screening_date, band.reassess_months) if screening_date else None
     return ScoreResult(
-        form_id=form.form_id, form_version=form.version, age=ev.age, total=total,
-        section_scores=groups, calculated_band=calculated_band, fired_rules=fired,
-        final_band=final_band, judged_band=judged_band, operative_band=operative,
-        awaiting_approval=lowered and not judgement_approved, judgement_floor=floor,
-        action=band.action, reassess_by=reassess.isoformat() if reassess else None,
-        breakdown=breakdown, evaluation=ev,
+        form_id=form.form_id,
+        form_version=form.version,
+        age=ev.age,
+        total=total,
+        section_scores=groups,
+        calculated_band=calculated_band,
+        fired_rules=fired,
+        final_band=final_band,
+        judged_band=judged_band,
+        operative_band=operative,
+        awaiting_approval=lowered and not judgement_approved,
+        judgement_floor=floor,
+        action=band.action,
+        reassess_by=reassess.isoformat() if reassess else None,
+        breakdown=breakdown,
+        evaluation=ev,
     )
 
 
@@ -141,8 +163,9 @@ def _judged(form: Form, ev: Evaluation, final_band: str) -> str:
     return judged if isinstance(judged, str) and judged in form.band_codes() else final_band
 
 
-def operative_band(form: Form, final_band: str, judged_band: str, floor: str | None,
-                   approved: bool) -> str:
+def operative_band(
+    form: Form, final_band: str, judged_band: str, floor: str | None, approved: bool
+) -> str:
     """Step 6: judged when higher, or lower and approved (never below a locking rule)."""
     rank = form.band_rank
     if rank(judged_band) > rank(final_band):
@@ -155,7 +178,7 @@ def operative_band(form: Form, final_band: str, judged_band: str, floor: str | N
 
 
 def reassessment_due(reassess_by: str | None, today: dt.date) -> str:
-    """"overdue", "due" (within 14 days) or "" for a reassess-by date."""
+    """ "overdue", "due" (within 14 days) or "" for a reassess-by date."""
     due = parse_date(reassess_by)
     if due is None:
         return ""

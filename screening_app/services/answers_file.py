@@ -30,40 +30,73 @@ def read_json(path: Path) -> Any:
     name = path.name
     try:
         if path.stat().st_size > MAX_ANSWERS_FILE:
-            raise InputFileError(f"{name}: too large", [Problem(
-                f"the file is larger than {MAX_ANSWERS_FILE // 1_000_000} MB; "
-                "is it really an answers file?", name)])
+            raise InputFileError(
+                f"{name}: too large",
+                [
+                    Problem(
+                        f"the file is larger than {MAX_ANSWERS_FILE // 1_000_000} MB; "
+                        "is it really an answers file?",
+                        name,
+                    )
+                ],
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputFileError(f"{name}: not found", [Problem(
-            "file not found; check the path", str(path))]) from None
+        raise InputFileError(
+            f"{name}: not found", [Problem("file not found; check the path", str(path))]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{name}: cannot read", [Problem(
-            f"cannot read the file ({exc.__class__.__name__}); check it is a UTF-8 JSON file "
-            "you may read", name)]) from None
+        raise InputFileError(
+            f"{name}: cannot read",
+            [
+                Problem(
+                    f"cannot read the file ({exc.__class__.__name__}); "
+                    "check it is a UTF-8 JSON file you may read",
+                    name,
+                )
+            ],
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{name}: not JSON", [Problem(
-            f"not valid JSON ({exc.msg}); fix the file or export it again",
-            f"{name}:{exc.lineno}:{exc.colno}")]) from None
+        raise InputFileError(
+            f"{name}: not JSON",
+            [
+                Problem(
+                    f"not valid JSON ({exc.msg}); fix the file or export it again",
+                    f"{name}:{exc.lineno}:{exc.colno}",
+                )
+            ],
+        ) from None
     except RecursionError:
-        raise InputFileError(f"{name}: not JSON", [Problem(
-            "the JSON is nested too deeply to be an answers file", name)]) from None
+        raise InputFileError(
+            f"{name}: not JSON",
+            [Problem("the JSON is nested too deeply to be an answers file", name)],
+        ) from None
 
 
-def load_answers(path: Path, registry: FormRegistry, form_file: Path | None = None,
-                 today: dt.date | None = None) -> CheckedAnswers:
+def load_answers(
+    path: Path, registry: FormRegistry, form_file: Path | None = None, today: dt.date | None = None
+) -> CheckedAnswers:
     """Read, validate and score an answers file; AnswersError lists every problem."""
     data = read_json(path)
     form_id, version, answers = split_document(data, path.name)
     form = load_form_file(form_file) if form_file else registry.get(form_id, version)
     if (form.form_id, form.version) != (form_id, version):
-        raise FormError(f"{path.name}: form mismatch", [Problem(
-            f"the answers are for {form_id} v{version} but the form is {form.key}; "
-            "use the matching form", path.name)])
+        raise FormError(
+            f"{path.name}: form mismatch",
+            [
+                Problem(
+                    f"the answers are for {form_id} v{version} but the form is {form.key}; "
+                    "use the matching form",
+                    path.name,
+                )
+            ],
+        )
     problems = validate(form, answers, today or dt.date.today())
     if problems:
-        raise AnswersError(f"{path.name}: {len(problems)} problem(s)", [
-            Problem(p.message, f"{path.name}: {p.where}") for p in problems])
+        raise AnswersError(
+            f"{path.name}: {len(problems)} problem(s)",
+            [Problem(p.message, f"{path.name}: {p.where}") for p in problems],
+        )
     return CheckedAnswers(path, form, answers, score(form, answers))

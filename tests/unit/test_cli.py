@@ -1,0 +1,125 @@
+"""The command line: score / validate-form / forms, exit codes and the README's coverage."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening_app.cli import build_parser, run
+from tests.forms.test_forms import all_examples
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def example(stem: str) -> Path:
+    return next(p for p in all_examples() if p.stem == stem)
+
+
+def test_score_json_worked_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["score", str(example("worked-check")), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"], data["final_band"], data["fired_rules"]) == (11, "moderate", [])
+
+
+def test_score_json_under_13(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["score", str(example("under-13-rule")), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["fired_rules"] == ["R3", "R4"]
+    assert data["final_band"] == "significant"
+
+
+def test_plain_output_ends_with_the_final_band(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["score", str(example("worked-check"))]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].split() == ["Final", "band", "MODERATE"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "must hold a JSON object"),
+        (
+            '{"form_id": "cse-risk-screening", "form_version": 9, "answers": {}}',
+            "version 9 is not installed",
+        ),
+        (
+            '{"form_id": "cse-risk-screening", "form_version": 1, "answers": {"child_dob": '
+            '"2026-02-30", "v_missing": "yes", "nope": 1}}',
+            "child_dob: '2026-02-30' is not a real",
+        ),
+    ],
+)
+def test_bad_answers_files_exit_2_with_a_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, fragment: str
+) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(content, encoding="utf-8")
+    assert run(["score", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["score", str(tmp_path / "absent.json")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_validate_form_ok_and_bad(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = ROOT / "forms" / "cse-risk-screening" / "v1.yaml"
+    assert run(["validate-form", str(good)]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace("type: yes_no", "type: yesno", 1), encoding="utf-8"
+    )
+    assert run(["validate-form", str(bad)]) == 2
+    assert "unknown question type 'yesno'" in capsys.readouterr().err
+
+
+def test_forms_lists_installed_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["forms"]) == 0
+    assert "cse-risk-screening\tv1" in capsys.readouterr().out
+
+
+def test_entry_point_runs_as_a_module() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "screening_app", "score", str(example("worked-check")), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 11
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    names: list[str] = []
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for name, sub in getattr(action, "choices", {}).items():
+            nested = [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]
+            if nested:
+                names += [f"{name} {child}" for child in nested[0].choices]
+            else:
+                names.append(name)
+    return names
+
+
+def test_readme_documents_every_subcommand() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`screening-app ([a-z-]+(?: [a-z]+)?)", readme))
+    missing = [
+        name
+        for name in subcommands()
+        if name not in documented and name.split()[0] not in documented
+    ]
+    assert subcommands()
+    assert not missing, f"README lacks: {missing}"
