@@ -303,6 +303,9 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) ->
         yield locate.problem(("bands",), "the form needs at least one band")
     if len(set(bands)) != len(bands):
         yield locate.problem(("bands",), "band codes must be unique")
+    outcome_codes = [o.code for o in form.outcomes]
+    if len(set(outcome_codes)) != len(outcome_codes):
+        yield locate.problem(("outcomes",), "outcome codes must be unique")
     thresholds = [b.min_total for b in form.bands]
     if thresholds and (thresholds[0] != 0 or thresholds != sorted(set(thresholds))):
         yield locate.problem(("bands",), "bands must start at min_total 0 and rise strictly")

@@ -149,6 +149,15 @@ class Rule(_Model):
     locks_judgement: bool = False
 
 
+class Outcome(_Model):
+    """Something that happened after a screening (recorded later; counted in statistics)."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    help: str = ""
+    positive: bool = False
+
+
 class AgeSpec(_Model):
     """Which questions give the date of birth and the date the age is measured on."""
 
@@ -174,6 +183,7 @@ class Form(_Model):
     bands: tuple[Band, ...]
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
     # Question id -> question, built once after validation.
     index: dict[str, Question] = Field(default_factory=dict, exclude=True)
 
@@ -207,6 +217,12 @@ class Form(_Model):
 
     def band_rank(self, code: str) -> int:
         return self.band_codes().index(code)
+
+    def outcome(self, code: str) -> Outcome:
+        for outcome in self.outcomes:
+            if outcome.code == code:
+                return outcome
+        raise KeyError(code)
 
     def score_groups(self) -> tuple[str, ...]:
         groups: list[str] = []
