@@ -169,6 +169,11 @@ def test_v1_bands_and_rules(form: Form) -> None:
 
 def test_v1_outcomes_and_which_count_as_positive(form: Form) -> None:
     assert [(o.code, o.positive) for o in form.outcomes] == [
-        ("referred_scu", True), ("referred_early_help", True), ("strategy_discussion", True),
-        ("disruption_activity", True), ("police_investigation", True),
-        ("no_further_action", False), ("other", False)]
+        ("referred_scu", True),
+        ("referred_early_help", True),
+        ("strategy_discussion", True),
+        ("disruption_activity", True),
+        ("police_investigation", True),
+        ("no_further_action", False),
+        ("other", False),
+    ]
