@@ -10,3 +10,6 @@ make .venv/.installed >/dev/null
 bundle=dist/cse-screening
 echo "bundle: $bundle ($(du -sh "$bundle" | cut -f1))"
 QT_QPA_PLATFORM=offscreen "$bundle/cse-screening" --version
+# Opens the demo main window signed in, renders one referral to a temp file and quits 0.
+QT_QPA_PLATFORM=offscreen SCREENING_APP_DATA_DIR="$(mktemp -d)" "$bundle/cse-screening" --demo --smoke-test
+echo "smoke test passed"
