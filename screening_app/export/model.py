@@ -1,0 +1,50 @@
+"""What a referral is made from: plain data, no Qt and no database.
+
+The caller (the CLI, or a service over a stored screening) fills these in; the PDF code reads only
+these, so it can be tested with a form and a dict of answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from screening_app.domain.forms import Form
+from screening_app.domain.scoring import ScoreResult
+
+ReviewStatus = Literal["approved", "returned", "awaiting_review"]
+
+REVIEW_STATUS_WORDS: dict[str, str] = {
+    "approved": "Approved",
+    "returned": "Returned to the referrer for changes",
+    "awaiting_review": "Awaiting review",
+}
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    """A supervisor's review of the screening, printed in the referral's review block."""
+
+    reviewer: str
+    status: ReviewStatus
+    band_approved: str | None = None  # band code the supervisor approved, if any
+    reviewed_at: dt.datetime | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    """Everything one referral PDF shows.
+
+    ``reference`` identifies the screening to the SCU (it is printed on every page and in the
+    PDF title); ``generated_at`` is printed and used as the PDF creation date.
+    """
+
+    form: Form
+    answers: Mapping[str, Any]
+    result: ScoreResult
+    reference: str
+    generated_at: dt.datetime
+    review: ReviewInfo | None = None

@@ -1,0 +1,215 @@
+"""The referral PDF for the police Safeguarding Coordination Unit: render, encrypt, write.
+
+``render_referral`` builds the whole document in memory (bytes), so the app can preview it without
+a file on disk; ``write_referral`` puts it on disk atomically, optionally AES-256 encrypted by
+pypdf (reportlab's own encryption is RC4). Nothing here touches the screen or the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+from screening_app import paths
+from screening_app.errors import ExportError, Problem
+from screening_app.export import layout_generic, layout_v1
+from screening_app.export import text as user_text
+from screening_app.export.blocks import Kit, heading
+from screening_app.export.fonts import FontSet, load_fonts
+from screening_app.export.model import ReferralInput
+from screening_app.export.scoring_block import (
+    breakdown_table,
+    judgement_rows,
+    review_rows,
+    signature_block,
+)
+from screening_app.export.styles import MUTED, PAGE_MARGIN, make_styles
+from screening_app.export.summary import summary_box, title_block
+
+MARKING = "OFFICIAL-SENSITIVE"
+HEADER_SPACE = 12.0
+DANGER_ALERT = "The referrer says the child is in immediate danger now."
+
+
+def render_referral(data: ReferralInput, *, fonts_dir: Path | None = None) -> bytes:
+    """The referral as PDF bytes (unencrypted)."""
+    fonts = load_fonts(fonts_dir or paths.resources_dir() / "fonts")
+    width = A4[0] - 2 * PAGE_MARGIN
+    kit = Kit(fonts=fonts, styles=make_styles(fonts), width=width, data=data)
+    layout = (
+        layout_v1 if layout_v1.handles(data.form.form_id, data.form.version) else layout_generic
+    )
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=PAGE_MARGIN,
+        rightMargin=PAGE_MARGIN,
+        topMargin=PAGE_MARGIN + HEADER_SPACE,
+        bottomMargin=PAGE_MARGIN + HEADER_SPACE,
+        title=f"CSE referral – {data.reference}",
+        author="CSE Screening",
+        subject="Referral to the Safeguarding Coordination Unit",
+        creator="CSE Screening",
+        producer="CSE Screening",
+        invariant=0,
+    )
+    who, born = layout.header_identity(kit)
+    story = _story(kit, layout)
+    header = _Header(fonts, f"{who}  ·  born {born}", data.reference)
+    doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
+
+
+def _story(kit: Kit, layout: object) -> list[Flowable]:
+    identity = layout_v1.summary_rows(kit) if layout is layout_v1 else []
+    danger = (
+        kit.value("immediate_danger") == "yes" if "immediate_danger" in kit.form.index else False
+    )
+    story: list[Flowable] = [
+        *title_block(kit),
+        summary_box(kit, identity, DANGER_ALERT if danger else None),
+    ]
+    sections = list(layout.sections(kit))  # type: ignore[attr-defined]
+    number = 0
+    for section in sections:
+        number += 1
+        story += heading(kit, number, section.title)
+        story += section.content
+    for title, content in (
+        ("Score breakdown", breakdown_table(kit)),
+        ("Professional judgement", judgement_rows(kit)),
+        ("Supervisor review", review_rows(kit)),
+        ("Signatures", signature_block(kit)),
+    ):
+        number += 1
+        story += heading(kit, number, title)
+        story += content
+    return story
+
+
+class _Header:
+    """Protective marking, the child's initials and date of birth, and the reference."""
+
+    def __init__(self, fonts: FontSet, identity: str, reference: str) -> None:
+        self.fonts = fonts
+        self.identity = user_text.plain_text(identity, fonts)
+        self.reference = user_text.plain_text(reference, fonts)
+
+    def draw(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        width, height = A4
+        top = height - PAGE_MARGIN + 2
+        canvas.saveState()
+        canvas.setFont(self.fonts.bold, 9)
+        canvas.drawString(PAGE_MARGIN, top, MARKING)
+        canvas.setFont(self.fonts.regular, 8.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(width - PAGE_MARGIN, top, f"Child: {self.identity}")
+        canvas.line(PAGE_MARGIN, top - 4, width - PAGE_MARGIN, top - 4)
+        canvas.drawString(PAGE_MARGIN, PAGE_MARGIN - 4, f"{MARKING}  ·  {self.reference}")
+        canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """Writes "Page x of y" once the page count is known (reportlab's two-pass idiom)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, object]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(total)
+            super().showPage()
+        super().save()
+
+    def _footer(self, total: int) -> None:
+        width = A4[0]
+        self.saveState()
+        self.setFont("Helvetica", 8.5)
+        self.setFillColor(MUTED)
+        self.drawRightString(
+            width - PAGE_MARGIN, PAGE_MARGIN - 4, f"Page {self._pageNumber} of {total}"
+        )
+        self.restoreState()
+
+
+def encrypt_pdf(pdf: bytes, password: str) -> bytes:
+    """``pdf`` encrypted with AES-256 (opening needs ``password``)."""
+    if not password:
+        raise ExportError(
+            "empty password", [Problem("the password is empty; choose one to encrypt", "password")]
+        )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_referral(
+    path: Path, pdf: bytes, *, password: str | None = None, force: bool = False
+) -> None:
+    """Write ``pdf`` to ``path`` atomically (temp file + rename): never a half-written PDF."""
+    if password is not None:
+        pdf = encrypt_pdf(pdf, password)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not force:
+        raise _write_error(path, "already exists; choose another name or use --force to replace it")
+    if not folder.is_dir():
+        raise _write_error(path, "cannot be written: its folder does not exist")
+    tmp_name = ""
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=".referral-", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            out.write(pdf)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        raise _write_error(path, _os_reason(exc)) from None
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "cannot be written: the disk is full; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "cannot be written: no permission to write there; choose another folder"
+    return f"cannot be written ({exc.strerror or exc.__class__.__name__})"
+
+
+def _write_error(path: Path, reason: str) -> ExportError:
+    return ExportError(f"{path.name} {reason}", [Problem(f"{path} {reason}", str(path))])
+
+
+def password_strength_hint(password: str) -> str:
+    """Plain-words advice on a password for sending a PDF (never stored)."""
+    classes = sum(
+        any(test(c) for c in password)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    if len(password) < 8:
+        return "Too short: use at least 12 characters, for example three unrelated words."
+    if len(password) < 12 and classes < 3:
+        return "Weak: make it longer (12 or more characters) or mix letters, numbers and symbols."
+    if len(password) < 16 and classes < 2:
+        return "Fair: a few more characters or a number or symbol would make it stronger."
+    return "Strong. Send the password separately from the PDF, for example by phone."
