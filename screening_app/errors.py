@@ -56,7 +56,17 @@ class StorageError(ScreeningError):
 
 
 class AuthenticationError(ScreeningError):
-    """Wrong user name or password (never says which)."""
+    """Wrong user name or password (never says which).
+
+    ``retry_after`` is how many seconds must pass before the next attempt is accepted (0 for the
+    first five failures, then growing), so a stolen laptop cannot be guessed at speed.
+    """
+
+    def __init__(
+        self, message: str, problems: Iterable[Problem] = (), retry_after: float = 0.0
+    ) -> None:
+        super().__init__(message, problems)
+        self.retry_after = retry_after
 
 
 class PermissionDenied(ScreeningError):
@@ -65,3 +75,25 @@ class PermissionDenied(ScreeningError):
 
 class ExportError(ScreeningError):
     """A referral or report could not be written."""
+
+
+class DatabaseLocked(StorageError):
+    """Another running copy of the app has the database open."""
+
+
+class NotADatabase(StorageError):
+    """The file is not a screening database (or not one this app can read)."""
+
+
+class NewerVersion(StorageError):
+    """The database was written by a newer version of the app; it is never downgraded."""
+
+
+class IntegrityProblem(StorageError):
+    """The database is damaged; ``backups`` lists what it can be restored from (newest first)."""
+
+    def __init__(
+        self, message: str, problems: Iterable[Problem] = (), backups: Iterable[object] = ()
+    ) -> None:
+        super().__init__(message, problems)
+        self.backups: list[object] = list(backups)

@@ -1,0 +1,132 @@
+"""Value types the services hand to the UI and the CLI: plain frozen dataclasses, no SQL, no Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from screening_app.storage.keyfile import FAST_KDF, KdfParams
+
+__all__ = [
+    "FAST_KDF",
+    "ROLE_LABELS",
+    "STATUS_LABELS",
+    "AuditEntry",
+    "BackupInfo",
+    "KdfParams",
+    "ListQuery",
+    "ReviewComment",
+    "Role",
+    "Screening",
+    "ScreeningRow",
+    "Status",
+    "User",
+]
+
+Role = Literal["practitioner", "supervisor", "admin"]
+ROLE_LABELS: dict[str, str] = {
+    "practitioner": "Practitioner",
+    "supervisor": "Supervisor / safeguarding lead",
+    "admin": "Administrator",
+}
+
+Status = Literal["draft", "submitted", "approved", "returned", "superseded"]
+STATUS_LABELS: dict[str, str] = {
+    "draft": "Draft",
+    "submitted": "Submitted – awaiting review",
+    "approved": "Approved",
+    "returned": "Returned for changes",
+    "superseded": "Replaced by amendment",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    display_name: str
+    role: Role
+    team: str
+    job_title: str
+    agency: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One line of the screenings list (no answers)."""
+
+    id: int
+    reference: str
+    child_id: int | None
+    child_name: str
+    child_age: int | None
+    la_area: str
+    screening_date: dt.date | None
+    status: Status
+    operative_band: str | None
+    reassess_by: dt.date | None
+    owner_id: int
+    owner_name: str
+    updated_at: dt.datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    at: dt.datetime
+    author_name: str
+    decision: Literal["approve", "return", "comment"]
+    text: str
+    band: str | None
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A whole screening: its list row, answers, the page the user was on, the stored score."""
+
+    row: ScreeningRow
+    form_id: str
+    form_version: int
+    answers: dict[str, object]
+    page: str | None
+    score: dict[str, object] | None
+    previous_id: int | None
+    amend_reason: str | None
+    judgement_approved: bool
+    comments: tuple[ReviewComment, ...]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    status: Status | None = None
+    band: str | None = None
+    area: str | None = None
+    owner_id: int | None = None
+    search: str = ""
+    due: Literal["any", "due", "overdue", "due_or_overdue"] = "any"
+    sort: Literal["child", "age", "area", "date", "status", "band", "reassess", "updated"] = (
+        "updated"
+    )
+    descending: bool = True
+    offset: int = 0
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    user_name: str
+    action: str
+    record: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: dt.datetime
+    size: int

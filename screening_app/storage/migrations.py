@@ -1,0 +1,175 @@
+"""The schema, as numbered steps. A released step is never edited: change it with a new step.
+
+``meta.schema_version`` records the last step applied. A database from a newer app (a version
+this code does not know) is refused rather than touched, so nothing is ever downgraded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from screening_app.errors import NewerVersion
+from screening_app.storage.driver import Database
+
+Step = Callable[[Database], None]
+
+
+def _run(db: Database, script: str) -> None:
+    """Each statement on its own: ``executescript`` would commit and break the transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_fold TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('practitioner', 'supervisor', 'admin')),
+            team TEXT NOT NULL DEFAULT '',
+            job_title TEXT NOT NULL DEFAULT '',
+            agency TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE children (
+            id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            name_fold TEXT NOT NULL,
+            dob TEXT NOT NULL,
+            merged_into INTEGER REFERENCES children(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX children_identity ON children(name_fold, dob);
+        CREATE TABLE screenings (
+            id INTEGER PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            child_id INTEGER REFERENCES children(id),
+            owner_id INTEGER NOT NULL REFERENCES users(id),
+            team TEXT NOT NULL DEFAULT '',
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('draft', 'submitted', 'approved', 'returned', 'superseded')),
+            version INTEGER NOT NULL DEFAULT 1,
+            previous_id INTEGER REFERENCES screenings(id),
+            amend_reason TEXT,
+            page TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            screening_date TEXT,
+            child_name TEXT NOT NULL DEFAULT '',
+            child_name_fold TEXT NOT NULL DEFAULT '',
+            child_dob TEXT,
+            child_age INTEGER,
+            la_area TEXT NOT NULL DEFAULT '',
+            practitioner_role TEXT NOT NULL DEFAULT '',
+            total INTEGER,
+            calculated_band TEXT,
+            final_band TEXT,
+            judged_band TEXT,
+            operative_band TEXT,
+            awaiting_approval INTEGER NOT NULL DEFAULT 0,
+            judgement_approved INTEGER NOT NULL DEFAULT 0,
+            reassess_by TEXT,
+            reviewed_at TEXT,
+            score_json TEXT
+        );
+        CREATE INDEX screenings_updated ON screenings(updated_at);
+        CREATE INDEX screenings_owner ON screenings(owner_id, updated_at);
+        CREATE INDEX screenings_team ON screenings(team, updated_at);
+        CREATE INDEX screenings_status ON screenings(status, updated_at);
+        CREATE INDEX screenings_date ON screenings(screening_date);
+        CREATE INDEX screenings_reassess ON screenings(reassess_by);
+        CREATE INDEX screenings_child ON screenings(child_id);
+        CREATE TABLE answers (
+            screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (screening_id, question_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE screening_models (
+            screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            PRIMARY KEY (screening_id, model)
+        ) WITHOUT ROWID;
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id),
+            reviewer_id INTEGER NOT NULL REFERENCES users(id),
+            decision TEXT NOT NULL CHECK (decision IN ('approve', 'return', 'comment')),
+            comment TEXT NOT NULL DEFAULT '',
+            band TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX reviews_screening ON reviews(screening_id, at);
+        CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id),
+            code TEXT NOT NULL,
+            date TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX outcomes_screening ON outcomes(screening_id);
+        CREATE TABLE shares (
+            screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            PRIMARY KEY (screening_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER,
+            user_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            record TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_record ON audit(record);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1,)
+LATEST = len(STEPS)
+
+
+def schema_version(db: Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database, *, target: int = LATEST) -> int:
+    """Apply every step after the database's version up to ``target``; returns the new version."""
+    current = schema_version(db)
+    if current > LATEST:
+        raise NewerVersion(
+            f"This database was written by a newer version of CSE Screening (schema {current}; "
+            f"this app knows up to {LATEST}). Install the newer version to open it; it is left "
+            "unchanged."
+        )
+    for number in range(current + 1, target + 1):
+        with db.atomic():
+            if number == 1:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            STEPS[number - 1](db)
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                [str(number)],
+            )
+    return max(current, target)

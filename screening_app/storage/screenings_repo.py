@@ -1,0 +1,248 @@
+"""SQL for screenings, their answers, children and CSE models. No rules here: services decide.
+
+Answers are stored one row per question (``answers``), so autosave writes one small row; the
+denormalised columns on ``screenings`` (child name, band, reassess-by …) make the list, filters
+and statistics plain indexed SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screening_app.storage.driver import Database, safe_names
+
+ROW_COLUMNS = (
+    "s.id, s.reference, s.child_id, s.child_name, s.child_age, s.la_area, s.screening_date, "
+    "s.status, s.operative_band, s.reassess_by, s.owner_id, "
+    "COALESCE(u.display_name, u.name, ''), s.updated_at, s.version"
+)
+SORTS = {
+    "child": "s.child_name_fold",
+    "age": "s.child_age",
+    "area": "s.la_area",
+    "date": "s.screening_date",
+    "status": "s.status",
+    "band": "s.operative_band",
+    "reassess": "s.reassess_by",
+    "updated": "s.updated_at",
+}
+
+
+# A reassessment is due only on a child's newest screening: a later one replaces it.
+LATEST_FOR_CHILD = (
+    "NOT EXISTS (SELECT 1 FROM screenings t WHERE t.child_id = s.child_id AND t.id != s.id "
+    "AND t.status NOT IN ('draft', 'superseded') AND t.screening_date > s.screening_date)"
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose screenings a query may see: ``own`` (+ shared), ``team`` (+ own) or ``none``."""
+
+    kind: str
+    user_id: int
+    team: str = ""
+
+    def clause(self) -> tuple[str, list[object]]:
+        if self.kind == "team":
+            return "(s.team = ? OR s.owner_id = ?)", [self.team, self.user_id]
+        if self.kind == "own":
+            return (
+                "(s.owner_id = ? OR s.id IN (SELECT screening_id FROM shares WHERE user_id = ?))",
+                [self.user_id, self.user_id],
+            )
+        return "0", []
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    band: str | None = None
+    area: str | None = None
+    owner_id: int | None = None
+    search: str = ""
+    reassess_before: str | None = None  # ISO date: reassess_by < this
+    reassess_from: str | None = None  # ISO date: reassess_by >= this
+
+
+def insert_draft(db: Database, values: Mapping[str, object]) -> int:
+    columns = ", ".join(safe_names(values))
+    marks = ", ".join("?" for _ in values)
+    sql = f"INSERT INTO screenings ({columns}) VALUES ({marks})"
+    return int(db.execute(sql, list(values.values())).lastrowid or 0)
+
+
+def update(db: Database, screening_id: int, values: Mapping[str, object]) -> None:
+    sets = ", ".join(f"{name} = ?" for name in safe_names(values))
+    db.execute(f"UPDATE screenings SET {sets} WHERE id = ?", [*values.values(), screening_id])
+
+
+def upsert_answer(db: Database, screening_id: int, question_id: str, value: Any, at: str) -> None:
+    db.execute(
+        "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (screening_id, question_id) DO UPDATE SET "
+        "value_json = excluded.value_json, updated_at = excluded.updated_at",
+        [screening_id, question_id, json.dumps(value, ensure_ascii=False), at],
+    )
+
+
+def delete_answer(db: Database, screening_id: int, question_id: str) -> None:
+    db.execute(
+        "DELETE FROM answers WHERE screening_id = ? AND question_id = ?",
+        [screening_id, question_id],
+    )
+
+
+def copy_answers(db: Database, source_id: int, target_id: int, at: str) -> None:
+    db.execute(
+        "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
+        "SELECT ?, question_id, value_json, ? FROM answers WHERE screening_id = ?",
+        [target_id, at, source_id],
+    )
+
+
+def answers(db: Database, screening_id: int) -> dict[str, Any]:
+    cursor = db.execute(
+        "SELECT question_id, value_json FROM answers WHERE screening_id = ?", [screening_id]
+    )
+    return {qid: json.loads(value) for qid, value in cursor.fetchall()}
+
+
+def fetch(db: Database, screening_id: int) -> dict[str, Any] | None:
+    cursor = db.execute(
+        "SELECT s.*, COALESCE(u.display_name, u.name, '') AS owner_name FROM screenings s "
+        "LEFT JOIN users u ON u.id = s.owner_id WHERE s.id = ?",
+        [screening_id],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
+def visible(db: Database, scope: Scope, screening_id: int) -> bool:
+    clause, params = scope.clause()
+    row = db.execute(
+        f"SELECT 1 FROM screenings s WHERE s.id = ? AND {clause}", [screening_id, *params]
+    ).fetchone()
+    return row is not None
+
+
+def _where(scope: Scope, filters: Filters) -> tuple[str, list[object]]:
+    clause, params = scope.clause()
+    parts = [clause]
+    if filters.status:
+        parts.append("s.status = ?")
+        params.append(filters.status)
+    else:
+        parts.append("s.status != 'superseded'")
+    for column, value in (
+        ("s.operative_band", filters.band),
+        ("s.la_area", filters.area),
+        ("s.owner_id", filters.owner_id),
+    ):
+        if value is not None and value != "":
+            parts.append(f"{column} = ?")
+            params.append(value)
+    if filters.search.strip():
+        parts.append("s.child_name_fold LIKE ? ESCAPE '\\'")
+        params.append("%" + _like_escape(filters.search.strip().casefold()) + "%")
+    if filters.reassess_before or filters.reassess_from:
+        parts.append(LATEST_FOR_CHILD)
+    if filters.reassess_before:
+        parts.append("s.reassess_by < ?")
+        params.append(filters.reassess_before)
+    if filters.reassess_from:
+        parts.append("s.reassess_by >= ?")
+        params.append(filters.reassess_from)
+    return " AND ".join(parts), params
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_rows(
+    db: Database,
+    scope: Scope,
+    filters: Filters,
+    *,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    where, params = _where(scope, filters)
+    order = SORTS.get(sort, "s.updated_at")
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM screenings s LEFT JOIN users u ON u.id = s.owner_id "
+        f"WHERE {where} ORDER BY {order} IS NULL, {order} {direction}, s.id {direction} "
+        "LIMIT ? OFFSET ?"
+    )
+    return [tuple(r) for r in db.execute(sql, [*params, limit, offset]).fetchall()]
+
+
+def count_rows(db: Database, scope: Scope, filters: Filters) -> int:
+    where, params = _where(scope, filters)
+    row = db.execute(f"SELECT count(*) FROM screenings s WHERE {where}", params).fetchone()
+    return int(row[0])
+
+
+def find_or_create_child(db: Database, first: str, last: str, dob: str, at: str) -> int:
+    fold = f"{first} {last}".casefold().strip()
+    row = db.execute(
+        "SELECT id, merged_into FROM children WHERE name_fold = ? AND dob = ? ORDER BY id LIMIT 1",
+        [fold, dob],
+    ).fetchone()
+    if row:
+        return int(row[1] or row[0])
+    cursor = db.execute(
+        "INSERT INTO children (first_name, last_name, name_fold, dob, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [first, last, fold, dob, at],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def set_models(db: Database, screening_id: int, models: Iterable[str]) -> None:
+    db.execute("DELETE FROM screening_models WHERE screening_id = ?", [screening_id])
+    for model in models:
+        db.execute(
+            "INSERT OR IGNORE INTO screening_models (screening_id, model) VALUES (?, ?)",
+            [screening_id, model],
+        )
+
+
+def delete_draft(db: Database, screening_id: int) -> None:
+    db.execute("DELETE FROM answers WHERE screening_id = ?", [screening_id])
+    db.execute("DELETE FROM screenings WHERE id = ? AND status = 'draft'", [screening_id])
+
+
+def distinct_areas(db: Database, scope: Scope) -> list[str]:
+    clause, params = scope.clause()
+    cursor = db.execute(
+        f"SELECT DISTINCT s.la_area FROM screenings s WHERE {clause} AND s.la_area != '' "
+        "ORDER BY 1",
+        params,
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
+def review_comments(db: Database, screening_id: int) -> list[tuple[Any, ...]]:
+    cursor = db.execute(
+        "SELECT r.at, COALESCE(u.display_name, u.name, ''), r.decision, r.comment, r.band "
+        "FROM reviews r LEFT JOIN users u ON u.id = r.reviewer_id WHERE r.screening_id = ? "
+        "ORDER BY r.at, r.id",
+        [screening_id],
+    )
+    return [tuple(r) for r in cursor.fetchall()]
+
+
+def next_reference_number(db: Database) -> int:
+    row = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM screenings").fetchone()
+    return int(row[0])
