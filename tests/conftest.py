@@ -62,3 +62,36 @@ def example_files() -> list[Path]:
 def load_example(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+# --- storage fixtures: a temp encrypted database with fast key derivation --------------------
+ADMIN_PW = "admin-password-1"
+USER_PW = "practitioner-pw-1"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    from screening_app.services.model import FAST_KDF
+    from screening_app.services.vault import create_database, sign_in
+
+    path = tmp_path / "screenings.db"
+    create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
+    app = sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
+    for name, role, team in (
+        ("kit", "practitioner", "North"),
+        ("rowan", "practitioner", "North"),
+        ("ari", "practitioner", "South"),
+        ("sol", "supervisor", "North"),
+    ):
+        app.accounts.add_user(name, USER_PW, role=role, team=team, job_title="teacher")
+    app.close()
+    return path
+
+
+def open_app(path: Path, user: str = "kit", password: str = USER_PW) -> Any:
+    from screening_app.services.model import FAST_KDF
+    from screening_app.services.session import Clock
+    from screening_app.services.vault import sign_in
+
+    clock: Clock = lambda: dt.datetime(2026, 11, 24, 10, 0)  # noqa: E731
+    return sign_in(path, user, password, kdf=FAST_KDF, clock=clock)

@@ -98,6 +98,35 @@ class ScreeningService:
                 out[qid] = value
         return out
 
+    def import_answers(self, form: Form, answers: dict[str, Any]) -> Screening:
+        """Store a complete, valid answers set as a submitted screening (all or nothing)."""
+        self.s.require("practitioner", "supervisor", doing="import screenings")
+        at = self.s.now_text()
+        db = self.s.store.db
+        try:
+            with db.atomic():
+                number = repo.next_reference_number(db)
+                new_id = repo.insert_draft(
+                    db,
+                    {
+                        "reference": f"CSE-{self.s.today().year}-{number:06d}",
+                        "owner_id": self.s.user.id,
+                        "team": self.s.user.team,
+                        "form_id": form.form_id,
+                        "form_version": form.version,
+                        "status": "draft",
+                        "created_at": at,
+                        "updated_at": at,
+                    },
+                )
+                for qid, value in answers.items():
+                    repo.upsert_answer(db, new_id, qid, value, at)
+                self.s.audit("import", f"CSE-{self.s.today().year}-{number:06d}")
+                self._drafts.add(new_id)
+                return self.submit(new_id)
+        except DatabaseError as exc:
+            raise storage_error(exc, "import the screening") from None
+
     def save_answer(self, screening_id: int, question_id: str, value: object | None) -> None:
         """Write one answer now (None removes it). Drafts only, the user's own."""
         row = self._own_draft(screening_id)

@@ -193,5 +193,5 @@ def _damaged(path: Path, detail: str) -> StorageError:
     )
     message = f"{path.name} cannot be opened safely: {detail}. {advice}"
     if kind is IntegrityProblem:
-        return IntegrityProblem(message, [Problem(message, str(path))], backups=backups)
-    return NotADatabase(message, [Problem(message, str(path))])
+        return IntegrityProblem(message, [Problem(message)], backups=backups)
+    return NotADatabase(message, [Problem(message)])

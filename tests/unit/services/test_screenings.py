@@ -1,0 +1,225 @@
+"""Screenings through the services: autosave, submit, amend, discard, roles, list and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from screening_app.errors import AnswersError, PermissionDenied, StorageError
+from screening_app.services.model import ListQuery
+from tests.conftest import base_answers, open_app
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def fill(app: object, screening_id: int, answers: dict[str, object]) -> None:
+    for qid, value in answers.items():
+        app.screenings.save_answer(screening_id, qid, value)  # type: ignore[attr-defined]
+
+
+def submitted(path: Path, user: str = "kit", **overrides: object) -> int:
+    app = open_app(path, user)
+    try:
+        draft = app.screenings.start()
+        fill(app, draft.row.id, base_answers(**overrides))
+        return int(app.screenings.submit(draft.row.id, today=TODAY).row.id)
+    finally:
+        app.close()
+
+
+def test_start_prefills_defaults_and_reference(db_path: Path) -> None:
+    app = open_app(db_path)
+    draft = app.screenings.start()
+    app.close()
+    assert draft.row.status == "draft"
+    assert draft.row.reference == "CSE-2026-000001"
+    assert draft.answers["screening_date"] == "2026-11-24"
+    assert draft.answers["practitioner_name"] == "kit"
+    assert draft.answers["practitioner_role"] == "teacher"
+
+
+def test_every_answer_and_the_page_survive_closing(db_path: Path) -> None:
+    app = open_app(db_path)
+    draft = app.screenings.start()
+    fill(
+        app,
+        draft.row.id,
+        {
+            "child_first_name": "Kit",
+            "child_last_name": "Fictional",
+            "missing_count_3m": 2,
+            "cse_models": ["online_physical_meeting"],
+        },
+    )
+    app.screenings.save_answer(draft.row.id, "missing_count_3m", None)
+    app.screenings.save_page(draft.row.id, "vulnerabilities")
+    app.close()
+    app = open_app(db_path)
+    again = app.screenings.get(draft.row.id)
+    rows = app.screenings.list(ListQuery(search="fict"))
+    app.close()
+    assert again.page == "vulnerabilities"
+    assert again.answers["cse_models"] == ["online_physical_meeting"]
+    assert "missing_count_3m" not in again.answers
+    assert [r.id for r in rows] == [draft.row.id] and rows[0].child_name == "Kit Fictional"
+
+
+def test_submit_refuses_invalid_answers_listing_each(db_path: Path) -> None:
+    app = open_app(db_path)
+    draft = app.screenings.start()
+    app.screenings.save_answer(draft.row.id, "child_first_name", "Kit")
+    with pytest.raises(AnswersError) as caught:
+        app.screenings.submit(draft.row.id, today=TODAY)
+    assert {"child_last_name", "child_dob", "concern_summary"} <= {
+        p.where for p in caught.value.problems
+    }
+    assert app.screenings.get(draft.row.id).row.status == "draft"
+    app.close()
+
+
+def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
+    sid = submitted(db_path, v_substance_use="yes", m_older_associates="yes")
+    app = open_app(db_path)
+    screening = app.screenings.get(sid)
+    assert screening.row.status == "submitted"
+    assert screening.score is not None and screening.score["total"] == 2
+    assert screening.row.operative_band == "mild" or screening.row.operative_band == "low"
+    assert screening.row.child_id is not None
+    with pytest.raises(StorageError, match="Amend"):
+        app.screenings.save_answer(sid, "child_first_name", "Changed")
+    app.close()
+
+
+def test_amend_makes_a_linked_version_and_supersedes_on_submit(db_path: Path) -> None:
+    sid = submitted(db_path)
+    app = open_app(db_path)
+    with pytest.raises(AnswersError):
+        app.screenings.amend(sid, "")
+    new = app.screenings.amend(sid, "Wrong date of birth")
+    assert (new.row.version, new.previous_id, new.amend_reason) == (2, sid, "Wrong date of birth")
+    assert new.answers["child_first_name"] == "Kit"
+    app.screenings.save_answer(new.row.id, "child_dob", "2011-03-11")
+    app.screenings.submit(new.row.id, today=TODAY)
+    assert app.screenings.get(sid).row.status == "superseded"
+    visible = app.screenings.list(ListQuery())
+    assert [r.id for r in visible] == [new.row.id]
+    app.close()
+
+
+def test_discard_removes_the_draft_and_is_audited(db_path: Path) -> None:
+    app = open_app(db_path)
+    draft = app.screenings.start()
+    app.screenings.discard(draft.row.id)
+    assert app.screenings.count(ListQuery()) == 0
+    app.close()
+    admin = open_app(db_path, "admin", "admin-password-1")
+    actions = [e.action for e in admin.audit.entries(record=draft.row.reference)]
+    admin.close()
+    assert actions == ["discard", "create"]
+
+
+def test_roles_decide_who_sees_what(db_path: Path) -> None:
+    sid = submitted(db_path, "kit")
+    other_team = submitted(db_path, "ari")
+    rowan = open_app(db_path, "rowan")
+    with pytest.raises(PermissionDenied):
+        rowan.screenings.get(sid)
+    assert rowan.screenings.count(ListQuery()) == 0
+    rowan.close()
+    sol = open_app(db_path, "sol")
+    assert sol.screenings.get(sid).row.id == sid
+    assert [r.id for r in sol.screenings.list(ListQuery())] == [sid]
+    with pytest.raises(PermissionDenied):
+        sol.screenings.get(other_team)
+    with pytest.raises(PermissionDenied):
+        sol.screenings.save_answer(sid, "child_first_name", "x")
+    sol.close()
+    admin = open_app(db_path, "admin", "admin-password-1")
+    with pytest.raises(PermissionDenied):
+        admin.screenings.list(ListQuery())
+    with pytest.raises(PermissionDenied):
+        admin.screenings.get(sid)
+    admin.close()
+
+
+def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
+    for name, band_answers in (
+        ("Ari", {}),
+        (
+            "Blair",
+            {
+                "s_controlling_adult": "current",
+                "s_gangs": "current",
+                "s_exchange": "current",
+                "s_places_of_concern": "current",
+            },
+        ),
+        ("Cass", {}),
+    ):
+        submitted(db_path, child_first_name=name, **band_answers)
+    app = open_app(db_path)
+    names = [r.child_name for r in app.screenings.list(ListQuery(sort="child", descending=False))]
+    assert names == ["Ari Fictional", "Blair Fictional", "Cass Fictional"]
+    high = app.screenings.list(ListQuery(band="significant"))
+    assert [r.child_name for r in high] == ["Blair Fictional"]
+    assert app.screenings.count(ListQuery(search="CASS")) == 1
+    assert app.screenings.count(ListQuery(search="%")) == 0
+    assert app.screenings.count(ListQuery(status="draft")) == 0
+    page = app.screenings.list(ListQuery(sort="child", descending=False, offset=1, limit=1))
+    assert [r.child_name for r in page] == ["Blair Fictional"]
+    app.close()
+
+
+def test_reassessment_due_and_overdue_only_on_the_newest(db_path: Path) -> None:
+    # low band: reassess in 6 months (2027-05-20 from 2026-11-20)
+    sid = submitted(db_path)
+    app = open_app(db_path)
+    reassess = app.screenings.get(sid).row.reassess_by
+    assert reassess is not None
+    assert app.screenings.reassessment_counts(reassess - dt.timedelta(days=20)) == (0, 0)
+    assert app.screenings.reassessment_counts(reassess - dt.timedelta(days=14)) == (1, 0)
+    assert app.screenings.reassessment_counts(reassess + dt.timedelta(days=1)) == (0, 1)
+    app.close()
+    submitted(db_path, screening_date="2026-11-23")  # a newer screening of the same child
+    app = open_app(db_path)
+    due, overdue = app.screenings.reassessment_counts(reassess + dt.timedelta(days=1))
+    app.close()
+    # The old screening no longer counts; the newer one (3 days later) is due, not overdue.
+    assert (due, overdue) == (1, 0)
+
+
+def test_disk_full_during_autosave_keeps_earlier_answers(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlcipher3.dbapi2
+
+    from screening_app.storage import screenings_repo
+
+    app = open_app(db_path)
+    draft = app.screenings.start()
+    app.screenings.save_answer(draft.row.id, "child_first_name", "Kit")
+
+    def full(*_args: object) -> None:
+        raise sqlcipher3.dbapi2.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(screenings_repo, "upsert_answer", full)
+    with pytest.raises(StorageError, match="disk is full") as caught:
+        app.screenings.save_answer(draft.row.id, "child_last_name", "Fictional")
+    assert "still on screen" in caught.value.message
+    monkeypatch.undo()
+    assert app.screenings.get(draft.row.id).answers["child_first_name"] == "Kit"
+    app.screenings.save_answer(draft.row.id, "child_last_name", "Fictional")
+    assert app.screenings.get(draft.row.id).answers["child_last_name"] == "Fictional"
+    app.close()
+
+
+def test_referral_input_carries_the_review(db_path: Path) -> None:
+    sid = submitted(db_path)
+    app = open_app(db_path)
+    data = app.screenings.referral_input(sid)
+    app.screenings.record_export(sid, "referral_saved")
+    app.close()
+    assert data.reference == "CSE-2026-000001" and data.review is None
+    assert data.result.total == 0
