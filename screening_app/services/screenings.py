@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import json
 from typing import Any, Literal
 
 from screening_app.domain.answers import validate
@@ -184,6 +183,7 @@ class ScreeningService:
                 values.update(status="submitted", submitted_at=at, updated_at=at, page=None)
                 values["child_id"] = self._child_id(answers, at)
                 repo.update(db, screening_id, values)
+                repo.set_score(db, screening_id, result.snapshot())
                 models = answers.get("cse_models") or []
                 repo.set_models(db, screening_id, [str(m) for m in models])
                 if row["previous_id"]:
@@ -394,7 +394,6 @@ class ScreeningService:
             operative_band=result.operative_band,
             awaiting_approval=int(result.awaiting_approval),
             reassess_by=result.reassess_by,
-            score_json=json.dumps(result.snapshot(), ensure_ascii=False),
         )
         return values
 
@@ -435,7 +434,7 @@ class ScreeningService:
             form_version=row["form_version"],
             answers=repo.answers(db, screening_id),
             page=row["page"],
-            score=json.loads(row["score_json"]) if row["score_json"] else None,
+            score=repo.score_of(db, screening_id),
             previous_id=row["previous_id"],
             amend_reason=row["amend_reason"],
             judgement_approved=bool(row["judgement_approved"]),

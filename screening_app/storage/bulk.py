@@ -145,6 +145,7 @@ def generate(
         rows: list[tuple[Any, ...]] = []
         answer_rows: list[tuple[Any, ...]] = []
         model_rows: list[tuple[Any, ...]] = []
+        score_rows: list[tuple[Any, ...]] = []
         for sid in range(start_id + 1, start_id + n + 1):
             child = rng.choice(children)
             owner = rng.choice(owners)
@@ -169,6 +170,8 @@ def generate(
             age = age_on(child.dob, day)
             result = template.results[age < 13]
             rows.append(_screening_row(sid, form, owner, status, at, child, age, result, day))
+            if status != "draft":
+                score_rows.append((sid, json.dumps(result)))
             answer_rows.extend(
                 (sid, qid, json.dumps(value, ensure_ascii=False), at)
                 for qid, value in answers.items()
@@ -183,6 +186,9 @@ def generate(
             "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
             "VALUES (?, ?, ?, ?)",
             answer_rows,
+        )
+        db.conn.executemany(
+            "INSERT INTO scores (screening_id, score_json) VALUES (?, ?)", score_rows
         )
         db.conn.executemany(
             "INSERT OR IGNORE INTO screening_models (screening_id, model) VALUES (?, ?)",
@@ -218,7 +224,6 @@ SCREENING_COLUMNS = (
     "awaiting_approval",
     "judgement_approved",
     "reassess_by",
-    "score_json",
 )
 
 
@@ -265,7 +270,6 @@ def _screening_row(
         0,
         int(status == "approved"),
         reassess,
-        json.dumps(result) if done else None,
     )
 
 

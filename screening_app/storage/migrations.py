@@ -79,16 +79,25 @@ def _v1(db: Database) -> None:
             awaiting_approval INTEGER NOT NULL DEFAULT 0,
             judgement_approved INTEGER NOT NULL DEFAULT 0,
             reassess_by TEXT,
-            reviewed_at TEXT,
-            score_json TEXT
+            reviewed_at TEXT
+        );
+        CREATE TABLE scores (
+            screening_id INTEGER PRIMARY KEY REFERENCES screenings(id) ON DELETE CASCADE,
+            score_json TEXT NOT NULL
         );
         CREATE INDEX screenings_updated ON screenings(updated_at);
         CREATE INDEX screenings_owner ON screenings(owner_id, updated_at);
         CREATE INDEX screenings_team ON screenings(team, updated_at);
+        CREATE INDEX screenings_team_status ON screenings(team, status, operative_band);
+        CREATE INDEX screenings_owner_status ON screenings(owner_id, status, operative_band);
         CREATE INDEX screenings_status ON screenings(status, updated_at);
         CREATE INDEX screenings_date ON screenings(screening_date);
         CREATE INDEX screenings_reassess ON screenings(reassess_by);
-        CREATE INDEX screenings_child ON screenings(child_id);
+        CREATE INDEX screenings_child ON screenings(child_id, screening_date);
+        CREATE INDEX screenings_name ON screenings(child_name_fold);
+        CREATE INDEX screenings_team_name ON screenings(team, child_name_fold);
+        CREATE INDEX screenings_owner_name ON screenings(owner_id, child_name_fold);
+        CREATE INDEX screenings_band ON screenings(operative_band, updated_at);
         CREATE TABLE answers (
             screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
             question_id TEXT NOT NULL,

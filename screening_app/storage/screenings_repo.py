@@ -19,6 +19,7 @@ ROW_COLUMNS = (
     "s.status, s.operative_band, s.reassess_by, s.owner_id, "
     "COALESCE(u.display_name, u.name, ''), s.updated_at, s.version"
 )
+NOT_NULL_SORTS = frozenset({"s.updated_at", "s.child_name_fold", "s.status", "s.la_area"})
 SORTS = {
     "child": "s.child_name_fold",
     "age": "s.child_age",
@@ -40,7 +41,7 @@ LATEST_FOR_CHILD = (
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose screenings a query may see: ``own`` (+ shared), ``team`` (+ own) or ``none``."""
+    """Whose screenings a query may see: ``own`` (+ shared), ``team`` or ``none``."""
 
     kind: str
     user_id: int
@@ -48,10 +49,12 @@ class Scope:
 
     def clause(self) -> tuple[str, list[object]]:
         if self.kind == "team":
-            return "(s.team = ? OR s.owner_id = ?)", [self.team, self.user_id]
+            # A supervisor's own screenings carry their team too, so one indexed test suffices.
+            return "s.team = ?", [self.team]
         if self.kind == "own":
             return (
-                "(s.owner_id = ? OR s.id IN (SELECT screening_id FROM shares WHERE user_id = ?))",
+                "(s.owner_id = ? OR EXISTS (SELECT 1 FROM shares h "
+                "WHERE h.screening_id = s.id AND h.user_id = ?))",
                 [self.user_id, self.user_id],
             )
         return "0", []
@@ -87,6 +90,21 @@ def upsert_answer(db: Database, screening_id: int, question_id: str, value: Any,
         "value_json = excluded.value_json, updated_at = excluded.updated_at",
         [screening_id, question_id, json.dumps(value, ensure_ascii=False), at],
     )
+
+
+def set_score(db: Database, screening_id: int, snapshot: dict[str, Any]) -> None:
+    """The score as submitted, kept apart so the list's rows stay small and fast to scan."""
+    db.execute(
+        "INSERT OR REPLACE INTO scores (screening_id, score_json) VALUES (?, ?)",
+        [screening_id, json.dumps(snapshot, ensure_ascii=False)],
+    )
+
+
+def score_of(db: Database, screening_id: int) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT score_json FROM scores WHERE screening_id = ?", [screening_id]
+    ).fetchone()
+    return dict(json.loads(row[0])) if row else None
 
 
 def delete_answer(db: Database, screening_id: int, question_id: str) -> None:
@@ -179,9 +197,11 @@ def list_rows(
     where, params = _where(scope, filters)
     order = SORTS.get(sort, "s.updated_at")
     direction = "DESC" if descending else "ASC"
+    # Empty values last; columns that are never NULL sort straight from their index.
+    nulls_last = "" if order in NOT_NULL_SORTS else f"{order} IS NULL, "
     sql = (
         f"SELECT {ROW_COLUMNS} FROM screenings s LEFT JOIN users u ON u.id = s.owner_id "
-        f"WHERE {where} ORDER BY {order} IS NULL, {order} {direction}, s.id {direction} "
+        f"WHERE {where} ORDER BY {nulls_last}{order} {direction}, s.id {direction} "
         "LIMIT ? OFFSET ?"
     )
     return [tuple(r) for r in db.execute(sql, [*params, limit, offset]).fetchall()]

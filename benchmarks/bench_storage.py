@@ -1,0 +1,90 @@
+"""Storage with many screenings: autosave, unlock and the list, each against raw SQL.
+
+- autosave of one answer through the service (role check, one transaction, audit) vs a raw
+  single-row upsert on the same database (goal ≤ 3×);
+- unlock with the production key derivation vs argon2id alone (goal ≤ 0.3 s);
+- first page of the newest 100 through the service vs the raw query (goal ≤ 50 ms).
+Run: ``python -m benchmarks.bench_storage [--n 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import Measure, median_time, print_table
+from screening_app.services.model import ListQuery
+from screening_app.services.vault import create_database, sign_in
+from screening_app.storage import bulk
+from screening_app.storage.keyfile import KdfParams, derive
+
+PASSWORD = "bench-password-1"
+TODAY = dt.date(2026, 11, 24)
+
+
+def build(path: Path, n: int) -> None:
+    create_database(path, "admin", PASSWORD)
+    app = sign_in(path, "admin", PASSWORD)
+    user = app.accounts.add_user(
+        "kit", PASSWORD, role="practitioner", team="North", job_title="teacher"
+    )
+    owner = bulk.Owner(user.id, "North", "teacher", "Kit")
+    form = app.registry.latest("cse-risk-screening")
+    db = app.session.store.db
+    for start in range(0, n, 20_000):
+        bulk.generate(db, form, [owner], n=min(20_000, n - start), seed=start, today=TODAY)
+    app.close()
+
+
+def run(n: int = 100_000) -> list[Measure]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        build(path, n)
+        unlock = median_time(lambda: sign_in(path, "kit", PASSWORD).close(), repeats=5)
+        kdf = median_time(lambda: derive(PASSWORD, b"0" * 16, KdfParams()), repeats=5)
+        app = sign_in(path, "kit", PASSWORD)
+        try:
+            draft = app.screenings.start()
+            db = app.session.store.db
+            counter = iter(range(10**9))
+
+            def autosave() -> None:
+                app.screenings.save_answer(draft.row.id, "concern_summary", f"v{next(counter)}")
+
+            def raw_upsert() -> None:
+                db.execute("BEGIN")
+                db.execute(
+                    "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
+                    "VALUES (?, 'protective_factors', ?, '2026-11-24') ON CONFLICT "
+                    "(screening_id, question_id) DO UPDATE SET value_json = excluded.value_json",
+                    [draft.row.id, json.dumps(f"v{next(counter)}")],
+                )
+                db.execute("COMMIT")
+
+            save = median_time(autosave, repeats=41)
+            raw = median_time(raw_upsert, repeats=41)
+            page = median_time(lambda: app.screenings.list(ListQuery(limit=100)), repeats=9)
+            raw_page = median_time(
+                lambda: db.execute(
+                    "SELECT id, reference, child_name, status, operative_band FROM screenings "
+                    "WHERE owner_id = ? ORDER BY updated_at DESC LIMIT 100",
+                    [app.user.id],
+                ).fetchall(),
+                repeats=9,
+            )
+        finally:
+            app.close()
+    return [
+        Measure(f"Autosave one answer ({n:,} stored)", save, raw, "s", "≤ 3×", "raw upsert"),
+        Measure("Unlock (argon2id + open + checks)", unlock, kdf, "s", "≤ 0.3 s", "argon2id alone"),
+        Measure(f"List: newest 100 of {n:,}", page, raw_page, "s", "≤ 50 ms", "raw SELECT"),
+    ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100_000)
+    print_table(run(parser.parse_args().n))
