@@ -96,6 +96,8 @@ class Question(_Model):
     implied: Implied | None = None
     points: dict[str, int] | None = None
     checks: tuple[Check, ...] = ()
+    # Answer code -> an urgent message shown prominently when that answer is given.
+    warnings: dict[str, str] | None = None
 
     @property
     def calculated(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+from pathlib import Path
 from typing import Any, Literal
 
 from screening_app.domain.answers import validate
@@ -311,6 +312,31 @@ class ScreeningService:
             generated_at=generated_at or self.s.clock(),
             review=self._review_info(screening_id, row["status"]),
         )
+
+    def referral_pdf(self, screening_id: int) -> bytes:
+        """The referral PDF in memory (for the preview); audited as a view of the referral."""
+        from screening_app.export.referral_pdf import render_referral
+
+        data = self.referral_input(screening_id)
+        pdf = render_referral(data)
+        self.record_export(screening_id, "referral_preview")
+        return pdf
+
+    def save_referral(
+        self, screening_id: int, pdf: bytes, path: Path, *, password: str | None = None
+    ) -> None:
+        """Write the referral (AES-256 when ``password``); audited with the kind of export."""
+        from screening_app.export.referral_pdf import write_referral
+
+        write_referral(path, pdf, password=password, force=True)
+        kind: ExportKind = "referral_encrypted" if password else "referral_saved"
+        self.record_export(screening_id, kind)
+
+    @staticmethod
+    def password_hint(password: str) -> str:
+        from screening_app.export.referral_pdf import password_strength_hint
+
+        return password_strength_hint(password)
 
     # -- helpers --------------------------------------------------------------------------
     def _require_reader(self) -> None:

@@ -1,0 +1,124 @@
+"""Check your answers: every relevant answer by section with Change buttons, warnings, Submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.evaluation import Evaluation, parse_date
+from screening_app.domain.forms import Form
+from screening_app.domain.scoring import ScoreResult
+from screening_app.ui.form.page import ErrorSummary
+
+NOT_ANSWERED = "Not answered"
+
+
+def answer_text(form: Form, question_id: str, value: Any) -> str:
+    question = form.question(question_id)
+    if value is None or value == "" or value == []:
+        return NOT_ANSWERED
+    if isinstance(value, list):
+        return "; ".join(question.option_label(str(v)) for v in value)
+    if question.type in ("yes_no", "timed_indicator", "choice"):
+        return question.option_label(str(value))
+    if question.type == "date":
+        day = parse_date(value)
+        return day.strftime("%d/%m/%Y") if day else str(value)
+    return str(value)
+
+
+class CheckAnswersPage(QScrollArea):
+    """Rebuilt by ``show_answers``; emits ``change(question_id)`` and ``submit()``."""
+
+    change = Signal(str)
+    submit = Signal()
+
+    def __init__(self, form: Form, read_only: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.read_only = read_only
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary = ErrorSummary()
+        self.submit_button: QPushButton | None = None
+
+    def show_answers(self, evaluation: Evaluation, result: ScoreResult) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        title = "Answers" if self.read_only else "Check your answers before submitting"
+        layout.addWidget(QLabel(f"<h2>{title}</h2>", body))
+        self.summary = ErrorSummary(body)
+        self.summary.go_to.connect(self.change.emit)
+        layout.addWidget(self.summary)
+        for warning in self._warnings(evaluation):
+            box = QLabel(f"⚠ Important: {warning}", body)
+            box.setObjectName("warningBox")
+            box.setWordWrap(True)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(box)
+        for section in self.form.sections:
+            shown = [q for q in section.questions if q.id in evaluation.relevant]
+            if not shown:
+                continue
+            layout.addWidget(QLabel(f"<h3>{_escape(section.title)}</h3>", body))
+            grid = QGridLayout()
+            grid.setColumnStretch(1, 1)
+            for row, question in enumerate(shown):
+                label = QLabel(question.label, body)
+                label.setWordWrap(True)
+                label.setObjectName("answerLabel")
+                value = QLabel(answer_text(self.form, question.id, evaluation.value(question.id)))
+                value.setWordWrap(True)
+                value.setTextFormat(Qt.TextFormat.PlainText)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+                if not self.read_only and not question.calculated:
+                    button = QPushButton("Change", body)
+                    button.setAccessibleName(f"Change: {question.label}")
+                    button.clicked.connect(lambda _c=False, q=question.id: self.change.emit(q))
+                    grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            layout.addLayout(grid)
+        if not self.read_only:
+            if result.awaiting_approval:
+                note = QLabel(
+                    "Your judgement is lower than the band the score and rules give. This will "
+                    "be submitted as awaiting supervisor approval; until then the higher band "
+                    "applies.",
+                    body,
+                )
+                note.setObjectName("noteBox")
+                note.setWordWrap(True)
+                layout.addWidget(note)
+            self.submit_button = QPushButton("&Submit screening", body)
+            self.submit_button.setObjectName("primaryButton")
+            self.submit_button.setAccessibleName("Submit screening")
+            self.submit_button.setAutoDefault(False)
+            self.submit_button.clicked.connect(self.submit.emit)
+            layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def _warnings(self, evaluation: Evaluation) -> list[str]:
+        out = []
+        for question in self.form.questions():
+            if question.warnings and question.id in evaluation.relevant:
+                text = question.warnings.get(str(evaluation.value(question.id)))
+                if text:
+                    out.append(text)
+        return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,355 @@
+"""One editor per question type, built from the form (the UI knows types, never question ids).
+
+Every editor emits ``edited(value)`` with a value in the domain's format (ISO date strings, ints,
+option codes, lists of codes) or ``None`` when cleared, and shows typed text it cannot read as a
+problem of its own rather than guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from screening_app.domain.forms import Question
+
+TEXT_DEBOUNCE_MS = 400
+RADIO_LIMIT = 6
+DATE_HINT = "for example 27/03/2011"
+
+
+class Editor(QWidget):
+    """Base: ``value()``, ``set_value()``, ``focus_target()``, ``edited`` and ``input_problem``."""
+
+    edited = Signal(object)
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self._loading = False
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        return self
+
+    def input_problem(self) -> str | None:
+        """A problem with what is typed that the domain cannot see (unreadable date, number)."""
+        return None
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.edited.emit(self.value())
+
+    def name_widgets(self, name: str, description: str) -> None:
+        for widget in self.findChildren(QWidget):
+            if not widget.accessibleName():
+                text = widget.property("text") if widget.property("text") else ""
+                widget.setAccessibleName(f"{name}: {text}" if text else name)
+            widget.setAccessibleDescription(description)
+
+
+class ChoiceEditor(Editor):
+    """Radio buttons (yes/no/not known, timed indicators, short choice lists)."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.codes: list[str] = []
+        for index, (code, label) in enumerate(question.option_pairs()):
+            button = QRadioButton(label, self)
+            self.group.addButton(button, index)
+            self.codes.append(code)
+            layout.addWidget(button)
+        self.group.idToggled.connect(self._toggled)
+
+    def _toggled(self, _index: int, checked: bool) -> None:
+        if checked:
+            self._emit()
+
+    def value(self) -> Any:
+        index = self.group.checkedId()
+        return self.codes[index] if index >= 0 else None
+
+    def _show(self, value: Any) -> None:
+        self.group.setExclusive(False)
+        for index, button in enumerate(self.group.buttons()):
+            button.setChecked(self.codes[index] == value)
+        self.group.setExclusive(True)
+
+    def focus_target(self) -> QWidget:
+        return self.group.checkedButton() or self.group.buttons()[0]
+
+
+class ComboEditor(Editor):
+    """A drop-down for long choice lists, with an empty first entry."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox(self)
+        self.combo.addItem("Choose…", None)
+        for code, label in question.option_pairs():
+            self.combo.addItem(label, code)
+        layout.addWidget(self.combo)
+        self.combo.currentIndexChanged.connect(lambda _i: self._emit())
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def _show(self, value: Any) -> None:
+        index = self.combo.findData(value) if value is not None else 0
+        self.combo.setCurrentIndex(max(index, 0))
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+
+class MultiEditor(Editor):
+    """Check boxes; the value is the list of ticked codes in the form's order."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[tuple[str, QCheckBox]] = []
+        for option in question.options or ():
+            box = QCheckBox(option.label, self)
+            if option.help:
+                box.setToolTip(option.help)
+            self.boxes.append((option.code, box))
+            layout.addWidget(box)
+            box.toggled.connect(lambda _c: self._emit())
+
+    def value(self) -> Any:
+        chosen = [code for code, box in self.boxes if box.isChecked()]
+        return chosen or None
+
+    def _show(self, value: Any) -> None:
+        chosen = set(value or [])
+        for code, box in self.boxes:
+            box.setChecked(code in chosen)
+
+    def focus_target(self) -> QWidget:
+        return self.boxes[0][1]
+
+
+class _TextBase(Editor):
+    """Saves on a short pause in typing and when focus leaves, so no typing is ever lost."""
+
+    def _setup_debounce(self) -> None:
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(TEXT_DEBOUNCE_MS)
+        self.timer.timeout.connect(self._emit)
+
+    def _typed(self) -> None:
+        if not self._loading:
+            self.timer.start()
+
+    def flush(self) -> None:
+        """Emit now if a save is pending (focus out, page change, closing)."""
+        if self.timer.isActive():
+            self.timer.stop()
+            self._emit()
+
+
+class _FlushingLineEdit(QLineEdit):
+    def __init__(self, owner: _TextBase) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._owner.flush()
+        super().focusOutEvent(event)
+
+
+class _FlushingPlainText(QPlainTextEdit):
+    def __init__(self, owner: _TextBase) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._owner.flush()
+        super().focusOutEvent(event)
+
+
+class TextEditor(_TextBase):
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self._setup_debounce()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = _FlushingLineEdit(self)
+        limit = question.text_limit()
+        if limit:
+            self.edit.setMaxLength(limit)
+        layout.addWidget(self.edit)
+        self.edit.textEdited.connect(lambda _t: self._typed())
+
+    def value(self) -> Any:
+        return self.edit.text().strip() or None
+
+    def _show(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class LongTextEditor(_TextBase):
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self._setup_debounce()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = _FlushingPlainText(self)
+        self.edit.setMinimumHeight(90)
+        layout.addWidget(self.edit)
+        self.edit.textChanged.connect(self._typed)
+
+    def value(self) -> Any:
+        return self.edit.toPlainText().strip() or None
+
+    def _show(self, value: Any) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class IntegerEditor(TextEditor):
+    """A whole number, or empty. Text that is not a number is reported, not saved."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.edit.setMaximumWidth(120)
+        self.edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        return int(text) if re.fullmatch(r"\d{1,6}", text) else None
+
+    def input_problem(self) -> str | None:
+        text = self.edit.text().strip()
+        if text and not re.fullmatch(r"\d{1,6}", text):
+            return "Enter a whole number, like 0, 1 or 2"
+        return None
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """``27/03/2011``, ``27-3-2011``, ``27.03.2011`` or ``2011-03-27``; None if not a date."""
+    text = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    parts = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})", text)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if parts:
+            return dt.date(int(parts[3]), int(parts[2]), int(parts[1]))
+    except ValueError:
+        return None
+    return None
+
+
+class DateEditor(TextEditor):
+    """Typed day/month/year, or picked from a calendar. Stored as an ISO date."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.edit.setPlaceholderText("DD/MM/YYYY")
+        self.edit.setMaximumWidth(160)
+        self.pick = QToolButton(self)
+        self.pick.setText("Calendar…")
+        self.pick.setAccessibleName(f"{question.label}: choose from a calendar")
+        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.pick)
+        self.calendar = QCalendarWidget(menu)
+        self.calendar.setAccessibleName(f"Calendar for {question.label}")
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        self.pick.setMenu(menu)
+        self._menu = menu
+        self.calendar.clicked.connect(self._picked)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeWidget(self.edit)
+        row.addWidget(self.edit)
+        row.addWidget(self.pick)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def _picked(self, day: QDate) -> None:
+        self.edit.setText(day.toString("dd/MM/yyyy"))
+        self._menu.close()
+        self._emit()
+
+    def value(self) -> Any:
+        day = parse_typed_date(self.edit.text())
+        return day.isoformat() if day else None
+
+    def _show(self, value: Any) -> None:
+        day = parse_typed_date(str(value)) if value else None
+        self.edit.setText(day.strftime("%d/%m/%Y") if day else "")
+        if day:
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+
+    def input_problem(self) -> str | None:
+        text = self.edit.text().strip()
+        if text and parse_typed_date(text) is None:
+            return f"Enter a real date as day/month/year, {DATE_HINT}"
+        return None
+
+
+def make_editor(question: Question, parent: QWidget | None = None) -> Editor:
+    kind = question.type
+    if kind in ("yes_no", "timed_indicator"):
+        return ChoiceEditor(question, parent)
+    if kind == "choice":
+        many = len(question.option_pairs()) > RADIO_LIMIT
+        return ComboEditor(question, parent) if many else ChoiceEditor(question, parent)
+    if kind == "multi_choice":
+        return MultiEditor(question, parent)
+    if kind == "date":
+        return DateEditor(question, parent)
+    if kind == "integer":
+        return IntegerEditor(question, parent)
+    if kind == "long_text":
+        return LongTextEditor(question, parent)
+    return TextEditor(question, parent)

@@ -1,0 +1,197 @@
+"""A section of the form as one page: its questions, their help and errors, an error summary.
+
+The error summary follows the GOV.UK Design System: a box titled "There is a problem" at the top
+of the page listing each problem as a link; activating one moves focus to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.forms import Question, Section
+from screening_app.ui.form.editors import Editor, make_editor
+
+
+class QuestionBlock(QWidget):
+    """Label, required/optional in words, help on demand, the editor and its error text."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.setObjectName("questionBlock")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 10)
+        layout.setSpacing(4)
+        need = "" if question.required else " (optional)"
+        self.label = QLabel(f"<b>{_escape(question.label)}</b>{need}", self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.label)
+        self.help_text = QLabel(question.help, self)
+        self.help_text.setWordWrap(True)
+        self.help_text.setObjectName("helpText")
+        self.help_text.setVisible(False)
+        self.help_button: QToolButton | None = None
+        if question.help:
+            self.help_button = QToolButton(self)
+            self.help_button.setText("Help ▸")
+            self.help_button.setCheckable(True)
+            self.help_button.setAutoRaise(True)
+            self.help_button.toggled.connect(self._help_toggled)
+            self.help_button.setAccessibleName(f"Help: {question.label}")
+            self.help_button.toggled.connect(self.help_text.setVisible)
+            layout.addWidget(self.help_button)
+            layout.addWidget(self.help_text)
+        self.error = QLabel("", self)
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        self.calculated = QLabel("", self)
+        self.calculated.setWordWrap(True)
+        self.calculated.setObjectName("calculatedText")
+        self.editor: Editor | None = None
+        if question.calculated:
+            layout.addWidget(self.calculated)
+        else:
+            self.editor = make_editor(question, self)
+            self.label.setBuddy(self.editor.focus_target())
+            layout.addWidget(self.editor)
+            description = ("Required. " if question.required else "Optional. ") + question.help
+            self.editor.name_widgets(question.label, description)
+        self.warning = QLabel("", self)
+        self.warning.setObjectName("warningBox")
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(False)
+        layout.addWidget(self.warning)
+
+    def _help_toggled(self, shown: bool) -> None:
+        if self.help_button is not None:
+            self.help_button.setText("Help ▾" if shown else "Help ▸")
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(f"Error: {message}" if message else "")
+        self.error.setVisible(bool(message))
+        if self.editor is not None:
+            base = ("Required. " if self.question.required else "Optional. ") + self.question.help
+            text = f"Error: {message}. {base}" if message else base
+            self.editor.focus_target().setAccessibleDescription(text)
+
+    def show_calculated(self, value: Any, reason: str) -> None:
+        words = self.question.option_label(str(value)) if value is not None else "not yet known"
+        self.calculated.setText(f"Calculated: {words}" + (f" — {reason}" if reason else ""))
+
+    def show_warning(self, value: Any) -> None:
+        text = (self.question.warnings or {}).get(str(value)) if value is not None else None
+        self.warning.setText(f"⚠ Important: {text}" if text else "")
+        self.warning.setVisible(bool(text))
+
+    def focus(self) -> None:
+        if self.editor is not None:
+            self.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class ErrorSummary(QFrame):
+    """ "There is a problem" with one link per problem; ``go_to(question_id)`` on activation."""
+
+    go_to = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorSummary")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("There is a problem")
+        self._layout = QVBoxLayout(self)
+        self.title = QLabel("<b>There is a problem</b>", self)
+        self._layout.addWidget(self.title)
+        self.links: list[QPushButton] = []
+        self.setVisible(False)
+
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+        """``problems``: (question id, message); empty hides the summary."""
+        for link in self.links:
+            link.deleteLater()
+        self.links = []
+        for qid, message in problems:
+            link = QPushButton(message, self)
+            link.setObjectName("errorLink")
+            link.setFlat(True)
+            link.setCursor(Qt.CursorShape.PointingHandCursor)
+            link.setAccessibleName(f"Go to the problem: {message}")
+            link.clicked.connect(lambda _c=False, q=qid: self.go_to.emit(q))
+            self._layout.addWidget(link)
+            self.links.append(link)
+        self.setVisible(bool(problems))
+        if problems:
+            self.setAccessibleDescription(f"{len(problems)} problem(s) on this page")
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class SectionPage(QScrollArea):
+    """One section: heading, intro, error summary and a block per question."""
+
+    def __init__(
+        self,
+        section: Section,
+        number: int,
+        count: int,
+        on_edit: Callable[[str, Any], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        caption = QLabel(f"Section {number} of {count}", body)
+        caption.setObjectName("caption")
+        heading = QLabel(f"<h2>{_escape(section.title)}</h2>", body)
+        heading.setAccessibleName(section.title)
+        layout.addWidget(caption)
+        layout.addWidget(heading)
+        self.summary = ErrorSummary(body)
+        layout.addWidget(self.summary)
+        if section.intro:
+            intro = QLabel(section.intro, body)
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        self.blocks: dict[str, QuestionBlock] = {}
+        for question in section.questions:
+            block = QuestionBlock(question, body)
+            self.blocks[question.id] = block
+            layout.addWidget(block)
+            if block.editor is not None:
+                block.editor.edited.connect(lambda v, q=question.id: on_edit(q, v))
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.summary.go_to.connect(self.focus_question)
+
+    def focus_question(self, question_id: str) -> None:
+        block = self.blocks.get(question_id)
+        if block is not None:
+            self.ensureWidgetVisible(block)
+            block.focus()
+
+    def flush(self) -> None:
+        for block in self.blocks.values():
+            flush = getattr(block.editor, "flush", None)
+            if flush is not None:
+                flush()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

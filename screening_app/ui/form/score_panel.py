@@ -1,0 +1,138 @@
+"""The live score: total, sections, band in words and on a gauge, rules, action, why.
+
+The band is always written out; the gauge repeats it with labelled segments and a marker, so no
+meaning rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from screening_app.domain.forms import Form
+from screening_app.domain.scoring import ScoreResult
+
+BAND_COLOURS = ("#2e7d32", "#c9a000", "#e06c00", "#b71c1c")
+
+
+class BandGauge(QWidget):
+    """Segments labelled with each band's name; the current one is filled and marked ▲."""
+
+    def __init__(self, form: Form, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels = [band.label for band in form.bands]
+        self.current = 0
+        self.setMinimumHeight(44)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Risk band gauge")
+
+    def set_band(self, index: int) -> None:
+        self.current = index
+        self.setAccessibleDescription(
+            f"Band {index + 1} of {len(self.labels)}: {self.labels[index]}"
+        )
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        count = len(self.labels)
+        width = (self.width() - 2) / count
+        text_colour = self.palette().windowText().color()
+        for index, label in enumerate(self.labels):
+            rect = QRectF(1 + index * width, 1, width - 3, 24)
+            colour = QColor(BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)])
+            active = index == self.current
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(colour if active else Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
+            painter.setPen(QColor("white") if active else text_colour)
+            font = painter.font()
+            font.setBold(active)
+            while (
+                font.pointSizeF() > 6 and QFontMetricsF(font).horizontalAdvance(label) > width - 8
+            ):
+                font.setPointSizeF(font.pointSizeF() - 0.5)
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            if active:
+                painter.setPen(text_colour)
+                painter.drawText(
+                    QRectF(rect.left(), 26, rect.width(), 16), Qt.AlignmentFlag.AlignCenter, "▲"
+                )
+        painter.end()
+
+
+class ScorePanel(QFrame):
+    """Shows a ScoreResult; ``show_result`` on every change."""
+
+    def __init__(self, form: Form, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.setObjectName("scorePanel")
+        self.setMinimumWidth(300)
+        layout = QVBoxLayout(self)
+        title = QLabel("<b>Score so far</b>", self)
+        layout.addWidget(title)
+        self.band = QLabel(self)
+        self.band.setObjectName("bandWord")
+        self.band.setWordWrap(True)
+        layout.addWidget(self.band)
+        self.gauge = BandGauge(form, self)
+        layout.addWidget(self.gauge)
+        self.total = QLabel(self)
+        self.total.setWordWrap(True)
+        layout.addWidget(self.total)
+        self.rules = QLabel(self)
+        self.rules.setWordWrap(True)
+        layout.addWidget(self.rules)
+        self.action = QLabel(self)
+        self.action.setWordWrap(True)
+        layout.addWidget(self.action)
+        self.why_button = QToolButton(self)
+        self.why_button.setText("Why this score?")
+        self.why_button.setCheckable(True)
+        self.why_button.setAccessibleName("Why this score? Show each scoring answer")
+        layout.addWidget(self.why_button)
+        self.why = QLabel(self)
+        self.why.setWordWrap(True)
+        self.why.setVisible(False)
+        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.why_button.toggled.connect(self.why.setVisible)
+        layout.addWidget(self.why)
+        layout.addStretch(1)
+        for label in (self.band, self.total, self.rules, self.action, self.why):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+
+    def show_result(self, result: ScoreResult) -> None:
+        band = self.form.band(result.operative_band)
+        self.band.setText(f"Band: {band.label.upper()}")
+        self.band.setAccessibleName(f"Band: {band.label}")
+        self.gauge.set_band(self.form.band_rank(result.operative_band))
+        sections = "; ".join(
+            f"{_section_title(self.form, sid)} {points}"
+            for sid, points in result.section_scores.items()
+        )
+        self.total.setText(f"Total {result.total} ({sections})")
+        if result.fired_rules:
+            reasons = "\n".join(f"• {rule.reason}" for rule in result.fired_rules)
+            self.rules.setText(f"Rules that raise the band:\n{reasons}")
+        else:
+            self.rules.setText("No rule raises the band.")
+        action = f"What to do: {result.action}"
+        if result.reassess_by:
+            action += f"\nScreen again by {result.reassess_by}."
+        if result.awaiting_approval:
+            action += "\nA lower judgement needs a supervisor's approval."
+        self.action.setText(action)
+        lines = [
+            f"{item.label}: {item.answer_text} — {item.points} point(s)"
+            for item in result.breakdown
+            if item.points
+        ]
+        self.why.setText("\n".join(lines) or "No answer scores points yet.")
+
+
+def _section_title(form: Form, section_id: str) -> str:
+    return next((s.title for s in form.sections if s.id == section_id), section_id)

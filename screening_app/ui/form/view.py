@@ -1,0 +1,349 @@
+"""The step-by-step screening form: one section per page, live score, autosave, undo.
+
+Every change goes to the sink at once (``save_answer``); if the sink fails (a full disk), the
+answer stays on screen, a banner says so, and the next change retries what was not saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.answers import question_problems
+from screening_app.domain.evaluation import Evaluation, evaluate
+from screening_app.domain.forms import Form
+from screening_app.domain.scoring import ScoreResult, score
+from screening_app.errors import Problem, ScreeningError
+from screening_app.ui.form.check_answers import CheckAnswersPage
+from screening_app.ui.form.page import SectionPage
+from screening_app.ui.form.score_panel import ScorePanel
+
+CHECK_PAGE = "check_answers"
+
+
+class AnswerSink(Protocol):
+    """Where answers go as they are given (the screening service in the app, a fake in tests)."""
+
+    def save_answer(self, question_id: str, value: object | None) -> None: ...
+
+    def save_page(self, page: str) -> None: ...
+
+
+class _AnswerChange(QUndoCommand):
+    def __init__(self, view: FormView, qid: str, old: Any, new: Any) -> None:
+        super().__init__(f"change {qid}")
+        self.view, self.qid, self.old, self.new = view, qid, old, new
+        self.first = True
+
+    def redo(self) -> None:
+        self.view._apply(self.qid, self.new, refresh_editor=not self.first)
+        self.first = False
+
+    def undo(self) -> None:
+        self.view._apply(self.qid, self.old, refresh_editor=True)
+
+
+class FormView(QWidget):
+    answers_changed = Signal()
+    page_changed = Signal(str)
+    submit_requested = Signal(dict)
+    discard_requested = Signal()
+
+    def __init__(
+        self,
+        form: Form,
+        sink: AnswerSink,
+        *,
+        answers: dict[str, Any] | None = None,
+        page: str | None = None,
+        today: dt.date | None = None,
+        read_only: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.sink = sink
+        self.today = today or dt.date.today()
+        self.read_only = read_only
+        self._answers: dict[str, Any] = dict(answers or {})
+        self._unsaved: set[str] = set()
+        self._input_problems: dict[str, str] = {}
+        self.undo_stack = QUndoStack(self)
+        self._build()
+        self._load_editors()
+        self._refresh()
+        self.go_to(page or (CHECK_PAGE if read_only else form.sections[0].id))
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("errorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        outer.addWidget(self.banner)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, len(self.form.sections) + 1)
+        self.progress.setAccessibleName("Progress through the screening")
+        outer.addWidget(self.progress)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.nav = QListWidget(splitter)
+        self.nav.setAccessibleName("Sections of the screening")
+        self.nav.setMinimumWidth(200)
+        self.nav.setWordWrap(True)
+        self.stack = QStackedWidget(splitter)
+        self.pages: dict[str, SectionPage] = {}
+        count = len(self.form.sections)
+        for number, section in enumerate(self.form.sections, start=1):
+            page = SectionPage(section, number, count, self._edited, self.stack)
+            page.setEnabled(not self.read_only)
+            self.pages[section.id] = page
+            self.stack.addWidget(page)
+            self.nav.addItem(QListWidgetItem(section.title))
+        self.check_page = CheckAnswersPage(self.form, self.read_only, self.stack)
+        self.check_page.change.connect(lambda qid: self.go_to(self._section_of(qid), qid))
+        self.check_page.submit.connect(self._submit)
+        self.stack.addWidget(self.check_page)
+        self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
+        self.nav.currentRowChanged.connect(self._nav_row)
+        self.score_panel = ScorePanel(self.form, splitter)
+        splitter.setStretchFactor(1, 3)
+        outer.addWidget(splitter, 1)
+        outer.addLayout(self._buttons())
+        if self.read_only:
+            self.nav.setCurrentRow(count)
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.back = QPushButton("&Back", self)
+        self.next = QPushButton("&Continue", self)
+        self.next.setObjectName("primaryButton")
+        self.undo_button = QPushButton("&Undo last change", self)
+        self.discard = QPushButton("&Discard draft…", self)
+        for button in (self.back, self.next, self.undo_button, self.discard):
+            button.setAutoDefault(False)
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+        self.back.clicked.connect(lambda: self._step(-1))
+        self.next.clicked.connect(self._continue)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.discard.clicked.connect(self.discard_requested.emit)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
+        row.addWidget(self.back)
+        row.addWidget(self.next)
+        row.addStretch(1)
+        if not self.read_only:
+            row.addWidget(self.undo_button)
+            row.addWidget(self.discard)
+        else:
+            for button in (self.undo_button, self.discard):
+                button.setVisible(False)
+        return row
+
+    # -- public API --------------------------------------------------------------------------
+    def answers(self) -> dict[str, Any]:
+        self.flush()
+        return dict(self._answers)
+
+    def current_page(self) -> str:
+        index = self.stack.currentIndex()
+        ids = [s.id for s in self.form.sections]
+        return ids[index] if index < len(ids) else CHECK_PAGE
+
+    def go_to(self, page_id: str, question_id: str | None = None) -> None:
+        ids = [s.id for s in self.form.sections]
+        index = ids.index(page_id) if page_id in ids else len(ids)
+        self.nav.setCurrentRow(index)
+        if question_id and page_id in self.pages:
+            self.pages[page_id].focus_question(question_id)
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        """Problems from the service (e.g. on submit): summary on the check page with links."""
+        self.go_to(CHECK_PAGE)
+        pairs = [(p.where, self._message(p)) for p in problems]
+        self.check_page.summary.show_problems(pairs)
+        self._mark_sections(problems)
+
+    def flush(self) -> None:
+        for page in self.pages.values():
+            page.flush()
+
+    def result(self) -> ScoreResult:
+        return score(self.form, self._answers)
+
+    # -- changes -------------------------------------------------------------------------------
+    def _edited(self, question_id: str, value: Any) -> None:
+        block = self._block(question_id)
+        problem = block.editor.input_problem() if block and block.editor else None
+        if problem:
+            self._input_problems[question_id] = problem
+            block.show_error(problem) if block else None
+            return
+        self._input_problems.pop(question_id, None)
+        old = self._answers.get(question_id)
+        if old == value:
+            return
+        self.undo_stack.push(_AnswerChange(self, question_id, old, value))
+
+    def _apply(self, question_id: str, value: Any, *, refresh_editor: bool) -> None:
+        if value is None:
+            self._answers.pop(question_id, None)
+        else:
+            self._answers[question_id] = value
+        block = self._block(question_id)
+        if refresh_editor and block is not None and block.editor is not None:
+            block.editor.set_value(value)
+        self._save(question_id)
+        self._refresh()
+        self._validate(question_id)
+        self.answers_changed.emit()
+
+    def _save(self, question_id: str) -> None:
+        self._unsaved.add(question_id)
+        for qid in sorted(self._unsaved):
+            try:
+                self.sink.save_answer(qid, self._answers.get(qid))
+            except ScreeningError as exc:
+                self.banner.setText(
+                    f"Not saved yet: {exc.message} Your answers are still here and will be "
+                    "saved with your next change."
+                )
+                self.banner.setVisible(True)
+                return
+            self._unsaved.discard(qid)
+        self.banner.setVisible(False)
+
+    def _refresh(self) -> None:
+        evaluation = evaluate(self.form, self._answers)
+        for page in self.pages.values():
+            for qid, block in page.blocks.items():
+                block.setVisible(qid in evaluation.relevant)
+                if block.question.calculated:
+                    calc = evaluation.calculated.get(qid)
+                    block.show_calculated(calc.value if calc else None, calc.reason if calc else "")
+                block.show_warning(evaluation.value(qid))
+        result = score(self.form, self._answers)
+        self.score_panel.show_result(result)
+        if self.current_page() == CHECK_PAGE:
+            self.check_page.show_answers(evaluation, result)
+        self._evaluation = evaluation
+
+    def _validate(self, question_id: str) -> None:
+        block = self._block(question_id)
+        if block is None:
+            return
+        problems = question_problems(self.form, question_id, self._answers, self.today)
+        mine = [p for p in problems if p.where in ("", question_id)]
+        block.show_error(self._message(mine[0]) if mine else None)
+
+    # -- navigation -----------------------------------------------------------------------------
+    def _nav_row(self, row: int) -> None:
+        self.flush()
+        self.stack.setCurrentIndex(row)
+        self.progress.setValue(row + 1)
+        page = self.current_page()
+        self.progress.setFormat(
+            "Check your answers"
+            if page == CHECK_PAGE
+            else f"Section {row + 1} of {len(self.form.sections)}"
+        )
+        self.back.setEnabled(row > 0)
+        self.next.setVisible(page != CHECK_PAGE)
+        if page == CHECK_PAGE:
+            evaluation = evaluate(self.form, self._answers)
+            self.check_page.show_answers(evaluation, score(self.form, self._answers))
+        if not self.read_only:
+            # The page is a convenience; answers are what must not be lost.
+            with contextlib.suppress(ScreeningError):
+                self.sink.save_page(page)
+        self.page_changed.emit(page)
+
+    def _step(self, delta: int) -> None:
+        self.nav.setCurrentRow(max(0, min(self.nav.count() - 1, self.nav.currentRow() + delta)))
+
+    def _continue(self) -> None:
+        page_id = self.current_page()
+        page = self.pages.get(page_id)
+        if page is None:
+            return
+        page.flush()
+        problems = self._page_problems(page)
+        page.summary.show_problems(problems)
+        for qid, block in page.blocks.items():
+            block.show_error(next((m for q, m in problems if q == qid), None))
+        self._mark_sections([Problem(m, q) for q, m in problems])
+        if not problems:
+            self._step(1)
+
+    def _page_problems(self, page: SectionPage) -> list[tuple[str, str]]:
+        evaluation: Evaluation = evaluate(self.form, self._answers)
+        out: list[tuple[str, str]] = []
+        for qid in page.blocks:
+            if qid not in evaluation.relevant:
+                continue
+            if qid in self._input_problems:
+                out.append((qid, self._input_problems[qid]))
+                continue
+            for problem in question_problems(self.form, qid, self._answers, self.today):
+                if problem.where in ("", qid):
+                    out.append((qid, self._message(problem)))
+                    break
+        return out
+
+    def _submit(self) -> None:
+        self.flush()
+        self.submit_requested.emit(dict(self._answers))
+
+    def _mark_sections(self, problems: Sequence[Problem]) -> None:
+        counts: dict[str, int] = {}
+        for problem in problems:
+            section_id = self._section_of(problem.where)
+            counts[section_id] = counts.get(section_id, 0) + 1
+        for row, section in enumerate(self.form.sections):
+            count = counts.get(section.id, 0)
+            suffix = f" — {count} problem(s)" if count else ""
+            item = self.nav.item(row)
+            item.setText(f"{'⚠ ' if count else ''}{section.title}{suffix}")
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _block(self, question_id: str) -> Any:
+        for page in self.pages.values():
+            if question_id in page.blocks:
+                return page.blocks[question_id]
+        return None
+
+    def _section_of(self, question_id: str) -> str:
+        for section in self.form.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section.id
+        return CHECK_PAGE
+
+    def _message(self, problem: Problem) -> str:
+        label = self.form.question(problem.where).label if problem.where in self.form.index else ""
+        text = problem.message
+        return f"{label}: {text}" if label and not text.startswith(label) else text
+
+    def _load_editors(self) -> None:
+        for page in self.pages.values():
+            for qid, block in page.blocks.items():
+                if block.editor is not None:
+                    block.editor.set_value(self._answers.get(qid))

@@ -1,0 +1,121 @@
+"""Idle lock and quick-hide: what keeps a child's record off a shared or watched screen.
+
+The lock replaces the window's content with a password prompt and keeps the form intact behind
+it. Quick-hide (F12 or Ctrl+Shift+H) blanks the window at once; the same shortcut brings it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from screening_app.ui.background import BusyIndicator, run_in_background
+
+ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` after ``minutes`` without keyboard or mouse activity in the app."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.idle.emit)
+        self.set_minutes(minutes)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class LockScreen(QWidget):
+    """Asks the signed-in user's password; ``unlocked`` when it is right."""
+
+    unlocked = Signal()
+
+    def __init__(
+        self, user_label: str, verify: Callable[[str], bool], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.verify = verify
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(
+            f"<h2>Locked</h2>Signed in as {user_label}. Enter your password to carry "
+            "on. Everything you entered is kept.",
+            self,
+        )
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password to unlock")
+        self.password.setMaximumWidth(320)
+        self.password.returnPressed.connect(self.submit)
+        layout.addWidget(self.password, 0, Qt.AlignmentFlag.AlignCenter)
+        self.error = QLabel("", self)
+        self.error.setObjectName("errorText")
+        self.error.setVisible(False)
+        layout.addWidget(self.error, 0, Qt.AlignmentFlag.AlignCenter)
+        self.busy = BusyIndicator("Checking…", self)
+        layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton("&Unlock", self)
+        self.button.setAccessibleName("Unlock")
+        self.button.clicked.connect(self.submit)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+
+    def reset(self) -> None:
+        self.password.clear()
+        self.error.setVisible(False)
+        self.password.setFocus()
+
+    def submit(self) -> None:
+        password = self.password.text()
+        self.button.setEnabled(False)
+        run_in_background(
+            self, lambda: self.verify(password), self._checked, self._failed, self.busy
+        )
+
+    def _checked(self, ok: object) -> None:
+        self.button.setEnabled(True)
+        if ok:
+            self.password.clear()
+            self.unlocked.emit()
+        else:
+            self.error.setText("Error: that password is not right.")
+            self.error.setVisible(True)
+            self.password.selectAll()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.button.setEnabled(True)
+        self.error.setText(f"Error: could not check the password ({exc.__class__.__name__}).")
+        self.error.setVisible(True)
+
+
+class HiddenScreen(QWidget):
+    """A neutral, empty screen for quick-hide (nothing about screenings on it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        note = QLabel("Press F12 to return.", self)
+        note.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight)
+        note.setObjectName("caption")
+        layout.addWidget(note)

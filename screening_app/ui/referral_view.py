@@ -1,0 +1,164 @@
+"""In-app referral preview (QtPdf), with Save as…, Save encrypted… and Print.
+
+The PDF is rendered off the GUI thread and shown from memory (a QBuffer), never from a temporary
+file. Every preview, save and print is written to the audit trail by the service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.errors import ScreeningError
+
+
+class PasswordDialog(QDialog):
+    """A password typed twice, with the strength hint; never stored."""
+
+    def __init__(self, hint: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Encrypt the referral")
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            "Choose a password for the PDF. Send it to the recipient separately "
+            "(for example by phone), never in the same email.",
+            self,
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        self.first = QLineEdit(self)
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first.setAccessibleName("PDF password")
+        self.second = QLineEdit(self)
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second.setAccessibleName("PDF password again")
+        form.addRow("&Password", self.first)
+        form.addRow("Password &again", self.second)
+        layout.addLayout(form)
+        self.hint = QLabel("", self)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.first.textChanged.connect(lambda text: self.hint.setText(hint(text)))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if not self.first.text() or self.first.text() != self.second.text():
+            self.hint.setText("The two passwords are different or empty; type the same twice.")
+            return
+        self.accept()
+
+    def password(self) -> str:
+        return self.first.text()
+
+
+class ReferralView(QDialog):
+    def __init__(
+        self,
+        services: Any,
+        screening_id: int,
+        reference: str,
+        pdf: bytes,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.screening_id = screening_id
+        self.reference = reference
+        self.pdf = pdf
+        self.setWindowTitle(f"Referral {reference}")
+        self.resize(QSize(900, 1000))
+        layout = QVBoxLayout(self)
+        self.document = QPdfDocument(self)
+        self.buffer = QBuffer(self)
+        self.buffer.setData(QByteArray(pdf))
+        self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self.buffer)
+        self.view = QPdfView(self)
+        self.view.setAccessibleName(f"Preview of referral {reference}")
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        for text, slot in (
+            ("&Save as…", self.save),
+            ("Save &encrypted…", self.save_encrypted),
+            ("&Print…", self.print_),
+            ("&Close", self.accept),
+        ):
+            button = QPushButton(text, self)
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+
+    def _target(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the referral", f"{self.reference}.pdf", "PDF files (*.pdf)"
+        )
+        return Path(name) if name else None
+
+    def save(self, target: Path | None = None, password: str | None = None) -> bool:
+        target = target or self._target()
+        if target is None:
+            return False
+        try:
+            self.services.screenings.save_referral(
+                self.screening_id, self.pdf, target, password=password
+            )
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))
+            return False
+        return True
+
+    def save_encrypted(self) -> None:
+        dialog = PasswordDialog(self.services.screenings.password_hint, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save(password=dialog.password())
+
+    def print_(self, printer: QPrinter | None = None) -> bool:
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+                return False
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Not printed", "The printer could not be started.")
+            return False
+        try:
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+                image = self.document.render(page, area.size())
+                painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+        self.services.screenings.record_export(self.screening_id, "printed")
+        return True

@@ -1,0 +1,49 @@
+"""The app's look: calm, plain, with a strong focus ring; works with light and dark palettes.
+
+Colours come from the palette where they carry no meaning; error and warning boxes use a thick
+left border and words ("Error:", "Important:") as well as colour, so no meaning rests on colour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+FOCUS = "#ffbf47"  # GOV.UK focus yellow: 3:1+ against both light and dark backgrounds
+ERROR = "#d4351c"
+
+STYLESHEET = f"""
+*:focus {{ outline: 3px solid {FOCUS}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListView:focus, QListWidget:focus,
+QTableView:focus, QSpinBox:focus {{ border: 3px solid {FOCUS}; }}
+QPushButton:focus, QToolButton:focus, QRadioButton:focus, QCheckBox:focus {{
+    border: 3px solid {FOCUS}; border-radius: 3px; }}
+QPushButton {{ padding: 6px 14px; }}
+QPushButton#primaryButton {{ background: #00703c; color: white; font-weight: bold;
+    border: 2px solid #002d18; }}
+QPushButton#primaryButton:focus {{ border: 3px solid {FOCUS}; }}
+QPushButton#errorLink {{ text-align: left; color: {ERROR}; text-decoration: underline;
+    font-weight: bold; border: none; padding: 2px; }}
+QPushButton#errorLink:focus {{ background: {FOCUS}; color: black; }}
+QFrame#errorSummary {{ border: 4px solid {ERROR}; padding: 8px; }}
+QFrame#errorSummary:focus {{ border: 4px solid {FOCUS}; }}
+QLabel#errorText {{ color: {ERROR}; font-weight: bold; border-left: 4px solid {ERROR};
+    padding-left: 8px; }}
+QLabel#errorBanner {{ border-left: 6px solid {ERROR}; padding: 8px; font-weight: bold; }}
+QLabel#warningBox {{ border: 3px solid {ERROR}; padding: 8px; font-weight: bold; }}
+QLabel#noteBox {{ border-left: 6px solid #1d70b8; padding: 8px; }}
+QLabel#bandWord {{ font-size: 16pt; font-weight: bold; }}
+QLabel#caption {{ color: palette(mid); }}
+QLabel#demoBanner {{ background: #1d70b8; color: white; font-weight: bold; padding: 4px 8px; }}
+QFrame#scorePanel {{ border-left: 1px solid palette(mid); padding-left: 8px; }}
+"""
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.window().color().lightness() < 128
+
+
+def apply_style(app: QApplication | QGuiApplication) -> None:
+    """Install the stylesheet (the palette itself is left to the system, dark or light)."""
+    if isinstance(app, QApplication):
+        app.setStyleSheet(STYLESHEET)
