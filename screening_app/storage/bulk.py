@@ -114,7 +114,7 @@ def templates(form: Form, rng: random.Random, count: int = 120) -> list[_Templat
     out = []
     day = dt.date(2026, 6, 1)
     for _ in range(count):
-        answers = _random_answers(form, rng, rng.choice((0.05, 0.1, 0.2, 0.35, 0.5)))
+        answers = _random_answers(form, rng, rng.choice((0.02, 0.04, 0.06, 0.1, 0.15, 0.25)))
         results = {}
         for under_13, age in ((True, 12), (False, 15)):
             probe = dict(answers, screening_date=day.isoformat())

@@ -150,11 +150,11 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest screening first
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         for text, slot in (
@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self.form_view, self.current = view, screening
+        view.focus_first()
 
     def submit(self) -> None:
         if self.current is None or self.form_view is None:

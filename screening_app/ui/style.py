@@ -18,7 +18,9 @@ QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListView:focus, QListWi
 QTableView:focus, QSpinBox:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton:focus, QToolButton:focus, QRadioButton:focus, QCheckBox:focus {{
     border: 3px solid {FOCUS}; border-radius: 3px; }}
-QPushButton {{ padding: 6px 14px; }}
+QPushButton {{ padding: 5px 14px; border: 1px solid palette(mid); border-radius: 3px;
+    background: palette(button); min-height: 20px; }}
+QPushButton:disabled {{ color: palette(mid); }}
 QPushButton#primaryButton {{ background: #00703c; color: white; font-weight: bold;
     border: 2px solid #002d18; }}
 QPushButton#primaryButton:focus {{ border: 3px solid {FOCUS}; }}

@@ -176,6 +176,16 @@ class FormView(QWidget):
         if question_id and page_id in self.pages:
             self.pages[page_id].focus_question(question_id)
 
+    def focus_first(self) -> None:
+        """Focus the first field of the current page (or the page itself when read-only)."""
+        page = self.pages.get(self.current_page())
+        if page is not None and not self.read_only:
+            for qid, block in page.blocks.items():
+                if block.editor is not None and block.isVisibleTo(page):
+                    page.focus_question(qid)
+                    return
+        self.nav.setFocus()
+
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Problems from the service (e.g. on submit): summary on the check page with links."""
         self.go_to(CHECK_PAGE)

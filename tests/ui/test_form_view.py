@@ -1,0 +1,210 @@
+"""The screening form widget: typing, relevance, errors, autosave, undo, check answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from screening_app.domain.forms import Form
+from screening_app.domain.scoring import score
+from screening_app.ui.accessibility import missing_accessible_names
+from screening_app.ui.form.editors import ChoiceEditor, DateEditor, MultiEditor, TextEditor
+from screening_app.ui.form.view import CHECK_PAGE, FormView
+from tests.conftest import base_answers, load_example
+from tests.forms.test_forms import all_examples
+from tests.ui.conftest import RecordingSink
+
+pytestmark = pytest.mark.gui
+TODAY = dt.date(2026, 11, 24)
+
+
+def make(qtbot: QtBot, form: Form, **kw: Any) -> tuple[FormView, RecordingSink]:
+    sink = RecordingSink()
+    view = FormView(form, sink, today=TODAY, **kw)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    return view, sink
+
+
+def enter(qtbot: QtBot, view: FormView, qid: str, value: Any) -> None:
+    """Answer like a person would: typing into text fields, clicking choices."""
+    block = view._block(qid)
+    editor = block.editor
+    view.go_to(view._section_of(qid))
+    if isinstance(editor, DateEditor):
+        day = dt.date.fromisoformat(value)
+        editor.edit.clear()
+        qtbot.keyClicks(editor.edit, day.strftime("%d/%m/%Y"))
+        editor.flush()
+    elif isinstance(editor, TextEditor):
+        editor.edit.clear()
+        qtbot.keyClicks(editor.edit, str(value))
+        editor.flush()
+    elif isinstance(editor, ChoiceEditor):
+        button = editor.group.buttons()[editor.codes.index(value)]
+        click(qtbot, button)
+    elif isinstance(editor, MultiEditor):
+        for code, box in editor.boxes:
+            if code in value:
+                click(qtbot, box)
+    else:
+        editor.set_value(value)
+        editor.edited.emit(value)
+    QApplication.processEvents()
+
+
+def click(qtbot: QtBot, button: Any) -> None:
+    """Click on the indicator and label, where a person clicks (not the empty right side)."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
+
+
+@pytest.mark.parametrize("path", all_examples(), ids=lambda p: p.stem)
+def test_complete_a_whole_screening(qtbot: QtBot, form: Form, path: Any) -> None:
+    answers = load_example(path)["answers"]
+    view, sink = make(qtbot, form)
+    for qid, value in answers.items():
+        if qid in view._answers and view._answers[qid] == value:
+            continue
+        enter(qtbot, view, qid, value)
+    assert sink.saved == answers
+    expected = score(form, answers)
+    assert view.score_panel.total.text().startswith(f"Total {expected.total}")
+    band = form.band(expected.operative_band).label.upper()
+    assert view.score_panel.band.text() == f"Band: {band}"
+    view.go_to(CHECK_PAGE)
+    submitted: list[dict[str, Any]] = []
+    view.submit_requested.connect(submitted.append)
+    assert view.check_page.submit_button is not None
+    qtbot.mouseClick(view.check_page.submit_button, Qt.MouseButton.LeftButton)
+    assert submitted == [answers]
+
+
+def test_conditional_question_appears_and_disappears(qtbot: QtBot, form: Form) -> None:
+    view, _sink = make(qtbot, form, answers=base_answers())
+    block = view._block("missing_last_date")
+    assert not block.isVisibleTo(view)
+    enter(qtbot, view, "missing_count_12m", 2)
+    assert block.isVisibleTo(view)
+    enter(qtbot, view, "missing_count_12m", 0)
+    assert not block.isVisibleTo(view)
+
+
+def test_invalid_date_shows_summary_and_link_focuses_field(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    editor = view._block("child_dob").editor
+    editor.edit.clear()
+    qtbot.keyClicks(editor.edit, "31/02/2011")
+    editor.flush()
+    assert all(qid != "child_dob" for qid, _ in sink.calls)  # unreadable text: nothing saved
+    assert view.answers()["child_dob"] == "2011-03-10"
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    summary = view.pages["child"].summary
+    assert summary.isVisible() and view.current_page() == "child"
+    assert summary.hasFocus()
+    assert "real date" in summary.links[0].text()
+    qtbot.mouseClick(summary.links[0], Qt.MouseButton.LeftButton)
+    assert editor.edit.hasFocus()
+    assert "Error:" in view._block("child_dob").error.text()
+
+
+def test_continue_moves_on_when_the_page_is_fine(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    assert view.current_page() == "missing"
+    assert sink.pages[-1] == "missing"
+
+
+def test_every_change_is_saved_and_undo_restores_and_saves(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    enter(qtbot, view, "v_substance_use", "yes")
+    assert sink.saved["v_substance_use"] == "yes"
+    total_after = view.score_panel.total.text()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "v_substance_use" not in sink.saved
+    assert view._block("v_substance_use").editor.value() is None
+    assert view.score_panel.total.text() != total_after
+    view.undo_stack.redo()
+    assert sink.saved["v_substance_use"] == "yes"
+
+
+def test_text_is_saved_on_focus_out_without_waiting(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    editor = view._block("child_known_as").editor
+    editor.edit.setFocus()
+    qtbot.keyClicks(editor.edit, "KF")
+    assert "child_known_as" not in sink.saved  # still within the typing pause
+    view._block("child_school").editor.edit.setFocus()
+    QApplication.processEvents()
+    assert sink.saved["child_known_as"] == "KF"
+
+
+def test_failed_save_keeps_the_answer_and_retries(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    sink.fail = True
+    enter(qtbot, view, "v_education", "yes")
+    assert view.banner.isVisible() and "Not saved" in view.banner.text()
+    assert view.answers()["v_education"] == "yes"
+    sink.fail = False
+    enter(qtbot, view, "v_mental_health", "yes")
+    assert sink.saved["v_education"] == "yes" and sink.saved["v_mental_health"] == "yes"
+    assert not view.banner.isVisible()
+
+
+def test_lower_judgement_needs_rationale_and_says_awaiting(qtbot: QtBot, form: Form) -> None:
+    answers = base_answers(
+        s_controlling_adult="current",
+        s_gangs="current",
+        s_exchange="current",
+        s_places_of_concern="current",
+    )
+    view, _sink = make(qtbot, form, answers=answers)
+    assert score(form, answers).final_band == "significant"
+    enter(qtbot, view, "judged_band", "moderate")
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    problems = [link.text() for link in view.pages["judgement"].summary.links]
+    assert any("Why your judgement differs" in text for text in problems)
+    enter(qtbot, view, "judgement_rationale", "Known to services; the adult has moved away.")
+    view.go_to(CHECK_PAGE)
+    texts = [w.text() for w in view.check_page.findChildren(type(view.banner))]
+    assert any("awaiting supervisor approval" in t for t in texts)
+
+
+def test_immediate_danger_shows_call_999(qtbot: QtBot, form: Form) -> None:
+    view, _sink = make(qtbot, form, answers=base_answers(immediate_danger="yes"))
+    assert "Call 999 now" in view._block("immediate_danger").warning.text()
+    view.go_to(CHECK_PAGE)
+    texts = [w.text() for w in view.check_page.findChildren(type(view.banner))]
+    assert any("Call 999 now" in t for t in texts)
+
+
+def test_restores_page_and_answers(qtbot: QtBot, form: Form) -> None:
+    view, _sink = make(qtbot, form, answers=base_answers(v_education="yes"), page="vulnerabilities")
+    assert view.current_page() == "vulnerabilities"
+    assert view._block("v_education").editor.value() == "yes"
+    assert view._block("child_first_name").editor.value() == "Kit"
+
+
+def test_show_problems_from_the_service_link_to_fields(qtbot: QtBot, form: Form) -> None:
+    from screening_app.errors import Problem
+
+    view, _sink = make(qtbot, form, answers=base_answers())
+    view.show_problems([Problem("is required", "concern_summary")])
+    assert view.current_page() == CHECK_PAGE
+    link = view.check_page.summary.links[0]
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    assert view.current_page() == "judgement"
+    assert view._block("concern_summary").editor.edit.hasFocus()
+
+
+def test_every_control_has_an_accessible_name(qtbot: QtBot, form: Form) -> None:
+    view, _sink = make(qtbot, form, answers=base_answers())
+    view.go_to(CHECK_PAGE)
+    assert missing_accessible_names(view) == []
