@@ -33,9 +33,15 @@ def accessible_name(widget: QWidget) -> str:
 
 
 def missing_accessible_names(root: QWidget) -> list[str]:
-    """Descriptions of interactive widgets under ``root`` with no accessible name."""
+    """Descriptions of interactive widgets under ``root`` with no accessible name.
+
+    Only widgets a person can reach now count (hidden popups of combo boxes, for example, are
+    named by the combo box itself).
+    """
     missing = []
     for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) and widget is not root:
+            continue
         if isinstance(widget, INTERACTIVE) and not accessible_name(widget):
             missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
     return missing

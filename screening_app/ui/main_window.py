@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.setCornerButtonEnabled(False)
+        self.table.horizontalHeader().setAccessibleName("Column headings: choose one to sort")
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest screening first

@@ -94,7 +94,7 @@ class ReferralView(QDialog):
         self.resize(QSize(900, 1000))
         layout = QVBoxLayout(self)
         self.document = QPdfDocument(self)
-        self.buffer = QBuffer(self)
+        self.buffer = QBuffer(self.document)  # outlives the document reading it
         self.buffer.setData(QByteArray(pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self.buffer)
