@@ -25,7 +25,7 @@ system-deps:
 run: $(STAMP) system-deps
 	$(BIN)/screening-app --demo
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -13,7 +13,7 @@ import sys
 
 from benchmarks.common import Measure, format_table
 
-MODULES = ("startup", "storage", "referral", "stats", "memory")
+MODULES = ("startup", "storage", "referral")
 
 
 def main(argv: list[str] | None = None) -> int:

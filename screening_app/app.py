@@ -32,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("CSE Screening")
-    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "cse-screening.svg")))
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "cse-screening-256.png")))
     apply_style(app)
     handler = ErrorHandler(log_path(), dialog_shower(app.activeWindow))
     if not args.smoke_test:
@@ -55,29 +55,36 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _database_path(args: argparse.Namespace, scratch: Path) -> Path:
-    from screening_app.services.demo import build_demo_database
-    from screening_app.services.vault import default_database_path
+    from screening_app.services.locations import default_database_path
 
     if args.demo or args.smoke_test:
+        from screening_app.services.demo import build_demo_database
+
         path = scratch / "demo.db"
         build_demo_database(path)
         return path
     return Path(args.db) if args.db else default_database_path()
 
 
+def _preload() -> None:
+    """Import what comes after sign-in while the user types (imports are thread-safe)."""
+    import screening_app.services.vault
+    import screening_app.ui.main_window  # noqa: F401
+
+
 def _run(app: Any, path: Path, *, demo: bool) -> int:
-    from screening_app.services.screenings import ScreeningService
-    from screening_app.services.vault import (
-        create_database,
-        database_exists,
-        restore_backup,
-        sign_in,
-    )
-    from screening_app.ui.main_window import MainWindow
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    from screening_app.services.locations import database_exists
     from screening_app.ui.sign_in import FirstRunDialog, SignInDialog
 
+    # After the first window is painted, so the imports do not compete with it for the GIL.
+    QTimer.singleShot(300, lambda: QThreadPool.globalInstance().start(_preload))
     user_name = DEMO_USER if demo else ""
     if not database_exists(path):
+        from screening_app.services.screenings import ScreeningService
+        from screening_app.services.vault import create_database
+
         first = FirstRunDialog(
             lambda name, password: create_database(path, name, password),
             ScreeningService.password_hint,
@@ -85,15 +92,28 @@ def _run(app: Any, path: Path, *, demo: bool) -> int:
         if not first.exec():
             return 0
         user_name = first.admin_name
+
+    def unlock(name: str, password: str) -> Any:
+        from screening_app.services.vault import sign_in
+
+        return sign_in(path, name, password)
+
+    def restore(backup: Path, name: str, password: str) -> Any:
+        from screening_app.services.vault import restore_backup
+
+        return restore_backup(path, backup, name, password)
+
     dialog = SignInDialog(
-        lambda name, password: sign_in(path, name, password),
-        lambda backup, name, password: restore_backup(path, backup, name, password),
+        unlock,
+        restore,
         user_name=user_name,
         demo=demo,
     )
     if not dialog.exec() or dialog.services is None:
         return 0
     services = dialog.services
+    from screening_app.ui.main_window import MainWindow
+
     try:
         minutes = services.settings.get_int("idle_lock_minutes", 5)
         window = MainWindow(services, demo=demo, idle_minutes=minutes)

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screening_app.cli.passwords import password_from
-from screening_app.domain.registry import FormRegistry
 from screening_app.errors import AnswersError, Problem, ScreeningError, StorageError
 from screening_app.paths import forms_dir
-from screening_app.services.answers_file import CheckedAnswers, load_answers
-from screening_app.services.app_services import AppServices
-from screening_app.services.vault import (
-    create_database,
-    default_database_path,
-    restore_backup,
-    sign_in,
-)
+from screening_app.services.locations import default_database_path
+
+if TYPE_CHECKING:
+    from screening_app.services.answers_file import CheckedAnswers
+    from screening_app.services.app_services import AppServices
 
 
 def register(subparsers: Any) -> None:
@@ -79,11 +75,15 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> AppServices:
+    from screening_app.services.vault import sign_in
+
     password = password_from(args.password_file, f"Password for {args.user}: ")
     return sign_in(_db_path(args), args.user, password)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from screening_app.services.vault import create_database
+
     password = password_from(args.password_file, f"New password for {args.admin}: ")
     path = _db_path(args)
     recovery = create_database(path, args.admin, password)
@@ -121,6 +121,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from screening_app.services.vault import restore_backup
+
     password = password_from(args.password_file, f"Password for {args.user}: ")
     aside = restore_backup(_db_path(args), args.backup, args.user, password)
     print(f"Restored {_db_path(args)} from {args.backup}.")
@@ -151,6 +153,9 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.services.answers_file import load_answers
+
     registry = FormRegistry(forms_dir())
     checked: list[CheckedAnswers] = []
     failures: list[ScreeningError] = []

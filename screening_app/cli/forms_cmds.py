@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from screening_app.domain.form_loader import load_form_file
-from screening_app.domain.registry import FormRegistry
-from screening_app.domain.scoring import ScoreResult
 from screening_app.errors import FormError, Problem
 from screening_app.paths import forms_dir
-from screening_app.services.answers_file import load_answers
+
+if TYPE_CHECKING:
+    from screening_app.domain.scoring import ScoreResult
 
 
 def register(subparsers: Any) -> None:
@@ -36,6 +35,10 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    # Imported per command so that opening the window does not pay for the form engine twice.
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.services.answers_file import load_answers
+
     checked = load_answers(args.answers, FormRegistry(forms_dir()), args.form)
     if args.json:
         print(json.dumps(checked.result.to_json(), indent=2, ensure_ascii=False))
@@ -67,6 +70,8 @@ def format_result(result: ScoreResult) -> str:
 
 
 def cmd_validate_form(args: argparse.Namespace) -> int:
+    from screening_app.domain.form_loader import load_form_file
+
     if not args.form.exists():
         raise FormError(
             "form file not found", [Problem("file not found; check the path", str(args.form))]
@@ -80,6 +85,8 @@ def cmd_validate_form(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
+    from screening_app.domain.registry import FormRegistry
+
     registry = FormRegistry(forms_dir())
     for form_id, version, _path in registry.available():
         form = registry.get(form_id, version)

@@ -8,9 +8,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from screening_app.domain.registry import FormRegistry
 from screening_app.paths import forms_dir
-from screening_app.services.answers_file import load_answers
 
 
 def register(subparsers: Any) -> None:
@@ -37,8 +35,10 @@ def file_reference(path: Path) -> str:
 def cmd_referral(args: argparse.Namespace) -> int:
     # Imported here so `score` and friends never load reportlab.
     from screening_app.cli.passwords import read_password_file
+    from screening_app.domain.registry import FormRegistry
     from screening_app.export.model import ReferralInput
     from screening_app.export.referral_pdf import render_referral, write_referral
+    from screening_app.services.answers_file import load_answers
 
     password = read_password_file(args.password_file) if args.password_file else None
     checked = load_answers(args.answers, FormRegistry(forms_dir()), args.form)

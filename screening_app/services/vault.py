@@ -10,8 +10,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from screening_app.domain.registry import FormRegistry
 from screening_app.errors import AnswersError, AuthenticationError, Problem
 from screening_app.paths import forms_dir
@@ -20,23 +18,10 @@ from screening_app.services.app_services import AppServices
 from screening_app.services.model import BackupInfo, KdfParams
 from screening_app.services.session import Clock, Session, system_clock
 from screening_app.storage import accounts_repo, audit, backup, store
-from screening_app.storage.keyfile import RECOVERY_SLOT, key_path, new_recovery_key
+from screening_app.storage.keyfile import RECOVERY_SLOT, new_recovery_key
 from screening_app.storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
-APP_NAME = "cse-screening"
-
-
-def default_database_path() -> Path:
-    import os
-
-    override = os.environ.get("SCREENING_APP_DATA_DIR")
-    base = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
-    return base / "screenings.db"
-
-
-def database_exists(path: Path) -> bool:
-    return path.exists() and key_path(path).exists()
 
 
 def create_database(

@@ -1,0 +1,105 @@
+"""Start-up and memory: the app against a bare PySide6 window, each in its own process.
+
+- start-up: process start to a usable sign-in window (existing database) vs process start to a
+  shown empty QWidget (goal ≤ 1.3×);
+- memory: peak resident memory signed in with the main window open on ``n`` screenings vs the
+  bare window.
+Run: ``python -m benchmarks.bench_startup [--n 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import Measure, print_table
+
+BARE = """
+import resource, sys, time
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv[:1]); w = QWidget(); w.show(); app.processEvents()
+print("shown", time.time(), flush=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+SIGN_IN = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+from screening_app.ui import sign_in
+def shown(self):
+    self.show(); QApplication.processEvents()
+    print("shown", time.time(), flush=True)
+    return 0
+sign_in.SignInDialog.exec = shown
+from screening_app.cli import run
+sys.exit(run(["--db", sys.argv[1]]))
+"""
+SIGNED_IN = """
+import resource, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from screening_app.services.vault import sign_in
+from screening_app.ui.main_window import MainWindow
+services = sign_in(Path(sys.argv[1]), "kit", "bench-password-1")
+window = MainWindow(services); window.show(); app.processEvents()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+services.close()
+"""
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def _timed(code: str, *args: str, repeats: int = 7) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", code, *args], env=ENV, check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _peak_kib(code: str, *args: str) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=ENV, check=True, capture_output=True, text=True
+    ).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+def run(n: int = 100_000) -> list[Measure]:
+    from benchmarks.bench_storage import build
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        build(path, n)
+        env_dir = Path(folder) / "data"
+        ENV["SCREENING_APP_DATA_DIR"] = str(env_dir)
+        bare = _timed(BARE)
+        app = _timed(SIGN_IN, str(path))
+        bare_mem = _peak_kib(BARE) / 1024
+        app_mem = _peak_kib(SIGNED_IN, str(path)) / 1024
+    return [
+        Measure("Start-up to the sign-in window", app, bare, "s", "≤ 1.3×", "bare PySide6 window"),
+        Measure(
+            f"Peak memory, main window on {n:,} screenings",
+            app_mem,
+            bare_mem,
+            "MiB",
+            "report",
+            "bare PySide6 window",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100_000)
+    print_table(run(parser.parse_args().n))
+    print(f"(measured {dt.date.today()})")
