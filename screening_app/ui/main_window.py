@@ -38,6 +38,7 @@ from screening_app.ui.screenings_model import ScreeningsModel
 
 TITLE = "CSE Screening"
 SEARCH_DELAY_MS = 250
+IDLE_LOCK_KEY = "idle_lock_minutes"
 
 
 class DraftSink:
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Referral PDF…", QKeySequence.StandardKey.Print, self.referral)
         self._action(file_menu, "Back to the &list", "Ctrl+Shift+L", self.show_list)
         file_menu.addSeparator()
+        self._action(file_menu, "S&ettings…", QKeySequence.StandardKey.Preferences, self.settings)
         self._action(file_menu, "&Lock now", "Ctrl+L", self.lock)
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = bar.addMenu("&View")
@@ -424,6 +426,29 @@ class MainWindow(QMainWindow):
         self._before_lock = self.stack.currentWidget() or self.list_page
         self.stack.setCurrentWidget(self.hidden)
         self.setWindowTitle(" ")
+
+    def settings(self) -> None:
+        """The idle-lock delay (stored in the database, shared by everyone on this computer)."""
+        current = self.services.settings.get_int(IDLE_LOCK_KEY, 5)
+        minutes, ok = QInputDialog.getInt(
+            self,
+            "Settings",
+            "Lock the app after this many minutes without use:",
+            current,
+            1,
+            60,
+        )
+        if not ok:
+            return
+        try:
+            self.services.settings.set_int(IDLE_LOCK_KEY, minutes)
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        self.idle.set_minutes(minutes)
+        self.statusBar().showMessage(
+            f"The app now locks after {minutes} minutes without use.", 5000
+        )
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(

@@ -219,3 +219,17 @@ def test_smoke_test_runs_headless(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
     QApplication.processEvents()
+
+
+def test_idle_lock_minutes_setting_is_stored(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    services = open_app(db_path)
+    win = window(qtbot, services)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (12, True))
+    win.settings()
+    assert win.idle.timer.interval() == 12 * 60_000
+    assert services.settings.get_int("idle_lock_minutes", 5) == 12
+    services.close()
