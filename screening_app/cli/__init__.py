@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screening_app import __version__
-from screening_app.cli import db_cmds, forms_cmds, referral_cmd
+from screening_app.cli import db_cmds, forms_cmds, referral_cmd, stats_cmd
 from screening_app.errors import ScreeningError
 from screening_app.logs import log_path, setup_logging
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (forms_cmds, referral_cmd, db_cmds)
+COMMAND_MODULES = (forms_cmds, referral_cmd, db_cmds, stats_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

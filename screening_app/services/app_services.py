@@ -9,8 +9,10 @@ from pathlib import Path
 from screening_app.domain.registry import FormRegistry
 from screening_app.services.accounts import AccountService
 from screening_app.services.model import AuditEntry, BackupInfo, User
+from screening_app.services.review import ReviewService
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
+from screening_app.services.statistics import StatisticsService
 from screening_app.storage import audit, backup
 from screening_app.storage.accounts_repo import get_setting, set_setting
 from screening_app.storage.driver import DatabaseError, storage_error
@@ -103,6 +105,8 @@ class AppServices:
         self.audit = AuditService(session)
         self.settings = SettingsService(session)
         self.backups = BackupService(session)
+        self.review = ReviewService(session, self.screenings)
+        self.statistics = StatisticsService(session)
         self._closed = False
 
     def close(self) -> None:

@@ -197,7 +197,7 @@ class ScreeningService:
 
     def amend(self, screening_id: int, reason: str) -> Screening:
         """A new draft copying a submitted screening; the old one is replaced on submit."""
-        old = self._visible_row(screening_id)
+        old = self.visible_row(screening_id)
         if old["owner_id"] != self.s.user.id:
             raise PermissionDenied("Only the practitioner who wrote a screening can amend it.")
         if old["status"] in ("draft", "superseded"):
@@ -239,7 +239,7 @@ class ScreeningService:
 
     # -- reading --------------------------------------------------------------------------
     def get(self, screening_id: int) -> Screening:
-        row = self._visible_row(screening_id)
+        row = self.visible_row(screening_id)
         try:
             with self.s.store.db.atomic():
                 self.s.audit("view", row["reference"])
@@ -258,7 +258,7 @@ class ScreeningService:
             offset=query.offset,
             limit=query.limit,
         )
-        return [_to_row(r) for r in rows]
+        return [to_row(r) for r in rows]
 
     def count(self, query: ListQuery) -> int:
         self._require_reader()
@@ -288,7 +288,7 @@ class ScreeningService:
         return due, overdue
 
     def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
-        row = self._visible_row(screening_id)
+        row = self.visible_row(screening_id)
         try:
             with self.s.store.db.atomic():
                 self.s.audit(kind, row["reference"], detail)
@@ -298,7 +298,7 @@ class ScreeningService:
     def referral_input(
         self, screening_id: int, *, generated_at: dt.datetime | None = None
     ) -> ReferralInput:
-        row = self._visible_row(screening_id)
+        row = self.visible_row(screening_id)
         if row["status"] == "draft":
             raise StorageError("A draft has no referral yet: submit the screening first.")
         form = self.s.registry.get(row["form_id"], row["form_version"])
@@ -342,7 +342,7 @@ class ScreeningService:
     def _require_reader(self) -> None:
         self.s.require("practitioner", "supervisor", doing="see children's screenings")
 
-    def _visible_row(self, screening_id: int) -> dict[str, Any]:
+    def visible_row(self, screening_id: int) -> dict[str, Any]:
         self._require_reader()
         db = self.s.store.db
         row = repo.fetch(db, screening_id)
@@ -351,7 +351,7 @@ class ScreeningService:
         return row
 
     def _own_draft(self, screening_id: int) -> dict[str, Any]:
-        row = self._visible_row(screening_id)
+        row = self.visible_row(screening_id)
         if row["owner_id"] != self.s.user.id:
             raise PermissionDenied("Only the practitioner who started this draft can change it.")
         if row["status"] != "draft":
@@ -455,7 +455,7 @@ class ScreeningService:
             for at, who, decision, text, band in repo.review_comments(db, screening_id)
         )
         return Screening(
-            row=_to_row(_row_tuple(row)),
+            row=to_row(_row_tuple(row)),
             form_id=row["form_id"],
             form_version=row["form_version"],
             answers=repo.answers(db, screening_id),
@@ -487,7 +487,7 @@ def _row_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _to_row(r: tuple[Any, ...]) -> ScreeningRow:
+def to_row(r: tuple[Any, ...]) -> ScreeningRow:
     return ScreeningRow(
         id=r[0],
         reference=r[1],

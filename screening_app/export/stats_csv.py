@@ -1,0 +1,22 @@
+"""The monthly statistics as CSV (one row per month; columns from domain.statistics)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from screening_app.domain.forms import Form
+from screening_app.domain.statistics import MonthFigures, columns, row
+
+AREA_QUESTION = "la_area"
+ROLE_QUESTION = "practitioner_role"
+
+
+def to_csv(figures: Sequence[MonthFigures], form: Form, *, suppressed: bool) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns(form, AREA_QUESTION, ROLE_QUESTION))
+    for month in figures:
+        writer.writerow(row(month, form, AREA_QUESTION, ROLE_QUESTION, suppressed))
+    return out.getvalue()

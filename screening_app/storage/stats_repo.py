@@ -1,0 +1,103 @@
+"""Monthly statistics as GROUP BY queries: nothing is counted by loading rows into Python.
+
+Every submitted screening counts (submitted, approved or returned; not drafts, not versions
+replaced by an amendment), by its screening date's month and its operative band.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screening_app.storage.driver import Database
+
+COUNTED = "s.status IN ('submitted', 'approved', 'returned')"
+MONTH = "substr(s.screening_date, 1, 7)"
+
+
+def _where(team: str | None) -> tuple[str, list[Any]]:
+    clause = f"{COUNTED} AND s.screening_date >= ? AND s.screening_date < ?"
+    if team is None:
+        return clause, []
+    return clause + " AND s.team = ?", [team]
+
+
+def _grouped(
+    db: Database, select: str, join: str, group: str, start: str, end: str, team: str | None
+) -> list[tuple[Any, ...]]:
+    where, extra = _where(team)
+    sql = (
+        f"SELECT {MONTH} AS m, {select} FROM screenings s {join} WHERE {where} "
+        f"GROUP BY m{', ' + group if group else ''}"
+    )
+    return [tuple(r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
+
+
+def totals(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
+    """(month, screenings, distinct children)."""
+    return _grouped(db, "count(*), count(DISTINCT s.child_id)", "", "", start, end, team)
+
+
+def by_column(
+    db: Database, column: str, start: str, end: str, team: str | None
+) -> list[tuple[Any, ...]]:
+    """(month, code, count) for operative_band, la_area or practitioner_role."""
+    if column not in ("operative_band", "la_area", "practitioner_role"):
+        raise ValueError(column)
+    return _grouped(db, f"s.{column}, count(*)", "", f"s.{column}", start, end, team)
+
+
+def by_model(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
+    return _grouped(
+        db,
+        "sm.model, count(*)",
+        "JOIN screening_models sm ON sm.screening_id = s.id",
+        "sm.model",
+        start,
+        end,
+        team,
+    )
+
+
+def by_outcome(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
+    """(month, outcome code, screenings with that outcome)."""
+    return _grouped(
+        db,
+        "o.code, count(DISTINCT s.id)",
+        "JOIN outcomes o ON o.screening_id = s.id",
+        "o.code",
+        start,
+        end,
+        team,
+    )
+
+
+def with_positive(
+    db: Database, codes: list[str], start: str, end: str, team: str | None
+) -> list[tuple[Any, ...]]:
+    """(month, screenings with at least one positive outcome)."""
+    if not codes:
+        return []
+    marks = ", ".join("?" for _ in codes)
+    where, extra = _where(team)
+    sql = (
+        f"SELECT {MONTH} AS m, count(*) FROM screenings s WHERE {where} AND EXISTS "
+        f"(SELECT 1 FROM outcomes o WHERE o.screening_id = s.id AND o.code IN ({marks})) "
+        "GROUP BY m"
+    )
+    return [tuple(r) for r in db.execute(sql, [start, end, *extra, *codes]).fetchall()]
+
+
+def median_days_to_review(
+    db: Database, start: str, end: str, team: str | None
+) -> list[tuple[Any, ...]]:
+    """(month, median days from screening date to review), with window functions."""
+    where, extra = _where(team)
+    sql = (
+        f"WITH d AS (SELECT {MONTH} AS m, "
+        "julianday(substr(s.reviewed_at, 1, 10)) - julianday(s.screening_date) AS days "
+        f"FROM screenings s WHERE {where} AND s.reviewed_at IS NOT NULL), "
+        "r AS (SELECT m, days, ROW_NUMBER() OVER (PARTITION BY m ORDER BY days) AS rn, "
+        "COUNT(*) OVER (PARTITION BY m) AS c FROM d) "
+        "SELECT m, AVG(days) FROM r WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY m"
+    )
+    return [tuple(r) for r in db.execute(sql, [start, end, *extra]).fetchall()]

@@ -1,0 +1,222 @@
+"""Supervisor review, outcomes and monthly statistics (checked against plain Python counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from screening_app.cli import run
+from screening_app.domain.statistics import positive_outcomes
+from screening_app.errors import AnswersError, AuthenticationError, PermissionDenied
+from screening_app.export.stats_csv import to_csv
+from screening_app.storage import bulk
+from tests.conftest import USER_PW, base_answers, open_app
+
+LOWERED = dict(
+    s_controlling_adult="current",
+    s_gangs="current",
+    s_exchange="current",
+    s_places_of_concern="current",
+    judged_band="moderate",
+    judgement_rationale="Known to services; the adult has moved out of the area.",
+)
+
+
+def submit(path: Path, **overrides: object) -> int:
+    app = open_app(path)
+    draft = app.screenings.start()
+    for qid, value in base_answers(**overrides).items():
+        app.screenings.save_answer(draft.row.id, qid, value)
+    sid = int(app.screenings.submit(draft.row.id).row.id)
+    app.close()
+    return sid
+
+
+def test_return_amend_resubmit_approve(db_path: Path) -> None:
+    sid = submit(db_path, **LOWERED)
+    sol = open_app(db_path, "sol")
+    queue = sol.review.queue()
+    assert [(q.row.id, q.lowered_judgement) for q in queue] == [(sid, True)]
+    assert sol.screenings.get(sid).row.operative_band == "significant"  # not yet approved
+    with pytest.raises(AnswersError):
+        sol.review.return_for_changes(sid, "")
+    sol.review.return_for_changes(sid, "Add what the child said, please.")
+    sol.close()
+
+    kit = open_app(db_path)
+    news = kit.review.news_since_last_sign_in()
+    assert [(n.reference, n.decision) for n in news] == [("CSE-2026-000001", "return")]
+    returned = kit.screenings.get(sid)
+    assert returned.row.status == "returned"
+    assert returned.comments[0].text == "Add what the child said, please."
+    new = kit.screenings.amend(sid, "Added the child's words")
+    kit.screenings.save_answer(new.row.id, "child_words", "He buys me things.")
+    kit.screenings.submit(new.row.id)
+    kit.close()
+
+    sol = open_app(db_path, "sol")
+    assert [q.row.id for q in sol.review.queue()] == [new.row.id]
+    with pytest.raises(AuthenticationError):
+        sol.review.approve(new.row.id, "not my password")
+    assert sol.screenings.get(new.row.id).row.status == "submitted"
+    sol.review.approve(new.row.id, USER_PW)
+    approved = sol.screenings.get(new.row.id)
+    assert approved.row.status == "approved"
+    assert approved.row.operative_band == "moderate"  # the lowered judgement now counts
+    assert approved.comments[-1].decision == "approve"
+    assert approved.comments[-1].band == "moderate"
+    assert sol.screenings.get(sid).row.status == "superseded"
+    assert sol.review.queue() == []
+    sol.close()
+
+
+def test_only_supervisors_of_the_team_review(db_path: Path) -> None:
+    sid = submit(db_path)
+    kit = open_app(db_path)
+    with pytest.raises(PermissionDenied):
+        kit.review.approve(sid, USER_PW)
+    with pytest.raises(PermissionDenied):
+        kit.review.queue()
+    kit.close()
+    ari = open_app(db_path, "ari")
+    with pytest.raises(PermissionDenied):
+        ari.review.return_for_changes(sid, "Not my team")
+    ari.close()
+
+
+def test_outcomes_are_checked_and_listed(db_path: Path) -> None:
+    sid = submit(db_path)
+    kit = open_app(db_path)
+    with pytest.raises(AnswersError) as caught:
+        kit.review.add_outcome(sid, "made_up", dt.date(2030, 1, 1))
+    assert {p.where for p in caught.value.problems} == {"code", "date"}
+    kit.review.add_outcome(sid, "disruption_activity", dt.date(2026, 11, 21), "Warning notice")
+    entries = kit.review.outcomes(sid)
+    kit.close()
+    assert [(e.code, e.label, e.note) for e in entries] == [
+        ("disruption_activity", "Disruption activity", "Warning notice")
+    ]
+
+
+def _independent_counts(app: object, start: str, end: str) -> dict[str, Counter[str]]:
+    """Plain Python over the stored answers and score snapshots (no statistics SQL)."""
+    db = app.session.store.db  # type: ignore[attr-defined]
+    form = app.registry.latest("cse-risk-screening")  # type: ignore[attr-defined]
+    positive = set(positive_outcomes(form))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    children: dict[str, set[int]] = defaultdict(set)
+    rows = db.execute(
+        "SELECT id, status, team, child_id, operative_band FROM screenings"
+    ).fetchall()
+    outcomes: dict[int, set[str]] = defaultdict(set)
+    for sid, code in db.execute("SELECT screening_id, code FROM outcomes").fetchall():
+        outcomes[sid].add(code)
+    for sid, status, team, child_id, band in rows:
+        if status not in ("submitted", "approved", "returned") or team != "North":
+            continue
+        answers = {
+            q: json.loads(v)
+            for q, v in db.execute(
+                "SELECT question_id, value_json FROM answers WHERE screening_id = ?", [sid]
+            )
+        }
+        month = answers["screening_date"][:7]
+        if not start <= month <= end:
+            continue
+        c = counts[month]
+        c["screenings"] += 1
+        children[month].add(child_id)
+        c[f"band_{band}"] += 1
+        c[f"area_{answers['la_area']}"] += 1
+        for model in answers.get("cse_models") or []:
+            c[f"model_{model}"] += 1
+        for code in outcomes[sid]:
+            c[f"outcome_{code}"] += 1
+        if outcomes[sid] & positive:
+            c["positive"] += 1
+    for month, ids in children.items():
+        counts[month]["children"] = len(ids)
+    return counts
+
+
+def test_statistics_match_independent_counts(db_path: Path) -> None:
+    app = open_app(db_path, "sol")
+    form = app.registry.latest("cse-risk-screening")
+    db = app.session.store.db
+    owners = [
+        bulk.Owner(app.user.id, "North", "social_worker", "Sol"),
+        bulk.Owner(4, "South", "teacher", "Ari"),
+    ]
+    bulk.generate(db, form, owners, n=800, seed=11, today=dt.date(2026, 11, 24))
+    bulk.add_reviews_and_outcomes(db, {"North": app.user.id}, seed=11, today=dt.date(2026, 11, 24))
+    figures = app.statistics.monthly("2025-01", "2026-11")
+    expected = _independent_counts(app, "2025-01", "2026-11")
+    assert sum(m.screenings for m in figures) == sum(c["screenings"] for c in expected.values())
+    for month in figures:
+        c = expected.get(month.month, Counter())
+        assert month.screenings == c["screenings"], month.month
+        assert month.children == c["children"], month.month
+        assert month.with_positive_outcome == c["positive"], month.month
+        for band, count in month.bands.items():
+            assert count == c[f"band_{band}"]
+        for model, count in month.models.items():
+            assert count == c[f"model_{model}"]
+        for area, count in month.areas.items():
+            assert count == c[f"area_{area}"]
+        for code, count in month.outcomes.items():
+            assert count == c[f"outcome_{code}"]
+    csv_text = to_csv(figures, form, suppressed=True)
+    header = csv_text.splitlines()[0].split(",")
+    assert header[:7] == [
+        "month",
+        "screenings",
+        "children",
+        "band_low",
+        "band_mild",
+        "band_moderate",
+        "band_significant",
+    ]
+    assert "model_boyfriend_girlfriend" in header and "positive_outcome_rate" in header
+    assert len(csv_text.splitlines()) == 1 + 23
+    small = [m for m in figures if 1 <= m.bands.get("mild", 0) <= 4]
+    if small:
+        line = next(x for x in csv_text.splitlines() if x.startswith(small[0].month))
+        assert line.split(",")[header.index("band_mild")] == "<5"
+    app.close()
+
+
+def test_practitioners_and_admins_get_no_statistics(db_path: Path) -> None:
+    kit = open_app(db_path)
+    with pytest.raises(PermissionDenied):
+        kit.statistics.monthly("2026-01", "2026-11")
+    kit.close()
+
+
+def test_stats_cli_csv_and_bad_month(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from screening_app.services import vault
+    from screening_app.services.model import FAST_KDF
+
+    monkeypatch.setattr(vault, "KdfParams", lambda: FAST_KDF)
+    submit(db_path)
+    pw = tmp_path / "pw"
+    pw.write_text(USER_PW + "\n")
+    base = ["stats", "--db", str(db_path), "--user", "sol", "--password-file", str(pw)]
+    assert run([*base, "--from", "2026-11", "--to", "2026-11", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("2026-11,<5,<5,<5,")
+    assert run([*base, "--from", "2026-11", "--to", "2026-11", "--csv", "--no-suppress"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("2026-11,1,1,1,")
+    assert run([*base, "--from", "2026-13", "--to", "2026-11"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+    missing = [*base[:5], "--password-file", str(tmp_path / "missing")]
+    assert run([*missing, "--from", "2026-01", "--to", "2026-02"]) == 2
+    assert "not found" in capsys.readouterr().err
