@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.hidden = HiddenScreen()
         self.stack.addWidget(self.hidden)
         self.form_view: FormView | None = None
+        self._pages: dict[str, QWidget] = {}
         self.current: Screening | None = None
         self._before_lock: QWidget = self.list_page
         self._build_menus()
@@ -84,6 +85,22 @@ class MainWindow(QMainWindow):
             QLabel(f"Signed in: {user.display_name} ({ROLE_LABELS.get(user.role, user.role)})")
         )
         self.refresh()
+        self._show_news()
+
+    def _show_news(self) -> None:
+        """Reviews of this practitioner's screenings since they last signed in."""
+        if self.services.user.role != "practitioner":
+            return
+        news = self.services.review.news_since_last_sign_in()
+        if not news:
+            return
+        lines = [
+            f"{n.reference}: {'returned for changes' if n.decision == 'return' else 'approved'}"
+            f" by {n.reviewer}" + (f" — “{n.comment}”" if n.comment else "")
+            for n in news[:5]
+        ]
+        self.news.setText("Since you last signed in:\n" + "\n".join(lines))
+        self.news.setVisible(True)
 
     # -- building ------------------------------------------------------------------------
     def _build_list(self) -> QWidget:
@@ -93,6 +110,11 @@ class MainWindow(QMainWindow):
             banner = QLabel("DEMO – every child, person and screening here is fictional.")
             banner.setObjectName("demoBanner")
             layout.addWidget(banner)
+        self.news = QLabel(page)
+        self.news.setObjectName("noteBox")
+        self.news.setWordWrap(True)
+        self.news.setVisible(False)
+        layout.addWidget(self.news)
         filters = QHBoxLayout()
         self.search = QLineEdit(page)
         self.search.setPlaceholderText("Search by child's name")
@@ -198,6 +220,10 @@ class MainWindow(QMainWindow):
         hide = self._action(view, "&Quick hide (F12)", "F12", self.toggle_hidden)
         hide.setShortcuts([QKeySequence("F12"), QKeySequence("Ctrl+Shift+H")])
         hide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        if self.services.user.role == "supervisor":
+            review = bar.addMenu("&Review")
+            self._action(review, "Review &queue", "Ctrl+R", self.show_queue)
+            self._action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
         self.help_menu = bar.addMenu("&Help")
         self._action(
             self.help_menu,
@@ -290,8 +316,19 @@ class MainWindow(QMainWindow):
         )
         header.addWidget(title)
         header.addStretch(1)
+        actions: list[tuple[str, Any]] = []
         if not editable and screening.row.status != "draft":
-            for text, slot in (("&Referral PDF…", self.referral), ("&Amend…", self.amend)):
+            actions.append(("&Referral PDF…", self.referral))
+            if screening.row.owner_id == self.services.user.id:
+                actions.append(("&Amend…", self.amend))
+        if (
+            screening.row.status == "submitted"
+            and self.services.user.role == "supervisor"
+            and screening.row.owner_id != self.services.user.id
+        ):
+            actions += [("A&pprove…", self.approve), ("R&eturn for changes…", self.return_it)]
+        if actions:
+            for text, slot in actions:
                 button = QPushButton(text)
                 button.setAccessibleName(text.replace("&", "").rstrip("…"))
                 button.clicked.connect(slot)
@@ -390,6 +427,74 @@ class MainWindow(QMainWindow):
             done,
             self._background_error,
         )
+
+    # -- review (supervisors) --------------------------------------------------------------
+    def _page(self, name: str, build: Any) -> QWidget:
+        page = self._pages.get(name)
+        if page is None:
+            page = build()
+            self._pages[name] = page
+            self.stack.addWidget(page)
+        return page
+
+    def show_queue(self) -> None:
+        from screening_app.ui.review_view import ReviewQueue
+
+        queue = self._page("queue", lambda: ReviewQueue(self.services, self.open_for_review))
+        queue.refresh()  # type: ignore[attr-defined]
+        self.stack.setCurrentWidget(queue)
+
+    def show_statistics(self) -> None:
+        from screening_app.ui.stats_view import StatisticsView
+
+        view = self._page(
+            "stats", lambda: StatisticsView(self.services, self.services.session.today())
+        )
+        self.stack.setCurrentWidget(view)
+
+    def open_for_review(self, screening_id: int) -> None:
+        try:
+            self.show_screening(self.services.screenings.get(screening_id))
+        except ScreeningError as exc:
+            show_error(self, exc)
+
+    def approve(self) -> None:
+        if self.current is None:
+            return
+        password, ok = QInputDialog.getText(
+            self,
+            "Approve and sign",
+            "Type your password to sign this approval:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        sid = self.current.row.id
+
+        def done(_result: object) -> None:
+            QMessageBox.information(self, "Approved", "The screening was approved.")
+            self.open_for_review(sid)
+
+        run_in_background(
+            self, lambda: self.services.review.approve(sid, password), done, self._background_error
+        )
+
+    def return_it(self) -> None:
+        if self.current is None:
+            return
+        comment, ok = QInputDialog.getMultiLineText(
+            self,
+            "Return for changes",
+            "What needs changing? The practitioner will see this.",
+        )
+        if not ok:
+            return
+        try:
+            self.services.review.return_for_changes(self.current.row.id, comment)
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        self.open_for_review(self.current.row.id)
 
     def _background_error(self, exc: BaseException) -> None:
         if isinstance(exc, ScreeningError):

@@ -1,0 +1,114 @@
+"""Supervisors' review queue: submitted screenings of the team, oldest first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Submitted", "Child", "Practitioner", "Band that applies", "Judgement")
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self, band_label: Callable[[str | None], str]) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+        self.band_label = band_label
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if column == 0:
+            return item.submitted_at.strftime("%d/%m/%Y %H:%M")
+        if column == 1:
+            return item.row.child_name
+        if column == 2:
+            return item.row.owner_name
+        if column == 3:
+            return self.band_label(item.row.operative_band)
+        if item.lowered_judgement:
+            return f"Lowered to {self.band_label(item.judged_band)}: needs your approval"
+        return "Agrees with the band"
+
+
+class ReviewQueue(QWidget):
+    """The queue; ``open_screening(id)`` opens one read-only with Approve / Return."""
+
+    def __init__(
+        self, services: Any, open_screening: Callable[[int], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.open_screening = open_screening
+        form = services.registry.latest("cse-risk-screening")
+        labels = {b.code: b.label for b in form.bands}
+        self.model = QueueModel(lambda code: labels.get(code or "", code or "—"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "<h2>Review queue</h2>Submitted screenings of your team, "
+                "oldest first. Open one to approve it or return it.",
+                self,
+            )
+        )
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Screenings waiting for review")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setCornerButtonEnabled(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
+        self.table.activated.connect(lambda _i: self.open_selected())
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.open_button = QPushButton("&Open for review", self)
+        self.open_button.setAccessibleName("Open for review")
+        self.open_button.clicked.connect(self.open_selected)
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        self.count = QLabel(self)
+        row.addWidget(self.count)
+        layout.addLayout(row)
+
+    def refresh(self) -> None:
+        self.model.set_items(self.services.review.queue())
+        self.count.setText(f"{len(self.model.items)} waiting")
+
+    def open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_screening(self.model.items[rows[0].row()].row.id)

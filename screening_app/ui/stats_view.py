@@ -1,0 +1,215 @@
+"""Statistics dashboard: monthly figures as a chart and as a table, CSV export.
+
+Figures are computed in SQL off the GUI thread. The chart stacks screenings per month by band;
+each band's series is named (legend and tooltips), and the table carries the same numbers, so
+nothing depends on telling colours apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.errors import ScreeningError
+from screening_app.ui.background import BusyIndicator, run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+BAND_PATTERNS = (
+    Qt.BrushStyle.SolidPattern,
+    Qt.BrushStyle.Dense4Pattern,
+    Qt.BrushStyle.BDiagPattern,
+    Qt.BrushStyle.DiagCrossPattern,
+)
+BAND_COLOURS = ("#2e7d32", "#c9a000", "#e06c00", "#b71c1c")
+
+
+class FiguresModel(QAbstractTableModel):
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__()
+        self.headers = headers
+        self.rows: list[list[str]] = []
+
+    def set_rows(self, rows: list[list[str]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[index.row()][index.column()]
+        return None
+
+
+class StatisticsView(QWidget):
+    def __init__(self, services: Any, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.form = services.statistics.form()
+        self.figures: list[Any] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Statistics</h2>Your team's screenings by month.", self))
+        controls = QHBoxLayout()
+        self.start = self._month_edit("From month", QDate(today.year - 1, today.month, 1))
+        self.end = self._month_edit("To month", QDate(today.year, today.month, 1))
+        for text, edit in (("&From", self.start), ("&To", self.end)):
+            label = QLabel(text, self)
+            label.setBuddy(edit)
+            controls.addWidget(label)
+            controls.addWidget(edit)
+        self.show_button = QPushButton("&Show figures", self)
+        self.show_button.setAccessibleName("Show figures")
+        self.show_button.clicked.connect(self.compute)
+        controls.addWidget(self.show_button)
+        controls.addStretch(1)
+        self.suppress = QCheckBox(
+            'Show counts of 1 to 4 as "<5" in the CSV (for sharing outside the organisation)', self
+        )
+        self.suppress.setChecked(True)
+        controls.addWidget(self.suppress)
+        self.csv_button = QPushButton("Export &CSV…", self)
+        self.csv_button.setAccessibleName("Export CSV")
+        self.csv_button.clicked.connect(self.export_csv)
+        self.csv_button.setEnabled(False)
+        controls.addWidget(self.csv_button)
+        layout.addLayout(controls)
+        self.busy = BusyIndicator("Counting…", self)
+        layout.addWidget(self.busy)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.chart = QChart()
+        self.chart.setTitle("Screenings per month by band")
+        self.chart_view = QChartView(self.chart, splitter)
+        self.chart_view.setAccessibleName("Chart of screenings per month by band")
+        self.chart_view.setMinimumHeight(260)
+        bands = [b.label for b in self.form.bands]
+        headers = [
+            "Month",
+            "Screenings",
+            "Children",
+            *bands,
+            "Positive outcome rate",
+            "Median days to review",
+        ]
+        self.model = FiguresModel(headers)
+        self.table = QTableView(splitter)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Figures by month")
+        self.table.setCornerButtonEnabled(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
+        layout.addWidget(splitter, 1)
+
+    def _month_edit(self, name: str, value: QDate) -> QDateEdit:
+        edit = QDateEdit(value, self)
+        edit.setDisplayFormat("MM/yyyy")
+        edit.setAccessibleName(name)
+        return edit
+
+    def _months(self) -> tuple[str, str]:
+        return self.start.date().toString("yyyy-MM"), self.end.date().toString("yyyy-MM")
+
+    def compute(self) -> None:
+        start, end = self._months()
+        self.show_button.setEnabled(False)
+        run_in_background(
+            self,
+            lambda: self.services.statistics.monthly(start, end),
+            self._show,
+            self._failed,
+            self.busy,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.show_button.setEnabled(True)
+        if not isinstance(exc, ScreeningError):
+            raise exc
+        QMessageBox.warning(self, "Statistics", "\n".join(exc.lines()))
+
+    def _show(self, figures: Any) -> None:
+        self.show_button.setEnabled(True)
+        self.figures = list(figures)
+        self.csv_button.setEnabled(bool(self.figures))
+        rows = []
+        for m in self.figures:
+            rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
+            median = "" if m.median_days_to_review is None else f"{m.median_days_to_review:g}"
+            bands = [str(m.bands.get(b.code, 0)) for b in self.form.bands]
+            rows.append([m.month, str(m.screenings), str(m.children), *bands, rate, median])
+        self.model.set_rows(rows)
+        self._draw()
+
+    def _draw(self) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        series = QStackedBarSeries()
+        for index, band in enumerate(self.form.bands):
+            bar_set = QBarSet(band.label)
+            brush = QBrush(QColor(BAND_COLOURS[min(index, 3)]), BAND_PATTERNS[min(index, 3)])
+            bar_set.setBrush(brush)
+            for month in self.figures:
+                bar_set.append(month.bands.get(band.code, 0))
+            series.append(bar_set)
+        self.chart.addSeries(series)
+        months = QBarCategoryAxis()
+        months.append([m.month for m in self.figures])
+        counts = QValueAxis()
+        counts.setLabelFormat("%d")
+        self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(months)
+        series.attachAxis(counts)
+
+    def export_csv(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export statistics", "statistics.csv", "CSV files (*.csv)"
+        )
+        if name:
+            self.write_csv(Path(name))
+
+    def write_csv(self, path: Path) -> None:
+        try:
+            self.services.statistics.write_csv(
+                self.figures, path, suppressed=self.suppress.isChecked()
+            )
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))

@@ -1,0 +1,97 @@
+"""Supervisors in the window: review queue approve/return, statistics dashboard, CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from screening_app.storage import bulk
+from screening_app.ui.accessibility import missing_accessible_names
+from screening_app.ui.main_window import MainWindow
+from tests.conftest import USER_PW, base_answers, open_app
+
+pytestmark = pytest.mark.gui
+
+LOWERED = dict(
+    s_controlling_adult="current",
+    s_gangs="current",
+    s_exchange="current",
+    s_places_of_concern="current",
+    judged_band="moderate",
+    judgement_rationale="Known to services; the adult has moved out of the area.",
+)
+
+
+def submit(path: Path, **overrides: object) -> int:
+    app = open_app(path)
+    draft = app.screenings.start()
+    for qid, value in base_answers(**overrides).items():
+        app.screenings.save_answer(draft.row.id, qid, value)
+    sid = int(app.screenings.submit(draft.row.id).row.id)
+    app.close()
+    return sid
+
+
+def test_queue_approve_with_password_and_return_with_comment(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = submit(db_path, **LOWERED)
+    second = submit(db_path, child_first_name="Rowan")
+    services = open_app(db_path, "sol")
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_queue()
+    queue = win._pages["queue"]
+    assert [i.row.id for i in queue.model.items] == [first, second]  # type: ignore[attr-defined]
+    assert "needs your approval" in queue.model.data(queue.model.index(0, 4))  # type: ignore[attr-defined]
+    assert missing_accessible_names(queue) == []
+    queue.table.selectRow(0)  # type: ignore[attr-defined]
+    queue.open_selected()  # type: ignore[attr-defined]
+    assert win.current is not None and win.current.row.id == first
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (USER_PW, True))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    win.approve()
+    qtbot.waitUntil(lambda: win.current is not None and win.current.row.status == "approved")
+    assert win.current.row.operative_band == "moderate"
+    win.open_for_review(second)
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *a, **k: ("Please add the child's words.", True)
+    )
+    win.return_it()
+    assert win.current.row.status == "returned"
+    win.show_queue()
+    assert queue.model.items == []  # type: ignore[attr-defined]
+    services.close()
+
+
+def test_dashboard_shows_figures_and_exports_csv(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    services = open_app(db_path, "sol")
+    form = services.registry.latest("cse-risk-screening")
+    owner = bulk.Owner(services.user.id, "North", "social_worker", "Sol")
+    bulk.generate(
+        services.session.store.db, form, [owner], n=300, seed=5, today=dt.date(2026, 11, 24)
+    )
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_statistics()
+    view = win._pages["stats"]
+    view.compute()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(view.model.rows))  # type: ignore[attr-defined]
+    expected = services.statistics.monthly("2025-11", "2026-11")
+    rows = view.model.rows  # type: ignore[attr-defined]
+    assert [r[0] for r in rows] == [m.month for m in expected]
+    assert [int(r[1]) for r in rows] == [m.screenings for m in expected]
+    assert len(view.chart.series()) == 1  # type: ignore[attr-defined]
+    assert missing_accessible_names(view) == []
+    target = tmp_path / "stats.csv"
+    view.write_csv(target)  # type: ignore[attr-defined]
+    assert target.read_text().startswith("month,screenings,children,band_low")
+    services.close()
