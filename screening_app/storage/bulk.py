@@ -99,7 +99,7 @@ def _random_answers(form: Form, rng: random.Random, risk: float) -> dict[str, An
             negative = "no" if "no" in codes else codes[0]
             positives = [c for c in codes if c not in ("no", "not_known")]
             answers[q.id] = rng.choice(positives) if rng.random() < risk else negative
-    count3 = rng.choice((0, 0, 0, 1, 2, 3, 4))
+    count3 = rng.choice((0, 0, 0, 0, 0, 0, 1, 1, 2, 3))
     answers["missing_count_3m"] = count3
     answers["missing_count_12m"] = count3 + rng.choice((0, 0, 1, 3))
     models = [code for code, _ in form.question("cse_models").option_pairs()]
@@ -153,6 +153,8 @@ def generate(
             day = max(day, child.dob + dt.timedelta(days=365 * 10))
             template = rng.choice(pool)
             status = rng.choice(statuses)
+            if status == "submitted" and (today - day).days > 30:
+                status = "approved"  # older screenings have long been reviewed
             answers = dict(template.answers)
             answers.update(
                 child_first_name=child.first,

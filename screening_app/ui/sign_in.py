@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -32,6 +33,12 @@ from screening_app.ui.background import BusyIndicator, run_in_background
 Unlock = Callable[[str, str], Any]
 Restore = Callable[[Path, str, str], object]
 CAPS_HINT = "Caps Lock seems to be on: passwords are case-sensitive."
+
+
+def _grow_with_content(dialog: QDialog, layout: QVBoxLayout) -> None:
+    """The dialog grows when an error appears instead of clipping the text."""
+    dialog.setMinimumWidth(460)
+    layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
 
 class PasswordEdit(QLineEdit):
@@ -68,6 +75,7 @@ class SignInDialog(QDialog):
         self.services: Any = None
         self.setWindowTitle("Sign in – CSE Screening")
         layout = QVBoxLayout(self)
+        _grow_with_content(self, layout)
         if demo:
             banner = QLabel(
                 "DEMO – fictional data only. Users demo or supervisor, password demo-password.",
@@ -151,6 +159,7 @@ class SignInDialog(QDialog):
     def _fail(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(True)
+        self.adjustSize()  # grow to show the whole message
 
 
 class FirstRunDialog(QDialog):
@@ -168,6 +177,7 @@ class FirstRunDialog(QDialog):
         self.admin_name = ""
         self.setWindowTitle("Set up CSE Screening")
         layout = QVBoxLayout(self)
+        _grow_with_content(self, layout)
         intro = QLabel(
             "<h2>Set up this computer</h2>Create the administrator account. The administrator "
             "manages accounts and backups and cannot read children's records.",
@@ -230,6 +240,7 @@ class FirstRunDialog(QDialog):
     def _fail(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(True)
+        self.adjustSize()  # grow to show the whole message
 
 
 class RecoveryKeyDialog(QDialog):
