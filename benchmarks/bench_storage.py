@@ -25,17 +25,21 @@ PASSWORD = "bench-password-1"
 TODAY = dt.date(2026, 11, 24)
 
 
-def build(path: Path, n: int) -> None:
+def build(path: Path, n: int, *, supervisor: bool = False) -> None:
+    """``n`` fictional screenings by "kit" (team North); "sol" supervises North if asked."""
     create_database(path, "admin", PASSWORD)
     app = sign_in(path, "admin", PASSWORD)
     user = app.accounts.add_user(
         "kit", PASSWORD, role="practitioner", team="North", job_title="teacher"
     )
+    if supervisor:
+        app.accounts.add_user("sol", PASSWORD, role="supervisor", team="North")
     owner = bulk.Owner(user.id, "North", "teacher", "Kit")
     form = app.registry.latest("cse-risk-screening")
     db = app.session.store.db
     for start in range(0, n, 20_000):
         bulk.generate(db, form, [owner], n=min(20_000, n - start), seed=start, today=TODAY)
+    bulk.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
     app.close()
 
 
