@@ -8,6 +8,7 @@ from pathlib import Path
 
 from screening_app.domain.registry import FormRegistry
 from screening_app.services.accounts import AccountService
+from screening_app.services.children import ChildrenService
 from screening_app.services.model import AuditEntry, BackupInfo, User
 from screening_app.services.review import ReviewService
 from screening_app.services.screenings import ScreeningService
@@ -107,6 +108,7 @@ class AppServices:
         self.backups = BackupService(session)
         self.review = ReviewService(session, self.screenings)
         self.statistics = StatisticsService(session)
+        self.children = ChildrenService(session, self.screenings)
         self._closed = False
 
     def close(self) -> None:

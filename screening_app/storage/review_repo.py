@@ -75,3 +75,71 @@ def outcomes(db: Database, screening_id: int) -> list[tuple[Any, ...]]:
         [screening_id],
     )
     return [tuple(r) for r in cursor.fetchall()]
+
+
+def child_screenings(db: Database, child_id: int) -> list[tuple[Any, ...]]:
+    """(id, reference, screening_date, status, total, operative_band, submitted_at, owner)."""
+    cursor = db.execute(
+        "SELECT s.id, s.reference, s.screening_date, s.status, s.total, s.operative_band, "
+        "s.submitted_at, COALESCE(u.display_name, u.name, '') FROM screenings s "
+        "LEFT JOIN users u ON u.id = s.owner_id WHERE s.child_id IN "
+        "(SELECT id FROM children WHERE id = ? OR merged_into = ?) "
+        "AND s.status != 'draft' ORDER BY s.screening_date, s.id",
+        [child_id, child_id],
+    )
+    return [tuple(r) for r in cursor.fetchall()]
+
+
+def child(db: Database, child_id: int) -> tuple[Any, ...] | None:
+    row = db.execute(
+        "SELECT id, first_name, last_name, dob, merged_into FROM children WHERE id = ?",
+        [child_id],
+    ).fetchone()
+    return tuple(row) if row else None
+
+
+def reviews_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]:
+    if not screening_ids:
+        return []
+    marks = ", ".join("?" for _ in screening_ids)
+    cursor = db.execute(
+        "SELECT r.screening_id, r.decision, r.comment, r.band, r.at, "
+        f"COALESCE(u.display_name, u.name, '') FROM reviews r LEFT JOIN users u "
+        f"ON u.id = r.reviewer_id WHERE r.screening_id IN ({marks})",
+        screening_ids,
+    )
+    return [tuple(r) for r in cursor.fetchall()]
+
+
+def outcomes_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]:
+    if not screening_ids:
+        return []
+    marks = ", ".join("?" for _ in screening_ids)
+    cursor = db.execute(
+        f"SELECT screening_id, code, date, note FROM outcomes WHERE screening_id IN ({marks})",
+        screening_ids,
+    )
+    return [tuple(r) for r in cursor.fetchall()]
+
+
+def exports_of(db: Database, references: list[str]) -> list[tuple[Any, ...]]:
+    if not references:
+        return []
+    marks = ", ".join("?" for _ in references)
+    cursor = db.execute(
+        "SELECT record, action, at, user_name FROM audit WHERE action IN "
+        "('referral_saved', 'referral_encrypted', 'printed') "
+        f"AND record IN ({marks})",
+        references,
+    )
+    return [tuple(r) for r in cursor.fetchall()]
+
+
+def merge_children(db: Database, keep_id: int, duplicate_id: int) -> int:
+    """Move the duplicate's screenings to ``keep_id``; returns how many moved."""
+    moved = db.execute(
+        "UPDATE screenings SET child_id = ? WHERE child_id = ?", [keep_id, duplicate_id]
+    ).rowcount
+    db.execute("UPDATE children SET merged_into = ? WHERE id = ?", [keep_id, duplicate_id])
+    db.execute("UPDATE children SET merged_into = ? WHERE merged_into = ?", [keep_id, duplicate_id])
+    return int(moved)

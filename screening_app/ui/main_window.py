@@ -327,6 +327,8 @@ class MainWindow(QMainWindow):
             and screening.row.owner_id != self.services.user.id
         ):
             actions += [("A&pprove…", self.approve), ("R&eturn for changes…", self.return_it)]
+        if screening.row.child_id is not None:
+            actions.append(("C&hild record", self.show_child))
         if actions:
             for text, slot in actions:
                 button = QPushButton(text)
@@ -451,6 +453,34 @@ class MainWindow(QMainWindow):
             "stats", lambda: StatisticsView(self.services, self.services.session.today())
         )
         self.stack.setCurrentWidget(view)
+
+    def show_child(self) -> None:
+        if self.current is None or self.current.row.child_id is None:
+            return
+        from screening_app.ui.child_view import ChildView
+
+        try:
+            record = self.services.children.record(self.current.row.child_id)
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        form = self.services.registry.latest("cse-risk-screening")
+        view = ChildView(record, [(b.code, b.label) for b in form.bands])
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        back = QPushButton("Back to the &screening")
+        back.setAccessibleName("Back to the screening")
+        current = self.current
+        back.clicked.connect(lambda: self.show_screening(current))
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(view, 1)
+        old = self._pages.pop("child", None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self._pages["child"] = page
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
 
     def open_for_review(self, screening_id: int) -> None:
         try:

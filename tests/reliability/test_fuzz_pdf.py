@@ -23,26 +23,42 @@ from screening_app.export.model import ReferralInput
 from screening_app.export.referral_pdf import render_referral
 from tests.conftest import TODAY, base_answers
 
-TEXT_FIELDS = ("child_known_as", "child_address", "concern_summary", "protective_factors",
-               "persons_of_concern", "child_words")
+TEXT_FIELDS = (
+    "child_known_as",
+    "child_address",
+    "concern_summary",
+    "protective_factors",
+    "persons_of_concern",
+    "child_words",
+)
 words = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1,
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
     max_size=120,
 )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(TEXT_FIELDS), words, min_size=1, max_size=4),
-       st.sampled_from(["no", "yes", "not_known"]))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.dictionaries(st.sampled_from(TEXT_FIELDS), words, min_size=1, max_size=4),
+    st.sampled_from(["no", "yes", "not_known"]),
+)
 def test_any_text_renders_a_referral(form: Form, texts: dict[str, str], danger: str) -> None:
     answers: dict[str, Any] = base_answers(immediate_danger=danger)
     answers.update({k: v for k, v in texts.items() if v.strip()})
     try:
         validate(form, answers, TODAY)
-        data = ReferralInput(form=form, answers=answers, result=score(form, answers),
-                             reference="CSE-2026-000009",
-                             generated_at=dt.datetime(2026, 11, 24, 12, 0))
+        data = ReferralInput(
+            form=form,
+            answers=answers,
+            result=score(form, answers),
+            reference="CSE-2026-000009",
+            generated_at=dt.datetime(2026, 11, 24, 12, 0),
+        )
         pdf = render_referral(data)
     except ScreeningError:
         return

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from screening_app.errors import PermissionDenied
 from screening_app.storage import bulk
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.main_window import MainWindow
@@ -95,3 +96,42 @@ def test_dashboard_shows_figures_and_exports_csv(
     view.write_csv(target)  # type: ignore[attr-defined]
     assert target.read_text().startswith("month,screenings,children,band_low")
     services.close()
+
+
+def test_child_record_chronology_in_date_order_and_merge(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = submit(db_path, screening_date="2026-10-01")
+    second = submit(db_path, screening_date="2026-11-20", v_education="yes")
+    other = submit(db_path, child_first_name="Kitt", screening_date="2026-11-01")
+    sol = open_app(db_path, "sol")
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Add words.", True))
+    sol.review.return_for_changes(first, "Add the child's words.")
+    sol.review.add_outcome(second, "strategy_discussion", dt.date(2026, 11, 22))
+    child_id = sol.screenings.get(first).row.child_id
+    assert sol.screenings.get(second).row.child_id == child_id
+    record = sol.children.record(child_id)
+    days = [e.at for e in record.events]
+    assert days == sorted(days)
+    kinds = [e.kind for e in record.events]
+    assert kinds.count("screening") == 2 and "review" in kinds and "outcome" in kinds
+    assert [p.reference for p in record.scores] == ["CSE-2026-000001", "CSE-2026-000002"]
+    duplicate = sol.screenings.get(other).row.child_id
+    assert duplicate != child_id
+    assert sol.children.merge(child_id, duplicate) == 1
+    assert len(sol.children.record(child_id).scores) == 3
+    actions = [e.action for e in sol.audit.entries()]
+    assert "merge_children" in actions and "view_child" in actions
+    win = MainWindow(sol)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_for_review(second)
+    win.show_child()
+    page = win._pages["child"]
+    assert win.stack.currentWidget() is page
+    assert missing_accessible_names(page) == []
+    sol.close()
+    kit = open_app(db_path)
+    with pytest.raises(PermissionDenied):
+        kit.children.merge(child_id, duplicate)
+    kit.close()
