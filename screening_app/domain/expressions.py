@@ -18,6 +18,7 @@ supplies them at evaluation time. An unanswered name is ``None``: every comparis
 
 from __future__ import annotations
 
+import inspect
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -315,7 +316,15 @@ class _Evaluator:
             case Call(function=function, args=args):
                 if function not in self.functions:
                     raise ExpressionError(f"function {function!r} is not available here")
-                return self.functions[function](*(self.eval(a) for a in args))
+                values = [self.eval(a) for a in args]
+                fn = self.functions[function]
+                try:
+                    inspect.signature(fn).bind(*values)
+                except TypeError:
+                    raise ExpressionError(
+                        f"{function}() was given {len(values)} argument(s); check the form file"
+                    ) from None
+                return fn(*values)
         raise ExpressionError("unknown expression node")  # pragma: no cover
 
     @staticmethod

@@ -144,5 +144,13 @@ def test_token_soup_never_crashes_and_never_runs_code(source: str) -> None:
         expr = parse(source)
     except ExpressionError:
         return
-    expr.evaluate({"a": 1, "b": "yes", "age": 12}, {"section_score": lambda g: calls.append(g)})
+    try:
+        expr.evaluate({"a": 1, "b": "yes", "age": 12}, {"section_score": lambda g: calls.append(g)})
+    except ExpressionError:
+        return  # e.g. a function called with the wrong number of arguments: a plain error
     assert all(isinstance(c, str | int | bool | type(None)) for c in calls)
+
+
+def test_wrong_number_of_arguments_is_a_plain_error() -> None:
+    with pytest.raises(ExpressionError, match="given 0 argument"):
+        parse("section_score()").evaluate({}, {"section_score": lambda group: 0})
