@@ -9,10 +9,12 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-FOCUS = "#ffbf47"  # GOV.UK focus yellow: 3:1+ against both light and dark backgrounds
-ERROR = "#d4351c"
+FOCUS = "#ffbf47"  # GOV.UK focus yellow: strong on dark backgrounds
+FOCUS_ON_LIGHT = "#1d4ed8"  # deep blue: 3:1+ on white and light grey
+ERROR = "#b3261e"  # 4.5:1+ on white and light grey
+ERROR_ON_DARK = "#ff8a80"  # 4.5:1+ on dark backgrounds
 
-STYLESHEET = f"""
+_TEMPLATE = """
 *:focus {{ outline: 3px solid {FOCUS}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListView:focus, QListWidget:focus,
 QTableView:focus, QSpinBox:focus {{ border: 3px solid {FOCUS}; }}
@@ -26,7 +28,7 @@ QPushButton#primaryButton {{ background: #00703c; color: white; font-weight: bol
 QPushButton#primaryButton:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton#errorLink {{ text-align: left; color: {ERROR}; text-decoration: underline;
     font-weight: bold; border: none; padding: 2px; }}
-QPushButton#errorLink:focus {{ background: {FOCUS}; color: black; }}
+QPushButton#errorLink:focus {{ background: {FOCUS}; color: palette(base); }}
 QFrame#errorSummary {{ border: 4px solid {ERROR}; padding: 8px; }}
 QFrame#errorSummary:focus {{ border: 4px solid {FOCUS}; }}
 QLabel#errorText {{ color: {ERROR}; font-weight: bold; border-left: 4px solid {ERROR};
@@ -41,11 +43,25 @@ QFrame#scorePanel {{ border-left: 1px solid palette(mid); padding-left: 8px; }}
 """
 
 
+def stylesheet(dark: bool) -> str:
+    return (
+        _TEMPLATE.replace("{{", "\x00")
+        .replace("}}", "\x01")
+        .replace("{FOCUS}", FOCUS if dark else FOCUS_ON_LIGHT)
+        .replace("{ERROR}", ERROR_ON_DARK if dark else ERROR)
+        .replace("\x00", "{")
+        .replace("\x01", "}")
+    )
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.window().color().lightness() < 128
 
 
 def apply_style(app: QApplication | QGuiApplication) -> None:
-    """Install the stylesheet (the palette itself is left to the system, dark or light)."""
+    """Install the stylesheet (the palette itself is left to the system, dark or light).
+
+    Error red is lighter on a dark palette so it keeps a 4.5:1 contrast.
+    """
     if isinstance(app, QApplication):
-        app.setStyleSheet(STYLESHEET)
+        app.setStyleSheet(stylesheet(is_dark(app.palette())))

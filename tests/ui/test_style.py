@@ -1,0 +1,35 @@
+"""Colours carry WCAG 2.2 AA contrast in light and dark palettes."""
+
+from __future__ import annotations
+
+from screening_app.ui.style import ERROR, ERROR_ON_DARK, FOCUS, FOCUS_ON_LIGHT, stylesheet
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_error_text_contrast_light_and_dark() -> None:
+    assert contrast(ERROR, "#ffffff") >= 4.5
+    assert contrast(ERROR, "#efefef") >= 4.5
+    assert contrast(ERROR_ON_DARK, "#202124") >= 4.5
+    assert contrast(ERROR_ON_DARK, "#2b2c2f") >= 4.5
+
+
+def test_focus_ring_is_visible_on_both() -> None:
+    assert contrast(FOCUS, "#202124") >= 3
+    assert contrast(FOCUS, "#1d1d1d") >= 3
+    assert contrast(FOCUS_ON_LIGHT, "#ffffff") >= 3
+    assert contrast(FOCUS_ON_LIGHT, "#efefef") >= 3
+
+
+def test_stylesheet_picks_the_palette_red() -> None:
+    assert ERROR_ON_DARK in stylesheet(dark=True) and ERROR not in stylesheet(dark=True)
+    assert ERROR in stylesheet(dark=False)
