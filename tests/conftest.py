@@ -95,3 +95,25 @@ def open_app(path: Path, user: str = "kit", password: str = USER_PW) -> Any:
 
     clock: Clock = lambda: dt.datetime(2026, 11, 24, 10, 0)  # noqa: E731
     return sign_in(path, user, password, kdf=FAST_KDF, clock=clock)
+
+
+def submit_screening(path: Path, user: str = "kit", **overrides: Any) -> int:
+    """A submitted screening of ``base_answers(**overrides)`` by ``user``; its id."""
+    app = open_app(path, user)
+    try:
+        draft = app.screenings.start()
+        for qid, value in base_answers(**overrides).items():
+            app.screenings.save_answer(draft.row.id, qid, value)
+        return int(app.screenings.submit(draft.row.id).row.id)
+    finally:
+        app.close()
+
+
+LOWERED_JUDGEMENT: dict[str, Any] = dict(
+    s_controlling_adult="current",
+    s_gangs="current",
+    s_exchange="current",
+    s_places_of_concern="current",
+    judged_band="moderate",
+    judgement_rationale="Known to services; the adult has moved out of the area.",
+)

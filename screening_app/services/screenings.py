@@ -54,23 +54,7 @@ class ScreeningService:
         db = self.s.store.db
         try:
             with db.atomic():
-                number = repo.next_reference_number(db)
-                reference = f"CSE-{self.s.today().year}-{number:06d}"
-                new_id = repo.insert_draft(
-                    db,
-                    {
-                        "reference": reference,
-                        "owner_id": self.s.user.id,
-                        "team": self.s.user.team,
-                        "form_id": form.form_id,
-                        "form_version": form.version,
-                        "status": "draft",
-                        "created_at": at,
-                        "updated_at": at,
-                    },
-                )
-                for qid, value in answers.items():
-                    repo.upsert_answer(db, new_id, qid, value, at)
+                new_id, reference = self._new_draft(form, answers, at)
                 self._update_list_columns(new_id, form, answers)
                 self.s.audit("create", reference)
         except DatabaseError as exc:
@@ -105,27 +89,33 @@ class ScreeningService:
         db = self.s.store.db
         try:
             with db.atomic():
-                number = repo.next_reference_number(db)
-                new_id = repo.insert_draft(
-                    db,
-                    {
-                        "reference": f"CSE-{self.s.today().year}-{number:06d}",
-                        "owner_id": self.s.user.id,
-                        "team": self.s.user.team,
-                        "form_id": form.form_id,
-                        "form_version": form.version,
-                        "status": "draft",
-                        "created_at": at,
-                        "updated_at": at,
-                    },
-                )
-                for qid, value in answers.items():
-                    repo.upsert_answer(db, new_id, qid, value, at)
-                self.s.audit("import", f"CSE-{self.s.today().year}-{number:06d}")
+                new_id, reference = self._new_draft(form, answers, at)
+                self.s.audit("import", reference)
                 self._drafts.add(new_id)
                 return self.submit(new_id)
         except DatabaseError as exc:
             raise storage_error(exc, "import the screening") from None
+
+    def _new_draft(self, form: Form, answers: dict[str, Any], at: str) -> tuple[int, str]:
+        """Insert a draft of the user's with ``answers`` (inside the caller's transaction)."""
+        db = self.s.store.db
+        reference = f"CSE-{self.s.today().year}-{repo.next_reference_number(db):06d}"
+        new_id = repo.insert_draft(
+            db,
+            {
+                "reference": reference,
+                "owner_id": self.s.user.id,
+                "team": self.s.user.team,
+                "form_id": form.form_id,
+                "form_version": form.version,
+                "status": "draft",
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
+        for qid, value in answers.items():
+            repo.upsert_answer(db, new_id, qid, value, at)
+        return new_id, reference
 
     def save_answer(self, screening_id: int, question_id: str, value: object | None) -> None:
         """Write one answer now (None removes it). Drafts only, the user's own."""

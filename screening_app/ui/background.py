@@ -10,28 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 
 class _Bridge(QObject):
     done = Signal(object)
     failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], bridge: _Bridge) -> None:
-        super().__init__()
-        self.work = work
-        self.bridge = bridge
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except BaseException as exc:  # delivered to the GUI thread, never lost
-            self.bridge.failed.emit(exc)
-        else:
-            self.bridge.done.emit(result)
 
 
 class BusyIndicator(QWidget):
@@ -75,6 +60,16 @@ def run_in_background(
         finish()
         on_error(exc)
 
+    def job() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # delivered to the GUI thread, never lost
+            bridge.failed.emit(exc)
+        else:
+            bridge.done.emit(result)
+
     bridge.done.connect(done)
     bridge.failed.connect(failed)
-    QThreadPool.globalInstance().start(_Job(work, bridge))
+    # A plain callable: PySide owns the runnable wrapper (a Python QRunnable subclass with
+    # auto-delete can be freed twice).
+    QThreadPool.globalInstance().start(job)

@@ -20,7 +20,7 @@ from screening_app.storage import bulk
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
-from tests.conftest import ADMIN_PW, USER_PW, base_answers, open_app
+from tests.conftest import ADMIN_PW, USER_PW, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
 
@@ -32,16 +32,6 @@ def window(qtbot: QtBot, services: Any) -> MainWindow:
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
     return win
-
-
-def submit_one(path: Path, **overrides: Any) -> int:
-    app = open_app(path)
-    draft = app.screenings.start()
-    for qid, value in base_answers(**overrides).items():
-        app.screenings.save_answer(draft.row.id, qid, value)
-    sid = int(app.screenings.submit(draft.row.id).row.id)
-    app.close()
-    return sid
 
 
 def test_new_draft_autosaves_and_reopens_on_the_same_page(qtbot: QtBot, db_path: Path) -> None:
@@ -150,7 +140,7 @@ def test_referral_preview_save_and_print_are_audited(
 ) -> None:
     from screening_app.ui.referral_view import ReferralView
 
-    sid = submit_one(db_path)
+    sid = submit_screening(db_path)
     services = open_app(db_path)
     win = window(qtbot, services)
     win.show_screening(services.screenings.get(sid))
@@ -192,7 +182,7 @@ def test_sign_in_wrong_then_right(qtbot: QtBot, db_path: Path) -> None:
 
 
 def test_main_window_controls_all_have_names(qtbot: QtBot, db_path: Path) -> None:
-    submit_one(db_path)
+    submit_screening(db_path)
     services = open_app(db_path)
     win = window(qtbot, services)
     assert missing_accessible_names(win.list_page) == []

@@ -13,35 +13,16 @@ from screening_app.errors import PermissionDenied
 from screening_app.storage import bulk
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.main_window import MainWindow
-from tests.conftest import USER_PW, base_answers, open_app
+from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
-
-LOWERED = dict(
-    s_controlling_adult="current",
-    s_gangs="current",
-    s_exchange="current",
-    s_places_of_concern="current",
-    judged_band="moderate",
-    judgement_rationale="Known to services; the adult has moved out of the area.",
-)
-
-
-def submit(path: Path, **overrides: object) -> int:
-    app = open_app(path)
-    draft = app.screenings.start()
-    for qid, value in base_answers(**overrides).items():
-        app.screenings.save_answer(draft.row.id, qid, value)
-    sid = int(app.screenings.submit(draft.row.id).row.id)
-    app.close()
-    return sid
 
 
 def test_queue_approve_with_password_and_return_with_comment(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = submit(db_path, **LOWERED)
-    second = submit(db_path, child_first_name="Rowan")
+    first = submit_screening(db_path, **LOWERED_JUDGEMENT)
+    second = submit_screening(db_path, child_first_name="Rowan")
     services = open_app(db_path, "sol")
     win = MainWindow(services)
     qtbot.addWidget(win)
@@ -101,9 +82,9 @@ def test_dashboard_shows_figures_and_exports_csv(
 def test_child_record_chronology_in_date_order_and_merge(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = submit(db_path, screening_date="2026-10-01")
-    second = submit(db_path, screening_date="2026-11-20", v_education="yes")
-    other = submit(db_path, child_first_name="Kitt", screening_date="2026-11-01")
+    first = submit_screening(db_path, screening_date="2026-10-01")
+    second = submit_screening(db_path, screening_date="2026-11-20", v_education="yes")
+    other = submit_screening(db_path, child_first_name="Kitt", screening_date="2026-11-01")
     sol = open_app(db_path, "sol")
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Add words.", True))
     sol.review.return_for_changes(first, "Add the child's words.")

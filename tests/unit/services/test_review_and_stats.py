@@ -14,30 +14,11 @@ from screening_app.domain.statistics import positive_outcomes
 from screening_app.errors import AnswersError, AuthenticationError, PermissionDenied
 from screening_app.export.stats_csv import to_csv
 from screening_app.storage import bulk
-from tests.conftest import USER_PW, base_answers, open_app
-
-LOWERED = dict(
-    s_controlling_adult="current",
-    s_gangs="current",
-    s_exchange="current",
-    s_places_of_concern="current",
-    judged_band="moderate",
-    judgement_rationale="Known to services; the adult has moved out of the area.",
-)
-
-
-def submit(path: Path, **overrides: object) -> int:
-    app = open_app(path)
-    draft = app.screenings.start()
-    for qid, value in base_answers(**overrides).items():
-        app.screenings.save_answer(draft.row.id, qid, value)
-    sid = int(app.screenings.submit(draft.row.id).row.id)
-    app.close()
-    return sid
+from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
 
 
 def test_return_amend_resubmit_approve(db_path: Path) -> None:
-    sid = submit(db_path, **LOWERED)
+    sid = submit_screening(db_path, **LOWERED_JUDGEMENT)
     sol = open_app(db_path, "sol")
     queue = sol.review.queue()
     assert [(q.row.id, q.lowered_judgement) for q in queue] == [(sid, True)]
@@ -75,7 +56,7 @@ def test_return_amend_resubmit_approve(db_path: Path) -> None:
 
 
 def test_only_supervisors_of_the_team_review(db_path: Path) -> None:
-    sid = submit(db_path)
+    sid = submit_screening(db_path)
     kit = open_app(db_path)
     with pytest.raises(PermissionDenied):
         kit.review.approve(sid, USER_PW)
@@ -89,7 +70,7 @@ def test_only_supervisors_of_the_team_review(db_path: Path) -> None:
 
 
 def test_outcomes_are_checked_and_listed(db_path: Path) -> None:
-    sid = submit(db_path)
+    sid = submit_screening(db_path)
     kit = open_app(db_path)
     with pytest.raises(AnswersError) as caught:
         kit.review.add_outcome(sid, "made_up", dt.date(2030, 1, 1))
@@ -206,7 +187,7 @@ def test_stats_cli_csv_and_bad_month(
     from screening_app.services.model import FAST_KDF
 
     monkeypatch.setattr(vault, "KdfParams", lambda: FAST_KDF)
-    submit(db_path)
+    submit_screening(db_path)
     pw = tmp_path / "pw"
     pw.write_text(USER_PW + "\n")
     base = ["stats", "--db", str(db_path), "--user", "sol", "--password-file", str(pw)]

@@ -9,7 +9,7 @@ import pytest
 
 from screening_app.errors import AnswersError, PermissionDenied, StorageError
 from screening_app.services.model import ListQuery
-from tests.conftest import base_answers, open_app
+from tests.conftest import open_app, submit_screening
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -17,16 +17,6 @@ TODAY = dt.date(2026, 11, 24)
 def fill(app: object, screening_id: int, answers: dict[str, object]) -> None:
     for qid, value in answers.items():
         app.screenings.save_answer(screening_id, qid, value)  # type: ignore[attr-defined]
-
-
-def submitted(path: Path, user: str = "kit", **overrides: object) -> int:
-    app = open_app(path, user)
-    try:
-        draft = app.screenings.start()
-        fill(app, draft.row.id, base_answers(**overrides))
-        return int(app.screenings.submit(draft.row.id, today=TODAY).row.id)
-    finally:
-        app.close()
 
 
 def test_start_prefills_defaults_and_reference(db_path: Path) -> None:
@@ -80,7 +70,7 @@ def test_submit_refuses_invalid_answers_listing_each(db_path: Path) -> None:
 
 
 def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
-    sid = submitted(db_path, v_substance_use="yes", m_older_associates="yes")
+    sid = submit_screening(db_path, v_substance_use="yes", m_older_associates="yes")
     app = open_app(db_path)
     screening = app.screenings.get(sid)
     assert screening.row.status == "submitted"
@@ -93,7 +83,7 @@ def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
 
 
 def test_amend_makes_a_linked_version_and_supersedes_on_submit(db_path: Path) -> None:
-    sid = submitted(db_path)
+    sid = submit_screening(db_path)
     app = open_app(db_path)
     with pytest.raises(AnswersError):
         app.screenings.amend(sid, "")
@@ -121,8 +111,8 @@ def test_discard_removes_the_draft_and_is_audited(db_path: Path) -> None:
 
 
 def test_roles_decide_who_sees_what(db_path: Path) -> None:
-    sid = submitted(db_path, "kit")
-    other_team = submitted(db_path, "ari")
+    sid = submit_screening(db_path, "kit")
+    other_team = submit_screening(db_path, "ari")
     rowan = open_app(db_path, "rowan")
     with pytest.raises(PermissionDenied):
         rowan.screenings.get(sid)
@@ -158,7 +148,7 @@ def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
         ),
         ("Cass", {}),
     ):
-        submitted(db_path, child_first_name=name, **band_answers)
+        submit_screening(db_path, child_first_name=name, **band_answers)
     app = open_app(db_path)
     names = [r.child_name for r in app.screenings.list(ListQuery(sort="child", descending=False))]
     assert names == ["Ari Fictional", "Blair Fictional", "Cass Fictional"]
@@ -174,7 +164,7 @@ def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
 
 def test_reassessment_due_and_overdue_only_on_the_newest(db_path: Path) -> None:
     # low band: reassess in 6 months (2027-05-20 from 2026-11-20)
-    sid = submitted(db_path)
+    sid = submit_screening(db_path)
     app = open_app(db_path)
     reassess = app.screenings.get(sid).row.reassess_by
     assert reassess is not None
@@ -182,7 +172,7 @@ def test_reassessment_due_and_overdue_only_on_the_newest(db_path: Path) -> None:
     assert app.screenings.reassessment_counts(reassess - dt.timedelta(days=14)) == (1, 0)
     assert app.screenings.reassessment_counts(reassess + dt.timedelta(days=1)) == (0, 1)
     app.close()
-    submitted(db_path, screening_date="2026-11-23")  # a newer screening of the same child
+    submit_screening(db_path, screening_date="2026-11-23")  # a newer screening of the same child
     app = open_app(db_path)
     due, overdue = app.screenings.reassessment_counts(reassess + dt.timedelta(days=1))
     app.close()
@@ -216,7 +206,7 @@ def test_disk_full_during_autosave_keeps_earlier_answers(
 
 
 def test_referral_input_carries_the_review(db_path: Path) -> None:
-    sid = submitted(db_path)
+    sid = submit_screening(db_path)
     app = open_app(db_path)
     data = app.screenings.referral_input(sid)
     app.screenings.record_export(sid, "referral_saved")
