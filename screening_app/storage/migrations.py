@@ -92,6 +92,8 @@ def _v1(db: Database) -> None:
         CREATE INDEX screenings_owner_status ON screenings(owner_id, status, operative_band);
         CREATE INDEX screenings_status ON screenings(status, updated_at);
         CREATE INDEX screenings_date ON screenings(screening_date);
+        CREATE INDEX screenings_stats ON screenings(team, screening_date, status, operative_band,
+            la_area, practitioner_role, child_id, reviewed_at);
         CREATE INDEX screenings_reassess ON screenings(reassess_by);
         CREATE INDEX screenings_child ON screenings(child_id, screening_date);
         CREATE INDEX screenings_name ON screenings(child_name_fold);
