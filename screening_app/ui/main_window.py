@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
-        self.list_page = self._build_list()
+        self.is_admin = services.user.role == "admin"
+        self.list_page = self._build_admin() if self.is_admin else self._build_list()
         self.stack.addWidget(self.list_page)
         self.screening_page = QWidget()
         self.stack.addWidget(self.screening_page)
@@ -80,6 +81,11 @@ class MainWindow(QMainWindow):
         self._before_lock: QWidget = self.list_page
         self._build_menus()
         self.idle = IdleWatcher(idle_minutes, self)
+        if self.is_admin:
+            self.statusBar().addPermanentWidget(
+                QLabel(f"Signed in: {user.display_name} (Administrator)")
+            )
+            return
         self.idle.idle.connect(self.lock)
         self.statusBar().addPermanentWidget(
             QLabel(f"Signed in: {user.display_name} ({ROLE_LABELS.get(user.role, user.role)})")
@@ -103,6 +109,11 @@ class MainWindow(QMainWindow):
         self.news.setVisible(True)
 
     # -- building ------------------------------------------------------------------------
+    def _build_admin(self) -> QWidget:
+        from screening_app.ui.admin_view import AdminView
+
+        return AdminView(self.services)
+
     def _build_list(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -215,15 +226,19 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "S&ettings…", QKeySequence.StandardKey.Preferences, self.settings)
         self._action(file_menu, "&Lock now", "Ctrl+L", self.lock)
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view = bar.addMenu("&View")
-        self._action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
-        hide = self._action(view, "&Quick hide (F12)", "F12", self.toggle_hidden)
-        hide.setShortcuts([QKeySequence("F12"), QKeySequence("Ctrl+Shift+H")])
-        hide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         if self.services.user.role == "supervisor":
             review = bar.addMenu("&Review")
             self._action(review, "Review &queue", "Ctrl+R", self.show_queue)
             self._action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
+        self._view_and_help_menus(bar)
+
+    def _view_and_help_menus(self, bar: Any) -> None:
+        view = bar.addMenu("&View")
+        if not self.is_admin:
+            self._action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
+        hide = self._action(view, "&Quick hide (F12)", "F12", self.toggle_hidden)
+        hide.setShortcuts([QKeySequence("F12"), QKeySequence("Ctrl+Shift+H")])
+        hide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.help_menu = bar.addMenu("&Help")
         self._action(
             self.help_menu,

@@ -116,3 +116,32 @@ def test_child_record_chronology_in_date_order_and_merge(
     with pytest.raises(PermissionDenied):
         kit.children.merge(child_id, duplicate)
     kit.close()
+
+
+def test_admin_window_manages_accounts_and_sees_no_records(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening_app.ui.admin_view import AddUserDialog
+
+    submit_screening(db_path)
+    admin = open_app(db_path, "admin", "admin-password-1")
+    win = MainWindow(admin)
+    qtbot.addWidget(win)
+    win.show()
+    view = win.list_page
+    assert view.users.rowCount() == 5  # type: ignore[attr-defined]
+    assert "intact" in view.chain.text()  # type: ignore[attr-defined]
+    assert missing_accessible_names(view) == []
+
+    def fill(dialog: AddUserDialog) -> int:
+        dialog.name.setText("newbie")
+        dialog.password.setText("a-long-first-password")
+        dialog.team.setText("North")
+        return 1
+
+    monkeypatch.setattr(AddUserDialog, "exec", fill)
+    view.add_user()  # type: ignore[attr-defined]
+    assert view.users.rowCount() == 6  # type: ignore[attr-defined]
+    assert not hasattr(win, "model")  # no list of children's screenings at all
+    admin.close()
+    open_app(db_path, "newbie", "a-long-first-password").close()
