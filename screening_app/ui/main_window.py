@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
             and screening.row.owner_id != self.services.user.id
         ):
             actions += [("A&pprove…", self.approve), ("R&eturn for changes…", self.return_it)]
+        if screening.row.status in ("submitted", "approved", "returned"):
+            actions.append(("Add &outcome…", self.add_outcome))
         if screening.row.child_id is not None:
             actions.append(("C&hild record", self.show_child))
         if actions:
@@ -468,6 +470,25 @@ class MainWindow(QMainWindow):
             "stats", lambda: StatisticsView(self.services, self.services.session.today())
         )
         self.stack.setCurrentWidget(view)
+
+    def add_outcome(self) -> None:
+        if self.current is None:
+            return
+        from screening_app.ui.outcome_dialog import OutcomeDialog
+
+        form = self.services.registry.get(self.current.form_id, self.current.form_version)
+        dialog = OutcomeDialog(
+            [(o.code, o.label) for o in form.outcomes], self.services.session.today(), self
+        )
+        if dialog.exec() != OutcomeDialog.DialogCode.Accepted:
+            return
+        code, day, note = dialog.values()
+        try:
+            self.services.review.add_outcome(self.current.row.id, code, day, note)
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage("Outcome recorded.", 5000)
 
     def show_child(self) -> None:
         if self.current is None or self.current.row.child_id is None:

@@ -145,3 +145,28 @@ def test_admin_window_manages_accounts_and_sees_no_records(
     assert not hasattr(win, "model")  # no list of children's screenings at all
     admin.close()
     open_app(db_path, "newbie", "a-long-first-password").close()
+
+
+def test_add_outcome_from_the_screening(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening_app.ui.outcome_dialog import OutcomeDialog
+
+    sid = submit_screening(db_path)
+    services = open_app(db_path)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_screening(services.screenings.get(sid))
+
+    def choose(dialog: OutcomeDialog) -> int:
+        dialog.code.setCurrentIndex(dialog.code.findData("disruption_activity"))
+        dialog.note.setText("Warning notice served")
+        assert missing_accessible_names(dialog) == []
+        return 1
+
+    monkeypatch.setattr(OutcomeDialog, "exec", choose)
+    win.add_outcome()
+    entries = services.review.outcomes(sid)
+    assert [(e.code, e.note) for e in entries] == [("disruption_activity", "Warning notice served")]
+    services.close()

@@ -1,0 +1,54 @@
+"""Record what happened after a screening (an outcome from the form's list, a date, a note)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QWidget,
+)
+
+
+class OutcomeDialog(QDialog):
+    def __init__(
+        self, outcomes: list[tuple[str, str]], today: dt.date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Record an outcome")
+        form = QFormLayout(self)
+        self.code = QComboBox(self)
+        for code, label in outcomes:
+            self.code.addItem(label, code)
+        self.day = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setCalendarPopup(True)
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.note = QLineEdit(self)
+        for label, widget in (
+            ("&Outcome", self.code),
+            ("&Date", self.day),
+            ("&Note (optional)", self.note),
+        ):
+            widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, dt.date, str]:
+        day = self.day.date()
+        return (
+            str(self.code.currentData()),
+            dt.date(day.year(), day.month(), day.day()),
+            self.note.text(),
+        )
