@@ -70,6 +70,23 @@ class StatisticsService:
             figures[month].median_days_to_review = round(float(days), 1)
         return [figures[m] for m in months]
 
+    def write_pdf(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:
+        """A printable summary PDF of ``figures``."""
+        from screening_app.export.referral_pdf import write_referral
+        from screening_app.export.stats_pdf import render_stats_pdf
+
+        self.s.require("supervisor", doing="export statistics")
+        pdf = render_stats_pdf(
+            figures,
+            self.form(),
+            team=self.s.user.team,
+            suppressed=suppressed,
+            produced=self.s.clock(),
+        )
+        write_referral(path, pdf, force=True)
+        with self.s.store.db.atomic():
+            self.s.audit("statistics_printed", None, f"{len(figures)} months")
+
     def write_csv(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:
         """CSV of ``figures`` (small numbers suppressed unless ``suppressed`` is False)."""
         from screening_app.export.stats_csv import to_csv

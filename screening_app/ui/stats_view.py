@@ -110,6 +110,11 @@ class StatisticsView(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.csv_button.setEnabled(False)
         controls.addWidget(self.csv_button)
+        self.pdf_button = QPushButton("Summary &PDF…", self)
+        self.pdf_button.setAccessibleName("Save a printable summary PDF")
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.pdf_button.setEnabled(False)
+        controls.addWidget(self.pdf_button)
         layout.addLayout(controls)
         self.busy = BusyIndicator("Counting…", self)
         layout.addWidget(self.busy)
@@ -168,6 +173,7 @@ class StatisticsView(QWidget):
         self.show_button.setEnabled(True)
         self.figures = list(figures)
         self.csv_button.setEnabled(bool(self.figures))
+        self.pdf_button.setEnabled(bool(self.figures))
         rows = []
         for m in self.figures:
             rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
@@ -205,6 +211,21 @@ class StatisticsView(QWidget):
         )
         if name:
             self.write_csv(Path(name))
+
+    def export_pdf(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the summary", "statistics.pdf", "PDF files (*.pdf)"
+        )
+        if name:
+            self.write_pdf(Path(name))
+
+    def write_pdf(self, path: Path) -> None:
+        try:
+            self.services.statistics.write_pdf(
+                self.figures, path, suppressed=self.suppress.isChecked()
+            )
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))
 
     def write_csv(self, path: Path) -> None:
         try:

@@ -76,6 +76,12 @@ def test_dashboard_shows_figures_and_exports_csv(
     target = tmp_path / "stats.csv"
     view.write_csv(target)  # type: ignore[attr-defined]
     assert target.read_text().startswith("month,screenings,children,band_low")
+    summary = tmp_path / "stats.pdf"
+    view.write_pdf(summary)  # type: ignore[attr-defined]
+    from pypdf import PdfReader
+
+    text = PdfReader(summary).pages[0].extract_text()
+    assert "CSE screening statistics" in text and expected[-1].month in text
     services.close()
 
 

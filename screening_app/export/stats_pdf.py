@@ -1,0 +1,106 @@
+"""A printable one-page summary of the monthly statistics (A4 landscape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from screening_app import paths
+from screening_app.domain.forms import Form
+from screening_app.domain.statistics import MonthFigures, suppress
+from screening_app.export.fonts import load_fonts
+from screening_app.export.styles import GRID, PAGE_MARGIN, SHADE, make_styles
+
+
+def render_stats_pdf(
+    figures: Sequence[MonthFigures],
+    form: Form,
+    *,
+    team: str,
+    suppressed: bool,
+    produced: dt.datetime,
+    fonts_dir: Path | None = None,
+) -> bytes:
+    fonts = load_fonts(fonts_dir or paths.resources_dir() / "fonts")
+    styles = make_styles(fonts)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=PAGE_MARGIN,
+        rightMargin=PAGE_MARGIN,
+        topMargin=PAGE_MARGIN,
+        bottomMargin=PAGE_MARGIN,
+        title="CSE screening statistics",
+        author="CSE Screening",
+        creator="CSE Screening",
+    )
+    period = f"{figures[0].month} to {figures[-1].month}" if figures else "no months"
+    head = [
+        "Month",
+        "Screenings",
+        "Children",
+        *(b.label for b in form.bands),
+        "Positive outcome rate",
+        "Median days to review",
+    ]
+
+    def count(value: int) -> str:
+        return suppress(value, suppressed)
+
+    rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
+    for m in figures:
+        rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
+        if suppressed and 1 <= m.screenings <= 4:
+            rate = "<5"
+        median = "" if m.median_days_to_review is None else f"{m.median_days_to_review:g}"
+        rows.append(
+            [
+                m.month,
+                count(m.screenings),
+                count(m.children),
+                *(count(m.bands.get(b.code, 0)) for b in form.bands),
+                rate,
+                median,
+            ]
+        )
+    table = Table(rows, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 1), (-1, -1), fonts.regular),
+                ("FONTSIZE", (0, 1), (-1, -1), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    note = (
+        "Counts from 1 to 4 are shown as &lt;5 so that no child can be identified."
+        if suppressed
+        else "Counts are not suppressed: do not share outside the organisation."
+    )
+    story = [
+        Paragraph("CSE screening statistics", styles.title),
+        Paragraph(
+            f"Team {escape(team)} · {escape(period)} · produced "
+            f"{produced:%d/%m/%Y %H:%M} · OFFICIAL-SENSITIVE",
+            styles.subtitle,
+        ),
+        table,
+        Spacer(1, 8),
+        Paragraph(
+            "Every submitted screening counts by its screening date and the band that "
+            "applies to it; a lowered judgement counts once a supervisor approved it. " + note,
+            styles.small,
+        ),
+    ]
+    doc.build(story)
+    return out.getvalue()
