@@ -256,6 +256,13 @@ def _question_problems(
                         f"points for '{code}', which is not an answer of this "
                         f"question; use one of {', '.join(q.option_codes())}",
                     )
+    for code in q.warnings or {}:
+        if code not in q.option_codes():
+            yield at(
+                "warnings",
+                f"a warning for '{code}', which is not an answer of this question; "
+                f"use one of {', '.join(q.option_codes()) or '(no fixed answers)'}",
+            )
     if (q.min is not None or q.max is not None) and q.type != "integer":
         yield at("min", "min and max are only for integer questions")
     if q.implied and q.implied.value not in q.option_codes():

@@ -113,6 +113,11 @@ def test_the_valid_form_loads() -> None:
             "label: Kind\n        colour: red\n",
             "tiny.yaml:28: kind: unknown key 'colour'",
         ),
+        (
+            "points: {yes: 1}",
+            "points: {yes: 1}, warnings: {maybe: Act now}",
+            "tiny.yaml:23: a: a warning for 'maybe', which is not an answer",
+        ),
     ],
 )
 def test_each_malformed_case_is_reported_with_file_line_and_id(
