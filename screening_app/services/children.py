@@ -111,6 +111,16 @@ class ChildrenService:
             child_id, f"{child[1]} {child[2]}", parse_date(child[3]), tuple(events), tuple(scores)
         )
 
+    def possible_duplicates(self, child_id: int) -> list[tuple[int, str, dt.date | None, int]]:
+        """Same-name records in the supervisor's team: (id, name, date of birth, screenings)."""
+        self.s.require("supervisor", doing="merge child records")
+        return [
+            (int(cid), str(name), parse_date(dob), int(count))
+            for cid, name, dob, count in review_repo.possible_duplicates(
+                self.s.store.db, child_id, self.s.user.team
+            )
+        ]
+
     def merge(self, keep_id: int, duplicate_id: int) -> int:
         """Supervisors: the duplicate's screenings move to ``keep_id`` (audited)."""
         self.s.require("supervisor", doing="merge child records")

@@ -143,3 +143,15 @@ def merge_children(db: Database, keep_id: int, duplicate_id: int) -> int:
     db.execute("UPDATE children SET merged_into = ? WHERE id = ?", [keep_id, duplicate_id])
     db.execute("UPDATE children SET merged_into = ? WHERE merged_into = ?", [keep_id, duplicate_id])
     return int(moved)
+
+
+def possible_duplicates(db: Database, child_id: int, team: str) -> list[tuple[Any, ...]]:
+    """Other child records with the same name seen by ``team``: (id, name, dob, screenings)."""
+    cursor = db.execute(
+        "SELECT c.id, c.first_name || ' ' || c.last_name, c.dob, count(s.id) FROM children c "
+        "JOIN children me ON me.id = ? JOIN screenings s ON s.child_id = c.id "
+        "WHERE c.name_fold = me.name_fold AND c.id != me.id AND c.merged_into IS NULL "
+        "AND s.team = ? GROUP BY c.id ORDER BY c.dob",
+        [child_id, team],
+    )
+    return [tuple(r) for r in cursor.fetchall()]

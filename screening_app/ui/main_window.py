@@ -508,7 +508,15 @@ class MainWindow(QMainWindow):
         back.setAccessibleName("Back to the screening")
         current = self.current
         back.clicked.connect(lambda: self.show_screening(current))
-        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        if self.services.user.role == "supervisor":
+            merge = QPushButton("&Merge a duplicate record…")
+            merge.setAccessibleName("Merge a duplicate record of this child")
+            merge.clicked.connect(lambda: self.merge_duplicate(record.child_id))
+            row.addWidget(merge)
+        row.addStretch(1)
+        row.addWidget(back)
+        layout.addLayout(row)
         layout.addWidget(view, 1)
         old = self._pages.pop("child", None)
         if old is not None:
@@ -517,6 +525,31 @@ class MainWindow(QMainWindow):
         self._pages["child"] = page
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+
+    def merge_duplicate(self, child_id: int) -> None:
+        """Pick a same-name record to fold into this child's (supervisors; audited)."""
+        candidates = self.services.children.possible_duplicates(child_id)
+        if not candidates:
+            QMessageBox.information(
+                self, "No duplicates", "No other record of a child with this name was found."
+            )
+            return
+        labels = [
+            f"{name}, born {dob.strftime('%d/%m/%Y') if dob else 'unknown'} ({count} screening(s))"
+            for _cid, name, dob, count in candidates
+        ]
+        choice, ok = QInputDialog.getItem(
+            self, "Merge a duplicate record", "Which record is the same child?", labels, 0, False
+        )
+        if not ok:
+            return
+        duplicate = candidates[labels.index(choice)][0]
+        try:
+            self.services.children.merge(child_id, duplicate)
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        self.show_child()
 
     def open_for_review(self, screening_id: int) -> None:
         try:

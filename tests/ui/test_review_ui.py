@@ -105,6 +105,7 @@ def test_child_record_chronology_in_date_order_and_merge(
     assert [p.reference for p in record.scores] == ["CSE-2026-000001", "CSE-2026-000002"]
     duplicate = sol.screenings.get(other).row.child_id
     assert duplicate != child_id
+    assert sol.children.possible_duplicates(child_id) == []  # "Kitt" is another name
     assert sol.children.merge(child_id, duplicate) == 1
     assert len(sol.children.record(child_id).scores) == 3
     actions = [e.action for e in sol.audit.entries()]
@@ -176,3 +177,26 @@ def test_add_outcome_from_the_screening(
     entries = services.review.outcomes(sid)
     assert [(e.code, e.note) for e in entries] == [("disruption_activity", "Warning notice served")]
     services.close()
+
+
+def test_merge_a_same_name_record_from_the_child_view(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = submit_screening(db_path, child_dob="2011-03-10")
+    submit_screening(db_path, child_dob="2011-10-03")  # the same child, day and month swapped
+    sol = open_app(db_path, "sol")
+    child_id = sol.screenings.get(first).row.child_id
+    candidates = sol.children.possible_duplicates(child_id)
+    assert [(name, dob) for _id, name, dob, _n in candidates] == [
+        ("Kit Fictional", dt.date(2011, 10, 3))
+    ]
+    win = MainWindow(sol)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_for_review(first)
+    win.show_child()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a: (items[0], True))
+    win.merge_duplicate(child_id)
+    assert len(sol.children.record(child_id).scores) == 2
+    assert sol.children.possible_duplicates(child_id) == []
+    sol.close()
