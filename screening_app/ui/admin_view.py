@@ -8,8 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -26,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.services.model import ROLE_LABELS
+from screening_app.ui.dialogs import fill_form
 
 
 class AddUserDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add an account")
-        form = QFormLayout(self)
         self.name = QLineEdit(self)
         self.display = QLineEdit(self)
         self.role = QComboBox(self)
@@ -41,21 +39,16 @@ class AddUserDialog(QDialog):
         self.team = QLineEdit(self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget in (
-            ("&User name", self.name),
-            ("&Full name", self.display),
-            ("&Role", self.role),
-            ("&Team", self.team),
-            ("First &password", self.password),
-        ):
-            widget.setAccessibleName(label.replace("&", ""))
-            form.addRow(label, widget)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        fill_form(
+            self,
+            [
+                ("&User name", self.name),
+                ("&Full name", self.display),
+                ("&Role", self.role),
+                ("&Team", self.team),
+                ("First &password", self.password),
+            ],
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
 
 class AdminView(QWidget):

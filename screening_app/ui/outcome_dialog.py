@@ -9,11 +9,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QWidget,
 )
+
+from screening_app.ui.dialogs import fill_form
 
 
 class OutcomeDialog(QDialog):
@@ -22,7 +22,6 @@ class OutcomeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Record an outcome")
-        form = QFormLayout(self)
         self.code = QComboBox(self)
         for code, label in outcomes:
             self.code.addItem(label, code)
@@ -31,19 +30,14 @@ class OutcomeDialog(QDialog):
         self.day.setCalendarPopup(True)
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.note = QLineEdit(self)
-        for label, widget in (
-            ("&Outcome", self.code),
-            ("&Date", self.day),
-            ("&Note (optional)", self.note),
-        ):
-            widget.setAccessibleName(label.replace("&", ""))
-            form.addRow(label, widget)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        fill_form(
+            self,
+            [
+                ("&Outcome", self.code),
+                ("&Date", self.day),
+                ("&Note (optional)", self.note),
+            ],
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def values(self) -> tuple[str, dt.date, str]:
         day = self.day.date()
