@@ -277,6 +277,32 @@ class ScreeningService:
         overdue = repo.count_rows(db, scope, self._filters(ListQuery(due="overdue"), day))
         return due, overdue
 
+    def share(self, screening_id: int, user_name: str) -> None:
+        """Let another practitioner see one of your screenings (read-only; audited)."""
+        row = self.visible_row(screening_id)
+        if row["owner_id"] != self.s.user.id:
+            raise PermissionDenied("Only the practitioner who wrote a screening can share it.")
+        from screening_app.services.accounts import to_user
+        from screening_app.storage.accounts_repo import user_by_name
+
+        found = user_by_name(self.s.store.db, user_name)
+        other = to_user(found) if found else None
+        if other is None or not other.active or other.role == "admin":
+            raise AnswersError(
+                "not shared",
+                [
+                    Problem(
+                        f"There is no active practitioner or supervisor called {user_name}.", "user"
+                    )
+                ],
+            )
+        try:
+            with self.s.store.db.atomic():
+                repo.add_share(self.s.store.db, screening_id, other.id)
+                self.s.audit("share", row["reference"], f"user:{other.id}")
+        except DatabaseError as exc:
+            raise storage_error(exc, "share the screening") from None
+
     def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
         row = self.visible_row(screening_id)
         try:

@@ -238,6 +238,13 @@ def set_models(db: Database, screening_id: int, models: Iterable[str]) -> None:
         )
 
 
+def add_share(db: Database, screening_id: int, user_id: int) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO shares (screening_id, user_id) VALUES (?, ?)",
+        [screening_id, user_id],
+    )
+
+
 def delete_draft(db: Database, screening_id: int) -> None:
     db.execute("DELETE FROM answers WHERE screening_id = ?", [screening_id])
     db.execute("DELETE FROM screenings WHERE id = ? AND status = 'draft'", [screening_id])

@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
             actions.append(("&Referral PDF…", self.referral))
             if screening.row.owner_id == self.services.user.id:
                 actions.append(("&Amend…", self.amend))
+                actions.append(("Share ("S&hare with…", self.share)with…", self.share))
         if (
             screening.row.status == "submitted"
             and self.services.user.role == "supervisor"
@@ -470,6 +471,22 @@ class MainWindow(QMainWindow):
             "stats", lambda: StatisticsView(self.services, self.services.session.today())
         )
         self.stack.setCurrentWidget(view)
+
+    def share(self) -> None:
+        if self.current is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Share this screening",
+            "User name of the colleague who should be able to see it (read-only):",
+        )
+        if not ok or not name.strip():
+            return
+        try:
+            self.services.screenings.share(self.current.row.id, name.strip())
+        except ScreeningError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(f"Shared with {name.strip()}.", 5000)
 
     def add_outcome(self) -> None:
         if self.current is None:

@@ -223,3 +223,20 @@ def test_idle_lock_minutes_setting_is_stored(
     assert win.idle.timer.interval() == 12 * 60_000
     assert services.settings.get_int("idle_lock_minutes", 5) == 12
     services.close()
+
+
+def test_share_from_an_opened_screening(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    sid = submit_screening(db_path)
+    services = open_app(db_path)
+    win = window(qtbot, services)
+    win.show_screening(services.screenings.get(sid))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("rowan", True))
+    win.share()
+    services.close()
+    rowan = open_app(db_path, "rowan")
+    assert [r.id for r in rowan.screenings.list(ListQuery())] == [sid]
+    rowan.close()

@@ -213,3 +213,20 @@ def test_referral_input_carries_the_review(db_path: Path) -> None:
     app.close()
     assert data.reference == "CSE-2026-000001" and data.review is None
     assert data.result.total == 0
+
+
+def test_sharing_lets_one_colleague_see_a_screening(db_path: Path) -> None:
+    sid = submit_screening(db_path)
+    kit = open_app(db_path)
+    with pytest.raises(AnswersError):
+        kit.screenings.share(sid, "nobody")
+    kit.screenings.share(sid, "ari")
+    kit.close()
+    ari = open_app(db_path, "ari")
+    assert [r.id for r in ari.screenings.list(ListQuery())] == [sid]
+    with pytest.raises(PermissionDenied):
+        ari.screenings.share(sid, "rowan")
+    ari.close()
+    rowan = open_app(db_path, "rowan")
+    assert rowan.screenings.count(ListQuery()) == 0
+    rowan.close()
