@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
             actions.append(("&Referral PDF…", self.referral))
             if screening.row.owner_id == self.services.user.id:
                 actions.append(("&Amend…", self.amend))
-                actions.append(("Share ("S&hare with…", self.share)with…", self.share))
+                actions.append(("Share &with…", self.share))
         if (
             screening.row.status == "submitted"
             and self.services.user.role == "supervisor"
@@ -476,7 +476,8 @@ class MainWindow(QMainWindow):
         if self.current is None:
             return
         name, ok = QInputDialog.getText(
-            self, "Share this screening",
+            self,
+            "Share this screening",
             "User name of the colleague who should be able to see it (read-only):",
         )
         if not ok or not name.strip():
