@@ -14,16 +14,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from screening_app.logs import log_path, setup_logging
+from screening_app.logs import setup_logging
 
 log = logging.getLogger(__name__)
 DEMO_USER = "demo"
 
 
 def main(args: argparse.Namespace) -> int:
-    setup_logging()
+    # Logging is set up just after the first window is painted (or at once by a failure): its
+    # imports and file handling would otherwise delay that window.
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from screening_app.paths import resources_dir
     from screening_app.ui.error_handler import ErrorHandler, dialog_shower
@@ -34,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
     app.setApplicationName("CSE Screening")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "cse-screening-256.png")))
     apply_style(app)
-    handler = ErrorHandler(log_path(), dialog_shower(app.activeWindow))
+    handler = ErrorHandler(setup_logging, dialog_shower(app.activeWindow))
     if not args.smoke_test:
         handler.install()
     with tempfile.TemporaryDirectory(prefix="cse-demo-") as scratch:
@@ -47,10 +48,13 @@ def main(args: argparse.Namespace) -> int:
             from screening_app.errors import ScreeningError
 
             if isinstance(exc, ScreeningError):
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.warning(None, "CSE Screening", "\n".join(exc.lines()))
                 return 2
+            log_file = setup_logging()
             log.exception("start-up failed")
-            print(f"screening-app: unexpected error; details in {log_path()}", file=sys.stderr)
+            print(f"screening-app: unexpected error; details in {log_file}", file=sys.stderr)
             return 1
 
 
@@ -76,14 +80,18 @@ def _run(app: Any, path: Path, *, demo: bool) -> int:
     from PySide6.QtCore import QThreadPool, QTimer
 
     from screening_app.services.locations import database_exists
-    from screening_app.ui.sign_in import FirstRunDialog, SignInDialog
+    from screening_app.ui.sign_in import SignInDialog
 
-    # After the first window is painted, so the imports do not compete with it for the GIL.
-    QTimer.singleShot(300, lambda: QThreadPool.globalInstance().start(_preload))
+    def after_first_paint() -> None:  # so that none of this competes with that window
+        setup_logging()
+        QThreadPool.globalInstance().start(_preload)
+
+    QTimer.singleShot(300, after_first_paint)
     user_name = DEMO_USER if demo else ""
     if not database_exists(path):
         from screening_app.services.screenings import ScreeningService
         from screening_app.services.vault import create_database
+        from screening_app.ui.first_run import FirstRunDialog
 
         first = FirstRunDialog(
             lambda name, password: create_database(path, name, password),
@@ -126,6 +134,7 @@ def _run(app: Any, path: Path, *, demo: bool) -> int:
 
 def _smoke_test(path: Path) -> int:
     """Open the main window signed in as the demo user, write one referral, quit."""
+    setup_logging()
     from screening_app.services.demo import DEMO_PASSWORD
     from screening_app.services.model import ListQuery
     from screening_app.services.vault import sign_in

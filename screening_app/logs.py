@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "cse-screening"
 
 
 def data_dir() -> Path:
     override = os.environ.get("SCREENING_APP_DATA_DIR")
-    return (
-        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    )
+    if override:
+        return Path(override)
+    import platformdirs  # here, not at the top: start-up imports only what it uses
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_path() -> Path:
@@ -25,6 +24,8 @@ def log_path() -> Path:
 
 def setup_logging(level: int = logging.INFO) -> Path:
     """Send log records to a rotating file (created owner-only); returns its path."""
+    from logging.handlers import RotatingFileHandler
+
     path = log_path()
     root = logging.getLogger()
     if any(isinstance(h, RotatingFileHandler) for h in root.handlers):

@@ -14,19 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screening_app import __version__
-from screening_app.cli import db_cmds, forms_cmds, referral_cmd, stats_cmd
 from screening_app.errors import ScreeningError
 from screening_app.logs import log_path, setup_logging
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (forms_cmds, referral_cmd, db_cmds, stats_cmd)
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; ``commands=False`` leaves out the subcommands (and their imports) for
+    the common case of opening the window, where every millisecond of start-up shows."""
     parser = argparse.ArgumentParser(
         prog="screening-app",
         description="CSE risk screening. With no command, opens the desktop app.",
+        add_help=commands,
+        exit_on_error=commands,
     )
     parser.add_argument("--version", action="version", version=f"screening-app {__version__}")
     parser.add_argument(
@@ -36,15 +37,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", type=Path, help="use this database file instead of the default")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    if not commands:
+        parser.add_argument("command", nargs="?")
+        return parser
+    from screening_app.cli import db_cmds, forms_cmds, referral_cmd, stats_cmd
+
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in (forms_cmds, referral_cmd, db_cmds, stats_cmd):
         module.register(subparsers)
     return parser
 
 
+def _window_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The parsed options when ``argv`` only asks to open the window, else None."""
+    try:
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+    except argparse.ArgumentError:  # the full parser reports it, with the full usage
+        return None
+    return args if args.command is None and not rest else None
+
+
 def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(list(argv))
+    args = _window_arguments(list(argv)) or build_parser().parse_args(list(argv))
     if args.command is None:
         from screening_app.app import main as open_app  # Qt only when the window is wanted
 

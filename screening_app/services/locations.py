@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
-APP_NAME = "cse-screening"
+from screening_app.logs import data_dir
 
 
 def default_database_path() -> Path:
     """``<user data dir>/screenings.db``; ``SCREENING_APP_DATA_DIR`` overrides the folder."""
-    override = os.environ.get("SCREENING_APP_DATA_DIR")
-    base = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
-    return base / "screenings.db"
+    return data_dir() / "screenings.db"
 
 
 def database_exists(path: Path) -> bool:

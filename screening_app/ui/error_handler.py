@@ -13,16 +13,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 from screening_app.errors import ScreeningError
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 ShowMessage = Callable[[str, str], None]
 
 
 def show_error(parent: QWidget | None, error: ScreeningError, title: str = "Please check") -> None:
+    from PySide6.QtWidgets import QMessageBox  # here: this module is on the start-up path
+
     QMessageBox.warning(parent, title, "\n".join(error.lines()))
 
 
@@ -36,8 +40,10 @@ def bug_message(log_path: Path) -> str:
 class ErrorHandler:
     """Installed as ``sys.excepthook``; ``handle`` also serves background-work failures."""
 
-    def __init__(self, log_path: Path, show: ShowMessage) -> None:
-        self.log_path = log_path
+    def __init__(self, open_log: Callable[[], Path], show: ShowMessage) -> None:
+        """``open_log`` makes sure the log file is set up and returns its path (start-up sets
+        logging up only after the first window is painted; a bug may come sooner)."""
+        self.open_log = open_log
         self.show = show
         self._showing = False
 
@@ -59,8 +65,9 @@ class ErrorHandler:
         if isinstance(exc, ScreeningError):
             self._show("Please check", "\n".join(exc.lines()))
             return
+        path = self.open_log()
         log.error("unexpected error", exc_info=(kind, exc, tb))
-        self._show("Something went wrong", bug_message(self.log_path))
+        self._show("Something went wrong", bug_message(path))
 
     def _show(self, title: str, text: str) -> None:
         if self._showing:  # a second error while the first is on screen: logged only
@@ -74,6 +81,8 @@ class ErrorHandler:
 
 def dialog_shower(parent_getter: Callable[[], QWidget | None]) -> ShowMessage:
     def show(title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(parent_getter(), title, text)
 
     return show

@@ -1,4 +1,8 @@
-"""Sign-in and first run: create the administrator, show the recovery key once, unlock.
+"""Sign-in: user name and password, unlocked off the GUI thread.
+
+The first run (create the administrator, show the recovery key once) is in ``first_run``. This
+module is on the start-up path: it imports only the Qt classes the sign-in window shows (PySide
+builds each class on first use, which costs start-up time), the rest where they are needed.
 
 Unlocking derives a key with argon2id (slow on purpose), so it runs off the GUI thread with a
 busy indicator. Wrong passwords get one plain message that never says whether the user exists.
@@ -8,20 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,12 +28,15 @@ from PySide6.QtWidgets import (
 from screening_app.errors import IntegrityProblem, ScreeningError
 from screening_app.ui.background import BusyIndicator, run_in_background
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
 Unlock = Callable[[str, str], Any]
 Restore = Callable[[Path, str, str], object]
 CAPS_HINT = "Caps Lock seems to be on: passwords are case-sensitive."
 
 
-def _grow_with_content(dialog: QDialog, layout: QVBoxLayout) -> None:
+def grow_with_content(dialog: QDialog, layout: QVBoxLayout) -> None:
     """The dialog grows when an error appears instead of clipping the text."""
     dialog.setMinimumWidth(460)
     layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -52,6 +53,8 @@ class PasswordEdit(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         if text.isalpha():
+            from PySide6.QtCore import Qt  # not at the top: building it costs start-up ~25 ms
+
             shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self.hint.setVisible(text.isupper() != shift)
         super().keyPressEvent(event)
@@ -75,7 +78,7 @@ class SignInDialog(QDialog):
         self.services: Any = None
         self.setWindowTitle("Sign in – CSE Screening")
         layout = QVBoxLayout(self)
-        _grow_with_content(self, layout)
+        grow_with_content(self, layout)
         if demo:
             banner = QLabel(
                 "DEMO – fictional data only. Users demo or supervisor, password demo-password.",
@@ -138,6 +141,8 @@ class SignInDialog(QDialog):
         raise exc
 
     def _offer_restore(self, exc: IntegrityProblem) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         newest = exc.backups[0]
         path = getattr(newest, "path", None)
         answer = QMessageBox.question(
@@ -160,127 +165,3 @@ class SignInDialog(QDialog):
         self.error.setText(message)
         self.error.setVisible(True)
         self.adjustSize()  # grow to show the whole message
-
-
-class FirstRunDialog(QDialog):
-    """Creates the first administrator; then shows the recovery key (``recovery_key``)."""
-
-    def __init__(
-        self,
-        create: Callable[[str, str], str],
-        hint: Callable[[str], str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.create_database = create
-        self.recovery_key = ""
-        self.admin_name = ""
-        self.setWindowTitle("Set up CSE Screening")
-        layout = QVBoxLayout(self)
-        _grow_with_content(self, layout)
-        intro = QLabel(
-            "<h2>Set up this computer</h2>Create the administrator account. The administrator "
-            "manages accounts and backups and cannot read children's records.",
-            self,
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.name = QLineEdit("admin", self)
-        self.name.setAccessibleName("Administrator user name")
-        self.caps = QLabel(CAPS_HINT, self)
-        self.caps.setVisible(False)
-        self.password = PasswordEdit(self.caps, self)
-        self.password.setAccessibleName("Password")
-        self.repeat = PasswordEdit(self.caps, self)
-        self.repeat.setAccessibleName("Password again")
-        form.addRow("&User name", self.name)
-        form.addRow("&Password", self.password)
-        form.addRow("Password &again", self.repeat)
-        layout.addLayout(form)
-        self.strength = QLabel("", self)
-        self.strength.setWordWrap(True)
-        layout.addWidget(self.strength)
-        layout.addWidget(self.caps)
-        self.password.textChanged.connect(lambda text: self.strength.setText(hint(text)))
-        self.error = QLabel("", self)
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator("Creating the encrypted database…", self)
-        layout.addWidget(self.busy)
-        self.button = QPushButton("&Create", self)
-        self.button.setAccessibleName("Create the database")
-        self.button.clicked.connect(self.submit)
-        layout.addWidget(self.button)
-
-    def submit(self) -> None:
-        if self.password.text() != self.repeat.text():
-            self._fail("The two passwords are different. Type the same password twice.")
-            return
-        name, password = self.name.text().strip(), self.password.text()
-        self.button.setEnabled(False)
-        run_in_background(
-            self, lambda: self.create_database(name, password), self._done, self._failed, self.busy
-        )
-
-    def _done(self, recovery_key: str) -> None:
-        self.recovery_key = recovery_key
-        self.admin_name = self.name.text().strip()
-        RecoveryKeyDialog(recovery_key, self).exec()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
-        if not isinstance(exc, ScreeningError):
-            raise exc
-        self._fail("\n".join(exc.lines()))
-
-    def _fail(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-        self.adjustSize()  # grow to show the whole message
-
-
-class RecoveryKeyDialog(QDialog):
-    """Shows the one-time recovery key; Continue only once "stored safely" is ticked."""
-
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.setWindowTitle("Your recovery key")
-        layout = QVBoxLayout(self)
-        text = QLabel(
-            "This recovery key opens the database if every administrator password is lost. "
-            "It is shown only this once. Print it or save it somewhere safe and separate from "
-            "this computer.",
-            self,
-        )
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self.key_label = QLabel(f"<h2>{key}</h2>", self)
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key_label.setAccessibleName(f"Recovery key {key}")
-        layout.addWidget(self.key_label)
-        buttons = QDialogButtonBox(self)
-        copy = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
-        save = buttons.addButton("&Save to file…", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(key))
-        save.clicked.connect(self._save)
-        layout.addWidget(buttons)
-        self.stored = QCheckBox("I have stored the recovery key safely", self)
-        layout.addWidget(self.stored)
-        self.go = QPushButton("C&ontinue", self)
-        self.go.setEnabled(False)
-        self.stored.toggled.connect(self.go.setEnabled)
-        self.go.clicked.connect(self.accept)
-        layout.addWidget(self.go)
-
-    def _save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save the recovery key", "recovery-key.txt")
-        if name:
-            try:
-                Path(name).write_text(f"CSE Screening recovery key: {self.key}\n", "utf-8")
-            except OSError as exc:
-                QMessageBox.warning(self, "Not saved", f"Could not save the file: {exc.strerror}")

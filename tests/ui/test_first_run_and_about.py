@@ -13,7 +13,7 @@ from screening_app.services.screenings import ScreeningService
 from screening_app.services.vault import create_database, sign_in
 from screening_app.ui.about import AboutDialog, about_text
 from screening_app.ui.accessibility import missing_accessible_names
-from screening_app.ui.sign_in import FirstRunDialog, RecoveryKeyDialog
+from screening_app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 
 pytestmark = pytest.mark.gui
 

@@ -123,3 +123,35 @@ def test_readme_documents_every_subcommand() -> None:
     ]
     assert subcommands()
     assert not missing, f"README lacks: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "opens_window"),
+    [
+        ([], True),
+        (["--demo"], True),
+        (["--db", "a.db"], True),
+        (["score", "a.json"], False),  # a command: the full parser
+        (["--db"], False),  # an error: the full parser reports it with the whole usage
+        (["--bogus"], False),
+        (["-h"], False),
+    ],
+)
+def test_window_fast_path_only_takes_plain_window_arguments(
+    argv: list[str], opens_window: bool
+) -> None:
+    from screening_app.cli import _window_arguments
+
+    args = _window_arguments(argv)
+    assert (args is not None) == opens_window
+    if args is not None:
+        full = build_parser().parse_args(argv)
+        assert (args.db, args.demo, args.command) == (full.db, full.demo, full.command)
+
+
+def test_bad_window_option_exits_2_with_the_full_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(["--db"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "expected one argument" in err and "COMMAND" in err
