@@ -37,7 +37,7 @@ QLabel#errorBanner {{ border-left: 6px solid {ERROR}; padding: 8px; font-weight:
 QLabel#warningBox {{ border: 3px solid {ERROR}; padding: 8px; font-weight: bold; }}
 QLabel#noteBox {{ border-left: 6px solid #1d70b8; padding: 8px; }}
 QLabel#bandWord {{ font-size: 16pt; font-weight: bold; }}
-QLabel#caption {{ color: palette(mid); }}
+QLabel#caption {{ font-style: italic; }}
 QLabel#demoBanner {{ background: #1d70b8; color: white; font-weight: bold; padding: 4px 8px; }}
 QFrame#scorePanel {{ border-left: 1px solid palette(mid); padding-left: 8px; }}
 """

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from screening_app.domain.answers import validate
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
 from screening_app.ui.accessibility import missing_accessible_names
@@ -208,3 +209,55 @@ def test_every_control_has_an_accessible_name(qtbot: QtBot, form: Form) -> None:
     view, _sink = make(qtbot, form, answers=base_answers())
     view.go_to(CHECK_PAGE)
     assert missing_accessible_names(view) == []
+
+
+def test_hiding_a_question_clears_its_answer_in_the_same_undo_step(
+    qtbot: QtBot, form: Form
+) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    enter(qtbot, view, "missing_count_12m", 2)
+    enter(qtbot, view, "missing_last_date", "2026-10-01")
+    assert sink.saved["missing_last_date"] == "2026-10-01"
+    enter(qtbot, view, "missing_count_12m", 0)
+    # Hidden, so neither stored nor blocking the submit with an answer nobody can see.
+    assert "missing_last_date" not in sink.saved
+    assert validate(form, view.answers(), TODAY) == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (sink.saved["missing_count_12m"], sink.saved["missing_last_date"]) == (2, "2026-10-01")
+    assert view._block("missing_last_date").isVisibleTo(view)
+    assert view._block("missing_last_date").editor.value() == "2026-10-01"
+
+
+def test_section_list_says_which_sections_are_complete_or_have_problems(
+    qtbot: QtBot, form: Form
+) -> None:
+    view, _sink = make(qtbot, form)
+    first, second = form.sections[0], form.sections[1]
+
+    def row(index: int) -> tuple[str, str]:
+        item = view.nav.item(index)
+        return item.text(), item.data(Qt.ItemDataRole.AccessibleTextRole)
+
+    assert row(0) == (first.title, f"{first.title}, not started")
+    enter(qtbot, view, "child_first_name", "Kit")
+    assert row(0) == (first.title, f"{first.title}, in progress")  # no warning before Continue
+    view.go_to(first.id)
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    text, spoken = row(0)
+    assert text.startswith(f"⚠ {first.title} — ") and "problem" in spoken
+    for qid, value in base_answers().items():
+        if form.question(qid) in first.questions:
+            enter(qtbot, view, qid, value)
+    assert row(0) == (f"✓ {first.title}", f"{first.title}, complete")
+    assert row(1)[0] == second.title  # untouched sections carry no mark
+
+
+def test_score_panel_gives_the_reassessment_date_as_day_month_year(
+    qtbot: QtBot, form: Form
+) -> None:
+    answers = base_answers(v_substance_use="yes")
+    view, _sink = make(qtbot, form, answers=answers)
+    expected = score(form, answers).reassess_by
+    assert expected is not None
+    day = dt.date.fromisoformat(expected)
+    assert f"Screen again by {day:%d/%m/%Y}." in view.score_panel.action.text()

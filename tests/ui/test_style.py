@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from screening_app.ui.style import ERROR, ERROR_ON_DARK, FOCUS, FOCUS_ON_LIGHT, stylesheet
 
 
@@ -33,3 +35,12 @@ def test_focus_ring_is_visible_on_both() -> None:
 def test_stylesheet_picks_the_palette_red() -> None:
     assert ERROR_ON_DARK in stylesheet(dark=True) and ERROR not in stylesheet(dark=True)
     assert ERROR in stylesheet(dark=False)
+
+
+def test_only_disabled_controls_use_the_faint_mid_grey_for_text() -> None:
+    """palette(mid) on the window colour is about 2.3:1, too faint for text people must read."""
+    for dark in (False, True):
+        for rule in stylesheet(dark).split("}"):
+            selector, _, body = rule.partition("{")
+            if re.search(r"(?<![-\w])color:\s*palette\(mid\)", body):
+                assert ":disabled" in selector, selector.strip()

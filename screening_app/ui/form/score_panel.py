@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
 
@@ -121,8 +122,9 @@ class ScorePanel(QFrame):
         else:
             self.rules.setText("No rule raises the band.")
         action = f"What to do: {result.action}"
-        if result.reassess_by:
-            action += f"\nScreen again by {result.reassess_by}."
+        reassess_by = parse_date(result.reassess_by)
+        if reassess_by:
+            action += f"\nScreen again by {reassess_by:%d/%m/%Y}."
         if result.awaiting_approval:
             action += "\nA lower judgement needs a supervisor's approval."
         self.action.setText(action)

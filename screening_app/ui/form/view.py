@@ -2,6 +2,10 @@
 
 Every change goes to the sink at once (``save_answer``); if the sink fails (a full disk), the
 answer stays on screen, a banner says so, and the next change retries what was not saved.
+
+A change that hides questions clears their answers in the same undo step, so what is stored is
+what is shown (a hidden answer could neither be seen nor removed, and would block submitting).
+The list of sections says which are complete, and how many problems a checked one has.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screening_app.domain.answers import question_problems
+from screening_app.domain.answers import question_problems, validate
 from screening_app.domain.evaluation import Evaluation, evaluate
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
@@ -47,10 +51,12 @@ class AnswerSink(Protocol):
 
 
 class _AnswerChange(QUndoCommand):
-    def __init__(self, view: FormView, qid: str, old: Any, new: Any) -> None:
+    def __init__(
+        self, view: FormView, qid: str, old: Any, new: Any, *, from_editor: bool = True
+    ) -> None:
         super().__init__(f"change {qid}")
         self.view, self.qid, self.old, self.new = view, qid, old, new
-        self.first = True
+        self.first = from_editor  # the editor already shows the new value
 
     def redo(self) -> None:
         self.view._apply(self.qid, self.new, refresh_editor=not self.first)
@@ -85,6 +91,7 @@ class FormView(QWidget):
         self._answers: dict[str, Any] = dict(answers or {})
         self._unsaved: set[str] = set()
         self._input_problems: dict[str, str] = {}
+        self._checked: set[str] = set()  # sections whose problems the user has been shown
         self.undo_stack = QUndoStack(self)
         self._build()
         self._load_editors()
@@ -212,7 +219,26 @@ class FormView(QWidget):
         old = self._answers.get(question_id)
         if old == value:
             return
+        hidden = self._hidden_by(question_id, value)
+        self.undo_stack.beginMacro(f"change {question_id}")
         self.undo_stack.push(_AnswerChange(self, question_id, old, value))
+        for qid in hidden:
+            change = _AnswerChange(self, qid, self._answers[qid], None, from_editor=False)
+            self.undo_stack.push(change)
+        self.undo_stack.endMacro()
+
+    def _hidden_by(self, question_id: str, value: Any) -> list[str]:
+        """The answered questions that giving ``value`` to ``question_id`` would hide."""
+        answers = {**self._answers, question_id: value}
+        hidden: list[str] = []
+        while True:
+            relevant = evaluate(self.form, answers).relevant
+            gone = [q for q in answers if q in self.form.index and q not in relevant]
+            if not gone:
+                return hidden
+            for qid in gone:
+                del answers[qid]
+            hidden.extend(gone)
 
     def _apply(self, question_id: str, value: Any, *, refresh_editor: bool) -> None:
         if value is None:
@@ -256,6 +282,7 @@ class FormView(QWidget):
         if self.current_page() == CHECK_PAGE:
             self.check_page.show_answers(evaluation, result)
         self._evaluation = evaluation
+        self._update_sections()
 
     def _validate(self, question_id: str) -> None:
         block = self._block(question_id)
@@ -300,6 +327,7 @@ class FormView(QWidget):
         page.summary.show_problems(problems)
         for qid, block in page.blocks.items():
             block.show_error(next((m for q, m in problems if q == qid), None))
+        self._checked.add(page_id)
         self._mark_sections([Problem(m, q) for q, m in problems])
         if not problems:
             self._step(1)
@@ -324,15 +352,35 @@ class FormView(QWidget):
         self.submit_requested.emit(dict(self._answers))
 
     def _mark_sections(self, problems: Sequence[Problem]) -> None:
+        """The user has been shown these problems: their sections now show a live count."""
+        self._checked.update(self._section_of(p.where) for p in problems)
+        self._update_sections()
+
+    def _update_sections(self) -> None:
+        """Each section's state in words and a sign (never colour alone): ✓ complete,
+        ⚠ n problems (once checked), in progress, or not started."""
+        if self.read_only:
+            return
         counts: dict[str, int] = {}
-        for problem in problems:
-            section_id = self._section_of(problem.where)
+        found = [p.where for p in validate(self.form, self._answers, self.today)]
+        for where in [*found, *self._input_problems]:
+            section_id = self._section_of(where)
             counts[section_id] = counts.get(section_id, 0) + 1
         for row, section in enumerate(self.form.sections):
             count = counts.get(section.id, 0)
-            suffix = f" — {count} problem(s)" if count else ""
+            answered = any(q.id in self._answers for q in section.questions)
+            if count and section.id in self._checked:
+                state = f"{count} problem{'' if count == 1 else 's'}"
+                text = f"⚠ {section.title} — {state}"
+            elif not count and (answered or section.id in self._checked):
+                state, text = "complete", f"✓ {section.title}"
+            else:
+                state = "in progress" if answered else "not started"
+                text = section.title
             item = self.nav.item(row)
-            item.setText(f"{'⚠ ' if count else ''}{section.title}{suffix}")
+            item.setText(text)
+            item.setToolTip(f"{section.title}: {state}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}, {state}")
 
     # -- helpers ------------------------------------------------------------------------------
     def _block(self, question_id: str) -> Any:
