@@ -127,6 +127,7 @@ def _run(app: Any, path: Path, *, demo: bool) -> int:
         window = MainWindow(services, demo=demo, idle_minutes=minutes)
         app.installEventFilter(window.idle)
         window.show()
+        window.activateWindow()  # keyboard focus moves from the closed sign-in window
         return int(app.exec())
     finally:
         services.close()

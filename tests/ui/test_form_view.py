@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from screening_app.domain.answers import validate
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
+from screening_app.errors import Problem
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.form.editors import ChoiceEditor, DateEditor, MultiEditor, TextEditor
 from screening_app.ui.form.view import CHECK_PAGE, FormView
@@ -194,8 +195,6 @@ def test_restores_page_and_answers(qtbot: QtBot, form: Form) -> None:
 
 
 def test_show_problems_from_the_service_link_to_fields(qtbot: QtBot, form: Form) -> None:
-    from screening_app.errors import Problem
-
     view, _sink = make(qtbot, form, answers=base_answers())
     view.show_problems([Problem("is required", "concern_summary")])
     assert view.current_page() == CHECK_PAGE
@@ -261,3 +260,13 @@ def test_score_panel_gives_the_reassessment_date_as_day_month_year(
     assert expected is not None
     day = dt.date.fromisoformat(expected)
     assert f"Screen again by {day:%d/%m/%Y}." in view.score_panel.action.text()
+
+
+def test_a_blank_required_answer_says_what_to_do_in_plain_words(qtbot: QtBot, form: Form) -> None:
+    view, _sink = make(qtbot, form)
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    links = [link.text() for link in view.pages["child"].summary.links]
+    assert "Enter date of birth" in links and "Enter first name" in links
+    assert "Error: Enter date of birth" in view._block("child_dob").error.text()
+    danger = form.question("immediate_danger")
+    assert view._message(Problem("is required", "immediate_danger")) == f"Answer “{danger.label}”"

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.answers import question_problems, validate
-from screening_app.domain.evaluation import Evaluation, evaluate
-from screening_app.domain.forms import Form
+from screening_app.domain.evaluation import Evaluation, evaluate, is_blank
+from screening_app.domain.forms import Form, Question
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
 from screening_app.ui.form.check_answers import CheckAnswersPage
@@ -40,6 +40,17 @@ from screening_app.ui.form.page import SectionPage
 from screening_app.ui.form.score_panel import ScorePanel
 
 CHECK_PAGE = "check_answers"
+
+
+def required_message(question: Question) -> str:
+    """What to do about a required question left blank, in the GOV.UK manner ("Enter date of
+    birth"), rather than the command line's 'is required: answer "Date of birth"'."""
+    label = question.label
+    if label.endswith("?"):
+        return f"Answer “{label}”"
+    if question.type in ("text", "long_text", "date", "integer"):
+        return f"Enter {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+    return f"Choose an answer for “{label}”"
 
 
 class AnswerSink(Protocol):
@@ -396,9 +407,13 @@ class FormView(QWidget):
         return CHECK_PAGE
 
     def _message(self, problem: Problem) -> str:
-        label = self.form.question(problem.where).label if problem.where in self.form.index else ""
-        text = problem.message
-        return f"{label}: {text}" if label and not text.startswith(label) else text
+        if problem.where not in self.form.index:
+            return problem.message
+        question = self.form.question(problem.where)
+        if question.required and is_blank(self._answers.get(question.id)):
+            return required_message(question)
+        label, text = question.label, problem.message
+        return text if text.startswith(label) else f"{label}: {text}"
 
     def _load_editors(self) -> None:
         for page in self.pages.values():
