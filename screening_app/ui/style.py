@@ -15,11 +15,12 @@ ERROR = "#b3261e"  # 4.5:1+ on white and light grey
 ERROR_ON_DARK = "#ff8a80"  # 4.5:1+ on dark backgrounds
 
 _TEMPLATE = """
-*:focus {{ outline: 3px solid {FOCUS}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListView:focus, QListWidget:focus,
-QTableView:focus, QSpinBox:focus {{ border: 3px solid {FOCUS}; }}
+QTableView:focus, QAbstractSpinBox:focus, QGraphicsView:focus,
+QAbstractScrollArea:focus, QTabBar::tab:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton:focus, QToolButton:focus, QRadioButton:focus, QCheckBox:focus {{
     border: 3px solid {FOCUS}; border-radius: 3px; }}
+QToolButton[popupMode="2"] {{ padding-right: 16px; }}
 QPushButton {{ padding: 5px 14px; border: 1px solid palette(mid); border-radius: 3px;
     background: palette(button); min-height: 20px; }}
 QPushButton:disabled {{ color: palette(mid); }}

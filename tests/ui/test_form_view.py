@@ -270,3 +270,15 @@ def test_a_blank_required_answer_says_what_to_do_in_plain_words(qtbot: QtBot, fo
     assert "Error: Enter date of birth" in view._block("child_dob").error.text()
     danger = form.question("immediate_danger")
     assert view._message(Problem("is required", "immediate_danger")) == f"Answer “{danger.label}”"
+
+
+def test_a_typed_date_is_shown_as_it_was_read_when_focus_leaves(qtbot: QtBot, form: Form) -> None:
+    view, sink = make(qtbot, form, answers=base_answers())
+    editor = view._block("child_dob").editor
+    editor.edit.setFocus()
+    editor.edit.clear()
+    qtbot.keyClicks(editor.edit, "3/4/2012")
+    assert editor.edit.text() == "3/4/2012"  # left alone while typing
+    view._block("child_known_as").editor.edit.setFocus()
+    assert editor.edit.text() == "03/04/2012"
+    assert sink.saved["child_dob"] == "2012-04-03"

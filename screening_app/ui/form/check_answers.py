@@ -73,7 +73,8 @@ class CheckAnswersPage(QScrollArea):
                 continue
             layout.addWidget(QLabel(f"<h3>{_escape(section.title)}</h3>", body))
             grid = QGridLayout()
-            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(0, 2)  # the same proportions in every section, so the
+            grid.setColumnStretch(1, 3)  # answers line up down the page
             for row, question in enumerate(shown):
                 label = QLabel(question.label, body)
                 label.setWordWrap(True)

@@ -320,6 +320,12 @@ class DateEditor(TextEditor):
         self._menu.close()
         self._emit()
 
+    def flush(self) -> None:
+        super().flush()
+        day = parse_typed_date(self.edit.text())
+        if day:  # show how the date was read: 3/4/2012 becomes 03/04/2012
+            self.edit.setText(f"{day:%d/%m/%Y}")
+
     def value(self) -> Any:
         day = parse_typed_date(self.edit.text())
         return day.isoformat() if day else None
