@@ -22,10 +22,11 @@ HEADERS = ("Submitted", "Child", "Practitioner", "Band that applies", "Judgement
 
 
 class QueueModel(QAbstractTableModel):
-    def __init__(self, band_label: Callable[[str | None], str]) -> None:
+    def __init__(self, band_label: Callable[[str | None], str], me: int) -> None:
         super().__init__()
         self.items: list[Any] = []
         self.band_label = band_label
+        self.me = me  # the supervisor's own screenings are listed, for another to review
 
     def set_items(self, items: list[Any]) -> None:
         self.beginResetModel()
@@ -55,6 +56,8 @@ class QueueModel(QAbstractTableModel):
         if column == 1:
             return item.row.child_name
         if column == 2:
+            if item.row.owner_id == self.me:
+                return f"{item.row.owner_name} (you: another supervisor reviews it)"
             return item.row.owner_name
         if column == 3:
             return self.band_label(item.row.operative_band)
@@ -74,7 +77,9 @@ class ReviewQueue(QWidget):
         self.open_screening = open_screening
         form = services.registry.latest("cse-risk-screening")
         labels = {b.code: b.label for b in form.bands}
-        self.model = QueueModel(lambda code: labels.get(code or "", code or "—"))
+        self.model = QueueModel(
+            lambda code: labels.get(code or "", code or "—"), services.user.id
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(

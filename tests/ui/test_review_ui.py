@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from screening_app.errors import PermissionDenied
@@ -200,3 +200,25 @@ def test_merge_a_same_name_record_from_the_child_view(
     assert len(sol.children.record(child_id).scores) == 2
     assert sol.children.possible_duplicates(child_id) == []
     sol.close()
+
+
+def test_queue_marks_the_supervisor_s_own_screening_for_another_to_review(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    theirs = submit_screening(db_path)
+    mine = submit_screening(db_path, user="sol", child_first_name="Rowan")
+    services = open_app(db_path, "sol")
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_queue()
+    queue = win._pages["queue"]
+    model = queue.model  # type: ignore[attr-defined]
+    owners = {item.row.id: model.data(model.index(n, 2)) for n, item in enumerate(model.items)}
+    assert "another supervisor" in owners[mine]
+    assert "you" not in owners[theirs]
+    queue.table.selectRow([i.row.id for i in model.items].index(mine))  # type: ignore[attr-defined]
+    queue.open_selected()  # type: ignore[attr-defined]
+    texts = [b.text() for b in win.findChildren(QPushButton) if b.isVisible()]
+    assert "A&pprove…" not in texts and "R&eturn for changes…" not in texts
+    services.close()
