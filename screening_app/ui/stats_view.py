@@ -92,6 +92,7 @@ class StatisticsView(QWidget):
         self.end = self._month_edit("To month", QDate(today.year, today.month, 1))
         for text, edit in (("&From", self.start), ("&To", self.end)):
             label = QLabel(text, self)
+            label.setContentsMargins(0, 0, 4, 0)  # Qt measures the kerned "To" too narrow
             label.setBuddy(edit)
             controls.addWidget(label)
             controls.addWidget(edit)
@@ -100,22 +101,25 @@ class StatisticsView(QWidget):
         self.show_button.clicked.connect(self.compute)
         controls.addWidget(self.show_button)
         controls.addStretch(1)
+        layout.addLayout(controls)
+        exports = QHBoxLayout()  # a row of its own, so nothing is squeezed at 200 % scaling
         self.suppress = QCheckBox(
             'Show counts of 1 to 4 as "<5" in the CSV (for sharing outside the organisation)', self
         )
         self.suppress.setChecked(True)
-        controls.addWidget(self.suppress)
+        exports.addWidget(self.suppress)
+        exports.addStretch(1)
         self.csv_button = QPushButton("Export &CSV…", self)
         self.csv_button.setAccessibleName("Export CSV")
         self.csv_button.clicked.connect(self.export_csv)
         self.csv_button.setEnabled(False)
-        controls.addWidget(self.csv_button)
+        exports.addWidget(self.csv_button)
         self.pdf_button = QPushButton("Summary &PDF…", self)
         self.pdf_button.setAccessibleName("Save a printable summary PDF")
         self.pdf_button.clicked.connect(self.export_pdf)
         self.pdf_button.setEnabled(False)
-        controls.addWidget(self.pdf_button)
-        layout.addLayout(controls)
+        exports.addWidget(self.pdf_button)
+        layout.addLayout(exports)
         self.busy = BusyIndicator("Counting…", self)
         layout.addWidget(self.busy)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -142,6 +146,7 @@ class StatisticsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setAccessibleName("Column headings")
         layout.addWidget(splitter, 1)
+        self.compute()  # the last twelve months at once; other months with Show figures
 
     def _month_edit(self, name: str, value: QDate) -> QDateEdit:
         edit = QDateEdit(value, self)

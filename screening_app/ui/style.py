@@ -16,7 +16,7 @@ ERROR_ON_DARK = "#ff8a80"  # 4.5:1+ on dark backgrounds
 
 _TEMPLATE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QListView:focus, QListWidget:focus,
-QTableView:focus, QAbstractSpinBox:focus, QGraphicsView:focus,
+QTableView:focus, QGraphicsView:focus,
 QAbstractScrollArea:focus, QTabBar::tab:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton:focus, QToolButton:focus, QRadioButton:focus, QCheckBox:focus {{
     border: 3px solid {FOCUS}; border-radius: 3px; }}
