@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from screening_app.errors import AnswersError, ScreeningError
 from screening_app.services.model import ROLE_LABELS, STATUS_LABELS, Screening
 from screening_app.ui.background import run_in_background
+from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.error_handler import show_error
 from screening_app.ui.form.view import FormView
 from screening_app.ui.lock import HiddenScreen, IdleWatcher, LockScreen
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.demo = demo
         self.setWindowTitle(TITLE + (" – DEMO (fictional data)" if demo else ""))
-        self.resize(1280, 820)
+        resize_within_screen(self, 1280, 820)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.is_admin = services.user.role == "admin"
@@ -210,6 +211,9 @@ class MainWindow(QMainWindow):
     def _combo(self, name: str, items: list[tuple[Any, str]]) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(f"Filter: {name}")
+        # May narrow (long choices are elided) so the window fits a small or 200 % screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         for data, label in items:
             combo.addItem(label, data)
         combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -324,13 +328,14 @@ class MainWindow(QMainWindow):
         view.discard_requested.connect(self.discard)
         page = QWidget()
         layout = QVBoxLayout(page)
-        header = QHBoxLayout()
+        title_row = QHBoxLayout()
         title = QLabel(
             f"<b>{screening.row.reference}</b> – "
             f"{STATUS_LABELS.get(screening.row.status, screening.row.status)}"
         )
-        header.addWidget(title)
-        header.addStretch(1)
+        title_row.addWidget(title)
+        title_row.addStretch(1)
+        header = QHBoxLayout()  # the actions on a row of their own: room for all of them
         actions: list[tuple[str, Any]] = []
         if not editable and screening.row.status != "draft":
             actions.append(("&Referral PDF…", self.referral))
@@ -353,11 +358,14 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(text.replace("&", "").rstrip("…"))
                 button.clicked.connect(slot)
                 header.addWidget(button)
+        header.addStretch(1)
         back = QPushButton("Back to the &list")
         back.setAccessibleName("Back to the list")
         back.clicked.connect(self.show_list)
-        header.addWidget(back)
-        layout.addLayout(header)
+        title_row.addWidget(back)
+        layout.addLayout(title_row)
+        if actions:
+            layout.addLayout(header)
         for comment in screening.comments:
             note = QLabel(f"{comment.decision.title()} by {comment.author_name}: {comment.text}")
             note.setObjectName("noteBox")

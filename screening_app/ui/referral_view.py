@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.errors import ScreeningError
+from screening_app.ui.dialogs import resize_within_screen
 
 
 class PasswordDialog(QDialog):
@@ -91,7 +92,7 @@ class ReferralView(QDialog):
         self.reference = reference
         self.pdf = pdf
         self.setWindowTitle(f"Referral {reference}")
-        self.resize(QSize(900, 1000))
+        resize_within_screen(self, 900, 1000)
         layout = QVBoxLayout(self)
         self.document = QPdfDocument(self)
         self.buffer = QBuffer(self.document)  # outlives the document reading it

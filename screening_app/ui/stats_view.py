@@ -103,9 +103,10 @@ class StatisticsView(QWidget):
         controls.addStretch(1)
         layout.addLayout(controls)
         exports = QHBoxLayout()  # a row of its own, so nothing is squeezed at 200 % scaling
-        self.suppress = QCheckBox(
-            'Show counts of 1 to 4 as "<5" in the CSV (for sharing outside the organisation)', self
-        )
+        self.suppress = QCheckBox('Show counts of 1 to 4 as "<5" in exports', self)
+        why = "So that no child can be recognised when the figures leave the organisation."
+        self.suppress.setToolTip(why)
+        self.suppress.setAccessibleDescription(why)
         self.suppress.setChecked(True)
         exports.addWidget(self.suppress)
         exports.addStretch(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import pytest
@@ -282,3 +283,14 @@ def test_a_typed_date_is_shown_as_it_was_read_when_focus_leaves(qtbot: QtBot, fo
     view._block("child_known_as").editor.edit.setFocus()
     assert editor.edit.text() == "03/04/2012"
     assert sink.saved["child_dob"] == "2012-04-03"
+
+
+def test_many_answer_changes_keep_python_s_none_alive(qtbot: QtBot, form: Form) -> None:
+    """PySide6 6.12.0 on Python 3.11 lost a reference to None on every call of a Qt method
+    returning void; a form refreshes hundreds of widgets per answer, so after a few dozen
+    answers None was freed and the app aborted. (From 3.12 None is immortal: always passes.)"""
+    view, _sink = make(qtbot, form, answers=base_answers())
+    before = sys.getrefcount(None)
+    for n in range(20):
+        enter(qtbot, view, "v_substance_use", "yes" if n % 2 else "no")
+    assert sys.getrefcount(None) > before - 200

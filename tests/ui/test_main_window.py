@@ -148,6 +148,9 @@ def test_referral_preview_save_and_print_are_audited(
     view = ReferralView(services, sid, "CSE-2026-000001", pdf, win)
     qtbot.addWidget(view)
     assert view.document.pageCount() >= 3
+    room = view.screen().availableGeometry()  # offscreen: a small 800 x 600 screen
+    for shown in (view, win):  # the buttons at the bottom stay on the screen
+        assert shown.width() <= room.width() and shown.height() <= room.height()
     assert view.save(tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from screening_app.ui.style import (
@@ -14,7 +14,6 @@ from screening_app.ui.style import (
     ERROR_ON_DARK,
     FOCUS,
     FOCUS_ON_LIGHT,
-    apply_style,
     is_dark,
     stylesheet,
 )
@@ -63,29 +62,25 @@ def test_only_disabled_controls_use_the_faint_mid_grey_for_text() -> None:
 def test_a_focused_button_keeps_its_label_readable(qtbot: QtBot) -> None:
     """The focus ring goes round the button, not over its label (a stylesheet ``outline``
     made Qt paint a block of the focus colour over the text)."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_style(app)
-    try:
-        holder = QWidget()
-        qtbot.addWidget(holder)
-        layout = QVBoxLayout(holder)
-        button = QPushButton("Focused button", holder)
-        layout.addWidget(button)
-        layout.addWidget(QPushButton("Other", holder))
-        holder.show()
-        qtbot.waitExposed(holder)
-        button.setFocus()
-        qtbot.waitUntil(button.hasFocus)
-        image = button.grab().toImage()
-        ring = QColor(FOCUS_ON_LIGHT if not is_dark(app.palette()) else FOCUS)
-        inner = [
-            image.pixelColor(x, y)
-            for x in range(8, image.width() - 8)
-            for y in range(8, image.height() - 8)
-        ]
-        edge = [image.pixelColor(x, 1) for x in range(8, image.width() - 8)]
-        assert sum(c == ring for c in edge) > len(edge) // 2  # the ring is there
-        assert sum(c == ring for c in inner) < len(inner) // 20  # and not over the label
-    finally:
-        app.setStyleSheet("")
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    dark = is_dark(holder.palette())
+    holder.setStyleSheet(stylesheet(dark))  # on this widget only: the app's is left alone
+    layout = QVBoxLayout(holder)
+    button = QPushButton("Focused button", holder)
+    layout.addWidget(button)
+    layout.addWidget(QPushButton("Other", holder))
+    holder.show()
+    qtbot.waitExposed(holder)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    image = button.grab().toImage()
+    ring = QColor(FOCUS if dark else FOCUS_ON_LIGHT)
+    inner = [
+        image.pixelColor(x, y)
+        for x in range(8, image.width() - 8)
+        for y in range(8, image.height() - 8)
+    ]
+    edge = [image.pixelColor(x, 1) for x in range(8, image.width() - 8)]
+    assert sum(c == ring for c in edge) > len(edge) // 2  # the ring is there
+    assert sum(c == ring for c in inner) < len(inner) // 20  # and not over the label
