@@ -77,9 +77,7 @@ class ReviewQueue(QWidget):
         self.open_screening = open_screening
         form = services.registry.latest("cse-risk-screening")
         labels = {b.code: b.label for b in form.bands}
-        self.model = QueueModel(
-            lambda code: labels.get(code or "", code or "—"), services.user.id
-        )
+        self.model = QueueModel(lambda code: labels.get(code or "", code or "—"), services.user.id)
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
