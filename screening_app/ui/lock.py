@@ -2,6 +2,9 @@
 
 The lock replaces the window's content with a password prompt and keeps the form intact behind
 it. Quick-hide (F12 or Ctrl+Shift+H) blanks the window at once; the same shortcut brings it back.
+Both close any open dialog first: a dialog is a window of its own that the lock cannot cover
+(the referral preview shows a child's details). Answers are saved as they are given, so closing
+one loses at most what was typed into it; it is cancelled, never confirmed.
 """
 
 from __future__ import annotations
@@ -9,9 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit
 
 ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -19,6 +31,19 @@ ACTIVITY = {
     QEvent.Type.MouseMove,
     QEvent.Type.Wheel,
 }
+
+
+def close_dialogs() -> int:
+    """Cancel every open dialog (innermost first); how many were open."""
+    app = QApplication.instance()
+    dialogs = [
+        w
+        for w in (app.topLevelWidgets() if isinstance(app, QApplication) else [])
+        if isinstance(w, QDialog) and w.isVisible()
+    ]
+    for dialog in reversed(dialogs):
+        dialog.reject()
+    return len(dialogs)
 
 
 class IdleWatcher(QObject):
@@ -63,12 +88,21 @@ class LockScreen(QWidget):
         title.setWordWrap(True)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.caps = QLabel(CAPS_HINT, self)
+        self.caps.setVisible(False)
+        self.password = PasswordEdit(self.caps, self)
         self.password.setAccessibleName("Password to unlock")
-        self.password.setMaximumWidth(320)
+        self.password.setMinimumWidth(240)
         self.password.returnPressed.connect(self.submit)
-        layout.addWidget(self.password, 0, Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        label = QLabel("&Password", self)
+        label.setBuddy(self.password)
+        row.addWidget(label)
+        row.addWidget(self.password)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.caps, 0, Qt.AlignmentFlag.AlignCenter)
         self.error = QLabel("", self)
         self.error.setObjectName("errorText")
         self.error.setVisible(False)

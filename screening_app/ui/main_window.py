@@ -34,7 +34,7 @@ from screening_app.ui.background import run_in_background
 from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.error_handler import show_error
 from screening_app.ui.form.view import FormView
-from screening_app.ui.lock import HiddenScreen, IdleWatcher, LockScreen
+from screening_app.ui.lock import HiddenScreen, IdleWatcher, LockScreen, close_dialogs
 from screening_app.ui.screenings_model import ScreeningsModel
 
 TITLE = "CSE Screening"
@@ -633,6 +633,7 @@ class MainWindow(QMainWindow):
             return
         if self.form_view is not None:
             self.form_view.flush()
+        close_dialogs()
         current = self.stack.currentWidget()
         self._before_lock = self.list_page if current in (self.hidden, None) else current
         self.setWindowTitle(TITLE)
@@ -653,6 +654,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self._before_lock)
             self.setWindowTitle(TITLE + (" – DEMO (fictional data)" if self.demo else ""))
             return
+        close_dialogs()
         self._before_lock = self.stack.currentWidget() or self.list_page
         self.stack.setCurrentWidget(self.hidden)
         self.setWindowTitle(" ")

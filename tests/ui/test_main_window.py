@@ -111,6 +111,33 @@ def test_quick_hide_blanks_at_once_and_returns(qtbot: QtBot, db_path: Path) -> N
     services.close()
 
 
+def test_lock_and_quick_hide_close_open_dialogs(qtbot: QtBot, db_path: Path) -> None:
+    """A dialog is a window of its own the lock screen cannot cover: it is cancelled."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from screening_app.ui.referral_view import ReferralView
+
+    sid = submit_screening(db_path)
+    services = open_app(db_path)
+    win = window(qtbot, services)
+    preview = ReferralView(
+        services, sid, "CSE-2026-000001", services.screenings.referral_pdf(sid), win
+    )
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.keyClick(win, Qt.Key.Key_F12)
+    assert win.stack.currentWidget() is win.hidden and not preview.isVisible()
+    assert preview.result() == QDialog.DialogCode.Rejected
+    qtbot.keyClick(win, Qt.Key.Key_F12)
+    # A modal question open when the idle lock comes: cancelled, so nothing is confirmed.
+    QTimer.singleShot(50, win.lock)
+    answer = QMessageBox.question(win, "Discard the draft?", "Discard?")
+    assert answer != QMessageBox.StandardButton.Yes
+    assert win.stack.currentWidget() is win.lock_screen
+    services.close()
+
+
 def test_list_fetches_on_demand_and_filters_match_the_service(qtbot: QtBot, db_path: Path) -> None:
     services = open_app(db_path)
     form = services.registry.latest("cse-risk-screening")
