@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.ui.background import BusyIndicator, run_in_background
-from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit, grow_with_content
+from screening_app.ui.sign_in import CAPS_HINT, ErrorLine, PasswordEdit, grow_with_content
 
 
 class FirstRunDialog(QDialog):
@@ -67,10 +67,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.strength)
         layout.addWidget(self.caps)
         self.password.textChanged.connect(lambda text: self.strength.setText(hint(text)))
-        self.error = QLabel("", self)
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = ErrorLine(self)
         layout.addWidget(self.error)
         self.busy = BusyIndicator("Creating the encrypted database…", self)
         layout.addWidget(self.busy)
@@ -81,7 +78,9 @@ class FirstRunDialog(QDialog):
 
     def submit(self) -> None:
         if self.password.text() != self.repeat.text():
-            self._fail("The two passwords are different. Type the same password twice.")
+            self.error.show_message(
+                "The two passwords are different. Type the same password twice."
+            )
             return
         name, password = self.name.text().strip(), self.password.text()
         self.button.setEnabled(False)
@@ -99,12 +98,7 @@ class FirstRunDialog(QDialog):
         self.button.setEnabled(True)
         if not isinstance(exc, ScreeningError):
             raise exc
-        self._fail("\n".join(exc.lines()))
-
-    def _fail(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-        self.adjustSize()  # grow to show the whole message
+        self.error.show_message("\n".join(exc.lines()))
 
 
 class RecoveryKeyDialog(QDialog):

@@ -42,6 +42,22 @@ def grow_with_content(dialog: QDialog, layout: QVBoxLayout) -> None:
     layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
 
+class ErrorLine(QLabel):
+    """A hidden line of error text (bold, red, with a bar: not colour alone) that shows a
+    message and lets its window grow to show all of it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("", parent)
+        self.setObjectName("errorText")
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(True)
+        self.window().adjustSize()
+
+
 class PasswordEdit(QLineEdit):
     """A password field that notices capitals typed without Shift (Qt cannot read Caps Lock)."""
 
@@ -99,10 +115,7 @@ class SignInDialog(QDialog):
         form.addRow("&Password", self.password)
         layout.addLayout(form)
         layout.addWidget(self.caps)
-        self.error = QLabel("", self)
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = ErrorLine(self)
         layout.addWidget(self.error)
         self.busy = BusyIndicator("Unlocking the database…", self)
         layout.addWidget(self.busy)
@@ -116,7 +129,7 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         name, password = self.name.text().strip(), self.password.text()
         if not name or not password:
-            self._fail("Enter your user name and password.")
+            self.error.show_message("Enter your user name and password.")
             return
         self.button.setEnabled(False)
         self.error.setVisible(False)
@@ -134,7 +147,7 @@ class SignInDialog(QDialog):
             self._offer_restore(exc)
             return
         if isinstance(exc, ScreeningError):
-            self._fail("\n".join(exc.lines()))
+            self.error.show_message("\n".join(exc.lines()))
             self.password.selectAll()
             self.password.setFocus()
             return
@@ -152,16 +165,11 @@ class SignInDialog(QDialog):
             "The damaged files are kept aside, not deleted.",
         )
         if answer != QMessageBox.StandardButton.Yes or path is None:
-            self._fail(exc.message)
+            self.error.show_message(exc.message)
             return
         try:
             self.restore(path, self.name.text().strip(), self.password.text())
         except ScreeningError as error:
-            self._fail("\n".join(error.lines()))
+            self.error.show_message("\n".join(error.lines()))
             return
         self.submit()
-
-    def _fail(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-        self.adjustSize()  # grow to show the whole message

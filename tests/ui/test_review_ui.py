@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
@@ -18,17 +19,22 @@ from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screenin
 pytestmark = pytest.mark.gui
 
 
-def test_queue_approve_with_password_and_return_with_comment(
-    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = submit_screening(db_path, **LOWERED_JUDGEMENT)
-    second = submit_screening(db_path, child_first_name="Rowan")
+def open_queue(qtbot: QtBot, db_path: Path) -> tuple[Any, MainWindow, Any]:
+    """The supervisor Sol's window showing the review queue."""
     services = open_app(db_path, "sol")
     win = MainWindow(services)
     qtbot.addWidget(win)
     win.show()
     win.show_queue()
-    queue = win._pages["queue"]
+    return services, win, win._pages["queue"]
+
+
+def test_queue_approve_with_password_and_return_with_comment(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = submit_screening(db_path, **LOWERED_JUDGEMENT)
+    second = submit_screening(db_path, child_first_name="Rowan")
+    services, win, queue = open_queue(qtbot, db_path)
     assert [i.row.id for i in queue.model.items] == [first, second]  # type: ignore[attr-defined]
     assert "needs your approval" in queue.model.data(queue.model.index(0, 4))  # type: ignore[attr-defined]
     assert missing_accessible_names(queue) == []
@@ -206,12 +212,7 @@ def test_queue_marks_the_supervisor_s_own_screening_for_another_to_review(
 ) -> None:
     theirs = submit_screening(db_path)
     mine = submit_screening(db_path, user="sol", child_first_name="Rowan")
-    services = open_app(db_path, "sol")
-    win = MainWindow(services)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_queue()
-    queue = win._pages["queue"]
+    services, win, queue = open_queue(qtbot, db_path)
     model = queue.model  # type: ignore[attr-defined]
     owners = {item.row.id: model.data(model.index(n, 2)) for n, item in enumerate(model.items)}
     assert "another supervisor" in owners[mine]
