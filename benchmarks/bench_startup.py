@@ -59,15 +59,20 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def _timed(code: str, *args: str, repeats: int = 7) -> float:
-    times = []
+def _once(code: str, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _timed_pair(app_args: list[str], repeats: int = 11) -> tuple[float, float]:
+    """Median start-up of the bare window and of the app, run in turn (bare, app, bare, …)
+    so that a change in the machine's load falls on both alike."""
+    bare, app = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", code, *args], env=ENV, check=True, capture_output=True
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        bare.append(_once(BARE))
+        app.append(_once(SIGN_IN, *app_args))
+    return statistics.median(bare), statistics.median(app)
 
 
 def _peak_kib(code: str, *args: str) -> int:
@@ -90,8 +95,7 @@ def run(n: int = 100_000) -> list[Measure]:
         build(path, n)
         env_dir = Path(folder) / "data"
         ENV["SCREENING_APP_DATA_DIR"] = str(env_dir)
-        bare = _timed(BARE)
-        app = _timed(SIGN_IN, str(path))
+        bare, app = _timed_pair([str(path)])
         bare_mem = _peak_kib(BARE) / 1024
         app_mem = _peak_kib(SIGNED_IN, str(path)) / 1024
     return [
