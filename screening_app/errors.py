@@ -8,12 +8,14 @@ Anything that is not a ScreeningError is a bug: logged with its traceback and re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input, located as precisely as the input allows."""
+class Problem(NamedTuple):
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    (A NamedTuple, not a dataclass: this module is on the start-up path, dataclasses is not.)
+    """
 
     message: str
     where: str = ""  # question id, file name, or "file:line"

@@ -20,14 +20,10 @@ from screening_app.logs import log_path, setup_logging
 log = logging.getLogger(__name__)
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
-    """The whole parser; ``commands=False`` leaves out the subcommands (and their imports) for
-    the common case of opening the window, where every millisecond of start-up shows."""
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="screening-app",
         description="CSE risk screening. With no command, opens the desktop app.",
-        add_help=commands,
-        exit_on_error=commands,
     )
     parser.add_argument("--version", action="version", version=f"screening-app {__version__}")
     parser.add_argument(
@@ -37,9 +33,6 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", type=Path, help="use this database file instead of the default")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    if not commands:
-        parser.add_argument("command", nargs="?")
-        return parser
     from screening_app.cli import db_cmds, forms_cmds, referral_cmd, stats_cmd
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -49,12 +42,23 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _window_arguments(argv: list[str]) -> argparse.Namespace | None:
-    """The parsed options when ``argv`` only asks to open the window, else None."""
-    try:
-        args, rest = build_parser(commands=False).parse_known_args(argv)
-    except argparse.ArgumentError:  # the full parser reports it, with the full usage
-        return None
-    return args if args.command is None and not rest else None
+    """The options when ``argv`` only asks to open the window (``--demo``, ``--db PATH``), read
+    by hand: building the full parser, its commands and its translated messages costs the
+    window's start-up several milliseconds. Anything else (a command, ``--help``, a mistake):
+    None, and the full parser deals with it."""
+    options = argparse.Namespace(command=None, demo=False, db=None, smoke_test=False)
+    rest = iter(argv)
+    for arg in rest:
+        if arg in ("--demo", "--smoke-test"):
+            setattr(options, arg[2:].replace("-", "_"), True)
+        elif arg == "--db" or arg.startswith("--db="):
+            value = arg[5:] if arg.startswith("--db=") else next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+            options.db = Path(value)
+        else:
+            return None
+    return options
 
 
 def run(argv: Sequence[str]) -> int:

@@ -131,6 +131,9 @@ def test_readme_documents_every_subcommand() -> None:
         ([], True),
         (["--demo"], True),
         (["--db", "a.db"], True),
+        (["--db=a.db", "--demo"], True),
+        (["--db", "--demo"], False),  # argparse's own error: "expected one argument"
+        (["--version"], False),
         (["score", "a.json"], False),  # a command: the full parser
         (["--db"], False),  # an error: the full parser reports it with the whole usage
         (["--bogus"], False),
