@@ -154,7 +154,42 @@ def _v1(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1,)
+# Whether a screening is its child's newest (no later one that counts): a reassessment is due
+# only on that one. Kept in a column by triggers, whatever writes the table (submit, amend,
+# merge of duplicate children, bulk demo data), so that "due" and "overdue" are an index range
+# instead of a correlated subquery for every row (2 s on 100 000 screenings).
+IS_NEWEST = (
+    "NOT EXISTS (SELECT 1 FROM screenings t WHERE t.child_id = screenings.child_id "
+    "AND t.id != screenings.id AND t.status NOT IN ('draft', 'superseded') "
+    "AND t.screening_date > screenings.screening_date)"
+)
+
+
+def _v2(db: Database) -> None:
+    db.execute("ALTER TABLE screenings ADD COLUMN latest INTEGER NOT NULL DEFAULT 1")
+    db.execute(f"UPDATE screenings SET latest = {IS_NEWEST} WHERE child_id IS NOT NULL")
+    db.execute(
+        "CREATE TRIGGER screenings_latest_insert AFTER INSERT ON screenings "
+        "WHEN NEW.child_id IS NOT NULL BEGIN "
+        f"UPDATE screenings SET latest = {IS_NEWEST} WHERE child_id = NEW.child_id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER screenings_latest_update "
+        "AFTER UPDATE OF child_id, status, screening_date ON screenings BEGIN "
+        f"UPDATE screenings SET latest = {IS_NEWEST} "
+        "WHERE child_id IN (NEW.child_id, OLD.child_id); END"
+    )
+    db.execute("CREATE INDEX shares_user ON shares(user_id, screening_id)")
+    db.execute("CREATE INDEX screenings_team_reassess ON screenings(team, reassess_by)")
+    # status too, so that counting the due and the overdue never reads the rows themselves
+    for scope in ("team", "owner_id"):
+        db.execute(
+            f"CREATE INDEX screenings_{scope.split('_')[0]}_due "
+            f"ON screenings({scope}, latest, reassess_by, status)"
+        )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2)
 LATEST = len(STEPS)
 
 

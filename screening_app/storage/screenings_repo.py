@@ -32,11 +32,9 @@ SORTS = {
 }
 
 
-# A reassessment is due only on a child's newest screening: a later one replaces it.
-LATEST_FOR_CHILD = (
-    "NOT EXISTS (SELECT 1 FROM screenings t WHERE t.child_id = s.child_id AND t.id != s.id "
-    "AND t.status NOT IN ('draft', 'superseded') AND t.screening_date > s.screening_date)"
-)
+# A reassessment is due only on a child's newest screening: a later one replaces it. The
+# ``latest`` column says which that is (kept by triggers: see migrations).
+LATEST_FOR_CHILD = "s.latest = 1"
 
 
 @dataclass(frozen=True)
@@ -47,16 +45,20 @@ class Scope:
     user_id: int
     team: str = ""
 
-    def clause(self) -> tuple[str, list[object]]:
+    def clause(self, *, counting: bool = False) -> tuple[str, list[object]]:
+        """The SQL test. ``counting``: shared screenings as "s.id IN", so that each side of the
+        OR can use an index (a count reads every match); a page of the list instead walks an
+        index in the order shown and stops at the page size, which EXISTS lets it do."""
         if self.kind == "team":
             # A supervisor's own screenings carry their team too, so one indexed test suffices.
             return "s.team = ?", [self.team]
         if self.kind == "own":
-            return (
-                "(s.owner_id = ? OR EXISTS (SELECT 1 FROM shares h "
-                "WHERE h.screening_id = s.id AND h.user_id = ?))",
-                [self.user_id, self.user_id],
+            shared = (
+                "s.id IN (SELECT screening_id FROM shares WHERE user_id = ?)"
+                if counting
+                else "EXISTS (SELECT 1 FROM shares h WHERE h.screening_id = s.id AND h.user_id = ?)"
             )
+            return f"(s.owner_id = ? OR {shared})", [self.user_id, self.user_id]
         return "0", []
 
 
@@ -150,8 +152,8 @@ def visible(db: Database, scope: Scope, screening_id: int) -> bool:
     return row is not None
 
 
-def _where(scope: Scope, filters: Filters) -> tuple[str, list[object]]:
-    clause, params = scope.clause()
+def _where(scope: Scope, filters: Filters, *, counting: bool = False) -> tuple[str, list[object]]:
+    clause, params = scope.clause(counting=counting)
     parts = [clause]
     if filters.status:
         parts.append("s.status = ?")
@@ -197,18 +199,19 @@ def list_rows(
     where, params = _where(scope, filters)
     order = SORTS.get(sort, "s.updated_at")
     direction = "DESC" if descending else "ASC"
-    # Empty values last; columns that are never NULL sort straight from their index.
-    nulls_last = "" if order in NOT_NULL_SORTS else f"{order} IS NULL, "
+    # Empty values last. SQLite sorts NULL lowest, so newest-first (the usual way) puts them
+    # last by itself and a page is read straight from an index; only oldest-first must ask.
+    nulls_last = "" if order in NOT_NULL_SORTS or descending else " NULLS LAST"
     sql = (
         f"SELECT {ROW_COLUMNS} FROM screenings s LEFT JOIN users u ON u.id = s.owner_id "
-        f"WHERE {where} ORDER BY {nulls_last}{order} {direction}, s.id {direction} "
+        f"WHERE {where} ORDER BY {order} {direction}{nulls_last}, s.id {direction} "
         "LIMIT ? OFFSET ?"
     )
     return [tuple(r) for r in db.execute(sql, [*params, limit, offset]).fetchall()]
 
 
 def count_rows(db: Database, scope: Scope, filters: Filters) -> int:
-    where, params = _where(scope, filters)
+    where, params = _where(scope, filters, counting=True)
     row = db.execute(f"SELECT count(*) FROM screenings s WHERE {where}", params).fetchone()
     return int(row[0])
 
