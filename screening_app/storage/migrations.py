@@ -180,7 +180,12 @@ def _v2(db: Database) -> None:
         "WHERE child_id IN (NEW.child_id, OLD.child_id); END"
     )
     db.execute("CREATE INDEX shares_user ON shares(user_id, screening_id)")
-    db.execute("CREATE INDEX screenings_team_reassess ON screenings(team, reassess_by)")
+    # Any column of the list can be sorted on: a page then comes straight from an index
+    # (a supervisor's team, or everything a practitioner may see) instead of sorting every row.
+    for column in ("reassess_by", "child_age", "la_area", "operative_band"):
+        db.execute(f"CREATE INDEX screenings_team_{column} ON screenings(team, {column})")
+    for column in ("child_age", "la_area", "operative_band", "status"):
+        db.execute(f"CREATE INDEX screenings_by_{column} ON screenings({column})")
     # status too, so that counting the due and the overdue never reads the rows themselves
     for scope in ("team", "owner_id"):
         db.execute(

@@ -162,6 +162,18 @@ def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
     app.close()
 
 
+@pytest.mark.parametrize("descending", [True, False])
+def test_sorting_puts_empty_values_last_both_ways(db_path: Path, descending: bool) -> None:
+    early = submit_screening(db_path, child_first_name="Ari", screening_date="2026-02-01")
+    late = submit_screening(db_path, child_first_name="Blair", screening_date="2026-05-01")
+    app = open_app(db_path)
+    draft = app.screenings.start().row.id  # not submitted: no reassessment date yet
+    rows = app.screenings.list(ListQuery(sort="reassess", descending=descending))
+    order = [early, late] if not descending else [late, early]
+    assert [r.id for r in rows] == [*order, draft]
+    app.close()
+
+
 def test_reassessment_due_and_overdue_only_on_the_newest(db_path: Path) -> None:
     # low band: reassess in 6 months (2027-05-20 from 2026-11-20)
     sid = submit_screening(db_path)
