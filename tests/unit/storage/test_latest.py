@@ -52,3 +52,27 @@ def test_latest_matches_its_definition_after_every_kind_of_write(db_path: Path) 
     assert duplicate in overdue and older not in overdue
     assert wrong_rows(sol) == 0
     sol.close()
+
+
+def test_migration_fills_latest_for_screenings_written_before_it(tmp_path: Path) -> None:
+    import secrets
+
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.paths import forms_dir
+    from screening_app.storage import migrations
+    from screening_app.storage.driver import connect
+
+    db = connect(tmp_path / "old.db", secrets.token_bytes(32))
+    migrations.migrate(db, target=1)
+    db.execute(
+        "INSERT INTO users (id, name, name_fold, role, team, created_at) "
+        "VALUES (1, 'kit', 'kit', 'practitioner', 'North', '2026-01-01')"
+    )
+    form = FormRegistry(forms_dir()).latest("cse-risk-screening")
+    bulk.generate(db, form, [bulk.Owner(1, "North", "teacher", "Kit")], n=200, seed=3, today=TODAY)
+    migrations.migrate(db)
+    flags = [r[0] for r in db.execute("SELECT latest FROM screenings").fetchall()]
+    assert 0 in flags and 1 in flags  # some children were screened more than once
+    sql = f"SELECT count(*) FROM screenings WHERE latest != ({IS_NEWEST})"
+    assert db.execute(sql).fetchone()[0] == 0
+    db.close()
