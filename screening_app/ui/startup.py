@@ -1,0 +1,103 @@
+"""The window side of start-up: the Qt application, first run, sign-in and the main window.
+
+The composition root (``screening_app.app``) decides which database to open and passes in, as a
+:class:`Vault` of plain callables, what creates, unlocks and restores it; nothing here knows how
+the services are built, and nothing outside ``ui`` touches Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from screening_app.paths import resources_dir
+from screening_app.ui.error_handler import ErrorHandler, dialog_shower
+from screening_app.ui.style import apply_style
+
+FIRST_PAINT_MS = 300  # what can wait until the first window is on screen waits this long
+
+
+class Vault(NamedTuple):
+    """What the start-up windows need from the services of one database file. (A NamedTuple:
+    dataclasses is not imported before the first window.)"""
+
+    exists: Callable[[], bool]
+    create: Callable[[str, str], str]  # (administrator, password) -> recovery key
+    unlock: Callable[[str, str], Any]  # (user, password) -> signed-in services
+    restore: Callable[[Path, str, str], object]  # (backup, user, password)
+    password_hint: Callable[[str], str]
+
+
+def application(open_log: Callable[[], Path], *, report_bugs: bool) -> QApplication:
+    """The Qt application with the app's name, icon and look; with ``report_bugs``, uncaught
+    errors go to the one handler (logged, "nothing was lost", the log's path)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("CSE Screening")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "cse-screening-256.png")))
+    apply_style(app)
+    if report_bugs:
+        ErrorHandler(open_log, dialog_shower(app.activeWindow)).install()
+    return app
+
+
+def show_problem(lines: list[str]) -> None:
+    """A person's or the environment's error before any window is up."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(None, "CSE Screening", "\n".join(lines))
+
+
+def run(
+    app: QApplication,
+    vault: Vault,
+    *,
+    demo: bool,
+    user_name: str,
+    after_first_paint: Callable[[], object],
+    preload: Callable[[], None],
+) -> int:
+    """First run if the database does not exist yet, then sign-in, then the main window until
+    it closes; the exit status."""
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    from screening_app.ui.sign_in import SignInDialog
+
+    def first_paint_done() -> None:  # so that none of this competes with that window
+        after_first_paint()
+        QThreadPool.globalInstance().start(preload)
+
+    QTimer.singleShot(FIRST_PAINT_MS, first_paint_done)
+    if not vault.exists():
+        from screening_app.ui.first_run import FirstRunDialog
+
+        first = FirstRunDialog(vault.create, vault.password_hint)
+        if not first.exec():
+            return 0
+        user_name = first.admin_name
+    dialog = SignInDialog(vault.unlock, vault.restore, user_name=user_name, demo=demo)
+    if not dialog.exec() or dialog.services is None:
+        return 0
+    services = dialog.services
+    try:
+        window = main_window(services, demo=demo)
+        app.installEventFilter(window.idle)
+        window.activateWindow()  # keyboard focus moves from the closed sign-in window
+        return int(app.exec())
+    finally:
+        services.close()
+
+
+def main_window(services: Any, *, demo: bool) -> Any:
+    """The main window, shown, with the idle-lock delay stored in the database."""
+    from screening_app.ui.main_window import MainWindow
+
+    minutes = services.settings.get_int("idle_lock_minutes", 5)
+    window = MainWindow(services, demo=demo, idle_minutes=minutes)
+    window.show()
+    return window
