@@ -33,8 +33,8 @@ ACTIVITY = {
 }
 
 
-def close_dialogs() -> int:
-    """Cancel every open dialog (innermost first); how many were open."""
+def close_dialogs() -> None:
+    """Cancel every open dialog, innermost first."""
     app = QApplication.instance()
     dialogs = [
         w
@@ -43,7 +43,6 @@ def close_dialogs() -> int:
     ]
     for dialog in reversed(dialogs):
         dialog.reject()
-    return len(dialogs)
 
 
 class IdleWatcher(QObject):

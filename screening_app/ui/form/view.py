@@ -338,8 +338,8 @@ class FormView(QWidget):
         page.summary.show_problems(problems)
         for qid, block in page.blocks.items():
             block.show_error(next((m for q, m in problems if q == qid), None))
-        self._checked.add(page_id)
-        self._mark_sections([Problem(m, q) for q, m in problems])
+        self._checked.add(page_id)  # all of these problems are on this page
+        self._update_sections()
         if not problems:
             self._step(1)
 
