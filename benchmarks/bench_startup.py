@@ -46,7 +46,7 @@ import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from screening_app.services.vault import sign_in
+from screening_app.app import sign_in
 from screening_app.ui.main_window import MainWindow
 services = sign_in(Path(sys.argv[1]), "kit", "bench-password-1")
 window = MainWindow(services); window.show(); app.processEvents()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks.bench_storage import PASSWORD, TODAY, build
 from benchmarks.common import Measure, median_time, print_table
-from screening_app.services.vault import sign_in
+from screening_app.app import sign_in
 
 COUNTED = (
     "FROM screenings s {join} WHERE s.status IN ('submitted','approved','returned') "

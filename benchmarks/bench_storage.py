@@ -16,9 +16,11 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import Measure, median_time, print_table
+from screening_app.app import sign_in
+from screening_app.domain import checklist
+from screening_app.demo import generator
+from screening_app.services.access import create_database
 from screening_app.services.model import ListQuery
-from screening_app.services.vault import create_database, sign_in
-from screening_app.storage import bulk
 from screening_app.storage.keyfile import KdfParams, derive
 
 PASSWORD = "bench-password-1"
@@ -34,12 +36,12 @@ def build(path: Path, n: int, *, supervisor: bool = False) -> None:
     )
     if supervisor:
         app.accounts.add_user("sol", PASSWORD, role="supervisor", team="North")
-    owner = bulk.Owner(user.id, "North", "teacher", "Kit")
-    form = app.registry.latest("cse-risk-screening")
+    owner = generator.Owner(user.id, "North", "teacher", "Kit")
+    form = app.registry.latest(checklist.FORM_ID)
     db = app.session.store.db
     for start in range(0, n, 20_000):
-        bulk.generate(db, form, [owner], n=min(20_000, n - start), seed=start, today=TODAY)
-    bulk.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
+        generator.generate(db, form, [owner], n=min(20_000, n - start), seed=start, today=TODAY)
+    generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
     app.close()
 
 
@@ -70,7 +72,7 @@ def run(n: int = 100_000) -> list[Measure]:
 
             save = median_time(autosave, repeats=41)
             raw = median_time(raw_upsert, repeats=41)
-            page = median_time(lambda: app.screenings.list(ListQuery(limit=100)), repeats=9)
+            page = median_time(lambda: app.listing.list(ListQuery(limit=100)), repeats=9)
             raw_page = median_time(
                 lambda: db.execute(
                     "SELECT id, reference, child_name, status, operative_band FROM screenings "
@@ -112,7 +114,7 @@ def _supervisor_view(path: Path) -> tuple[float, float, float, float]:
     try:
         db = app.session.store.db
         sorts = max(
-            median_time(lambda s=sort: app.screenings.list(ListQuery(sort=s, limit=100)), 5)
+            median_time(lambda s=sort: app.listing.list(ListQuery(sort=s, limit=100)), 5)
             for sort in ("child", "age", "area", "date", "status", "band", "reassess")
         )
         raw_sorts = median_time(
@@ -122,7 +124,7 @@ def _supervisor_view(path: Path) -> tuple[float, float, float, float]:
             ).fetchall(),
             5,
         )
-        counts = median_time(app.screenings.reassessment_counts, 5)
+        counts = median_time(app.listing.reassessment_counts, 5)
         raw_counts = median_time(
             lambda: db.execute("SELECT count(*) FROM screenings WHERE team = 'North'").fetchone(),
             5,

@@ -1,29 +1,122 @@
-"""Composition root: builds the application, the database access, the services and the window.
+"""Composition root: the one place that builds the session, the services and the window.
 
-Nothing else wires objects together, and nothing here touches Qt: the windows are built by
-``screening_app.ui.startup`` from what this module passes in. ``--demo`` builds a throwaway
+The window, the CLI, the demo and the tests all get their services from :func:`sign_in` (or
+:func:`sign_in_with_recovery`) here; nothing else constructs a ``Session`` or ``AppServices``.
+Nothing here touches Qt: the windows are built by ``screening_app.ui.startup`` from the
+:class:`~screening_app.ui.startup.Entry` this module passes in. ``--demo`` builds a throwaway
 database of fictional data in a temporary folder; ``--smoke-test`` (used by packaging) opens the
 demo main window signed in, renders one referral to a temporary file and quits with status 0.
+Services are imported inside functions: the sign-in window comes first, and fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from screening_app.logs import setup_logging
 
 if TYPE_CHECKING:
-    from screening_app.ui.startup import Vault
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.services.app_services import AppServices
+    from screening_app.services.model import KdfParams, User
+    from screening_app.services.session import Clock
+    from screening_app.storage.store import Store
+    from screening_app.ui.startup import Entry
 
 log = logging.getLogger(__name__)
 DEMO_USER = "demo"
 
 
+# -- building a session ------------------------------------------------------------------------
+def sign_in(
+    path: Path,
+    user_name: str,
+    password: str,
+    *,
+    kdf: KdfParams | None = None,
+    clock: Clock | None = None,
+    registry: FormRegistry | None = None,
+) -> AppServices:
+    """Unlock ``path`` as ``user_name`` and build that session's services (slow: argon2id)."""
+    from screening_app.services.access import authenticate, default_kdf
+
+    store, user = authenticate(path, user_name, password, kdf or default_kdf())
+    return _services(store, user, clock, registry)
+
+
+def sign_in_with_recovery(
+    path: Path,
+    recovery_key: str,
+    admin_name: str,
+    new_password: str,
+    *,
+    kdf: KdfParams | None = None,
+    clock: Clock | None = None,
+) -> AppServices:
+    """Open with the recovery key, give administrator ``admin_name`` a new password, sign in."""
+    from screening_app.services.access import authenticate_recovery, default_kdf
+
+    store, user = authenticate_recovery(
+        path, recovery_key, admin_name, new_password, kdf or default_kdf()
+    )
+    services = _services(store, user, clock, None, audit_sign_in=False)
+    with services.session.write("record the recovery"):
+        services.session.audit("recovery_key_used", f"user:{user.id}")
+    return services
+
+
+def _services(
+    store: Store,
+    user: User,
+    clock: Clock | None,
+    registry: FormRegistry | None,
+    *,
+    audit_sign_in: bool = True,
+) -> AppServices:
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.paths import forms_dir
+    from screening_app.services.access import record_sign_in
+    from screening_app.services.app_services import AppServices
+    from screening_app.services.session import Session, system_clock
+
+    try:
+        session = Session(store, user, registry or FormRegistry(forms_dir()), clock or system_clock)
+        if audit_sign_in:
+            record_sign_in(session)
+    except BaseException:
+        store.close()
+        raise
+    return AppServices(session)
+
+
+def build_demo_database(
+    path: Path,
+    *,
+    seed: int = 7,
+    screenings: int = 600,
+    kdf: KdfParams | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """Create ``path`` filled with fictional users and screenings (deterministic for ``seed``)."""
+    from screening_app.demo.database import DEMO_ADMIN, DEMO_PASSWORD, populate
+    from screening_app.services.access import create_database
+
+    name, display = DEMO_ADMIN
+    create_database(path, name, DEMO_PASSWORD, display_name=display, kdf=kdf)
+    admin = sign_in(path, name, DEMO_PASSWORD, kdf=kdf)
+    try:
+        populate(admin, seed=seed, screenings=screenings, today=today or dt.date.today())
+    finally:
+        admin.close()
+
+
+# -- the desktop app ---------------------------------------------------------------------------
 def main(args: argparse.Namespace) -> int:
     # Logging is set up just after the first window is painted (or at once by a failure): its
     # imports and file handling would otherwise delay that window.
@@ -37,7 +130,7 @@ def main(args: argparse.Namespace) -> int:
                 return _smoke_test(path)
             return startup.run(
                 app,
-                _vault(path),
+                _entry(path),
                 demo=bool(args.demo),
                 user_name=DEMO_USER if args.demo else "",
                 after_first_paint=setup_logging,
@@ -59,65 +152,55 @@ def _database_path(args: argparse.Namespace, scratch: Path) -> Path:
     from screening_app.services.locations import default_database_path
 
     if args.demo or args.smoke_test:
-        from screening_app.services.demo import build_demo_database
-
         path = scratch / "demo.db"
         build_demo_database(path)
         return path
     return Path(args.db) if args.db else default_database_path()
 
 
-def _vault(path: Path) -> Vault:
-    """Create, unlock and restore ``path``; the services are imported only when used (the
-    sign-in window comes first)."""
+def _entry(path: Path) -> Entry:
+    """The ways into ``path`` before a session exists, for the start-up windows."""
+    from screening_app.domain.passwords import account_password_hint
     from screening_app.services.locations import database_exists
-    from screening_app.ui.startup import Vault
+    from screening_app.ui.startup import Entry
 
     def create(name: str, password: str) -> str:
-        from screening_app.services.vault import create_database
+        from screening_app.services.access import create_database
 
         return create_database(path, name, password)
 
-    def unlock(name: str, password: str) -> Any:
-        from screening_app.services.vault import sign_in
-
+    def unlock(name: str, password: str) -> AppServices:
         return sign_in(path, name, password)
 
-    def restore(backup: Path, name: str, password: str) -> Any:
-        from screening_app.services.vault import restore_backup
+    def restore(backup: Path, name: str, password: str) -> Path | None:
+        from screening_app.services.access import restore_backup
 
         return restore_backup(path, backup, name, password)
 
-    def password_hint(password: str) -> str:
-        from screening_app.services.screenings import ScreeningService
-
-        return ScreeningService.password_hint(password)
-
-    return Vault(lambda: database_exists(path), create, unlock, restore, password_hint)
+    return Entry(lambda: database_exists(path), create, unlock, restore, account_password_hint)
 
 
 def _preload() -> None:
     """Import what comes after sign-in while the user types (imports are thread-safe)."""
-    import screening_app.services.vault
+    import screening_app.services.app_services
     import screening_app.ui.main_window  # noqa: F401
 
 
 def _smoke_test(path: Path) -> int:
     """Open the main window signed in as the demo user, write one referral, quit."""
     setup_logging()
-    from screening_app.services.demo import DEMO_PASSWORD
+    from screening_app.demo.database import DEMO_PASSWORD
     from screening_app.services.model import ListQuery
-    from screening_app.services.vault import sign_in
     from screening_app.ui.startup import main_window
 
     services = sign_in(path, DEMO_USER, DEMO_PASSWORD)
     try:
         window = main_window(services, demo=True)
-        row = services.screenings.list(ListQuery(status="approved", limit=1))[0]
-        pdf = services.screenings.referral_pdf(row.id)
+        row = services.listing.list(ListQuery(status="approved", limit=1))[0]
+        pdf = services.referrals.referral_pdf(row.id)
         with tempfile.TemporaryDirectory() as out:
             target = Path(out) / "smoke-referral.pdf"
-            services.screenings.save_referral(row.id, pdf, target)
+            services.referrals.save_referral(row.id, pdf, target)
             size = target.stat().st_size
         window.close()
         print(f"smoke test passed: main window opened, referral of {size} bytes written")

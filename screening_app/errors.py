@@ -57,6 +57,14 @@ class StorageError(ScreeningError):
     """The database cannot be opened, read or written."""
 
 
+class WorkflowError(ScreeningError):
+    """The record is not in a state that allows this (a submitted screening is not a draft …)."""
+
+
+class NotFound(ScreeningError):
+    """The account, screening or child record named does not exist (or is not shared with you)."""
+
+
 class AuthenticationError(ScreeningError):
     """Wrong user name or password (never says which).
 

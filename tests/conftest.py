@@ -12,9 +12,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from screening_app.app import sign_in
 from screening_app.domain.forms import Form
 from screening_app.domain.registry import FormRegistry
 from screening_app.paths import forms_dir
+from screening_app.services.access import create_database
+from screening_app.services.app_services import AppServices
+from screening_app.services.model import FAST_KDF
+from screening_app.services.session import Clock
 
 SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 TODAY = dt.date(2026, 11, 24)
@@ -71,9 +76,6 @@ USER_PW = "practitioner-pw-1"
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    from screening_app.services.model import FAST_KDF
-    from screening_app.services.vault import create_database, sign_in
-
     path = tmp_path / "screenings.db"
     create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
     app = sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
@@ -88,13 +90,19 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-def open_app(path: Path, user: str = "kit", password: str = USER_PW) -> Any:
-    from screening_app.services.model import FAST_KDF
-    from screening_app.services.session import Clock
-    from screening_app.services.vault import sign_in
+NOW = dt.datetime(2026, 11, 24, 10, 0)
 
-    clock: Clock = lambda: dt.datetime(2026, 11, 24, 10, 0)  # noqa: E731
-    return sign_in(path, user, password, kdf=FAST_KDF, clock=clock)
+
+def fixed_clock(now: dt.datetime = NOW) -> Clock:
+    """A clock that always reads ``now``: tests never depend on the wall clock."""
+    return lambda: now
+
+
+def open_app(
+    path: Path, user: str = "kit", password: str = USER_PW, *, now: dt.datetime = NOW
+) -> AppServices:
+    """The composition root's own sign-in, with fast key derivation and a fixed clock."""
+    return sign_in(path, user, password, kdf=FAST_KDF, clock=fixed_clock(now))
 
 
 def submit_screening(path: Path, user: str = "kit", **overrides: Any) -> int:

@@ -75,14 +75,14 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> AppServices:
-    from screening_app.services.vault import sign_in
+    from screening_app.app import sign_in
 
     password = password_from(args.password_file, f"Password for {args.user}: ")
     return sign_in(_db_path(args), args.user, password)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from screening_app.services.vault import create_database
+    from screening_app.services.access import create_database
 
     password = password_from(args.password_file, f"New password for {args.admin}: ")
     path = _db_path(args)
@@ -121,7 +121,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from screening_app.services.vault import restore_backup
+    from screening_app.services.access import restore_backup
 
     password = password_from(args.password_file, f"Password for {args.user}: ")
     aside = restore_backup(_db_path(args), args.backup, args.user, password)

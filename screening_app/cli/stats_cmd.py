@@ -27,9 +27,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from screening_app.app import sign_in
     from screening_app.domain.statistics import months_between
     from screening_app.export.stats_csv import to_csv
-    from screening_app.services.vault import sign_in
 
     months_between(args.start, args.end)  # bad months are reported before asking a password
     path = args.sub_db or getattr(args, "db", None) or default_database_path()

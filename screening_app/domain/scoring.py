@@ -6,7 +6,6 @@ no I/O; tolerant of incomplete answers so the live score panel can use it while 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -175,13 +174,3 @@ def operative_band(
             return final_band
         return judged_band
     return final_band
-
-
-def reassessment_due(reassess_by: str | None, today: dt.date) -> str:
-    """ "overdue", "due" (within 14 days) or "" for a reassess-by date."""
-    due = parse_date(reassess_by)
-    if due is None:
-        return ""
-    if due < today:
-        return "overdue"
-    return "due" if (due - today).days <= 14 else ""

@@ -198,18 +198,3 @@ def _os_reason(exc: OSError) -> str:
 
 def _write_error(path: Path, reason: str) -> ExportError:
     return ExportError(f"{path.name} {reason}", [Problem(f"{path} {reason}", str(path))])
-
-
-def password_strength_hint(password: str) -> str:
-    """Plain-words advice on a password for sending a PDF (never stored)."""
-    classes = sum(
-        any(test(c) for c in password)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    if len(password) < 8:
-        return "Too short: use at least 12 characters, for example three unrelated words."
-    if len(password) < 12 and classes < 3:
-        return "Weak: make it longer (12 or more characters) or mix letters, numbers and symbols."
-    if len(password) < 16 and classes < 2:
-        return "Fair: a few more characters or a number or symbol would make it stronger."
-    return "Strong. Send the password separately from the PDF, for example by phone."

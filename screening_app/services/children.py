@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
-from screening_app.errors import PermissionDenied
+from screening_app.errors import NotFound, PermissionDenied, ScreeningError
 from screening_app.services.model import STATUS_LABELS
-from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
 from screening_app.storage import review_repo
-from screening_app.storage.driver import DatabaseError, storage_error
 
 EXPORT_WORDS = {
     "referral_saved": "Referral PDF saved",
@@ -37,6 +36,14 @@ class ScorePoint:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    child_id: int
+    name: str
+    dob: dt.date | None
+    screenings: int
+
+
+@dataclass(frozen=True)
 class ChildRecord:
     child_id: int
     name: str
@@ -46,110 +53,122 @@ class ChildRecord:
 
 
 class ChildrenService:
-    def __init__(self, session: Session, screenings: ScreeningService) -> None:
+    def __init__(self, session: Session) -> None:
         self.s = session
-        self.screenings = screenings
 
     def record(self, child_id: int) -> ChildRecord:
         """Every screening, review, outcome and export for the child, in date order."""
         self.s.require("practitioner", "supervisor", doing="see a child's record")
-        db = self.s.store.db
+        db = self.s.db
         child = review_repo.child(db, child_id)
         if child is None:
-            raise PermissionDenied("There is no such child record.")
-        rows = [r for r in review_repo.child_screenings(db, child_id) if self._can_see(int(r[0]))]
+            raise NotFound("There is no such child record.")
+        rows = [r for r in review_repo.child_screenings(db, child_id) if self._can_see(r.id)]
         if not rows:
-            raise PermissionDenied("None of this child's screenings are shared with you.")
-        labels = {b.code: b.label for b in self.s.registry.latest("cse-risk-screening").bands}
-        refs = {int(r[0]): str(r[1]) for r in rows}
+            raise NotFound("None of this child's screenings are shared with you.")
+        form = self.s.registry.latest(checklist.FORM_ID)
+        labels = {b.code: b.label for b in form.bands}
+        refs = {r.id: r.reference for r in rows}
         events: list[ChronologyEvent] = []
         scores: list[ScorePoint] = []
-        for _sid, ref, day, status, total, band, submitted, owner in rows:
-            when = dt.datetime.fromisoformat(submitted) if submitted else _day(day)
+        for r in rows:
+            when = (
+                dt.datetime.fromisoformat(r.submitted_at)
+                if r.submitted_at
+                else _day(r.screening_date)
+            )
+            band = r.operative_band
             events.append(
                 ChronologyEvent(
                     when,
                     "screening",
-                    f"Screening by {owner}: {labels.get(band, band or '—')} (score {total}); "
-                    f"{STATUS_LABELS.get(status, status)}",
-                    ref,
+                    f"Screening by {r.owner_name}: {labels.get(band or '', band or '—')} "
+                    f"(score {r.total}); {STATUS_LABELS.get(r.status, r.status)}",
+                    r.reference,
                 )
             )
-            if total is not None and band:
-                scores.append(ScorePoint(parse_date(day) or when.date(), int(total), band, ref))
-        for sid, decision, comment, band, at, who in review_repo.reviews_of(db, list(refs)):
-            verb = "Approved" if decision == "approve" else "Returned for changes"
-            extra = f" at {labels.get(band, band)}" if band else ""
-            note = f": {comment}" if comment else ""
+            if r.total is not None and band:
+                day = parse_date(r.screening_date) or when.date()
+                scores.append(ScorePoint(day, int(r.total), band, r.reference))
+        for v in review_repo.reviews_of(db, list(refs)):
+            verb = "Approved" if v.decision == "approve" else "Returned for changes"
+            extra = f" at {labels.get(v.band, v.band)}" if v.band else ""
+            note = f": {v.comment}" if v.comment else ""
             events.append(
                 ChronologyEvent(
-                    dt.datetime.fromisoformat(at),
+                    dt.datetime.fromisoformat(v.at),
                     "review",
-                    f"{verb}{extra} by {who}{note}",
-                    refs[sid],
+                    f"{verb}{extra} by {v.reviewer}{note}",
+                    refs[v.screening_id],
                 )
             )
-        outcome_labels = {
-            o.code: o.label for o in self.s.registry.latest("cse-risk-screening").outcomes
-        }
-        for sid, code, day, note in review_repo.outcomes_of(db, list(refs)):
-            text = outcome_labels.get(code, code) + (f": {note}" if note else "")
-            events.append(ChronologyEvent(_day(day), "outcome", text, refs[sid]))
-        for ref, action, at, who in review_repo.exports_of(db, list(refs.values())):
+        outcome_labels = {o.code: o.label for o in form.outcomes}
+        for o in review_repo.outcomes_of(db, list(refs)):
+            text = outcome_labels.get(o.code, o.code) + (f": {o.note}" if o.note else "")
+            events.append(ChronologyEvent(_day(o.date), "outcome", text, refs[o.screening_id]))
+        for e in review_repo.exports_of(db, list(refs.values())):
             events.append(
                 ChronologyEvent(
-                    dt.datetime.fromisoformat(at),
+                    dt.datetime.fromisoformat(e.at),
                     "export",
-                    f"{EXPORT_WORDS.get(action, action)} by {who}",
-                    ref,
+                    f"{EXPORT_WORDS.get(e.action, e.action)} by {e.user_name}",
+                    e.reference,
                 )
             )
         events.sort(key=lambda e: e.at)
-        with db.atomic():
+        with self.s.write("open the child's record"):
             self.s.audit("view_child", f"child:{child_id}")
         return ChildRecord(
-            child_id, f"{child[1]} {child[2]}", parse_date(child[3]), tuple(events), tuple(scores)
+            child_id,
+            f"{child.first_name} {child.last_name}",
+            parse_date(child.dob),
+            tuple(events),
+            tuple(scores),
         )
 
-    def possible_duplicates(self, child_id: int) -> list[tuple[int, str, dt.date | None, int]]:
-        """Same-name records in the supervisor's team: (id, name, date of birth, screenings)."""
+    def possible_duplicates(self, child_id: int) -> list[Duplicate]:
+        """Same-name records with screenings in the supervisor's team."""
         self.s.require("supervisor", doing="merge child records")
         return [
-            (int(cid), str(name), parse_date(dob), int(count))
-            for cid, name, dob, count in review_repo.possible_duplicates(
-                self.s.store.db, child_id, self.s.user.team
-            )
+            Duplicate(d.id, d.name, parse_date(d.dob), d.screenings)
+            for d in review_repo.possible_duplicates(self.s.db, child_id, self.s.user.team)
         ]
 
     def merge(self, keep_id: int, duplicate_id: int) -> int:
-        """Supervisors: the duplicate's screenings move to ``keep_id`` (audited)."""
+        """Supervisors: the duplicate's screenings move to ``keep_id`` (audited).
+
+        Both records must be ones the supervisor's team can see: another team's child is never
+        merged (it would put that child's name and date of birth in this team's chronology).
+        """
         self.s.require("supervisor", doing="merge child records")
-        db = self.s.store.db
         if keep_id == duplicate_id:
             raise PermissionDenied("Choose two different child records to merge.")
-        for cid in (keep_id, duplicate_id):
-            if review_repo.child(db, cid) is None:
-                raise PermissionDenied("There is no such child record.")
-        try:
-            with db.atomic():
-                moved = review_repo.merge_children(db, keep_id, duplicate_id)
-                self.s.audit(
-                    "merge_children",
-                    f"child:{keep_id}",
-                    f"merged child:{duplicate_id}, {moved} screening(s)",
-                )
-        except DatabaseError as exc:
-            raise storage_error(exc, "merge the records") from None
+        self.record_visible(keep_id)
+        self.record_visible(duplicate_id)
+        with self.s.write("merge the records") as db:
+            moved = review_repo.merge_children(db, keep_id, duplicate_id)
+            self.s.audit(
+                "merge_children",
+                f"child:{keep_id}",
+                f"merged child:{duplicate_id}, {moved} screening(s)",
+            )
         return moved
+
+    def record_visible(self, child_id: int) -> None:
+        """NotFound unless at least one of the child's screenings is visible to this user."""
+        if review_repo.child(self.s.db, child_id) is None or not any(
+            self._can_see(r.id) for r in review_repo.child_screenings(self.s.db, child_id)
+        ):
+            raise NotFound("There is no such child record, or none of it is shared with you.")
 
     def _can_see(self, screening_id: int) -> bool:
         try:
-            self.screenings.visible_row(screening_id)
-        except PermissionDenied:
+            self.s.visible(screening_id)
+        except ScreeningError:
             return False
         return True
 
 
-def _day(text: str) -> dt.datetime:
+def _day(text: str | None) -> dt.datetime:
     day = parse_date(text) or dt.date.min
     return dt.datetime.combine(day, dt.time())

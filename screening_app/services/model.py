@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from screening_app.domain.evaluation import parse_date
+from screening_app.domain.reassessment import Window
 from screening_app.storage.keyfile import FAST_KDF, KdfParams
+from screening_app.storage.screenings_repo import CommentRow, ListRow
 
 __all__ = [
     "FAST_KDF",
@@ -72,6 +75,27 @@ class ScreeningRow:
     owner_name: str
     updated_at: dt.datetime
     version: int
+    newest: bool = True  # the child's newest screening: the only one that can fall due
+
+    @classmethod
+    def from_stored(cls, r: ListRow) -> ScreeningRow:
+        return cls(
+            id=r.id,
+            reference=r.reference,
+            child_id=r.child_id,
+            child_name=r.child_name or "",
+            child_age=r.child_age,
+            la_area=r.la_area or "",
+            screening_date=parse_date(r.screening_date),
+            status=r.status,  # type: ignore[arg-type]  # the schema's CHECK keeps it a Status
+            operative_band=r.operative_band,
+            reassess_by=parse_date(r.reassess_by),
+            owner_id=r.owner_id,
+            owner_name=r.owner_name or "",
+            updated_at=dt.datetime.fromisoformat(r.updated_at),
+            version=r.version,
+            newest=bool(r.latest),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,13 @@ class ReviewComment:
     decision: Literal["approve", "return", "comment"]
     text: str
     band: str | None
+
+    @classmethod
+    def from_stored(cls, c: CommentRow) -> ReviewComment:
+        decision: Literal["approve", "return", "comment"] = (
+            c.decision if c.decision in ("approve", "return") else "comment"  # type: ignore[assignment]
+        )
+        return cls(dt.datetime.fromisoformat(c.at), c.author_name, decision, c.comment, c.band)
 
 
 @dataclass(frozen=True)
@@ -106,7 +137,7 @@ class ListQuery:
     area: str | None = None
     owner_id: int | None = None
     search: str = ""
-    due: Literal["any", "due", "overdue", "due_or_overdue"] = "any"
+    due: Window = "any"
     sort: Literal["child", "age", "area", "date", "status", "band", "reassess", "updated"] = (
         "updated"
     )

@@ -1,65 +1,49 @@
-"""Screenings: start, autosave, submit, amend, discard, list — with roles and the audit trail.
+"""A screening's life: start, autosave, submit, amend, discard, open, share — with the audit trail.
 
 A draft is written answer by answer (one small transaction each), so an interruption loses
 nothing. Submitting validates and scores with the domain, stores the score snapshot and the
 columns the list and statistics need, and makes the screening immutable: changing it later means
-an amendment, a new version linked to the old with a reason.
+an amendment, a new version linked to the old with a reason. Who may do each of these is decided
+in ``services.permissions``.
 """
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from screening_app.domain import checklist
 from screening_app.domain.answers import validate
-from screening_app.domain.evaluation import parse_date
+from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
-from screening_app.errors import AnswersError, PermissionDenied, Problem, StorageError
-from screening_app.export.model import ReferralInput, ReviewInfo
-from screening_app.services.model import (
-    ListQuery,
-    ReviewComment,
-    Screening,
-    ScreeningRow,
-    User,
-)
+from screening_app.errors import AnswersError, NotFound, Problem
+from screening_app.services import permissions
+from screening_app.services.model import ReviewComment, Screening, ScreeningRow
+from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
-from screening_app.storage.accounts_repo import users as user_rows
-from screening_app.storage.driver import DatabaseError, storage_error
+from screening_app.storage.accounts_repo import user_by_name
+from screening_app.storage.screenings_repo import ScreeningRecord
 
 EDIT_AUDIT_SECONDS = 60
-DUE_DAYS = 14
-# Answers copied into list columns while a draft is written (ids fixed by CHECKLIST.md v1).
-NAME_FIELDS = ("child_first_name", "child_last_name")
-LIST_FIELDS = frozenset({*NAME_FIELDS, "child_dob", "la_area", "screening_date"})
-ExportKind = Literal["referral_preview", "referral_saved", "referral_encrypted", "printed"]
+MIN_AMEND_REASON = 5
 
 
 class ScreeningService:
     def __init__(self, session: Session) -> None:
         self.s = session
-        self._drafts: set[int] = set()  # drafts already checked as the user's own
         self._edit_audited: dict[int, dt.datetime] = {}
 
     # -- drafts -------------------------------------------------------------------------
-    def start(self, form_id: str = "cse-risk-screening") -> Screening:
+    def start(self, form_id: str = checklist.FORM_ID) -> Screening:
         self.s.require("practitioner", "supervisor", doing="start a screening")
         form = self.s.registry.latest(form_id)
-        at = self.s.now_text()
         answers = self._defaults(form)
-        db = self.s.store.db
-        try:
-            with db.atomic():
-                new_id, reference = self._new_draft(form, answers, at)
-                self._update_list_columns(new_id, form, answers)
-                self.s.audit("create", reference)
-        except DatabaseError as exc:
-            raise storage_error(exc, "start the screening") from None
-        self._drafts.add(new_id)
+        with self.s.write("start the screening"):
+            new_id, reference = self._new_draft(form, answers)
+            repo.update(self.s.db, new_id, self._list_values(answers))
+            self.s.audit("create", reference)
         return self._load(new_id)
 
     def _defaults(self, form: Form) -> dict[str, Any]:
@@ -71,8 +55,8 @@ class ScreeningService:
             elif question.default == "signed_in_user":
                 out[question.id] = user.display_name or user.name
         for qid, value in (
-            ("practitioner_role", user.job_title),
-            ("practitioner_agency", user.agency),
+            (checklist.PRACTITIONER_ROLE, user.job_title),
+            (checklist.PRACTITIONER_AGENCY, user.agency),
         ):
             if not value or qid not in form.index:
                 continue
@@ -85,22 +69,16 @@ class ScreeningService:
     def import_answers(self, form: Form, answers: dict[str, Any]) -> Screening:
         """Store a complete, valid answers set as a submitted screening (all or nothing)."""
         self.s.require("practitioner", "supervisor", doing="import screenings")
-        at = self.s.now_text()
-        db = self.s.store.db
-        try:
-            with db.atomic():
-                new_id, reference = self._new_draft(form, answers, at)
-                self.s.audit("import", reference)
-                self._drafts.add(new_id)
-                return self.submit(new_id)
-        except DatabaseError as exc:
-            raise storage_error(exc, "import the screening") from None
+        with self.s.write("import the screening"):
+            new_id, reference = self._new_draft(form, answers)
+            self.s.audit("import", reference)
+            return self.submit(new_id)
 
-    def _new_draft(self, form: Form, answers: dict[str, Any], at: str) -> tuple[int, str]:
+    def _new_draft(self, form: Form, answers: dict[str, Any]) -> tuple[int, str]:
         """Insert a draft of the user's with ``answers`` (inside the caller's transaction)."""
-        db = self.s.store.db
+        db, at = self.s.db, self.s.now_text()
         reference = f"CSE-{self.s.today().year}-{repo.next_reference_number(db):06d}"
-        new_id = repo.insert_draft(
+        new_id = repo.insert_screening(
             db,
             {
                 "reference": reference,
@@ -113,53 +91,39 @@ class ScreeningService:
                 "updated_at": at,
             },
         )
-        for qid, value in answers.items():
-            repo.upsert_answer(db, new_id, qid, value, at)
+        repo.insert_answers(db, new_id, answers, at)
         return new_id, reference
 
     def save_answer(self, screening_id: int, question_id: str, value: object | None) -> None:
         """Write one answer now (None removes it). Drafts only, the user's own."""
-        row = self._own_draft(screening_id)
-        db = self.s.store.db
+        record = self._own_draft(screening_id)
         at = self.s.now_text()
-        try:
-            with db.atomic():
-                if value is None or value == "" or value == []:
-                    repo.delete_answer(db, screening_id, question_id)
-                else:
-                    repo.upsert_answer(db, screening_id, question_id, value, at)
-                values: dict[str, object] = {"updated_at": at}
-                if question_id in LIST_FIELDS:
-                    form = self.s.registry.get(row["form_id"], row["form_version"])
-                    values.update(self._list_values(form, repo.answers(db, screening_id)))
-                repo.update(db, screening_id, values)
-                self._audit_edit(screening_id, row["reference"])
-        except DatabaseError as exc:
-            raise storage_error(exc, "save your answer") from None
+        with self.s.write("save your answer") as db:
+            if value is None or value == "" or value == []:
+                repo.delete_answer(db, screening_id, question_id)
+            else:
+                repo.upsert_answer(db, screening_id, question_id, value, at)
+            values: dict[str, object] = {"updated_at": at}
+            if question_id in checklist.LIST_FIELDS:
+                values.update(self._list_values(repo.answers(db, screening_id)))
+            repo.update(db, screening_id, values)
+            self._audit_edit(screening_id, record.reference)
 
     def save_page(self, screening_id: int, page: str) -> None:
         self._own_draft(screening_id)
-        try:
-            repo.update(self.s.store.db, screening_id, {"page": page})
-        except DatabaseError as exc:
-            raise storage_error(exc, "save the page you are on") from None
+        with self.s.write("save the page you are on") as db:
+            repo.update(db, screening_id, {"page": page})
 
     def discard(self, screening_id: int) -> None:
-        row = self._own_draft(screening_id)
-        db = self.s.store.db
-        try:
-            with db.atomic():
-                repo.delete_draft(db, screening_id)
-                self.s.audit("discard", row["reference"])
-        except DatabaseError as exc:
-            raise storage_error(exc, "discard the draft") from None
-        self._drafts.discard(screening_id)
+        record = self._own_draft(screening_id)
+        with self.s.write("discard the draft") as db:
+            repo.delete_draft(db, screening_id)
+            self.s.audit("discard", record.reference)
 
     def submit(self, screening_id: int, *, today: dt.date | None = None) -> Screening:
-        row = self._own_draft(screening_id)
-        db = self.s.store.db
-        form = self.s.registry.get(row["form_id"], row["form_version"])
-        answers = repo.answers(db, screening_id)
+        record = self._own_draft(screening_id)
+        form = self.s.registry.get(record.form_id, record.form_version)
+        answers = repo.answers(self.s.db, screening_id)
         problems = validate(form, answers, today or self.s.today())
         if problems:
             raise AnswersError(
@@ -168,127 +132,74 @@ class ScreeningService:
             )
         result = score(form, answers)
         at = self.s.now_text()
-        try:
-            with db.atomic():
-                values = self._scored_values(form, answers, result)
-                values.update(status="submitted", submitted_at=at, updated_at=at, page=None)
-                values["child_id"] = self._child_id(answers, at)
-                repo.update(db, screening_id, values)
-                repo.set_score(db, screening_id, result.snapshot())
-                models = answers.get("cse_models") or []
-                repo.set_models(db, screening_id, [str(m) for m in models])
-                if row["previous_id"]:
-                    repo.update(db, row["previous_id"], {"status": "superseded"})
-                self.s.audit("submit", row["reference"], f"band={result.operative_band}")
-        except DatabaseError as exc:
-            raise storage_error(exc, "submit the screening") from None
-        self._drafts.discard(screening_id)
+        with self.s.write("submit the screening") as db:
+            values = self._scored_values(answers, result)
+            values.update(status="submitted", submitted_at=at, updated_at=at, page=None)
+            values["child_id"] = self._child_id(answers, at)
+            repo.update(db, screening_id, values)
+            repo.set_score(db, screening_id, result.snapshot())
+            models = answers.get(checklist.CSE_MODELS) or []
+            repo.set_models(db, screening_id, [str(m) for m in models])
+            if record.previous_id:
+                repo.update(db, record.previous_id, {"status": "superseded"})
+            self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 
     def amend(self, screening_id: int, reason: str) -> Screening:
         """A new draft copying a submitted screening; the old one is replaced on submit."""
-        old = self.visible_row(screening_id)
-        if old["owner_id"] != self.s.user.id:
-            raise PermissionDenied("Only the practitioner who wrote a screening can amend it.")
-        if old["status"] in ("draft", "superseded"):
-            raise StorageError("Only a submitted screening can be amended.")
-        if len(reason.strip()) < 5:
+        old = self.s.visible(screening_id)
+        permissions.check(permissions.refusal_to_amend(self.s.user, old))
+        if len(reason.strip()) < MIN_AMEND_REASON:
             raise AnswersError(
                 "reason needed", [Problem("Say why the screening is being amended.", "reason")]
             )
-        db = self.s.store.db
         at = self.s.now_text()
-        try:
-            with db.atomic():
-                new_id = repo.insert_draft(
-                    db,
-                    {
-                        "reference": f"{old['reference']}-v{old['version'] + 1}",
-                        "owner_id": old["owner_id"],
-                        "team": old["team"],
-                        "form_id": old["form_id"],
-                        "form_version": old["form_version"],
-                        "status": "draft",
-                        "version": old["version"] + 1,
-                        "previous_id": screening_id,
-                        "amend_reason": reason.strip(),
-                        "created_at": at,
-                        "updated_at": at,
-                        "child_name": old["child_name"],
-                        "child_name_fold": old["child_name_fold"],
-                        "la_area": old["la_area"],
-                        "screening_date": old["screening_date"],
-                    },
-                )
-                repo.copy_answers(db, screening_id, new_id, at)
-                self.s.audit("amend", old["reference"], f"new version {old['version'] + 1}")
-        except DatabaseError as exc:
-            raise storage_error(exc, "start the amendment") from None
-        self._drafts.add(new_id)
+        with self.s.write("start the amendment") as db:
+            new_id = repo.insert_screening(
+                db,
+                {
+                    "reference": f"{old.reference}-v{old.version + 1}",
+                    "owner_id": old.owner_id,
+                    "team": old.team,
+                    "form_id": old.form_id,
+                    "form_version": old.form_version,
+                    "status": "draft",
+                    "version": old.version + 1,
+                    "previous_id": screening_id,
+                    "amend_reason": reason.strip(),
+                    "created_at": at,
+                    "updated_at": at,
+                    "child_name": old.child_name,
+                    "child_name_fold": old.child_name_fold,
+                    "la_area": old.la_area,
+                    "screening_date": old.screening_date,
+                },
+            )
+            repo.copy_answers(db, screening_id, new_id, at)
+            self.s.audit("amend", old.reference, f"new version {old.version + 1}")
         return self._load(new_id)
 
     # -- reading --------------------------------------------------------------------------
     def get(self, screening_id: int) -> Screening:
-        row = self.visible_row(screening_id)
-        try:
-            with self.s.store.db.atomic():
-                self.s.audit("view", row["reference"])
-        except DatabaseError as exc:
-            raise storage_error(exc, "open the screening") from None
+        record = self.s.visible(screening_id)
+        with self.s.write("open the screening"):
+            self.s.audit("view", record.reference)
         return self._load(screening_id)
 
-    def list(self, query: ListQuery) -> list[ScreeningRow]:
-        self._require_reader()
-        rows = repo.list_rows(
-            self.s.store.db,
-            self.s.scope(),
-            self._filters(query),
-            sort=query.sort,
-            descending=query.descending,
-            offset=query.offset,
-            limit=query.limit,
-        )
-        return [to_row(r) for r in rows]
-
-    def count(self, query: ListQuery) -> int:
-        self._require_reader()
-        return repo.count_rows(self.s.store.db, self.s.scope(), self._filters(query))
-
-    def areas(self) -> builtins.list[tuple[str, str]]:
-        """(code, label) of the local authority areas, from the newest form."""
-        form = self.s.registry.latest("cse-risk-screening")
-        if "la_area" not in form.index:
-            return []
-        return list(form.question("la_area").option_pairs())
-
-    def owners(self) -> builtins.list[User]:
-        from screening_app.services.accounts import to_user
-
-        if self.s.user.role != "supervisor":
-            return [self.s.user]
-        return [to_user(r) for r in user_rows(self.s.store.db, self.s.user.team)]
-
-    def reassessment_counts(self, today: dt.date | None = None) -> tuple[int, int]:
-        """(due within 14 days, overdue) among the screenings this user can see."""
-        day = today or self.s.today()
-        self._require_reader()
-        db, scope = self.s.store.db, self.s.scope()
-        due = repo.count_rows(db, scope, self._filters(ListQuery(due="due"), day))
-        overdue = repo.count_rows(db, scope, self._filters(ListQuery(due="overdue"), day))
-        return due, overdue
+    def allowed(self, screening_id: int) -> Allowed:
+        """What the signed-in user may do with this screening (the window asks, never decides)."""
+        return permissions.allowed(self.s.user, self.s.visible(screening_id))
 
     def share(self, screening_id: int, user_name: str) -> None:
         """Let another practitioner see one of your screenings (read-only; audited)."""
-        row = self.visible_row(screening_id)
-        if row["owner_id"] != self.s.user.id:
-            raise PermissionDenied("Only the practitioner who wrote a screening can share it.")
         from screening_app.services.accounts import to_user
-        from screening_app.storage.accounts_repo import user_by_name
 
-        found = user_by_name(self.s.store.db, user_name)
+        record = self.s.visible(screening_id)
+        permissions.check(permissions.refusal_to_share(self.s.user, record))
+        found = user_by_name(self.s.db, user_name)
         other = to_user(found) if found else None
         if other is None or not other.active or other.role == "admin":
-            raise AnswersError(
+            raise NotFound(
                 "not shared",
                 [
                     Problem(
@@ -296,86 +207,15 @@ class ScreeningService:
                     )
                 ],
             )
-        try:
-            with self.s.store.db.atomic():
-                repo.add_share(self.s.store.db, screening_id, other.id)
-                self.s.audit("share", row["reference"], f"user:{other.id}")
-        except DatabaseError as exc:
-            raise storage_error(exc, "share the screening") from None
-
-    def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
-        row = self.visible_row(screening_id)
-        try:
-            with self.s.store.db.atomic():
-                self.s.audit(kind, row["reference"], detail)
-        except DatabaseError as exc:
-            raise storage_error(exc, "record the export") from None
-
-    def referral_input(
-        self, screening_id: int, *, generated_at: dt.datetime | None = None
-    ) -> ReferralInput:
-        row = self.visible_row(screening_id)
-        if row["status"] == "draft":
-            raise StorageError("A draft has no referral yet: submit the screening first.")
-        form = self.s.registry.get(row["form_id"], row["form_version"])
-        answers = repo.answers(self.s.store.db, screening_id)
-        result = score(form, answers, judgement_approved=bool(row["judgement_approved"]))
-        return ReferralInput(
-            form=form,
-            answers=answers,
-            result=result,
-            reference=row["reference"],
-            generated_at=generated_at or self.s.clock(),
-            review=self._review_info(screening_id, row["status"]),
-        )
-
-    def referral_pdf(self, screening_id: int) -> bytes:
-        """The referral PDF in memory (for the preview); audited as a view of the referral."""
-        from screening_app.export.referral_pdf import render_referral
-
-        data = self.referral_input(screening_id)
-        pdf = render_referral(data)
-        self.record_export(screening_id, "referral_preview")
-        return pdf
-
-    def save_referral(
-        self, screening_id: int, pdf: bytes, path: Path, *, password: str | None = None
-    ) -> None:
-        """Write the referral (AES-256 when ``password``); audited with the kind of export."""
-        from screening_app.export.referral_pdf import write_referral
-
-        write_referral(path, pdf, password=password, force=True)
-        kind: ExportKind = "referral_encrypted" if password else "referral_saved"
-        self.record_export(screening_id, kind)
-
-    @staticmethod
-    def password_hint(password: str) -> str:
-        from screening_app.export.referral_pdf import password_strength_hint
-
-        return password_strength_hint(password)
+        with self.s.write("share the screening") as db:
+            repo.add_share(db, screening_id, other.id)
+            self.s.audit("share", record.reference, f"user:{other.id}")
 
     # -- helpers --------------------------------------------------------------------------
-    def _require_reader(self) -> None:
-        self.s.require("practitioner", "supervisor", doing="see children's screenings")
-
-    def visible_row(self, screening_id: int) -> dict[str, Any]:
-        self._require_reader()
-        db = self.s.store.db
-        row = repo.fetch(db, screening_id)
-        if row is None or not repo.visible(db, self.s.scope(), screening_id):
-            raise PermissionDenied("That screening does not exist or is not shared with you.")
-        return row
-
-    def _own_draft(self, screening_id: int) -> dict[str, Any]:
-        row = self.visible_row(screening_id)
-        if row["owner_id"] != self.s.user.id:
-            raise PermissionDenied("Only the practitioner who started this draft can change it.")
-        if row["status"] != "draft":
-            raise StorageError(
-                "This screening has been submitted and cannot be changed. Use Amend to make a "
-                "new version with a reason."
-            )
-        return row
+    def _own_draft(self, screening_id: int) -> ScreeningRecord:
+        record = self.s.visible(screening_id)
+        permissions.check(permissions.refusal_to_edit(self.s.user, record))
+        return record
 
     def _audit_edit(self, screening_id: int, reference: str) -> None:
         now = self.s.clock()
@@ -384,51 +224,24 @@ class ScreeningService:
             self.s.audit("edit", reference)
             self._edit_audited[screening_id] = now
 
-    def _filters(self, query: ListQuery, today: dt.date | None = None) -> repo.Filters:
-        day = today or self.s.today()
-        before = after = None
-        if query.due == "overdue":
-            before = day.isoformat()
-        elif query.due == "due":
-            after, before = day.isoformat(), (day + dt.timedelta(days=DUE_DAYS + 1)).isoformat()
-        elif query.due == "due_or_overdue":
-            before = (day + dt.timedelta(days=DUE_DAYS + 1)).isoformat()
-        return repo.Filters(
-            status=query.status,
-            band=query.band,
-            area=query.area,
-            owner_id=query.owner_id,
-            search=query.search,
-            reassess_before=before,
-            reassess_from=after,
-        )
-
-    def _list_values(self, form: Form, answers: dict[str, Any]) -> dict[str, object]:
-        name = " ".join(str(answers.get(q) or "").strip() for q in NAME_FIELDS).strip()
-        dob = parse_date(answers.get("child_dob"))
-        on = parse_date(answers.get("screening_date")) or self.s.today()
-        age = None
-        if dob is not None and dob <= on:
-            age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    def _list_values(self, answers: dict[str, Any]) -> dict[str, object]:
+        name = " ".join(str(answers.get(q) or "").strip() for q in checklist.NAME_FIELDS).strip()
+        dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
+        on = parse_date(answers.get(checklist.SCREENING_DATE)) or self.s.today()
         return {
             "child_name": name,
             "child_name_fold": name.casefold(),
             "child_dob": dob.isoformat() if dob else None,
-            "child_age": age,
-            "la_area": str(answers.get("la_area") or ""),
-            "screening_date": (parse_date(answers.get("screening_date")) or on).isoformat(),
+            "child_age": age_on(dob, on) if dob is not None and dob <= on else None,
+            "la_area": str(answers.get(checklist.AREA) or ""),
+            "screening_date": on.isoformat(),
         }
 
-    def _update_list_columns(self, screening_id: int, form: Form, answers: dict[str, Any]) -> None:
-        repo.update(self.s.store.db, screening_id, self._list_values(form, answers))
-
-    def _scored_values(
-        self, form: Form, answers: dict[str, Any], result: ScoreResult
-    ) -> dict[str, object]:
-        values = self._list_values(form, answers)
+    def _scored_values(self, answers: dict[str, Any], result: ScoreResult) -> dict[str, object]:
+        values = self._list_values(answers)
         values.update(
             child_age=result.age,
-            practitioner_role=str(answers.get("practitioner_role") or ""),
+            practitioner_role=str(answers.get(checklist.PRACTITIONER_ROLE) or ""),
             total=result.total,
             calculated_band=result.calculated_band,
             final_band=result.final_band,
@@ -440,83 +253,30 @@ class ScreeningService:
         return values
 
     def _child_id(self, answers: dict[str, Any], at: str) -> int | None:
-        first = str(answers.get("child_first_name") or "").strip()
-        last = str(answers.get("child_last_name") or "").strip()
-        dob = parse_date(answers.get("child_dob"))
+        first = str(answers.get(checklist.FIRST_NAME) or "").strip()
+        last = str(answers.get(checklist.LAST_NAME) or "").strip()
+        dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
         if not (first and last and dob):
             return None
-        return repo.find_or_create_child(self.s.store.db, first, last, dob.isoformat(), at)
-
-    def _review_info(self, screening_id: int, status: str) -> ReviewInfo | None:
-        comments = repo.review_comments(self.s.store.db, screening_id)
-        decisions = [c for c in comments if c[2] in ("approve", "return")]
-        if not decisions:
-            return None
-        at, who, decision, text, band = decisions[-1]
-        return ReviewInfo(
-            reviewer=who,
-            status="approved" if decision == "approve" else "returned",
-            band_approved=band,
-            reviewed_at=dt.datetime.fromisoformat(at),
-            comment=text,
-        )
+        return repo.find_or_create_child(self.s.db, first, last, dob.isoformat(), at)
 
     def _load(self, screening_id: int) -> Screening:
-        db = self.s.store.db
-        row = repo.fetch(db, screening_id)
-        if row is None:
-            raise StorageError("That screening no longer exists.")
+        db = self.s.db
+        record = repo.fetch(db, screening_id)
+        if record is None:
+            raise NotFound("That screening no longer exists.")
         comments = tuple(
-            ReviewComment(dt.datetime.fromisoformat(at), who, decision, text, band)
-            for at, who, decision, text, band in repo.review_comments(db, screening_id)
+            ReviewComment.from_stored(c) for c in repo.review_comments(db, screening_id)
         )
         return Screening(
-            row=to_row(_row_tuple(row)),
-            form_id=row["form_id"],
-            form_version=row["form_version"],
+            row=ScreeningRow.from_stored(record.as_list_row()),
+            form_id=record.form_id,
+            form_version=record.form_version,
             answers=repo.answers(db, screening_id),
-            page=row["page"],
+            page=record.page,
             score=repo.score_of(db, screening_id),
-            previous_id=row["previous_id"],
-            amend_reason=row["amend_reason"],
-            judgement_approved=bool(row["judgement_approved"]),
+            previous_id=record.previous_id,
+            amend_reason=record.amend_reason,
+            judgement_approved=bool(record.judgement_approved),
             comments=comments,
         )
-
-
-def _row_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        row["id"],
-        row["reference"],
-        row["child_id"],
-        row["child_name"],
-        row["child_age"],
-        row["la_area"],
-        row["screening_date"],
-        row["status"],
-        row["operative_band"],
-        row["reassess_by"],
-        row["owner_id"],
-        row["owner_name"],
-        row["updated_at"],
-        row["version"],
-    )
-
-
-def to_row(r: tuple[Any, ...]) -> ScreeningRow:
-    return ScreeningRow(
-        id=r[0],
-        reference=r[1],
-        child_id=r[2],
-        child_name=r[3] or "",
-        child_age=r[4],
-        la_area=r[5] or "",
-        screening_date=parse_date(r[6]),
-        status=r[7],
-        operative_band=r[8],
-        reassess_by=parse_date(r[9]),
-        owner_id=r[10],
-        owner_name=r[11] or "",
-        updated_at=dt.datetime.fromisoformat(r[12]),
-        version=r[13],
-    )

@@ -1,23 +1,28 @@
 """What every service of one signed-in session shares: the open store, the user, the forms.
 
-Also the two rules every service applies: who may see a screening (``scope``) and that every
-action on a child's record is written to the audit trail in the same transaction as the change.
+Also the rules every service applies: who may see a screening (``scope``/``visible``), that
+writes are one transaction each with the writer lock held (``write``), and that every action on
+a child's record is written to the audit trail in the same transaction as the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from screening_app.domain.registry import FormRegistry
-from screening_app.errors import PermissionDenied
+from screening_app.errors import NotFound, PermissionDenied
 from screening_app.services.model import User
 from screening_app.storage import audit
-from screening_app.storage.screenings_repo import Scope
+from screening_app.storage import screenings_repo as repo
+from screening_app.storage.driver import Database, DatabaseError, storage_error
+from screening_app.storage.screenings_repo import Scope, ScreeningRecord
 from screening_app.storage.store import Store
 
 Clock = Callable[[], dt.datetime]
+READERS = ("practitioner", "supervisor")
 
 
 def system_clock() -> dt.datetime:
@@ -31,14 +36,27 @@ class Session:
     registry: FormRegistry
     clock: Clock = field(default=system_clock)
 
+    @property
+    def db(self) -> Database:
+        return self.store.db
+
     def now_text(self) -> str:
         return self.clock().isoformat(sep=" ")
 
     def today(self) -> dt.date:
         return self.clock().date()
 
+    @contextmanager
+    def write(self, doing: str) -> Iterator[Database]:
+        """One all-or-nothing change; a driver error becomes "Could not <doing>: …"."""
+        try:
+            with self.store.transaction() as db:
+                yield db
+        except DatabaseError as exc:
+            raise storage_error(exc, doing) from None
+
     def audit(self, action: str, record: str | None = None, detail: str = "") -> None:
-        """One audit row (call inside the change's ``db.atomic()`` block when there is one)."""
+        """One audit row (call inside the change's ``write`` block when there is one)."""
         audit.append(
             self.store.db,
             at=self.now_text(),
@@ -63,3 +81,14 @@ class Session:
                 f"Your account ({self.user.role}) cannot {doing}. Ask your safeguarding lead "
                 "or administrator if you need to."
             )
+
+    def require_reader(self) -> None:
+        self.require(*READERS, doing="see children's screenings")
+
+    def visible(self, screening_id: int) -> ScreeningRecord:
+        """The screening, if this user may see it; otherwise NotFound (never says which)."""
+        self.require_reader()
+        row = repo.fetch(self.db, screening_id)
+        if row is None or not repo.visible(self.db, self.scope(), screening_id):
+            raise NotFound("That screening does not exist or is not shared with you.")
+        return row

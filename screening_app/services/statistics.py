@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from screening_app.domain import checklist
 from screening_app.domain.forms import Form
 from screening_app.domain.statistics import MonthFigures, months_between, positive_outcomes
 from screening_app.errors import ExportError
 from screening_app.services.session import Session
 from screening_app.storage import stats_repo
-
-FORM_ID = "cse-risk-screening"
 
 
 def _next_month(month: str) -> str:
@@ -41,14 +40,14 @@ class StatisticsService:
         self.s = session
 
     def form(self) -> Form:
-        return self.s.registry.latest(FORM_ID)
+        return self.s.registry.latest(checklist.FORM_ID)
 
     def monthly(self, start: str, end: str) -> list[MonthFigures]:
         """One MonthFigures per month from ``start`` to ``end`` (YYYY-MM, inclusive)."""
         self.s.require("supervisor", doing="see statistics")
         months = months_between(start, end)
         figures = {m: MonthFigures(m) for m in months}
-        db, team = self.s.store.db, self.s.user.team
+        db, team = self.s.db, self.s.user.team
         lo, hi = f"{months[0]}-01", f"{_next_month(months[-1])}-01"
         for month, count, children in stats_repo.totals(db, lo, hi, team):
             figures[month].screenings, figures[month].children = count, children
@@ -84,7 +83,7 @@ class StatisticsService:
             produced=self.s.clock(),
         )
         write_referral(path, pdf, force=True)
-        with self.s.store.db.atomic():
+        with self.s.write("record the export"):
             self.s.audit("statistics_printed", None, f"{len(figures)} months")
 
     def write_csv(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:
@@ -93,7 +92,7 @@ class StatisticsService:
 
         self.s.require("supervisor", doing="export statistics")
         _write_text(path, to_csv(figures, self.form(), suppressed=suppressed))
-        with self.s.store.db.atomic():
+        with self.s.write("record the export"):
             self.s.audit(
                 "statistics_exported", None, f"{len(figures)} months, suppressed={suppressed}"
             )

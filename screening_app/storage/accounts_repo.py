@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 from screening_app.storage.driver import Database, safe_names
 
-USER_COLUMNS = "id, name, display_name, role, team, job_title, agency, active"
+
+class UserRow(NamedTuple):
+    id: int
+    name: str
+    display_name: str
+    role: str
+    team: str
+    job_title: str
+    agency: str
+    active: int
 
 
-def user_by_name(db: Database, name: str) -> tuple[Any, ...] | None:
+USER_COLUMNS = ", ".join(UserRow._fields)
+
+
+def user_by_name(db: Database, name: str) -> UserRow | None:
     row = db.execute(
         f"SELECT {USER_COLUMNS} FROM users WHERE name_fold = ?", [name.casefold()]
     ).fetchone()
-    return tuple(row) if row else None
+    return UserRow._make(row) if row else None
 
 
-def user_by_id(db: Database, user_id: int) -> tuple[Any, ...] | None:
+def user_by_id(db: Database, user_id: int) -> UserRow | None:
     row = db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", [user_id]).fetchone()
-    return tuple(row) if row else None
+    return UserRow._make(row) if row else None
 
 
-def users(db: Database, team: str | None = None) -> list[tuple[Any, ...]]:
+def users(db: Database, team: str | None = None) -> list[UserRow]:
     if team is None:
         cursor = db.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY name_fold")
     else:
         cursor = db.execute(
             f"SELECT {USER_COLUMNS} FROM users WHERE team = ? ORDER BY name_fold", [team]
         )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [UserRow._make(r) for r in cursor.fetchall()]
 
 
 def insert_user(db: Database, values: dict[str, object]) -> int:

@@ -23,6 +23,7 @@ from screening_app.storage.driver import (
     create_private_file,
     storage_error,
 )
+from screening_app.storage.health import integrity_problem
 from screening_app.storage.keyfile import KeyFile, key_path
 
 KEEP = 7
@@ -96,8 +97,6 @@ def backup_due(db_path: Path, today: dt.date) -> bool:
 
 def check_backup(backup: Path, user_name: str, password: str) -> None:
     """Raise unless ``user_name``/``password`` open ``backup`` and it passes quick_check."""
-    from screening_app.storage.store import integrity_problem
-
     keys = KeyFile.load(key_path(backup))
     key = keys.unwrap(keys.slot_id(user_name), password)
     if key is None:

@@ -2,13 +2,99 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 from screening_app.storage.driver import Database
-from screening_app.storage.screenings_repo import ROW_COLUMNS
+from screening_app.storage.screenings_repo import ROW_COLUMNS, ListRow
 
 
-def queue(db: Database, team: str) -> list[tuple[Any, ...]]:
+class QueueRow(NamedTuple):
+    row: ListRow
+    awaiting_approval: bool
+    final_band: str
+    judged_band: str
+    submitted_at: str
+
+
+class NewsRow(NamedTuple):
+    screening_id: int
+    reference: str
+    decision: str
+    comment: str
+    at: str
+    reviewer: str
+
+
+class OutcomeRow(NamedTuple):
+    id: int
+    code: str
+    date: str
+    note: str
+    recorded_by: str
+    at: str
+
+
+class ChildScreeningRow(NamedTuple):
+    id: int
+    reference: str
+    screening_date: str | None
+    status: str
+    total: int | None
+    operative_band: str | None
+    submitted_at: str | None
+    owner_name: str
+
+
+class ChildRow(NamedTuple):
+    id: int
+    first_name: str
+    last_name: str
+    dob: str | None
+    merged_into: int | None
+
+
+class ReviewOfRow(NamedTuple):
+    screening_id: int
+    decision: str
+    comment: str
+    band: str | None
+    at: str
+    reviewer: str
+
+
+class OutcomeOfRow(NamedTuple):
+    screening_id: int
+    code: str
+    date: str
+    note: str
+
+
+class ExportRow(NamedTuple):
+    reference: str
+    action: str
+    at: str
+    user_name: str
+
+
+class DuplicateRow(NamedTuple):
+    id: int
+    name: str
+    dob: str | None
+    screenings: int
+
+
+class DecisionRow(NamedTuple):
+    id: int
+    team: str
+    status: str
+    operative_band: str | None
+    submitted_at: str
+
+
+_LIST_WIDTH = len(ListRow._fields)
+
+
+def queue(db: Database, team: str) -> list[QueueRow]:
     """Submitted screenings of ``team``, oldest first, with whether the judgement was lowered."""
     cursor = db.execute(
         f"SELECT {ROW_COLUMNS}, s.awaiting_approval, s.final_band, s.judged_band, "
@@ -16,7 +102,19 @@ def queue(db: Database, team: str) -> list[tuple[Any, ...]]:
         "WHERE s.team = ? AND s.status = 'submitted' ORDER BY s.submitted_at, s.id",
         [team],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [
+        QueueRow(ListRow._make(r[:_LIST_WIDTH]), bool(r[_LIST_WIDTH]), *r[_LIST_WIDTH + 1 :])
+        for r in cursor.fetchall()
+    ]
+
+
+def decided_and_waiting(db: Database) -> list[DecisionRow]:
+    """Every submitted, approved or returned screening (for the demo data's reviews)."""
+    cursor = db.execute(
+        "SELECT id, team, status, operative_band, submitted_at FROM screenings "
+        "WHERE status IN ('approved', 'returned', 'submitted') ORDER BY id"
+    )
+    return [DecisionRow._make(r) for r in cursor.fetchall()]
 
 
 def add_review(
@@ -35,7 +133,7 @@ def add_review(
     )
 
 
-def news_for_owner(db: Database, owner_id: int, since: str) -> list[tuple[Any, ...]]:
+def news_for_owner(db: Database, owner_id: int, since: str) -> list[NewsRow]:
     """Reviews of ``owner_id``'s screenings made after ``since`` (newest first)."""
     cursor = db.execute(
         "SELECT s.id, s.reference, r.decision, r.comment, r.at, "
@@ -44,7 +142,7 @@ def news_for_owner(db: Database, owner_id: int, since: str) -> list[tuple[Any, .
         "WHERE s.owner_id = ? AND r.at >= ? ORDER BY r.at DESC",
         [owner_id, since],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [NewsRow._make(r) for r in cursor.fetchall()]
 
 
 def last_sign_in(db: Database, user_id: int) -> str:
@@ -67,17 +165,17 @@ def add_outcome(
     return int(cursor.lastrowid or 0)
 
 
-def outcomes(db: Database, screening_id: int) -> list[tuple[Any, ...]]:
+def outcomes(db: Database, screening_id: int) -> list[OutcomeRow]:
     cursor = db.execute(
         "SELECT o.id, o.code, o.date, o.note, COALESCE(u.display_name, u.name, ''), o.at "
         "FROM outcomes o LEFT JOIN users u ON u.id = o.user_id WHERE o.screening_id = ? "
         "ORDER BY o.date, o.id",
         [screening_id],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [OutcomeRow._make(r) for r in cursor.fetchall()]
 
 
-def child_screenings(db: Database, child_id: int) -> list[tuple[Any, ...]]:
+def child_screenings(db: Database, child_id: int) -> list[ChildScreeningRow]:
     """(id, reference, screening_date, status, total, operative_band, submitted_at, owner)."""
     cursor = db.execute(
         "SELECT s.id, s.reference, s.screening_date, s.status, s.total, s.operative_band, "
@@ -87,18 +185,18 @@ def child_screenings(db: Database, child_id: int) -> list[tuple[Any, ...]]:
         "AND s.status != 'draft' ORDER BY s.screening_date, s.id",
         [child_id, child_id],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [ChildScreeningRow._make(r) for r in cursor.fetchall()]
 
 
-def child(db: Database, child_id: int) -> tuple[Any, ...] | None:
+def child(db: Database, child_id: int) -> ChildRow | None:
     row = db.execute(
         "SELECT id, first_name, last_name, dob, merged_into FROM children WHERE id = ?",
         [child_id],
     ).fetchone()
-    return tuple(row) if row else None
+    return ChildRow._make(row) if row else None
 
 
-def reviews_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]:
+def reviews_of(db: Database, screening_ids: list[int]) -> list[ReviewOfRow]:
     if not screening_ids:
         return []
     marks = ", ".join("?" for _ in screening_ids)
@@ -108,10 +206,10 @@ def reviews_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]:
         f"ON u.id = r.reviewer_id WHERE r.screening_id IN ({marks})",
         screening_ids,
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [ReviewOfRow._make(r) for r in cursor.fetchall()]
 
 
-def outcomes_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]:
+def outcomes_of(db: Database, screening_ids: list[int]) -> list[OutcomeOfRow]:
     if not screening_ids:
         return []
     marks = ", ".join("?" for _ in screening_ids)
@@ -119,10 +217,10 @@ def outcomes_of(db: Database, screening_ids: list[int]) -> list[tuple[Any, ...]]
         f"SELECT screening_id, code, date, note FROM outcomes WHERE screening_id IN ({marks})",
         screening_ids,
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [OutcomeOfRow._make(r) for r in cursor.fetchall()]
 
 
-def exports_of(db: Database, references: list[str]) -> list[tuple[Any, ...]]:
+def exports_of(db: Database, references: list[str]) -> list[ExportRow]:
     if not references:
         return []
     marks = ", ".join("?" for _ in references)
@@ -132,7 +230,7 @@ def exports_of(db: Database, references: list[str]) -> list[tuple[Any, ...]]:
         f"AND record IN ({marks})",
         references,
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [ExportRow._make(r) for r in cursor.fetchall()]
 
 
 def merge_children(db: Database, keep_id: int, duplicate_id: int) -> int:
@@ -145,7 +243,7 @@ def merge_children(db: Database, keep_id: int, duplicate_id: int) -> int:
     return int(moved)
 
 
-def possible_duplicates(db: Database, child_id: int, team: str) -> list[tuple[Any, ...]]:
+def possible_duplicates(db: Database, child_id: int, team: str) -> list[DuplicateRow]:
     """Other child records with the same name seen by ``team``: (id, name, dob, screenings)."""
     cursor = db.execute(
         "SELECT c.id, c.first_name || ' ' || c.last_name, c.dob, count(s.id) FROM children c "
@@ -154,4 +252,4 @@ def possible_duplicates(db: Database, child_id: int, team: str) -> list[tuple[An
         "AND s.team = ? GROUP BY c.id ORDER BY c.dob",
         [child_id, team],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [DuplicateRow._make(r) for r in cursor.fetchall()]

@@ -10,15 +10,86 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from screening_app.storage.driver import Database, safe_names
+
+
+class ListRow(NamedTuple):
+    """One line of the screenings list, as stored (dates are ISO text)."""
+
+    id: int
+    reference: str
+    child_id: int | None
+    child_name: str
+    child_age: int | None
+    la_area: str
+    screening_date: str | None
+    status: str
+    operative_band: str | None
+    reassess_by: str | None
+    owner_id: int
+    owner_name: str
+    updated_at: str
+    version: int
+    latest: bool  # the child's newest screening (only that one can be due for reassessment)
+
+
+class ScreeningRecord(NamedTuple):
+    """Every column of one screening, and its owner's name."""
+
+    id: int
+    reference: str
+    child_id: int | None
+    owner_id: int
+    team: str
+    form_id: str
+    form_version: int
+    status: str
+    version: int
+    previous_id: int | None
+    amend_reason: str | None
+    page: str | None
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    screening_date: str | None
+    child_name: str
+    child_name_fold: str
+    child_dob: str | None
+    child_age: int | None
+    la_area: str
+    practitioner_role: str
+    total: int | None
+    calculated_band: str | None
+    final_band: str | None
+    judged_band: str | None
+    operative_band: str | None
+    awaiting_approval: int
+    judgement_approved: int
+    reassess_by: str | None
+    reviewed_at: str | None
+    latest: int
+    owner_name: str
+
+    def as_list_row(self) -> ListRow:
+        return ListRow(**{name: getattr(self, name) for name in ListRow._fields})
+
+
+class CommentRow(NamedTuple):
+    at: str
+    author_name: str
+    decision: str
+    comment: str
+    band: str | None
+
 
 ROW_COLUMNS = (
     "s.id, s.reference, s.child_id, s.child_name, s.child_age, s.la_area, s.screening_date, "
     "s.status, s.operative_band, s.reassess_by, s.owner_id, "
-    "COALESCE(u.display_name, u.name, ''), s.updated_at, s.version"
+    "COALESCE(u.display_name, u.name, ''), s.updated_at, s.version, s.latest"
 )
+RECORD_COLUMNS = ", ".join(f"s.{name}" for name in ScreeningRecord._fields[:-1])
 NOT_NULL_SORTS = frozenset({"s.updated_at", "s.child_name_fold", "s.status", "s.la_area"})
 SORTS = {
     "child": "s.child_name_fold",
@@ -73,7 +144,7 @@ class Filters:
     reassess_from: str | None = None  # ISO date: reassess_by >= this
 
 
-def insert_draft(db: Database, values: Mapping[str, object]) -> int:
+def insert_screening(db: Database, values: Mapping[str, object]) -> int:
     columns = ", ".join(safe_names(values))
     marks = ", ".join("?" for _ in values)
     sql = f"INSERT INTO screenings ({columns}) VALUES ({marks})"
@@ -91,6 +162,18 @@ def upsert_answer(db: Database, screening_id: int, question_id: str, value: Any,
         "VALUES (?, ?, ?, ?) ON CONFLICT (screening_id, question_id) DO UPDATE SET "
         "value_json = excluded.value_json, updated_at = excluded.updated_at",
         [screening_id, question_id, json.dumps(value, ensure_ascii=False), at],
+    )
+
+
+def insert_answers(db: Database, screening_id: int, answers: Mapping[str, Any], at: str) -> None:
+    """Many answers of a new screening at once (one prepared statement)."""
+    db.conn.executemany(
+        "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
+        "VALUES (?, ?, ?, ?)",
+        [
+            (screening_id, qid, json.dumps(value, ensure_ascii=False), at)
+            for qid, value in answers.items()
+        ],
     )
 
 
@@ -131,17 +214,13 @@ def answers(db: Database, screening_id: int) -> dict[str, Any]:
     return {qid: json.loads(value) for qid, value in cursor.fetchall()}
 
 
-def fetch(db: Database, screening_id: int) -> dict[str, Any] | None:
-    cursor = db.execute(
-        "SELECT s.*, COALESCE(u.display_name, u.name, '') AS owner_name FROM screenings s "
+def fetch(db: Database, screening_id: int) -> ScreeningRecord | None:
+    row = db.execute(
+        f"SELECT {RECORD_COLUMNS}, COALESCE(u.display_name, u.name, '') FROM screenings s "
         "LEFT JOIN users u ON u.id = s.owner_id WHERE s.id = ?",
         [screening_id],
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    names = [d[0] for d in cursor.description]
-    return dict(zip(names, row, strict=True))
+    ).fetchone()
+    return ScreeningRecord._make(row) if row else None
 
 
 def visible(db: Database, scope: Scope, screening_id: int) -> bool:
@@ -195,7 +274,7 @@ def list_rows(
     descending: bool,
     offset: int,
     limit: int,
-) -> list[tuple[Any, ...]]:
+) -> list[ListRow]:
     where, params = _where(scope, filters)
     order = SORTS.get(sort, "s.updated_at")
     direction = "DESC" if descending else "ASC"
@@ -207,7 +286,7 @@ def list_rows(
         f"WHERE {where} ORDER BY {order} {direction}{nulls_last}, s.id {direction} "
         "LIMIT ? OFFSET ?"
     )
-    return [tuple(r) for r in db.execute(sql, [*params, limit, offset]).fetchall()]
+    return [ListRow._make(r) for r in db.execute(sql, [*params, limit, offset]).fetchall()]
 
 
 def count_rows(db: Database, scope: Scope, filters: Filters) -> int:
@@ -217,19 +296,26 @@ def count_rows(db: Database, scope: Scope, filters: Filters) -> int:
 
 
 def find_or_create_child(db: Database, first: str, last: str, dob: str, at: str) -> int:
-    fold = f"{first} {last}".casefold().strip()
     row = db.execute(
         "SELECT id, merged_into FROM children WHERE name_fold = ? AND dob = ? ORDER BY id LIMIT 1",
-        [fold, dob],
+        [_name_fold(first, last), dob],
     ).fetchone()
     if row:
         return int(row[1] or row[0])
+    return add_child(db, first, last, dob, at)
+
+
+def add_child(db: Database, first: str, last: str, dob: str, at: str) -> int:
     cursor = db.execute(
         "INSERT INTO children (first_name, last_name, name_fold, dob, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        [first, last, fold, dob, at],
+        [first, last, _name_fold(first, last), dob, at],
     )
     return int(cursor.lastrowid or 0)
+
+
+def _name_fold(first: str, last: str) -> str:
+    return f"{first} {last}".casefold().strip()
 
 
 def set_models(db: Database, screening_id: int, models: Iterable[str]) -> None:
@@ -253,24 +339,14 @@ def delete_draft(db: Database, screening_id: int) -> None:
     db.execute("DELETE FROM screenings WHERE id = ? AND status = 'draft'", [screening_id])
 
 
-def distinct_areas(db: Database, scope: Scope) -> list[str]:
-    clause, params = scope.clause()
-    cursor = db.execute(
-        f"SELECT DISTINCT s.la_area FROM screenings s WHERE {clause} AND s.la_area != '' "
-        "ORDER BY 1",
-        params,
-    )
-    return [r[0] for r in cursor.fetchall()]
-
-
-def review_comments(db: Database, screening_id: int) -> list[tuple[Any, ...]]:
+def review_comments(db: Database, screening_id: int) -> list[CommentRow]:
     cursor = db.execute(
         "SELECT r.at, COALESCE(u.display_name, u.name, ''), r.decision, r.comment, r.band "
         "FROM reviews r LEFT JOIN users u ON u.id = r.reviewer_id WHERE r.screening_id = ? "
         "ORDER BY r.at, r.id",
         [screening_id],
     )
-    return [tuple(r) for r in cursor.fetchall()]
+    return [CommentRow._make(r) for r in cursor.fetchall()]
 
 
 def next_reference_number(db: Database) -> int:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening_app.errors import IntegrityProblem, NotADatabase, Problem, StorageError
@@ -22,6 +25,7 @@ from screening_app.storage.driver import (
     storage_error,
     tune,
 )
+from screening_app.storage.health import integrity_problem
 from screening_app.storage.keyfile import (
     KEY_BYTES,
     RECOVERY_SLOT,
@@ -39,7 +43,13 @@ def now_text() -> str:
 
 @dataclass
 class Store:
-    """An open database: the connection, its key file, its lock and the key (for backups)."""
+    """An open database: the connection, its key file, its lock and the key (for backups).
+
+    One connection serves the GUI thread (autosave) and background work (approve, referral
+    audit). Writes go through :meth:`transaction`, which lets one thread write at a time: two
+    threads' savepoints on one connection would otherwise interleave and commit each other's
+    half-done work.
+    """
 
     path: Path
     db: Database
@@ -47,17 +57,25 @@ class Store:
     lock: DatabaseLock
     key: bytes
     kdf: KdfParams
+    _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One all-or-nothing change, with the writer lock held (re-entrant on one thread)."""
+        with self._writer, self.db.atomic():
+            yield self.db
 
     def close(self) -> None:
         """Mark the close clean and release everything (idempotent)."""
-        try:
-            set_meta(self.db, "clean_close", "1")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except DatabaseError:
-            pass  # a damaged or full database stays marked unclean: checked on next open
-        finally:
-            self.db.close()
-            self.lock.release()
+        with self._writer:
+            try:
+                set_meta(self.db, "clean_close", "1")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DatabaseError:
+                pass  # a damaged or full database stays marked unclean: checked on next open
+            finally:
+                self.db.close()
+                self.lock.release()
 
 
 def set_meta(db: Database, key: str, value: str) -> None:
@@ -167,17 +185,6 @@ def _open_checked(path: Path, key: bytes) -> Database:
         db.close()
         raise
     return db
-
-
-def integrity_problem(db: Database) -> str | None:
-    """None when SQLite's and SQLCipher's checks pass, else what they found."""
-    result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-    if result != ["ok"]:
-        return "; ".join(str(r) for r in result[:3])
-    cipher = [row[0] for row in db.execute("PRAGMA cipher_integrity_check").fetchall()]
-    if cipher:
-        return "; ".join(str(r) for r in cipher[:3])
-    return None
 
 
 def _damaged(path: Path, detail: str) -> StorageError:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS
 from screening_app.ui.dialogs import fill_form
 
@@ -52,7 +51,7 @@ class AddUserDialog(QDialog):
 
 
 class AdminView(QWidget):
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         layout = QVBoxLayout(self)

@@ -6,7 +6,6 @@ chart never relies on colour alone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCharts import (
     QChart,
@@ -18,6 +17,8 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QVBoxLayout, QWidget
+
+from screening_app.services.children import ChildRecord
 
 SHAPES = (
     QScatterSeries.MarkerShape.MarkerShapeCircle,
@@ -33,7 +34,7 @@ def _msecs(day: dt.date) -> float:
 
 class ChildView(QWidget):
     def __init__(
-        self, record: Any, bands: list[tuple[str, str]], parent: QWidget | None = None
+        self, record: ChildRecord, bands: list[tuple[str, str]], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -54,7 +55,7 @@ class ChildView(QWidget):
             self.events.addItem(f"{when} · {event.kind.title()} · {event.reference} · {event.text}")
         layout.addWidget(splitter, 1)
 
-    def _chart(self, record: Any, bands: list[tuple[str, str]]) -> QChart:
+    def _chart(self, record: ChildRecord, bands: list[tuple[str, str]]) -> QChart:
         chart = QChart()
         chart.setTitle("Total score over time")
         line = QLineSeries()

@@ -6,8 +6,8 @@ file. Every preview, save and print is written to the audit trail by the service
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QPainter
@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.passwords import pdf_password_hint
 from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
 from screening_app.ui.dialogs import resize_within_screen
 
 
 class PasswordDialog(QDialog):
     """A password typed twice, with the strength hint; never stored."""
 
-    def __init__(self, hint: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, hint: Callable[[str], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Encrypt the referral")
         layout = QVBoxLayout(self)
@@ -80,7 +82,7 @@ class PasswordDialog(QDialog):
 class ReferralView(QDialog):
     def __init__(
         self,
-        services: Any,
+        services: AppServices,
         screening_id: int,
         reference: str,
         pdf: bytes,
@@ -130,7 +132,7 @@ class ReferralView(QDialog):
         if target is None:
             return False
         try:
-            self.services.screenings.save_referral(
+            self.services.referrals.save_referral(
                 self.screening_id, self.pdf, target, password=password
             )
         except ScreeningError as exc:
@@ -139,7 +141,7 @@ class ReferralView(QDialog):
         return True
 
     def save_encrypted(self) -> None:
-        dialog = PasswordDialog(self.services.screenings.password_hint, self)
+        dialog = PasswordDialog(pdf_password_hint, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save(password=dialog.password())
 
@@ -161,5 +163,5 @@ class ReferralView(QDialog):
                 painter.drawImage(0, 0, image)
         finally:
             painter.end()
-        self.services.screenings.record_export(self.screening_id, "printed")
+        self.services.referrals.record_export(self.screening_id, "printed")
         return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -17,6 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain import checklist
+from screening_app.services.app_services import AppServices
+from screening_app.services.review import QueueItem
+
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Submitted", "Child", "Practitioner", "Band that applies", "Judgement")
 
@@ -24,11 +27,11 @@ HEADERS = ("Submitted", "Child", "Practitioner", "Band that applies", "Judgement
 class QueueModel(QAbstractTableModel):
     def __init__(self, band_label: Callable[[str | None], str], me: int) -> None:
         super().__init__()
-        self.items: list[Any] = []
+        self.items: list[QueueItem] = []
         self.band_label = band_label
         self.me = me  # the supervisor's own screenings are listed, for another to review
 
-    def set_items(self, items: list[Any]) -> None:
+    def set_items(self, items: list[QueueItem]) -> None:
         self.beginResetModel()
         self.items = items
         self.endResetModel()
@@ -41,12 +44,12 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         item = self.items[index.row()]
@@ -70,12 +73,15 @@ class ReviewQueue(QWidget):
     """The queue; ``open_screening(id)`` opens one read-only with Approve / Return."""
 
     def __init__(
-        self, services: Any, open_screening: Callable[[int], None], parent: QWidget | None = None
+        self,
+        services: AppServices,
+        open_screening: Callable[[int], None],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.open_screening = open_screening
-        form = services.registry.latest("cse-risk-screening")
+        form = services.registry.latest(checklist.FORM_ID)
         labels = {b.code: b.label for b in form.bands}
         self.model = QueueModel(lambda code: labels.get(code or "", code or "—"), services.user.id)
         layout = QVBoxLayout(self)

@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from screening_app.domain import reassessment
 from screening_app.services.model import STATUS_LABELS, ListQuery, ScreeningRow
 
 PAGE = 200
-DUE_DAYS = 14
 COLUMNS = (
     ("Child", "child"),
     ("Age", "age"),
@@ -109,16 +109,17 @@ class ScreeningsModel(QAbstractTableModel):
         return self.reassessment_text(row)
 
     def reassessment_text(self, row: ScreeningRow) -> str:
-        """Words first ("Overdue"/"Due"), then the date: never colour alone."""
+        """Words first ("Overdue"/"Due"), then the date: never colour alone. A screening that a
+        later one of the same child replaced is never due (``domain.reassessment``)."""
         if row.reassess_by is None:
             return ""
         day = row.reassess_by.strftime("%d/%m/%Y")
-        today = self.today()
-        if row.reassess_by < today:
+        state = reassessment.state(row.reassess_by, self.today(), newest=row.newest)
+        if state == "overdue":
             return f"Overdue since {day}"
-        if (row.reassess_by - today).days <= DUE_DAYS:
+        if state == "due":
             return f"Due by {day}"
-        return day
+        return day if row.newest else f"{day} (replaced by a later screening)"
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

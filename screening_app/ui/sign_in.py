@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +31,9 @@ from screening_app.ui.background import BusyIndicator, run_in_background
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
-Unlock = Callable[[str, str], Any]
+    from screening_app.services.app_services import AppServices
+
+Unlock = Callable[[str, str], "AppServices"]
 Restore = Callable[[Path, str, str], object]
 CAPS_HINT = "Caps Lock seems to be on: passwords are case-sensitive."
 
@@ -91,7 +93,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.unlock = unlock
         self.restore = restore
-        self.services: Any = None
+        self.services: AppServices | None = None
         self.setWindowTitle("Sign in – CSE Screening")
         layout = QVBoxLayout(self)
         grow_with_content(self, layout)
@@ -137,7 +139,7 @@ class SignInDialog(QDialog):
             self, lambda: self.unlock(name, password), self._done, self._failed, self.busy
         )
 
-    def _done(self, services: Any) -> None:
+    def _done(self, services: AppServices) -> None:
         self.services = services
         self.accept()
 

@@ -1,7 +1,7 @@
 """The window side of start-up: the Qt application, first run, sign-in and the main window.
 
-The composition root (``screening_app.app``) decides which database to open and passes in, as a
-:class:`Vault` of plain callables, what creates, unlocks and restores it; nothing here knows how
+The composition root (``screening_app.app``) decides which database to open and passes in, as an
+:class:`Entry` of plain callables, what creates, unlocks and restores it; nothing here knows how
 the services are built, and nothing outside ``ui`` touches Qt.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -19,16 +19,20 @@ from screening_app.paths import resources_dir
 from screening_app.ui.error_handler import ErrorHandler, dialog_shower
 from screening_app.ui.style import apply_style
 
+if TYPE_CHECKING:  # the services are imported after the first window, not before
+    from screening_app.services.app_services import AppServices
+    from screening_app.ui.shell import SafeWindow
+
 FIRST_PAINT_MS = 300  # what can wait until the first window is on screen waits this long
 
 
-class Vault(NamedTuple):
-    """What the start-up windows need from the services of one database file. (A NamedTuple:
-    dataclasses is not imported before the first window.)"""
+class Entry(NamedTuple):
+    """The ways into one database file before anyone is signed in. (A NamedTuple: dataclasses
+    is not imported before the first window.)"""
 
     exists: Callable[[], bool]
     create: Callable[[str, str], str]  # (administrator, password) -> recovery key
-    unlock: Callable[[str, str], Any]  # (user, password) -> signed-in services
+    unlock: Callable[[str, str], AppServices]  # (user, password) -> signed-in services
     restore: Callable[[Path, str, str], object]  # (backup, user, password)
     password_hint: Callable[[str], str]
 
@@ -55,7 +59,7 @@ def show_problem(lines: list[str]) -> None:
 
 def run(
     app: QApplication,
-    vault: Vault,
+    entry: Entry,
     *,
     demo: bool,
     user_name: str,
@@ -73,14 +77,14 @@ def run(
         QThreadPool.globalInstance().start(preload)
 
     QTimer.singleShot(FIRST_PAINT_MS, first_paint_done)
-    if not vault.exists():
+    if not entry.exists():
         from screening_app.ui.first_run import FirstRunDialog
 
-        first = FirstRunDialog(vault.create, vault.password_hint)
+        first = FirstRunDialog(entry.create, entry.password_hint)
         if not first.exec():
             return 0
         user_name = first.admin_name
-    dialog = SignInDialog(vault.unlock, vault.restore, user_name=user_name, demo=demo)
+    dialog = SignInDialog(entry.unlock, entry.restore, user_name=user_name, demo=demo)
     if not dialog.exec() or dialog.services is None:
         return 0
     services = dialog.services
@@ -93,11 +97,20 @@ def run(
         services.close()
 
 
-def main_window(services: Any, *, demo: bool) -> Any:
-    """The main window, shown, with the idle-lock delay stored in the database."""
-    from screening_app.ui.main_window import MainWindow
+def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
+    """The signed-in window for the user's role, shown, with the idle-lock delay stored in the
+    database: the administration window for administrators, the screenings window otherwise."""
+    from screening_app.services.administration import IDLE_LOCK_MINUTES
 
-    minutes = services.settings.get_int("idle_lock_minutes", 5)
-    window = MainWindow(services, demo=demo, idle_minutes=minutes)
+    minutes = services.settings.get_int(IDLE_LOCK_MINUTES, 5)
+    window: SafeWindow
+    if services.user.role == "admin":
+        from screening_app.ui.admin_window import AdminWindow
+
+        window = AdminWindow(services, demo=demo, idle_minutes=minutes)
+    else:
+        from screening_app.ui.main_window import MainWindow
+
+        window = MainWindow(services, demo=demo, idle_minutes=minutes)
     window.show()
     return window

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -36,7 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
 from screening_app.ui.background import BusyIndicator, run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,23 +69,25 @@ class FiguresModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
             return self.rows[index.row()][index.column()]
         return None
 
 
 class StatisticsView(QWidget):
-    def __init__(self, services: Any, today: dt.date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: AppServices, today: dt.date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.form = services.statistics.form()
-        self.figures: list[Any] = []
+        self.figures: list[MonthFigures] = []
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Statistics</h2>Your team's screenings by month.", self))
         controls = QHBoxLayout()
@@ -175,7 +178,7 @@ class StatisticsView(QWidget):
             raise exc
         QMessageBox.warning(self, "Statistics", "\n".join(exc.lines()))
 
-    def _show(self, figures: Any) -> None:
+    def _show(self, figures: list[MonthFigures]) -> None:
         self.show_button.setEnabled(True)
         self.figures = list(figures)
         self.csv_button.setEnabled(bool(self.figures))

@@ -10,13 +10,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import USER_PW, open_app
 
 WRITER = """
 import sys
 from pathlib import Path
 from screening_app.services.model import FAST_KDF
-from screening_app.services.vault import sign_in
+from screening_app.app import sign_in
 app = sign_in(Path(sys.argv[1]), "kit", sys.argv[2], kdf=FAST_KDF)
 draft = app.screenings.start()
 print("id", draft.row.id, flush=True)
@@ -30,6 +32,7 @@ while True:
 TRIALS = 20
 
 
+@pytest.mark.slow
 def test_acknowledged_answers_survive_sigkill(db_path: Path) -> None:
     rng = random.Random(20261124)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

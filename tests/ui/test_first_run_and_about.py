@@ -8,9 +8,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from screening_app import __version__
+from screening_app.app import sign_in
+from screening_app.domain.passwords import MIN_ACCOUNT_PASSWORD, account_password_hint
+from screening_app.services.access import create_database
 from screening_app.services.model import FAST_KDF
-from screening_app.services.screenings import ScreeningService
-from screening_app.services.vault import create_database, sign_in
 from screening_app.ui.about import AboutDialog, about_text
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
@@ -34,7 +35,7 @@ def test_first_run_creates_the_admin_and_shows_the_key_once(
     monkeypatch.setattr(RecoveryKeyDialog, "exec", record)
     dialog = FirstRunDialog(
         lambda name, password: create_database(path, name, password, kdf=FAST_KDF),
-        ScreeningService.password_hint,
+        account_password_hint,
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -44,7 +45,12 @@ def test_first_run_creates_the_admin_and_shows_the_key_once(
     dialog.submit()
     assert "different" in dialog.error.text() and not path.exists()
     dialog.repeat.setText("a-long-admin-password")
-    assert dialog.strength.text()
+    # The hint speaks of the account minimum, not the referral PDF's twelve characters.
+    dialog.password.setText("short")
+    assert f"at least {MIN_ACCOUNT_PASSWORD} characters" in dialog.strength.text()
+    assert "PDF" not in dialog.strength.text()
+    dialog.password.setText("a-long-admin-password")
+    assert dialog.strength.text().startswith("Strong")
     dialog.submit()
     qtbot.waitUntil(lambda: bool(shown))
     assert dialog.admin_name == "admin" and len(shown[0]) == 29

@@ -39,9 +39,9 @@ def make(qtbot: QtBot, form: Form, **kw: Any) -> tuple[FormView, RecordingSink]:
 
 def enter(qtbot: QtBot, view: FormView, qid: str, value: Any) -> None:
     """Answer like a person would: typing into text fields, clicking choices."""
-    block = view._block(qid)
+    block = view.block(qid)
     editor = block.editor
-    view.go_to(view._section_of(qid))
+    view.go_to(view.section_of(qid))
     if isinstance(editor, DateEditor):
         day = dt.date.fromisoformat(value)
         editor.edit.clear()
@@ -74,7 +74,7 @@ def test_complete_a_whole_screening(qtbot: QtBot, form: Form, path: Any) -> None
     answers = load_example(path)["answers"]
     view, sink = make(qtbot, form)
     for qid, value in answers.items():
-        if qid in view._answers and view._answers[qid] == value:
+        if view.answers().get(qid) == value:
             continue
         enter(qtbot, view, qid, value)
     assert sink.saved == answers
@@ -92,7 +92,7 @@ def test_complete_a_whole_screening(qtbot: QtBot, form: Form, path: Any) -> None
 
 def test_conditional_question_appears_and_disappears(qtbot: QtBot, form: Form) -> None:
     view, _sink = make(qtbot, form, answers=base_answers())
-    block = view._block("missing_last_date")
+    block = view.block("missing_last_date")
     assert not block.isVisibleTo(view)
     enter(qtbot, view, "missing_count_12m", 2)
     assert block.isVisibleTo(view)
@@ -102,7 +102,7 @@ def test_conditional_question_appears_and_disappears(qtbot: QtBot, form: Form) -
 
 def test_invalid_date_shows_summary_and_link_focuses_field(qtbot: QtBot, form: Form) -> None:
     view, sink = make(qtbot, form, answers=base_answers())
-    editor = view._block("child_dob").editor
+    editor = view.editor("child_dob")
     editor.edit.clear()
     qtbot.keyClicks(editor.edit, "31/02/2011")
     editor.flush()
@@ -115,7 +115,7 @@ def test_invalid_date_shows_summary_and_link_focuses_field(qtbot: QtBot, form: F
     assert "real date" in summary.links[0].text()
     qtbot.mouseClick(summary.links[0], Qt.MouseButton.LeftButton)
     assert editor.edit.hasFocus()
-    assert "Error:" in view._block("child_dob").error.text()
+    assert "Error:" in view.block("child_dob").error.text()
 
 
 def test_continue_moves_on_when_the_page_is_fine(qtbot: QtBot, form: Form) -> None:
@@ -132,7 +132,7 @@ def test_every_change_is_saved_and_undo_restores_and_saves(qtbot: QtBot, form: F
     total_after = view.score_panel.total.text()
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "v_substance_use" not in sink.saved
-    assert view._block("v_substance_use").editor.value() is None
+    assert view.editor("v_substance_use").value() is None
     assert view.score_panel.total.text() != total_after
     view.undo_stack.redo()
     assert sink.saved["v_substance_use"] == "yes"
@@ -140,11 +140,11 @@ def test_every_change_is_saved_and_undo_restores_and_saves(qtbot: QtBot, form: F
 
 def test_text_is_saved_on_focus_out_without_waiting(qtbot: QtBot, form: Form) -> None:
     view, sink = make(qtbot, form, answers=base_answers())
-    editor = view._block("child_known_as").editor
+    editor = view.editor("child_known_as")
     editor.edit.setFocus()
     qtbot.keyClicks(editor.edit, "KF")
     assert "child_known_as" not in sink.saved  # still within the typing pause
-    view._block("child_school").editor.edit.setFocus()
+    view.editor("child_school").edit.setFocus()
     QApplication.processEvents()
     assert sink.saved["child_known_as"] == "KF"
 
@@ -182,7 +182,7 @@ def test_lower_judgement_needs_rationale_and_says_awaiting(qtbot: QtBot, form: F
 
 def test_immediate_danger_shows_call_999(qtbot: QtBot, form: Form) -> None:
     view, _sink = make(qtbot, form, answers=base_answers(immediate_danger="yes"))
-    assert "Call 999 now" in view._block("immediate_danger").warning.text()
+    assert "Call 999 now" in view.block("immediate_danger").warning.text()
     view.go_to(CHECK_PAGE)
     texts = [w.text() for w in view.check_page.findChildren(type(view.banner))]
     assert any("Call 999 now" in t for t in texts)
@@ -191,8 +191,8 @@ def test_immediate_danger_shows_call_999(qtbot: QtBot, form: Form) -> None:
 def test_restores_page_and_answers(qtbot: QtBot, form: Form) -> None:
     view, _sink = make(qtbot, form, answers=base_answers(v_education="yes"), page="vulnerabilities")
     assert view.current_page() == "vulnerabilities"
-    assert view._block("v_education").editor.value() == "yes"
-    assert view._block("child_first_name").editor.value() == "Kit"
+    assert view.editor("v_education").value() == "yes"
+    assert view.editor("child_first_name").value() == "Kit"
 
 
 def test_show_problems_from_the_service_link_to_fields(qtbot: QtBot, form: Form) -> None:
@@ -202,7 +202,7 @@ def test_show_problems_from_the_service_link_to_fields(qtbot: QtBot, form: Form)
     link = view.check_page.summary.links[0]
     qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
     assert view.current_page() == "judgement"
-    assert view._block("concern_summary").editor.edit.hasFocus()
+    assert view.editor("concern_summary").edit.hasFocus()
 
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, form: Form) -> None:
@@ -224,8 +224,8 @@ def test_hiding_a_question_clears_its_answer_in_the_same_undo_step(
     assert validate(form, view.answers(), TODAY) == []
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert (sink.saved["missing_count_12m"], sink.saved["missing_last_date"]) == (2, "2026-10-01")
-    assert view._block("missing_last_date").isVisibleTo(view)
-    assert view._block("missing_last_date").editor.value() == "2026-10-01"
+    assert view.block("missing_last_date").isVisibleTo(view)
+    assert view.editor("missing_last_date").value() == "2026-10-01"
 
 
 def test_section_list_says_which_sections_are_complete_or_have_problems(
@@ -268,19 +268,21 @@ def test_a_blank_required_answer_says_what_to_do_in_plain_words(qtbot: QtBot, fo
     qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
     links = [link.text() for link in view.pages["child"].summary.links]
     assert "Enter date of birth" in links and "Enter first name" in links
-    assert "Error: Enter date of birth" in view._block("child_dob").error.text()
+    assert "Error: Enter date of birth" in view.block("child_dob").error.text()
     danger = form.question("immediate_danger")
-    assert view._message(Problem("is required", "immediate_danger")) == f"Answer “{danger.label}”"
+    assert (
+        view.message_for(Problem("is required", "immediate_danger")) == f"Answer “{danger.label}”"
+    )
 
 
 def test_a_typed_date_is_shown_as_it_was_read_when_focus_leaves(qtbot: QtBot, form: Form) -> None:
     view, sink = make(qtbot, form, answers=base_answers())
-    editor = view._block("child_dob").editor
+    editor = view.editor("child_dob")
     editor.edit.setFocus()
     editor.edit.clear()
     qtbot.keyClicks(editor.edit, "3/4/2012")
     assert editor.edit.text() == "3/4/2012"  # left alone while typing
-    view._block("child_known_as").editor.edit.setFocus()
+    view.editor("child_known_as").edit.setFocus()
     assert editor.edit.text() == "03/04/2012"
     assert sink.saved["child_dob"] == "2012-04-03"
 

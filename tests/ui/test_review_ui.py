@@ -3,30 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from screening_app.demo import generator
+from screening_app.domain import checklist
 from screening_app.errors import PermissionDenied
-from screening_app.storage import bulk
+from screening_app.services.app_services import AppServices
+from screening_app.services.model import ListQuery
 from screening_app.ui.accessibility import missing_accessible_names
+from screening_app.ui.child_page import ChildPage
 from screening_app.ui.main_window import MainWindow
+from screening_app.ui.review_view import ReviewQueue
+from screening_app.ui.stats_view import StatisticsView
 from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
 
 
-def open_queue(qtbot: QtBot, db_path: Path) -> tuple[Any, MainWindow, Any]:
-    """The supervisor Sol's window showing the review queue."""
+@pytest.fixture
+def sol(db_path: Path) -> Iterator[AppServices]:
+    """The supervisor Sol, signed in (after the test has submitted what it needs)."""
     services = open_app(db_path, "sol")
+    yield services
+    services.close()
+
+
+def shown(qtbot: QtBot, services: AppServices) -> MainWindow:
     win = MainWindow(services)
     qtbot.addWidget(win)
     win.show()
+    return win
+
+
+def open_queue(qtbot: QtBot, services: AppServices) -> tuple[MainWindow, ReviewQueue]:
+    """Sol's window showing the review queue."""
+    win = shown(qtbot, services)
     win.show_queue()
-    return services, win, win._pages["queue"]
+    queue = win.page("queue")
+    assert isinstance(queue, ReviewQueue)
+    return win, queue
+
+
+def page_of(win: MainWindow):  # type: ignore[no-untyped-def]
+    assert win.screening_page is not None
+    return win.screening_page
 
 
 def test_queue_approve_with_password_and_return_with_comment(
@@ -34,60 +59,61 @@ def test_queue_approve_with_password_and_return_with_comment(
 ) -> None:
     first = submit_screening(db_path, **LOWERED_JUDGEMENT)
     second = submit_screening(db_path, child_first_name="Rowan")
-    services, win, queue = open_queue(qtbot, db_path)
-    assert [i.row.id for i in queue.model.items] == [first, second]  # type: ignore[attr-defined]
-    assert "needs your approval" in queue.model.data(queue.model.index(0, 4))  # type: ignore[attr-defined]
-    assert missing_accessible_names(queue) == []
-    queue.table.selectRow(0)  # type: ignore[attr-defined]
-    queue.open_selected()  # type: ignore[attr-defined]
-    assert win.current is not None and win.current.row.id == first
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (USER_PW, True))
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    win.approve()
-    qtbot.waitUntil(lambda: win.current is not None and win.current.row.status == "approved")
-    assert win.current.row.operative_band == "moderate"
-    win.open_for_review(second)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *a, **k: ("Please add the child's words.", True)
-    )
-    win.return_it()
-    assert win.current.row.status == "returned"
-    win.show_queue()
-    assert queue.model.items == []  # type: ignore[attr-defined]
-    services.close()
+    services = open_app(db_path, "sol")
+    try:
+        win, queue = open_queue(qtbot, services)
+        assert [i.row.id for i in queue.model.items] == [first, second]
+        assert "needs your approval" in str(queue.model.data(queue.model.index(0, 4)))
+        assert missing_accessible_names(queue) == []
+        queue.table.selectRow(0)
+        queue.open_selected()
+        assert win.current is not None and win.current.row.id == first
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (USER_PW, True))
+        monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+        page_of(win).approve()
+        qtbot.waitUntil(lambda: win.current is not None and win.current.row.status == "approved")
+        assert win.current.row.operative_band == "moderate"
+        win.open_screening(second)
+        monkeypatch.setattr(
+            QInputDialog,
+            "getMultiLineText",
+            lambda *a, **k: ("Please add the child's words.", True),
+        )
+        page_of(win).return_it()
+        assert win.current.row.status == "returned"
+        assert queue.model.items == []  # the queue heard of both changes
+    finally:
+        services.close()
 
 
 def test_dashboard_shows_figures_and_exports_csv(
-    qtbot: QtBot, db_path: Path, tmp_path: Path
+    qtbot: QtBot, sol: AppServices, tmp_path: Path
 ) -> None:
-    services = open_app(db_path, "sol")
-    form = services.registry.latest("cse-risk-screening")
-    owner = bulk.Owner(services.user.id, "North", "social_worker", "Sol")
-    bulk.generate(
-        services.session.store.db, form, [owner], n=300, seed=5, today=dt.date(2026, 11, 24)
-    )
-    win = MainWindow(services)
-    qtbot.addWidget(win)
-    win.show()
+    services = sol
+    form = services.registry.latest(checklist.FORM_ID)
+    owner = generator.Owner(services.user.id, "North", "social_worker", "Sol")
+    with services.session.write("add test data") as db:
+        generator.generate(db, form, [owner], n=300, seed=5, today=dt.date(2026, 11, 24))
+    win = shown(qtbot, services)
     win.show_statistics()
-    view = win._pages["stats"]  # the last twelve months are counted on opening
-    qtbot.waitUntil(lambda: bool(view.model.rows))  # type: ignore[attr-defined]
+    view = win.page("stats")  # the last twelve months are counted on opening
+    assert isinstance(view, StatisticsView)
+    qtbot.waitUntil(lambda: bool(view.model.rows))
     expected = services.statistics.monthly("2025-11", "2026-11")
-    rows = view.model.rows  # type: ignore[attr-defined]
+    rows = view.model.rows
     assert [r[0] for r in rows] == [m.month for m in expected]
     assert [int(r[1]) for r in rows] == [m.screenings for m in expected]
-    assert len(view.chart.series()) == 1  # type: ignore[attr-defined]
+    assert len(view.chart.series()) == 1
     assert missing_accessible_names(view) == []
     target = tmp_path / "stats.csv"
-    view.write_csv(target)  # type: ignore[attr-defined]
+    view.write_csv(target)
     assert target.read_text().startswith("month,screenings,children,band_low")
     summary = tmp_path / "stats.pdf"
-    view.write_pdf(summary)  # type: ignore[attr-defined]
+    view.write_pdf(summary)
     from pypdf import PdfReader
 
     text = PdfReader(summary).pages[0].extract_text()
     assert "CSE screening statistics" in text and expected[-1].month in text
-    services.close()
 
 
 def test_child_record_chronology_in_date_order_and_merge(
@@ -115,13 +141,11 @@ def test_child_record_chronology_in_date_order_and_merge(
     assert len(sol.children.record(child_id).scores) == 3
     actions = [e.action for e in sol.audit.entries()]
     assert "merge_children" in actions and "view_child" in actions
-    win = MainWindow(sol)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_for_review(second)
-    win.show_child()
-    page = win._pages["child"]
-    assert win.stack.currentWidget() is page
+    win = shown(qtbot, sol)
+    win.open_screening(second)
+    page_of(win).open_child()
+    page = win.page("child")
+    assert page is not None and win.stack.currentWidget() is page
     assert missing_accessible_names(page) == []
     sol.close()
     kit = open_app(db_path)
@@ -134,15 +158,16 @@ def test_admin_window_manages_accounts_and_sees_no_records(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from screening_app.ui.admin_view import AddUserDialog
+    from screening_app.ui.admin_window import AdminWindow
 
     submit_screening(db_path)
     admin = open_app(db_path, "admin", "admin-password-1")
-    win = MainWindow(admin)
+    win = AdminWindow(admin)
     qtbot.addWidget(win)
     win.show()
-    view = win.list_page
-    assert view.users.rowCount() == 5  # type: ignore[attr-defined]
-    assert "intact" in view.chain.text()  # type: ignore[attr-defined]
+    view = win.admin_page
+    assert view.users.rowCount() == 5
+    assert "intact" in view.chain.text()
     assert missing_accessible_names(view) == []
 
     def fill(dialog: AddUserDialog) -> int:
@@ -152,9 +177,10 @@ def test_admin_window_manages_accounts_and_sees_no_records(
         return 1
 
     monkeypatch.setattr(AddUserDialog, "exec", fill)
-    view.add_user()  # type: ignore[attr-defined]
-    assert view.users.rowCount() == 6  # type: ignore[attr-defined]
-    assert not hasattr(win, "model")  # no list of children's screenings at all
+    view.add_user()
+    assert view.users.rowCount() == 6
+    with pytest.raises(PermissionDenied):  # the services, not only the window, refuse
+        admin.listing.count(ListQuery())
     admin.close()
     open_app(db_path, "newbie", "a-long-first-password").close()
 
@@ -166,10 +192,8 @@ def test_add_outcome_from_the_screening(
 
     sid = submit_screening(db_path)
     services = open_app(db_path)
-    win = MainWindow(services)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_screening(services.screenings.get(sid))
+    win = shown(qtbot, services)
+    win.open_screening(sid)
 
     def choose(dialog: OutcomeDialog) -> int:
         dialog.code.setCurrentIndex(dialog.code.findData("disruption_activity"))
@@ -178,7 +202,7 @@ def test_add_outcome_from_the_screening(
         return 1
 
     monkeypatch.setattr(OutcomeDialog, "exec", choose)
-    win.add_outcome()
+    page_of(win).add_outcome()
     entries = services.review.outcomes(sid)
     assert [(e.code, e.note) for e in entries] == [("disruption_activity", "Warning notice served")]
     services.close()
@@ -192,16 +216,14 @@ def test_merge_a_same_name_record_from_the_child_view(
     sol = open_app(db_path, "sol")
     child_id = sol.screenings.get(first).row.child_id
     candidates = sol.children.possible_duplicates(child_id)
-    assert [(name, dob) for _id, name, dob, _n in candidates] == [
-        ("Kit Fictional", dt.date(2011, 10, 3))
-    ]
-    win = MainWindow(sol)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_for_review(first)
-    win.show_child()
+    assert [(c.name, c.dob) for c in candidates] == [("Kit Fictional", dt.date(2011, 10, 3))]
+    win = shown(qtbot, sol)
+    win.open_screening(first)
+    page_of(win).open_child()
     monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a: (items[0], True))
-    win.merge_duplicate(child_id)
+    child_page = win.page("child")
+    assert isinstance(child_page, ChildPage)
+    child_page.merge_duplicate()
     assert len(sol.children.record(child_id).scores) == 2
     assert sol.children.possible_duplicates(child_id) == []
     sol.close()
@@ -212,13 +234,20 @@ def test_queue_marks_the_supervisor_s_own_screening_for_another_to_review(
 ) -> None:
     theirs = submit_screening(db_path)
     mine = submit_screening(db_path, user="sol", child_first_name="Rowan")
-    services, win, queue = open_queue(qtbot, db_path)
-    model = queue.model  # type: ignore[attr-defined]
-    owners = {item.row.id: model.data(model.index(n, 2)) for n, item in enumerate(model.items)}
-    assert "another supervisor" in owners[mine]
-    assert "you" not in owners[theirs]
-    queue.table.selectRow([i.row.id for i in model.items].index(mine))  # type: ignore[attr-defined]
-    queue.open_selected()  # type: ignore[attr-defined]
-    texts = [b.text() for b in win.findChildren(QPushButton) if b.isVisible()]
-    assert "A&pprove…" not in texts and "R&eturn for changes…" not in texts
-    services.close()
+    services = open_app(db_path, "sol")
+    try:
+        win, queue = open_queue(qtbot, services)
+        model = queue.model
+        owners = {i.row.id: str(model.data(model.index(n, 2))) for n, i in enumerate(model.items)}
+        assert "another supervisor" in owners[mine]
+        assert "you" not in owners[theirs]
+        queue.table.selectRow([i.row.id for i in model.items].index(mine))
+        queue.open_selected()
+        texts = [b.text() for b in win.findChildren(QPushButton) if b.isVisible()]
+        assert "A&pprove…" not in texts and "R&eturn for changes…" not in texts
+        assert not services.screenings.allowed(mine).review
+        win.open_screening(theirs)
+        texts = [b.text() for b in win.findChildren(QPushButton) if b.isVisible()]
+        assert "A&pprove…" in texts and "R&eturn for changes…" in texts
+    finally:
+        services.close()

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.usefixtures("fast_kdf")
 @pytest.fixture
 def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI uses production key derivation; tests swap in the fast parameters."""
-    from screening_app.services import vault
+    from screening_app.services import access
     from screening_app.services.model import FAST_KDF
 
-    monkeypatch.setattr(vault, "KdfParams", lambda: FAST_KDF)
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
 
 
 def pw(tmp_path: Path, name: str, text: str) -> str:

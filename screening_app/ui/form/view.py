@@ -13,10 +13,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.answers import question_problems, validate
 from screening_app.domain.evaluation import Evaluation, evaluate, is_blank
-from screening_app.domain.forms import Form, Question
+from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
+from screening_app.ui.form.answer_change import AnswerChange, AnswerSink, required_message
 from screening_app.ui.form.check_answers import CheckAnswersPage
 from screening_app.ui.form.page import SectionPage
 from screening_app.ui.form.score_panel import ScorePanel
@@ -42,44 +43,7 @@ from screening_app.ui.form.score_panel import ScorePanel
 CHECK_PAGE = "check_answers"
 
 
-def required_message(question: Question) -> str:
-    """What to do about a required question left blank, in the GOV.UK manner ("Enter date of
-    birth"), rather than the command line's 'is required: answer "Date of birth"'."""
-    label = question.label
-    if label.endswith("?"):
-        return f"Answer “{label}”"
-    if question.type in ("text", "long_text", "date", "integer"):
-        return f"Enter {label[0].lower() + label[1:] if label[1:2].islower() else label}"
-    return f"Choose an answer for “{label}”"
-
-
-class AnswerSink(Protocol):
-    """Where answers go as they are given (the screening service in the app, a fake in tests)."""
-
-    def save_answer(self, question_id: str, value: object | None) -> None: ...
-
-    def save_page(self, page: str) -> None: ...
-
-
-class _AnswerChange(QUndoCommand):
-    def __init__(
-        self, view: FormView, qid: str, old: Any, new: Any, *, from_editor: bool = True
-    ) -> None:
-        super().__init__(f"change {qid}")
-        self.view, self.qid, self.old, self.new = view, qid, old, new
-        self.first = from_editor  # the editor already shows the new value
-
-    def redo(self) -> None:
-        self.view._apply(self.qid, self.new, refresh_editor=not self.first)
-        self.first = False
-
-    def undo(self) -> None:
-        self.view._apply(self.qid, self.old, refresh_editor=True)
-
-
 class FormView(QWidget):
-    answers_changed = Signal()
-    page_changed = Signal(str)
     submit_requested = Signal(dict)
     discard_requested = Signal()
 
@@ -136,7 +100,7 @@ class FormView(QWidget):
             self.stack.addWidget(page)
             self.nav.addItem(QListWidgetItem(section.title))
         self.check_page = CheckAnswersPage(self.form, self.read_only, self.stack)
-        self.check_page.change.connect(lambda qid: self.go_to(self._section_of(qid), qid))
+        self.check_page.change.connect(lambda qid: self.go_to(self.section_of(qid), qid))
         self.check_page.submit.connect(self._submit)
         self.stack.addWidget(self.check_page)
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
@@ -207,7 +171,7 @@ class FormView(QWidget):
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Problems from the service (e.g. on submit): summary on the check page with links."""
         self.go_to(CHECK_PAGE)
-        pairs = [(p.where, self._message(p)) for p in problems]
+        pairs = [(p.where, self.message_for(p)) for p in problems]
         self.check_page.summary.show_problems(pairs)
         self._mark_sections(problems)
 
@@ -220,7 +184,7 @@ class FormView(QWidget):
 
     # -- changes -------------------------------------------------------------------------------
     def _edited(self, question_id: str, value: Any) -> None:
-        block = self._block(question_id)
+        block = self.block(question_id)
         problem = block.editor.input_problem() if block and block.editor else None
         if problem:
             self._input_problems[question_id] = problem
@@ -232,9 +196,9 @@ class FormView(QWidget):
             return
         hidden = self._hidden_by(question_id, value)
         self.undo_stack.beginMacro(f"change {question_id}")
-        self.undo_stack.push(_AnswerChange(self, question_id, old, value))
+        self.undo_stack.push(AnswerChange(self, question_id, old, value))
         for qid in hidden:
-            change = _AnswerChange(self, qid, self._answers[qid], None, from_editor=False)
+            change = AnswerChange(self, qid, self._answers[qid], None, from_editor=False)
             self.undo_stack.push(change)
         self.undo_stack.endMacro()
 
@@ -256,13 +220,12 @@ class FormView(QWidget):
             self._answers.pop(question_id, None)
         else:
             self._answers[question_id] = value
-        block = self._block(question_id)
+        block = self.block(question_id)
         if refresh_editor and block is not None and block.editor is not None:
             block.editor.set_value(value)
         self._save(question_id)
         self._refresh()
         self._validate(question_id)
-        self.answers_changed.emit()
 
     def _save(self, question_id: str) -> None:
         self._unsaved.add(question_id)
@@ -292,16 +255,15 @@ class FormView(QWidget):
         self.score_panel.show_result(result)
         if self.current_page() == CHECK_PAGE:
             self.check_page.show_answers(evaluation, result)
-        self._evaluation = evaluation
         self._update_sections()
 
     def _validate(self, question_id: str) -> None:
-        block = self._block(question_id)
+        block = self.block(question_id)
         if block is None:
             return
         problems = question_problems(self.form, question_id, self._answers, self.today)
         mine = [p for p in problems if p.where in ("", question_id)]
-        block.show_error(self._message(mine[0]) if mine else None)
+        block.show_error(self.message_for(mine[0]) if mine else None)
 
     # -- navigation -----------------------------------------------------------------------------
     def _nav_row(self, row: int) -> None:
@@ -323,7 +285,6 @@ class FormView(QWidget):
             # The page is a convenience; answers are what must not be lost.
             with contextlib.suppress(ScreeningError):
                 self.sink.save_page(page)
-        self.page_changed.emit(page)
 
     def _step(self, delta: int) -> None:
         self.nav.setCurrentRow(max(0, min(self.nav.count() - 1, self.nav.currentRow() + delta)))
@@ -354,7 +315,7 @@ class FormView(QWidget):
                 continue
             for problem in question_problems(self.form, qid, self._answers, self.today):
                 if problem.where in ("", qid):
-                    out.append((qid, self._message(problem)))
+                    out.append((qid, self.message_for(problem)))
                     break
         return out
 
@@ -364,7 +325,7 @@ class FormView(QWidget):
 
     def _mark_sections(self, problems: Sequence[Problem]) -> None:
         """The user has been shown these problems: their sections now show a live count."""
-        self._checked.update(self._section_of(p.where) for p in problems)
+        self._checked.update(self.section_of(p.where) for p in problems)
         self._update_sections()
 
     def _update_sections(self) -> None:
@@ -375,7 +336,7 @@ class FormView(QWidget):
         counts: dict[str, int] = {}
         found = [p.where for p in validate(self.form, self._answers, self.today)]
         for where in [*found, *self._input_problems]:
-            section_id = self._section_of(where)
+            section_id = self.section_of(where)
             counts[section_id] = counts.get(section_id, 0) + 1
         for row, section in enumerate(self.form.sections):
             count = counts.get(section.id, 0)
@@ -394,19 +355,26 @@ class FormView(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}, {state}")
 
     # -- helpers ------------------------------------------------------------------------------
-    def _block(self, question_id: str) -> Any:
+    def editor(self, question_id: str) -> Any:
+        """The input widget of a question (for tests and focus), or None if it has none."""
+        block = self.block(question_id)
+        return None if block is None else block.editor
+
+    def block(self, question_id: str) -> Any:
+        """The widget block (label, editor, error, warning) of a question, or None."""
         for page in self.pages.values():
             if question_id in page.blocks:
                 return page.blocks[question_id]
         return None
 
-    def _section_of(self, question_id: str) -> str:
-        for section in self.form.sections:
-            if any(q.id == question_id for q in section.questions):
-                return section.id
-        return CHECK_PAGE
+    def section_of(self, question_id: str) -> str:
+        """The page a question is on (a problem with no question belongs to Check answers)."""
+        return (
+            self.form.section_of(question_id).id if question_id in self.form.index else CHECK_PAGE
+        )
 
-    def _message(self, problem: Problem) -> str:
+    def message_for(self, problem: Problem) -> str:
+        """The wording shown beside a question for ``problem``."""
         if problem.where not in self.form.index:
             return problem.message
         question = self.form.question(problem.where)

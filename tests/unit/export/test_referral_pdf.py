@@ -19,7 +19,6 @@ from screening_app.errors import ExportError
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.export.referral_pdf import (
     encrypt_pdf,
-    password_strength_hint,
     render_referral,
     write_referral,
 )
@@ -196,12 +195,6 @@ def test_write_is_atomic_and_refuses_overwrite(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
     with pytest.raises(ExportError, match="folder does not exist"):
         write_referral(tmp_path / "missing" / "x.pdf", b"x")
-
-
-def test_password_hint_grows_with_strength() -> None:
-    assert password_strength_hint("abc").startswith("Too short")
-    assert password_strength_hint("abcdefgh").startswith("Weak")
-    assert password_strength_hint("three unrelated words 7").startswith("Strong")
 
 
 def test_cli_writes_encrypted_pdf_and_refuses_overwrite(

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from screening_app.cli import run
+from screening_app.demo import generator as bulk
 from screening_app.domain.statistics import positive_outcomes
 from screening_app.errors import AnswersError, AuthenticationError, PermissionDenied
 from screening_app.export.stats_csv import to_csv
-from screening_app.storage import bulk
 from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
 
 
@@ -183,10 +183,10 @@ def test_stats_cli_csv_and_bad_month(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from screening_app.services import vault
+    from screening_app.services import access
     from screening_app.services.model import FAST_KDF
 
-    monkeypatch.setattr(vault, "KdfParams", lambda: FAST_KDF)
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
     submit_screening(db_path)
     pw = tmp_path / "pw"
     pw.write_text(USER_PW + "\n")

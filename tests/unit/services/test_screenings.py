@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from screening_app.errors import AnswersError, PermissionDenied, StorageError
+from screening_app.errors import (
+    AnswersError,
+    NotFound,
+    PermissionDenied,
+    StorageError,
+    WorkflowError,
+)
 from screening_app.services.model import ListQuery
 from tests.conftest import open_app, submit_screening
 
@@ -48,7 +54,7 @@ def test_every_answer_and_the_page_survive_closing(db_path: Path) -> None:
     app.close()
     app = open_app(db_path)
     again = app.screenings.get(draft.row.id)
-    rows = app.screenings.list(ListQuery(search="fict"))
+    rows = app.listing.list(ListQuery(search="fict"))
     app.close()
     assert again.page == "vulnerabilities"
     assert again.answers["cse_models"] == ["online_physical_meeting"]
@@ -77,7 +83,7 @@ def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
     assert screening.score is not None and screening.score["total"] == 2
     assert screening.row.operative_band == "mild" or screening.row.operative_band == "low"
     assert screening.row.child_id is not None
-    with pytest.raises(StorageError, match="Amend"):
+    with pytest.raises(WorkflowError, match="Amend"):
         app.screenings.save_answer(sid, "child_first_name", "Changed")
     app.close()
 
@@ -93,7 +99,7 @@ def test_amend_makes_a_linked_version_and_supersedes_on_submit(db_path: Path) ->
     app.screenings.save_answer(new.row.id, "child_dob", "2011-03-11")
     app.screenings.submit(new.row.id, today=TODAY)
     assert app.screenings.get(sid).row.status == "superseded"
-    visible = app.screenings.list(ListQuery())
+    visible = app.listing.list(ListQuery())
     assert [r.id for r in visible] == [new.row.id]
     app.close()
 
@@ -102,7 +108,7 @@ def test_discard_removes_the_draft_and_is_audited(db_path: Path) -> None:
     app = open_app(db_path)
     draft = app.screenings.start()
     app.screenings.discard(draft.row.id)
-    assert app.screenings.count(ListQuery()) == 0
+    assert app.listing.count(ListQuery()) == 0
     app.close()
     admin = open_app(db_path, "admin", "admin-password-1")
     actions = [e.action for e in admin.audit.entries(record=draft.row.reference)]
@@ -114,21 +120,21 @@ def test_roles_decide_who_sees_what(db_path: Path) -> None:
     sid = submit_screening(db_path, "kit")
     other_team = submit_screening(db_path, "ari")
     rowan = open_app(db_path, "rowan")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         rowan.screenings.get(sid)
-    assert rowan.screenings.count(ListQuery()) == 0
+    assert rowan.listing.count(ListQuery()) == 0
     rowan.close()
     sol = open_app(db_path, "sol")
     assert sol.screenings.get(sid).row.id == sid
-    assert [r.id for r in sol.screenings.list(ListQuery())] == [sid]
-    with pytest.raises(PermissionDenied):
+    assert [r.id for r in sol.listing.list(ListQuery())] == [sid]
+    with pytest.raises(NotFound):
         sol.screenings.get(other_team)
     with pytest.raises(PermissionDenied):
         sol.screenings.save_answer(sid, "child_first_name", "x")
     sol.close()
     admin = open_app(db_path, "admin", "admin-password-1")
     with pytest.raises(PermissionDenied):
-        admin.screenings.list(ListQuery())
+        admin.listing.list(ListQuery())
     with pytest.raises(PermissionDenied):
         admin.screenings.get(sid)
     admin.close()
@@ -150,14 +156,14 @@ def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
     ):
         submit_screening(db_path, child_first_name=name, **band_answers)
     app = open_app(db_path)
-    names = [r.child_name for r in app.screenings.list(ListQuery(sort="child", descending=False))]
+    names = [r.child_name for r in app.listing.list(ListQuery(sort="child", descending=False))]
     assert names == ["Ari Fictional", "Blair Fictional", "Cass Fictional"]
-    high = app.screenings.list(ListQuery(band="significant"))
+    high = app.listing.list(ListQuery(band="significant"))
     assert [r.child_name for r in high] == ["Blair Fictional"]
-    assert app.screenings.count(ListQuery(search="CASS")) == 1
-    assert app.screenings.count(ListQuery(search="%")) == 0
-    assert app.screenings.count(ListQuery(status="draft")) == 0
-    page = app.screenings.list(ListQuery(sort="child", descending=False, offset=1, limit=1))
+    assert app.listing.count(ListQuery(search="CASS")) == 1
+    assert app.listing.count(ListQuery(search="%")) == 0
+    assert app.listing.count(ListQuery(status="draft")) == 0
+    page = app.listing.list(ListQuery(sort="child", descending=False, offset=1, limit=1))
     assert [r.child_name for r in page] == ["Blair Fictional"]
     app.close()
 
@@ -168,7 +174,7 @@ def test_sorting_puts_empty_values_last_both_ways(db_path: Path, descending: boo
     late = submit_screening(db_path, child_first_name="Blair", screening_date="2026-05-01")
     app = open_app(db_path)
     draft = app.screenings.start().row.id  # not submitted: no reassessment date yet
-    rows = app.screenings.list(ListQuery(sort="reassess", descending=descending))
+    rows = app.listing.list(ListQuery(sort="reassess", descending=descending))
     order = [early, late] if not descending else [late, early]
     assert [r.id for r in rows] == [*order, draft]
     app.close()
@@ -180,13 +186,13 @@ def test_reassessment_due_and_overdue_only_on_the_newest(db_path: Path) -> None:
     app = open_app(db_path)
     reassess = app.screenings.get(sid).row.reassess_by
     assert reassess is not None
-    assert app.screenings.reassessment_counts(reassess - dt.timedelta(days=20)) == (0, 0)
-    assert app.screenings.reassessment_counts(reassess - dt.timedelta(days=14)) == (1, 0)
-    assert app.screenings.reassessment_counts(reassess + dt.timedelta(days=1)) == (0, 1)
+    assert app.listing.reassessment_counts(reassess - dt.timedelta(days=20)) == (0, 0)
+    assert app.listing.reassessment_counts(reassess - dt.timedelta(days=14)) == (1, 0)
+    assert app.listing.reassessment_counts(reassess + dt.timedelta(days=1)) == (0, 1)
     app.close()
     submit_screening(db_path, screening_date="2026-11-23")  # a newer screening of the same child
     app = open_app(db_path)
-    due, overdue = app.screenings.reassessment_counts(reassess + dt.timedelta(days=1))
+    due, overdue = app.listing.reassessment_counts(reassess + dt.timedelta(days=1))
     app.close()
     # The old screening no longer counts; the newer one (3 days later) is due, not overdue.
     assert (due, overdue) == (1, 0)
@@ -220,8 +226,8 @@ def test_disk_full_during_autosave_keeps_earlier_answers(
 def test_referral_input_carries_the_review(db_path: Path) -> None:
     sid = submit_screening(db_path)
     app = open_app(db_path)
-    data = app.screenings.referral_input(sid)
-    app.screenings.record_export(sid, "referral_saved")
+    data = app.referrals.referral_input(sid)
+    app.referrals.record_export(sid, "referral_saved")
     app.close()
     assert data.reference == "CSE-2026-000001" and data.review is None
     assert data.result.total == 0
@@ -230,15 +236,15 @@ def test_referral_input_carries_the_review(db_path: Path) -> None:
 def test_sharing_lets_one_colleague_see_a_screening(db_path: Path) -> None:
     sid = submit_screening(db_path)
     kit = open_app(db_path)
-    with pytest.raises(AnswersError):
+    with pytest.raises(NotFound):
         kit.screenings.share(sid, "nobody")
     kit.screenings.share(sid, "ari")
     kit.close()
     ari = open_app(db_path, "ari")
-    assert [r.id for r in ari.screenings.list(ListQuery())] == [sid]
+    assert [r.id for r in ari.listing.list(ListQuery())] == [sid]
     with pytest.raises(PermissionDenied):
         ari.screenings.share(sid, "rowan")
     ari.close()
     rowan = open_app(db_path, "rowan")
-    assert rowan.screenings.count(ListQuery()) == 0
+    assert rowan.listing.count(ListQuery()) == 0
     rowan.close()

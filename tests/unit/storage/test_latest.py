@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from screening_app.demo import generator as bulk
 from screening_app.services.model import ListQuery
-from screening_app.storage import bulk
 from screening_app.storage.migrations import IS_NEWEST
 from tests.conftest import open_app, submit_screening
 
@@ -31,13 +31,13 @@ def test_latest_matches_its_definition_after_every_kind_of_write(db_path: Path) 
     older = submit_screening(db_path, screening_date="2026-01-10", child_first_name="Tove")
     newer = submit_screening(db_path, screening_date="2026-03-10", child_first_name="Tove")
     kit = open_app(db_path)
-    overdue = {r.id for r in kit.screenings.list(ListQuery(due="overdue", limit=1000))}
+    overdue = {r.id for r in kit.listing.list(ListQuery(due="overdue", limit=1000))}
     assert newer in overdue and older not in overdue
     # Amending the newer one back to an earlier date makes the older one the newest again.
     draft = kit.screenings.amend(newer, "Wrong screening date typed.")
     kit.screenings.save_answer(draft.row.id, "screening_date", "2025-12-01")
     kit.screenings.submit(draft.row.id)
-    overdue = {r.id for r in kit.screenings.list(ListQuery(due="overdue", limit=1000))}
+    overdue = {r.id for r in kit.listing.list(ListQuery(due="overdue", limit=1000))}
     assert older in overdue and newer not in overdue and draft.row.id not in overdue
     assert wrong_rows(kit) == 0
     kit.close()
@@ -48,7 +48,7 @@ def test_latest_matches_its_definition_after_every_kind_of_write(db_path: Path) 
     sol = open_app(db_path, "sol")
     keep = sol.screenings.get(older).row.child_id
     sol.children.merge(keep, sol.screenings.get(duplicate).row.child_id)
-    overdue = {r.id for r in sol.screenings.list(ListQuery(due="overdue", limit=1000))}
+    overdue = {r.id for r in sol.listing.list(ListQuery(due="overdue", limit=1000))}
     assert duplicate in overdue and older not in overdue
     assert wrong_rows(sol) == 0
     sol.close()

@@ -1,7 +1,9 @@
-"""Creating a database, signing in (password or recovery key), backups before sign-in.
+"""Getting into a database before a session exists: create it, authenticate (password or
+recovery key), record the sign-in, list and restore backups.
 
-These are the entry points before a session exists. The slow part (argon2id key derivation) is
-inside ``create_database`` and ``sign_in*``; the UI runs them off the GUI thread.
+The slow part (argon2id key derivation) is inside ``create_database`` and ``authenticate*``; the
+window runs them off the GUI thread. Building the session and its services from what these
+return is the composition root's job (``screening_app.app``).
 """
 
 from __future__ import annotations
@@ -10,18 +12,22 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from screening_app.domain.registry import FormRegistry
+from screening_app.domain.passwords import account_password_problems
 from screening_app.errors import AnswersError, AuthenticationError, Problem
-from screening_app.paths import forms_dir
-from screening_app.services.accounts import password_problems, to_user
-from screening_app.services.app_services import AppServices
-from screening_app.services.model import BackupInfo, KdfParams
-from screening_app.services.session import Clock, Session, system_clock
-from screening_app.storage import accounts_repo, audit, backup, store
+from screening_app.services.accounts import to_user
+from screening_app.services.model import BackupInfo, KdfParams, User
+from screening_app.services.session import Session
+from screening_app.storage import accounts_repo, backup, store
 from screening_app.storage.keyfile import RECOVERY_SLOT, new_recovery_key
 from screening_app.storage.lock import DatabaseLock
+from screening_app.storage.store import Store
 
 log = logging.getLogger(__name__)
+
+
+def default_kdf() -> KdfParams:
+    """The production key-derivation cost (tests of the command line replace this)."""
+    return KdfParams()
 
 
 def create_database(
@@ -33,7 +39,7 @@ def create_database(
     kdf: KdfParams | None = None,
 ) -> str:
     """Create the database and its first administrator; returns the one-time recovery key."""
-    problems = password_problems(admin_password)
+    problems = account_password_problems(admin_password)
     if not admin_name.strip():
         problems.append(Problem("Give the administrator a user name.", "name"))
     if problems:
@@ -45,7 +51,7 @@ def create_database(
         admin_name.strip(),
         admin_password,
         recovery,
-        kdf or KdfParams(),
+        kdf or default_kdf(),
         display_name=display_name,
     )
     opened.close()
@@ -53,35 +59,24 @@ def create_database(
     return recovery
 
 
-def sign_in(
-    path: Path,
-    user_name: str,
-    password: str,
-    *,
-    kdf: KdfParams | None = None,
-    clock: Clock | None = None,
-    registry: FormRegistry | None = None,
-) -> AppServices:
-    """Unlock the database as ``user_name``; see storage.store.unlock for the errors."""
-    opened = store.unlock(path, (user_name.strip(), password), kdf or KdfParams())
+def authenticate(path: Path, user_name: str, password: str, kdf: KdfParams) -> tuple[Store, User]:
+    """The open store and the active account ``user_name``; see storage.store.unlock for errors."""
+    opened = store.unlock(path, (user_name.strip(), password), kdf)
     try:
         row = accounts_repo.user_by_name(opened.db, user_name.strip())
-        if row is None or not row[7]:
+        if row is None or not row.active:
             raise opened.keys.record_failure()
-        session = Session(
-            opened, to_user(row), registry or FormRegistry(forms_dir()), clock or system_clock
-        )
-        _record_sign_in(session)
     except BaseException:
         opened.close()
         raise
-    return AppServices(session)
+    return opened, to_user(row)
 
 
-def _record_sign_in(session: Session) -> None:
+def record_sign_in(session: Session) -> None:
+    """Audit the sign-in, and the failed attempts since the last one."""
     failed = session.store.keys.take_failures()
     session.store.keys.save()
-    with session.store.db.atomic():
+    with session.write("record the sign-in"):
         if failed:
             first = dt.datetime.fromtimestamp(min(failed)).replace(microsecond=0)
             session.audit(
@@ -90,38 +85,28 @@ def _record_sign_in(session: Session) -> None:
         session.audit("sign_in")
 
 
-def sign_in_with_recovery(
-    path: Path,
-    recovery_key: str,
-    admin_name: str,
-    new_password: str,
-    *,
-    kdf: KdfParams | None = None,
-    clock: Clock | None = None,
-) -> AppServices:
+def authenticate_recovery(
+    path: Path, recovery_key: str, admin_name: str, new_password: str, kdf: KdfParams
+) -> tuple[Store, User]:
     """Open with the recovery key and give administrator ``admin_name`` a new password."""
-    problems = password_problems(new_password)
+    problems = account_password_problems(new_password)
     if problems:
         raise AnswersError("The password was not changed.", problems)
-    params = kdf or KdfParams()
-    opened = store.unlock(path, (RECOVERY_SLOT, recovery_key), params)
+    opened = store.unlock(path, (RECOVERY_SLOT, recovery_key), kdf)
     try:
         row = accounts_repo.user_by_name(opened.db, admin_name.strip())
-        if row is None or row[3] != "admin":
+        if row is None or row.role != "admin":
             raise AuthenticationError(
                 f"There is no administrator called {admin_name}. Use the administrator's name."
             )
         keys = opened.keys
-        keys.add_slot(keys.slot_id(row[1]), new_password, opened.key, params)
+        keys.add_slot(keys.slot_id(row.name), new_password, opened.key, kdf)
         keys.take_failures()
         keys.save()
-        session = Session(opened, to_user(row), FormRegistry(forms_dir()), clock or system_clock)
-        with opened.db.atomic():
-            session.audit("recovery_key_used", f"user:{row[0]}")
     except BaseException:
         opened.close()
         raise
-    return AppServices(session)
+    return opened, to_user(row)
 
 
 def list_backups(path: Path) -> list[BackupInfo]:
@@ -142,7 +127,3 @@ def restore_backup(path: Path, backup_file: Path, user_name: str, password: str)
         lock.release()
     log.info("restored the database from a backup")
     return aside
-
-
-def audit_verify(services: AppServices) -> str | None:
-    return audit.verify(services.session.store.db)

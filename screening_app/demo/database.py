@@ -1,0 +1,50 @@
+"""The demo database behind ``screening-app --demo``: fictional users, children, two years.
+
+Users (every password ``demo-password``): ``demo`` (practitioner, team North), ``supervisor``
+(supervisor, North), ``sam`` (school nurse, North), ``jo`` (social worker, South),
+``south-lead`` (supervisor, South) and ``admin`` (administrator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from screening_app.demo import generator
+from screening_app.domain import checklist
+from screening_app.services.app_services import AppServices
+from screening_app.services.model import Role
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - the throwaway demo database, documented
+DEMO_ADMIN = ("admin", "Ada Admin")
+DEMO_USERS: tuple[tuple[str, str, Role, str, str], ...] = (
+    # name, display name, role, team, job title (form's role code)
+    ("demo", "Dee Demo", "practitioner", "North", "teacher"),
+    ("supervisor", "Sol Supervisor", "supervisor", "North", "social_worker"),
+    ("sam", "Sam Nurse", "practitioner", "North", "school_nurse"),
+    ("jo", "Jo Worker", "practitioner", "South", "social_worker"),
+    ("south-lead", "Lou Lead", "supervisor", "South", "social_worker"),
+)
+
+
+def populate(admin: AppServices, *, seed: int, screenings: int, today: dt.date) -> None:
+    """Add the demo users and ``screenings`` fictional screenings (deterministic for ``seed``)."""
+    owners, supervisors = [], {}
+    for name, display, role, team, job in DEMO_USERS:
+        user = admin.accounts.add_user(
+            name,
+            DEMO_PASSWORD,
+            role=role,
+            display_name=display,
+            team=team,
+            job_title=job,
+            agency="Example School",
+        )
+        if role == "supervisor":
+            supervisors[team] = user.id
+        owners.append(generator.Owner(user.id, team, job, display))
+    session = admin.session
+    form = admin.registry.latest(checklist.FORM_ID)
+    with session.write("write the demo data") as db:
+        generator.generate(db, form, owners, n=screenings, seed=seed, today=today)
+        generator.add_reviews_and_outcomes(db, supervisors, seed=seed, today=today)
+        session.audit("demo_data_generated", None, f"{screenings} fictional screenings")

@@ -1,0 +1,20 @@
+"""What code knows of the CSE checklist by name: its form id and the few question ids that feed
+list columns (docs/FORMS.md). Everything else about the checklist is data in ``forms/``.
+"""
+
+from __future__ import annotations
+
+FORM_ID = "cse-risk-screening"
+
+FIRST_NAME = "child_first_name"
+LAST_NAME = "child_last_name"
+DATE_OF_BIRTH = "child_dob"
+AREA = "la_area"
+SCREENING_DATE = "screening_date"
+PRACTITIONER_ROLE = "practitioner_role"
+PRACTITIONER_AGENCY = "practitioner_agency"
+CSE_MODELS = "cse_models"
+
+NAME_FIELDS = (FIRST_NAME, LAST_NAME)
+# Answers copied into the list's columns whenever a draft changes.
+LIST_FIELDS = frozenset({*NAME_FIELDS, DATE_OF_BIRTH, AREA, SCREENING_DATE})

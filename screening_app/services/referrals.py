@@ -1,0 +1,76 @@
+"""The referral PDF of a submitted screening: built, previewed, saved or printed — each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from screening_app.domain.scoring import score
+from screening_app.export.model import ReferralInput, ReviewInfo
+from screening_app.services import permissions
+from screening_app.services.session import Session
+from screening_app.storage import screenings_repo as repo
+
+ExportKind = Literal["referral_preview", "referral_saved", "referral_encrypted", "printed"]
+
+
+class ReferralService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def referral_input(
+        self, screening_id: int, *, generated_at: dt.datetime | None = None
+    ) -> ReferralInput:
+        record = self.s.visible(screening_id)
+        permissions.check(permissions.refusal_of_referral(record))
+        form = self.s.registry.get(record.form_id, record.form_version)
+        answers = repo.answers(self.s.db, screening_id)
+        result = score(form, answers, judgement_approved=bool(record.judgement_approved))
+        return ReferralInput(
+            form=form,
+            answers=answers,
+            result=result,
+            reference=record.reference,
+            generated_at=generated_at or self.s.clock(),
+            review=self._review_info(screening_id),
+        )
+
+    def referral_pdf(self, screening_id: int) -> bytes:
+        """The referral PDF in memory (for the preview); audited as a view of the referral."""
+        from screening_app.export.referral_pdf import render_referral
+
+        pdf = render_referral(self.referral_input(screening_id))
+        self.record_export(screening_id, "referral_preview")
+        return pdf
+
+    def save_referral(
+        self, screening_id: int, pdf: bytes, path: Path, *, password: str | None = None
+    ) -> None:
+        """Write the referral (AES-256 when ``password``); audited with the kind of export."""
+        from screening_app.export.referral_pdf import write_referral
+
+        write_referral(path, pdf, password=password, force=True)
+        self.record_export(screening_id, "referral_encrypted" if password else "referral_saved")
+
+    def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
+        record = self.s.visible(screening_id)
+        with self.s.write("record the export"):
+            self.s.audit(kind, record.reference, detail)
+
+    def _review_info(self, screening_id: int) -> ReviewInfo | None:
+        decisions = [
+            c
+            for c in repo.review_comments(self.s.db, screening_id)
+            if c.decision in ("approve", "return")
+        ]
+        if not decisions:
+            return None
+        last = decisions[-1]
+        return ReviewInfo(
+            reviewer=last.author_name,
+            status="approved" if last.decision == "approve" else "returned",
+            band_approved=last.band,
+            reviewed_at=dt.datetime.fromisoformat(last.at),
+            comment=last.comment,
+        )

@@ -1,0 +1,79 @@
+"""A child's record page: the chronology and score chart, and merging a duplicate record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain import checklist
+from screening_app.services.app_services import AppServices
+from screening_app.services.children import ChildRecord
+from screening_app.ui.child_view import ChildView
+from screening_app.ui.operations import Changes, guarded
+
+
+class ChildPage(QWidget):
+    back_requested = Signal()
+    merged = Signal(int)  # the child whose record changed (to show it again)
+
+    def __init__(
+        self,
+        services: AppServices,
+        record: ChildRecord,
+        changes: Changes,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.record = record
+        self.changes = changes
+        form = services.registry.latest(checklist.FORM_ID)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        if services.user.role == "supervisor":
+            merge = QPushButton("&Merge a duplicate record…", self)
+            merge.setAccessibleName("Merge a duplicate record of this child")
+            merge.clicked.connect(self.merge_duplicate)
+            row.addWidget(merge)
+        row.addStretch(1)
+        back = QPushButton("Back to the &screening", self)
+        back.setAccessibleName("Back to the screening")
+        back.clicked.connect(self.back_requested.emit)
+        row.addWidget(back)
+        layout.addLayout(row)
+        layout.addWidget(ChildView(record, [(b.code, b.label) for b in form.bands]), 1)
+
+    def merge_duplicate(self) -> None:
+        """Pick a same-name record to fold into this child's (supervisors; audited)."""
+        with guarded(self) as attempt:
+            candidates = self.services.children.possible_duplicates(self.record.child_id)
+        if attempt.failed:
+            return
+        if not candidates:
+            QMessageBox.information(
+                self, "No duplicates", "No other record of a child with this name was found."
+            )
+            return
+        labels = [
+            f"{c.name}, born {c.dob.strftime('%d/%m/%Y') if c.dob else 'unknown'} "
+            f"({c.screenings} screening(s))"
+            for c in candidates
+        ]
+        choice, ok = QInputDialog.getItem(
+            self, "Merge a duplicate record", "Which record is the same child?", labels, 0, False
+        )
+        if not ok:
+            return
+        duplicate = candidates[labels.index(choice)].child_id
+        with guarded(self) as attempt:
+            self.services.children.merge(self.record.child_id, duplicate)
+        if not attempt.failed:
+            self.changes.changed.emit()
+            self.merged.emit(self.record.child_id)

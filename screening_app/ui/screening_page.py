@@ -1,0 +1,233 @@
+"""One opened screening: the form (editable for the author's draft, read-only otherwise) and the
+actions the services allow this user — submit, discard, amend, share, review, outcome, referral.
+
+The page asks ``services.screenings.allowed`` which actions to offer; it never decides. After an
+action that changes the screening it emits ``replaced`` with the screening to show next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.errors import AnswersError
+from screening_app.services.app_services import AppServices
+from screening_app.services.model import STATUS_LABELS, Screening
+from screening_app.ui.form.view import FormView
+from screening_app.ui.operations import Changes, Op, guarded
+
+
+class DraftSink:
+    """Saves each answer of one draft through the screening service as it is given."""
+
+    def __init__(self, services: AppServices, screening_id: int) -> None:
+        self.services = services
+        self.screening_id = screening_id
+
+    def save_answer(self, question_id: str, value: object | None) -> None:
+        self.services.screenings.save_answer(self.screening_id, question_id, value)
+
+    def save_page(self, page: str) -> None:
+        self.services.screenings.save_page(self.screening_id, page)
+
+
+class ScreeningPage(QWidget):
+    back_requested = Signal()
+    replaced = Signal(object)  # the Screening to show now, or None after a discard
+    child_requested = Signal(int)
+    referral_requested = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self,
+        services: AppServices,
+        screening: Screening,
+        changes: Changes,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.screening = screening
+        self.changes = changes
+        row = screening.row
+        self.allowed = services.screenings.allowed(row.id)
+        form = services.registry.get(screening.form_id, screening.form_version)
+        self.form_view = FormView(
+            form,
+            DraftSink(services, row.id),
+            answers=screening.answers,
+            page=screening.page if self.allowed.edit else None,
+            today=services.session.today(),
+            read_only=not self.allowed.edit,
+        )
+        self.form_view.submit_requested.connect(lambda _answers: self.submit())
+        self.form_view.discard_requested.connect(self.discard)
+        layout = QVBoxLayout(self)
+        title_row = QHBoxLayout()
+        status = STATUS_LABELS.get(row.status, row.status)
+        title_row.addWidget(QLabel(f"<b>{row.reference}</b> – {status}", self))
+        title_row.addStretch(1)
+        title_row.addWidget(self._button("Back to the &list", self.back_requested.emit))
+        layout.addLayout(title_row)
+        actions = self._actions()
+        if actions:
+            header = QHBoxLayout()  # the actions on a row of their own: room for all of them
+            for text, slot in actions:
+                header.addWidget(self._button(text, slot))
+            header.addStretch(1)
+            layout.addLayout(header)
+        for comment in screening.comments:
+            note = QLabel(f"{comment.decision.title()} by {comment.author_name}: {comment.text}")
+            note.setObjectName("noteBox")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addWidget(self.form_view, 1)
+
+    def _actions(self) -> list[tuple[str, Callable[[], object]]]:
+        allowed = self.allowed
+        offered: list[tuple[bool, str, Callable[[], object]]] = [
+            (allowed.referral, "&Referral PDF…", self.referral_requested.emit),
+            (allowed.amend, "&Amend…", self.amend),
+            (allowed.share, "Share &with…", self.share),
+            (allowed.review, "A&pprove…", self.approve),
+            (allowed.review, "R&eturn for changes…", self.return_it),
+            (allowed.add_outcome, "Add &outcome…", self.add_outcome),
+            (allowed.open_child, "C&hild record", self.open_child),
+        ]
+        return [(text, slot) for ok, text, slot in offered if ok]
+
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    @property
+    def screening_id(self) -> int:
+        return self.screening.row.id
+
+    # -- the author's actions ---------------------------------------------------------------
+    def submit(self) -> None:
+        with guarded(self) as attempt:
+            try:
+                done = self.services.screenings.submit(self.screening_id)
+            except AnswersError as exc:  # shown beside each answer, not in a dialog
+                self.form_view.show_problems(exc.problems)
+                return
+        if attempt.failed:
+            return
+        note = ""
+        if done.score and done.score.get("awaiting_approval"):
+            note = " Your lower judgement is awaiting a supervisor's approval."
+        QMessageBox.information(self, "Submitted", f"{done.row.reference} was submitted.{note}")
+        self.changes.changed.emit()
+        self.replaced.emit(done)
+
+    def discard(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Discard this draft?",
+            "Discard this draft and every answer in it? This cannot be undone.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return
+        with guarded(self) as attempt:
+            self.services.screenings.discard(self.screening_id)
+        if not attempt.failed:
+            self.changes.changed.emit()
+            self.replaced.emit(None)
+
+    def amend(self) -> None:
+        reason, ok = QInputDialog.getText(
+            self, "Amend this screening", "Why does it need changing?"
+        )
+        if not ok:
+            return
+        with guarded(self) as attempt:
+            amended = self.services.screenings.amend(self.screening_id, reason)
+        if not attempt.failed:
+            self.changes.changed.emit()
+            self.replaced.emit(amended)
+
+    def share(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Share this screening",
+            "User name of the colleague who should be able to see it (read-only):",
+        )
+        if not ok or not name.strip():
+            return
+        with guarded(self) as attempt:
+            self.services.screenings.share(self.screening_id, name.strip())
+        if not attempt.failed:
+            self.message.emit(f"Shared with {name.strip()}.")
+
+    def add_outcome(self) -> None:
+        from screening_app.ui.outcome_dialog import OutcomeDialog
+
+        form = self.services.registry.get(self.screening.form_id, self.screening.form_version)
+        today = self.services.session.today()
+        dialog = OutcomeDialog([(o.code, o.label) for o in form.outcomes], today, self)
+        if dialog.exec() != OutcomeDialog.DialogCode.Accepted:
+            return
+        code, day, note = dialog.values()
+        with guarded(self) as attempt:
+            self.services.review.add_outcome(self.screening_id, code, day, note)
+        if not attempt.failed:
+            self.changes.changed.emit()
+            self.message.emit("Outcome recorded.")
+
+    def open_child(self) -> None:
+        if self.screening.row.child_id is not None:
+            self.child_requested.emit(self.screening.row.child_id)
+
+    # -- a supervisor's review ----------------------------------------------------------------
+    def approve(self) -> None:
+        password, ok = QInputDialog.getText(
+            self,
+            "Approve and sign",
+            "Type your password to sign this approval:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        sid = self.screening_id
+
+        def approved(_none: None) -> None:
+            QMessageBox.information(self, "Approved", "The screening was approved.")
+            self._reopen()
+
+        Op(self, lambda: self.services.review.approve(sid, password)).changing(
+            self.changes
+        ).success(approved).run()
+
+    def return_it(self) -> None:
+        comment, ok = QInputDialog.getMultiLineText(
+            self, "Return for changes", "What needs changing? The practitioner will see this."
+        )
+        if not ok:
+            return
+        with guarded(self) as attempt:
+            self.services.review.return_for_changes(self.screening_id, comment)
+        if not attempt.failed:
+            self.changes.changed.emit()
+            self._reopen()
+
+    def _reopen(self) -> None:
+        with guarded(self) as attempt:
+            screening = self.services.screenings.get(self.screening_id)
+        if not attempt.failed:
+            self.replaced.emit(screening)
