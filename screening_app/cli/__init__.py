@@ -1,4 +1,4 @@
-"""Headless command line (CLI.md). With no subcommand it opens the desktop app.
+"""Headless command line (docs/CLI.md). With no subcommand it opens the desktop app.
 
 Each command module exposes ``register(subparsers)`` and sets ``func`` on its parser; the
 function takes the parsed arguments and returns an exit code. Exit codes: 0 success, 2 bad input

@@ -1,6 +1,6 @@
 """Score a screening: section scores, bands, fired rules, judgement and recommended action.
 
-Follows the scoring steps of the form's specification (CHECKLIST.md, "Scoring"). Pure functions,
+Follows the scoring steps of the form's specification (docs/FORMS.md, "Scoring"). Pure functions,
 no I/O; tolerant of incomplete answers so the live score panel can use it while a form is filled in.
 """
 
@@ -52,7 +52,7 @@ class ScoreResult:
     evaluation: Evaluation = field(repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``score --json`` contract of CLI.md, exactly these keys."""
+        """The ``score --json`` contract of docs/CLI.md, exactly these keys."""
         return {
             "form_id": self.form_id,
             "form_version": self.form_version,

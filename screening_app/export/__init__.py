@@ -1,1 +1,1 @@
-"""export layer (see ARCHITECTURE.md)."""
+"""export layer: the only package that imports reportlab and pypdf (docs/ARCHITECTURE.md)."""

@@ -1,6 +1,6 @@
 """The referral's sections for form ``cse-risk-screening`` v1, in the order the SCU reads them.
 
-The layout is tied to the question ids that CHECKLIST.md fixes for version 1; every label and
+The layout is tied to the question ids that docs/FORMS.md lists for version 1; every label and
 option comes from the form itself. A form this module does not know gets the generic layout
 (:mod:`layout_generic`) instead, so no answer is ever left out.
 """

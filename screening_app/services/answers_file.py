@@ -1,4 +1,4 @@
-"""Read an answers file (CLI.md, "Answers file") and check it against its form."""
+"""Read an answers file (docs/CLI.md, "Answers files") and check it against its form."""
 
 from __future__ import annotations
 

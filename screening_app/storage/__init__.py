@@ -1,1 +1,1 @@
-"""storage layer (see ARCHITECTURE.md)."""
+"""storage layer: the only package that touches the database (docs/ARCHITECTURE.md)."""

@@ -1,1 +1,1 @@
-"""ui layer (see ARCHITECTURE.md)."""
+"""ui layer: every widget; the only package that imports PySide6 (docs/ARCHITECTURE.md)."""

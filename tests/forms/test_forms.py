@@ -48,7 +48,7 @@ def test_example_scores_to_its_expected_block(path: Path, registry: FormRegistry
         assert result[key] == expected, key
 
 
-# The contract of CHECKLIST.md, checked against the shipped v1 file.
+# The checklist of docs/FORMS.md, checked against the shipped v1 file.
 SECTION_IDS = {
     "vulnerabilities": [
         "v_substance_use",
