@@ -17,8 +17,8 @@ from pathlib import Path
 
 from benchmarks.common import Measure, median_time, print_table
 from screening_app.app import sign_in
-from screening_app.domain import checklist
 from screening_app.demo import generator
+from screening_app.domain import checklist
 from screening_app.services.access import create_database
 from screening_app.services.model import ListQuery
 from screening_app.storage.keyfile import KdfParams, derive
