@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +61,6 @@ def answers() -> dict[str, Any]:
     return base_answers()
 
 
-def example_files() -> list[Path]:
-    return sorted(SHARED_EXAMPLES.glob("*.json")) if SHARED_EXAMPLES.is_dir() else []
-
-
 def load_example(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
@@ -98,11 +95,25 @@ def fixed_clock(now: dt.datetime = NOW) -> Clock:
     return lambda: now
 
 
+_OPENED: list[AppServices] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_what_a_test_left_open() -> Iterator[None]:
+    """A test that fails before its own ``close()`` still releases the database and its lock."""
+    yield
+    while _OPENED:
+        _OPENED.pop().close()  # idempotent: a no-op for sessions the test closed itself
+
+
 def open_app(
     path: Path, user: str = "kit", password: str = USER_PW, *, now: dt.datetime = NOW
 ) -> AppServices:
-    """The composition root's own sign-in, with fast key derivation and a fixed clock."""
-    return sign_in(path, user, password, kdf=FAST_KDF, clock=fixed_clock(now))
+    """The composition root's own sign-in, with fast key derivation and a fixed clock; closed
+    after the test even when it fails."""
+    app = sign_in(path, user, password, kdf=FAST_KDF, clock=fixed_clock(now))
+    _OPENED.append(app)
+    return app
 
 
 def submit_screening(path: Path, user: str = "kit", **overrides: Any) -> int:

@@ -103,12 +103,12 @@ def _random_answers(form: Form, rng: random.Random, risk: float) -> dict[str, An
             positives = [c for c in codes if c not in ("no", "not_known")]
             answers[q.id] = rng.choice(positives) if rng.random() < risk else negative
     count3 = rng.choice((0, 0, 0, 0, 0, 0, 1, 1, 2, 3))
-    answers["missing_count_3m"] = count3
-    answers["missing_count_12m"] = count3 + rng.choice((0, 0, 1, 3))
+    answers[checklist.MISSING_3_MONTHS] = count3
+    answers[checklist.MISSING_12_MONTHS] = count3 + rng.choice((0, 0, 1, 3))
     models = [code for code, _ in form.question(checklist.CSE_MODELS).option_pairs()]
     answers[checklist.CSE_MODELS] = rng.sample(models, rng.choice((0, 1, 1, 2)))
-    answers["disclosure"] = "yes" if rng.random() < risk / 4 else "no"
-    answers["immediate_danger"] = "yes" if rng.random() < risk / 10 else "no"
+    answers[checklist.DISCLOSURE] = "yes" if rng.random() < risk / 4 else "no"
+    answers[checklist.IMMEDIATE_DANGER] = "yes" if rng.random() < risk / 10 else "no"
     return answers
 
 

@@ -1,5 +1,6 @@
 """What code knows of the CSE checklist by name: its form id and the few question ids that feed
-list columns (docs/FORMS.md). Everything else about the checklist is data in ``forms/``.
+list columns or that the demo generator fills in (docs/FORMS.md). Everything else about the
+checklist is data in ``forms/``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ SCREENING_DATE = "screening_date"
 PRACTITIONER_ROLE = "practitioner_role"
 PRACTITIONER_AGENCY = "practitioner_agency"
 CSE_MODELS = "cse_models"
+MISSING_3_MONTHS = "missing_count_3m"
+MISSING_12_MONTHS = "missing_count_12m"
+DISCLOSURE = "disclosure"
+IMMEDIATE_DANGER = "immediate_danger"
 
 NAME_FIELDS = (FIRST_NAME, LAST_NAME)
 # Answers copied into the list's columns whenever a draft changes.

@@ -49,24 +49,25 @@ class StatisticsService:
         figures = {m: MonthFigures(m) for m in months}
         db, team = self.s.db, self.s.user.team
         lo, hi = f"{months[0]}-01", f"{_next_month(months[-1])}-01"
-        for month, count, children in stats_repo.totals(db, lo, hi, team):
-            figures[month].screenings, figures[month].children = count, children
+        for total in stats_repo.totals(db, lo, hi, team):
+            figures[total.month].screenings = total.screenings
+            figures[total.month].children = total.children
         for column, attribute in (
             ("operative_band", "bands"),
             ("la_area", "areas"),
             ("practitioner_role", "roles"),
         ):
-            for month, code, count in stats_repo.by_column(db, column, lo, hi, team):
-                getattr(figures[month], attribute)[code or ""] = count
-        for month, code, count in stats_repo.by_model(db, lo, hi, team):
-            figures[month].models[code] = count
-        for month, code, count in stats_repo.by_outcome(db, lo, hi, team):
-            figures[month].outcomes[code] = count
+            for row in stats_repo.by_column(db, column, lo, hi, team):
+                getattr(figures[row.month], attribute)[row.code or ""] = row.screenings
+        for row in stats_repo.by_model(db, lo, hi, team):
+            figures[row.month].models[row.code or ""] = row.screenings
+        for row in stats_repo.by_outcome(db, lo, hi, team):
+            figures[row.month].outcomes[row.code or ""] = row.screenings
         positive = positive_outcomes(self.form())
-        for month, count in stats_repo.with_positive(db, positive, lo, hi, team):
-            figures[month].with_positive_outcome = count
-        for month, days in stats_repo.median_days_to_review(db, lo, hi, team):
-            figures[month].median_days_to_review = round(float(days), 1)
+        for value in stats_repo.with_positive(db, positive, lo, hi, team):
+            figures[value.month].with_positive_outcome = int(value.value)
+        for value in stats_repo.median_days_to_review(db, lo, hi, team):
+            figures[value.month].median_days_to_review = round(float(value.value), 1)
         return [figures[m] for m in months]
 
     def write_pdf(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:

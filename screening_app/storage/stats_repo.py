@@ -6,9 +6,29 @@ replaced by an amendment), by its screening date's month and its operative band.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from screening_app.storage.driver import Database
+
+
+class MonthTotal(NamedTuple):
+    month: str
+    screenings: int
+    children: int
+
+
+class MonthCount(NamedTuple):
+    """How many screenings of ``month`` have ``code`` (a band, area, role, model or outcome)."""
+
+    month: str
+    code: str | None
+    screenings: int
+
+
+class MonthValue(NamedTuple):
+    month: str
+    value: float
+
 
 COUNTED = "s.status IN ('submitted', 'approved', 'returned')"
 MONTH = "substr(s.screening_date, 1, 7)"
@@ -23,30 +43,35 @@ def _where(team: str | None) -> tuple[str, list[Any]]:
 
 def _grouped(
     db: Database, select: str, join: str, group: str, start: str, end: str, team: str | None
-) -> list[tuple[Any, ...]]:
+) -> list[MonthCount]:
     where, extra = _where(team)
     sql = (
         f"SELECT {MONTH} AS m, {select} FROM screenings s {join} WHERE {where} "
         f"GROUP BY m{', ' + group if group else ''}"
     )
-    return [tuple(r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
+    return [MonthCount(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
 
 
-def totals(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
-    """(month, screenings, distinct children)."""
-    return _grouped(db, "count(*), count(DISTINCT s.child_id)", "", "", start, end, team)
+def totals(db: Database, start: str, end: str, team: str | None) -> list[MonthTotal]:
+    """Screenings and distinct children per month."""
+    where, extra = _where(team)
+    sql = (
+        f"SELECT {MONTH} AS m, count(*), count(DISTINCT s.child_id) FROM screenings s "
+        f"WHERE {where} GROUP BY m"
+    )
+    return [MonthTotal(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
 
 
 def by_column(
     db: Database, column: str, start: str, end: str, team: str | None
-) -> list[tuple[Any, ...]]:
-    """(month, code, count) for operative_band, la_area or practitioner_role."""
+) -> list[MonthCount]:
+    """Per month and code, for operative_band, la_area or practitioner_role."""
     if column not in ("operative_band", "la_area", "practitioner_role"):
         raise ValueError(column)
     return _grouped(db, f"s.{column}, count(*)", "", f"s.{column}", start, end, team)
 
 
-def by_model(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
+def by_model(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
     return _grouped(
         db,
         "sm.model, count(*)",
@@ -58,8 +83,8 @@ def by_model(db: Database, start: str, end: str, team: str | None) -> list[tuple
     )
 
 
-def by_outcome(db: Database, start: str, end: str, team: str | None) -> list[tuple[Any, ...]]:
-    """(month, outcome code, screenings with that outcome)."""
+def by_outcome(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
+    """Per month and outcome code, the screenings with that outcome."""
     return _grouped(
         db,
         "o.code, count(DISTINCT s.id)",
@@ -73,8 +98,8 @@ def by_outcome(db: Database, start: str, end: str, team: str | None) -> list[tup
 
 def with_positive(
     db: Database, codes: list[str], start: str, end: str, team: str | None
-) -> list[tuple[Any, ...]]:
-    """(month, screenings with at least one positive outcome)."""
+) -> list[MonthValue]:
+    """Per month, the screenings with at least one positive outcome."""
     if not codes:
         return []
     marks = ", ".join("?" for _ in codes)
@@ -84,13 +109,11 @@ def with_positive(
         f"(SELECT 1 FROM outcomes o WHERE o.screening_id = s.id AND o.code IN ({marks})) "
         "GROUP BY m"
     )
-    return [tuple(r) for r in db.execute(sql, [start, end, *extra, *codes]).fetchall()]
+    return [MonthValue(*r) for r in db.execute(sql, [start, end, *extra, *codes]).fetchall()]
 
 
-def median_days_to_review(
-    db: Database, start: str, end: str, team: str | None
-) -> list[tuple[Any, ...]]:
-    """(month, median days from screening date to review), with window functions."""
+def median_days_to_review(db: Database, start: str, end: str, team: str | None) -> list[MonthValue]:
+    """Per month, the median days from screening date to review (window functions)."""
     where, extra = _where(team)
     sql = (
         f"WITH d AS (SELECT {MONTH} AS m, "
@@ -100,4 +123,4 @@ def median_days_to_review(
         "COUNT(*) OVER (PARTITION BY m) AS c FROM d) "
         "SELECT m, AVG(days) FROM r WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY m"
     )
-    return [tuple(r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
+    return [MonthValue(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]

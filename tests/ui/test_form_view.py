@@ -287,10 +287,13 @@ def test_a_typed_date_is_shown_as_it_was_read_when_focus_leaves(qtbot: QtBot, fo
     assert sink.saved["child_dob"] == "2012-04-03"
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="None is immortal from Python 3.12: nothing to lose"
+)
 def test_many_answer_changes_keep_python_s_none_alive(qtbot: QtBot, form: Form) -> None:
-    """PySide6 6.12.0 on Python 3.11 lost a reference to None on every call of a Qt method
+    """Some PySide6 builds on Python 3.11 lost a reference to None on every call of a Qt method
     returning void; a form refreshes hundreds of widgets per answer, so after a few dozen
-    answers None was freed and the app aborted. (From 3.12 None is immortal: always passes.)"""
+    answers None was freed and the app aborted."""
     view, _sink = make(qtbot, form, answers=base_answers())
     before = sys.getrefcount(None)
     for n in range(20):

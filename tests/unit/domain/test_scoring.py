@@ -245,15 +245,38 @@ class TestJudgement:
         assert approved.operative_band == "mild"
         assert not approved.awaiting_approval
 
-    def test_never_below_a_band_set_by_r1_to_r3(self, form: Form) -> None:
+    @pytest.mark.parametrize(
+        ("rule", "trigger"),
+        [
+            ("R1", {"disclosure": "yes"}),
+            ("R2", {"immediate_danger": "yes"}),
+            ("R3", {"child_dob": "2013-11-21", "s_online_grooming": "historic"}),
+        ],
+    )
+    @pytest.mark.parametrize("judged", ["low", "mild", "moderate"])
+    def test_never_below_a_band_set_by_r1_to_r3(
+        self, form: Form, rule: str, trigger: dict[str, Any], judged: str
+    ) -> None:
         answers = base_answers(
-            disclosure="yes",
-            judged_band="moderate",
+            **trigger,
+            judged_band=judged,
             judgement_rationale="A reason that is long enough to count.",
         )
         result = score(form, answers, judgement_approved=True)
+        assert rule in [r.id for r in result.fired_rules]
         assert result.judgement_floor == "significant"
         assert result.operative_band == "significant"
+
+    def test_the_r3_floor_ends_on_the_13th_birthday(self, form: Form) -> None:
+        answers = base_answers(
+            child_dob="2013-11-20",  # 13 today: R3 no longer applies, R4 neither
+            s_online_grooming="historic",
+            judged_band="low",
+            judgement_rationale="A reason that is long enough to count.",
+        )
+        result = score(form, answers, judgement_approved=True)
+        assert result.judgement_floor is None
+        assert result.operative_band == "low"
 
     def test_r4_and_r5_do_not_lock_the_judgement(self, form: Form) -> None:
         answers = base_answers(
