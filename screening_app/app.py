@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from screening_app.services.app_services import AppServices
     from screening_app.services.model import KdfParams, User
     from screening_app.services.session import Clock
-    from screening_app.storage.store import Store
+    from screening_app.storage.opened import Store
     from screening_app.ui.startup import Entry
 
 log = logging.getLogger(__name__)
@@ -59,16 +59,12 @@ def sign_in_with_recovery(
     kdf: KdfParams | None = None,
     clock: Clock | None = None,
 ) -> AppServices:
-    """Open with the recovery key, give administrator ``admin_name`` a new password, sign in."""
-    from screening_app.services.access import authenticate_recovery, default_kdf
+    """With the recovery key, give administrator ``admin_name`` a new password, then sign in."""
+    from screening_app.services.access import default_kdf, reset_admin_with_recovery
 
-    store, user = authenticate_recovery(
-        path, recovery_key, admin_name, new_password, kdf or default_kdf()
-    )
-    services = _services(store, user, clock, None, audit_sign_in=False)
-    with services.session.write("record the recovery"):
-        services.session.audit("recovery_key_used", f"user:{user.id}")
-    return services
+    kdf = kdf or default_kdf()
+    reset_admin_with_recovery(path, recovery_key, admin_name, new_password, kdf)
+    return sign_in(path, admin_name, new_password, kdf=kdf, clock=clock)
 
 
 def _services(
@@ -104,16 +100,36 @@ def build_demo_database(
     today: dt.date | None = None,
 ) -> None:
     """Create ``path`` filled with fictional users and screenings (deterministic for ``seed``)."""
-    from screening_app.demo.database import DEMO_ADMIN, DEMO_PASSWORD, populate
-    from screening_app.services.access import create_database
+    from screening_app.demo.database import (
+        DEMO_ADMIN,
+        DEMO_PASSWORD,
+        DEMO_USERS,
+        add_screenings,
+        add_users,
+    )
+    from screening_app.services.access import create_database, default_kdf, grant_with_recovery
 
     name, display = DEMO_ADMIN
-    create_database(path, name, DEMO_PASSWORD, display_name=display, kdf=kdf)
+    recovery = create_database(path, name, DEMO_PASSWORD, display_name=display, kdf=kdf)
     admin = sign_in(path, name, DEMO_PASSWORD, kdf=kdf)
     try:
-        populate(admin, seed=seed, screenings=screenings, today=today or dt.date.today())
+        owners, supervisors = add_users(admin)
     finally:
         admin.close()
+    readers = [user for user, _d, role, _t, _j in DEMO_USERS if role != "admin"]
+    grant_with_recovery(path, recovery, readers, kdf or default_kdf())
+    lead = sign_in(path, "supervisor", DEMO_PASSWORD, kdf=kdf)
+    try:
+        add_screenings(
+            lead,
+            owners,
+            supervisors,
+            seed=seed,
+            screenings=screenings,
+            today=today or dt.date.today(),
+        )
+    finally:
+        lead.close()
 
 
 # -- the desktop app ---------------------------------------------------------------------------
@@ -173,9 +189,9 @@ def _entry(path: Path) -> Entry:
         return sign_in(path, name, password)
 
     def restore(backup: Path, name: str, password: str) -> Path | None:
-        from screening_app.services.access import restore_backup
+        from screening_app.services.access import default_kdf, restore_backup
 
-        return restore_backup(path, backup, name, password)
+        return restore_backup(path, backup, name, password, default_kdf())
 
     return Entry(lambda: database_exists(path), create, unlock, restore, account_password_hint)
 

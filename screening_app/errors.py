@@ -83,6 +83,10 @@ class PermissionDenied(ScreeningError):
     """The signed-in user's role does not allow this."""
 
 
+class NoAccess(PermissionDenied):
+    """The account holds no data key: an administrator, or an account not yet granted access."""
+
+
 class ExportError(ScreeningError):
     """A referral or report could not be written."""
 

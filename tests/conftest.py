@@ -17,7 +17,7 @@ from screening_app.app import sign_in
 from screening_app.domain.forms import Form
 from screening_app.domain.registry import FormRegistry
 from screening_app.paths import forms_dir
-from screening_app.services.access import create_database
+from screening_app.services.access import create_database, grant_with_recovery
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import FAST_KDF
 from screening_app.services.session import Clock
@@ -71,20 +71,30 @@ ADMIN_PW = "admin-password-1"
 USER_PW = "practitioner-pw-1"
 
 
+TEAM = (
+    ("kit", "practitioner", "North"),
+    ("rowan", "practitioner", "North"),
+    ("ari", "practitioner", "South"),
+    ("sol", "supervisor", "North"),
+)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "screenings.db"
-    create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
+    recovery = create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
     app = sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
-    for name, role, team in (
-        ("kit", "practitioner", "North"),
-        ("rowan", "practitioner", "North"),
-        ("ari", "practitioner", "South"),
-        ("sol", "supervisor", "North"),
-    ):
+    for name, role, team in TEAM:
         app.accounts.add_user(name, USER_PW, role=role, team=team, job_title="teacher")
     app.close()
+    grant_with_recovery(path, recovery, [name for name, _r, _t in TEAM], FAST_KDF)
+    (tmp_path / "recovery.txt").write_text(recovery, encoding="utf-8")
     return path
+
+
+def recovery_key_of(db_path: Path) -> str:
+    """The recovery key the ``db_path`` fixture printed when it made the database."""
+    return (db_path.parent / "recovery.txt").read_text(encoding="utf-8")
 
 
 NOW = dt.datetime(2026, 11, 24, 10, 0)

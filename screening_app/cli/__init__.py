@@ -33,10 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", type=Path, help="use this database file instead of the default")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    from screening_app.cli import db_cmds, forms_cmds, referral_cmd, stats_cmd
+    from screening_app.cli import (
+        db_cmds,
+        forms_cmds,
+        records_cmds,
+        referral_cmd,
+        stats_cmd,
+        users_cmds,
+    )
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (forms_cmds, referral_cmd, db_cmds, stats_cmd):
+    for module in (forms_cmds, referral_cmd, db_cmds, users_cmds, records_cmds, stats_cmd):
         module.register(subparsers)
     return parser
 

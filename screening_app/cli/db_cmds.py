@@ -1,4 +1,4 @@
-"""``db init|check|backup|restore``, ``users add`` and ``import``: headless administration.
+"""``db init|check|backup|restore`` and ``import``: headless administration.
 
 For IT deployment and for moving screenings between machines. Passwords come from files or an
 interactive prompt, never from the command line.
@@ -10,82 +10,46 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screening_app.cli.common import db_arg, db_path, open_session, signed_in_args
 from screening_app.cli.passwords import password_from
 from screening_app.errors import AnswersError, Problem, ScreeningError, StorageError
 from screening_app.paths import forms_dir
-from screening_app.services.locations import default_database_path
 
 if TYPE_CHECKING:
     from screening_app.services.answers_file import CheckedAnswers
-    from screening_app.services.app_services import AppServices
 
 
 def register(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="create, check, back up or restore a database")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     init = db_sub.add_parser("init", help="create a database and its first administrator")
-    _db_arg(init)
+    db_arg(init)
     init.add_argument("--admin", required=True, metavar="NAME", help="administrator user name")
     init.add_argument("--password-file", type=Path, metavar="F", help="the admin's password")
     init.set_defaults(func=cmd_init)
     check = db_sub.add_parser("check", help="integrity and audit-trail check")
-    _signed_in_args(check)
+    signed_in_args(check)
     check.set_defaults(func=cmd_check)
     back = db_sub.add_parser("backup", help="write an encrypted backup")
-    _signed_in_args(back)
+    signed_in_args(back)
     back.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     back.set_defaults(func=cmd_backup)
     restore = db_sub.add_parser("restore", help="replace the database by a backup")
-    _signed_in_args(restore)
+    signed_in_args(restore)
     restore.add_argument("backup", type=Path, metavar="FILE")
     restore.set_defaults(func=cmd_restore)
 
-    users = subparsers.add_parser("users", help="manage accounts")
-    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = users_sub.add_parser("add", help="add an account")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=("practitioner", "supervisor", "admin"))
-    add.add_argument("--display-name", default="", metavar="TEXT")
-    add.add_argument("--team", default="", metavar="TEAM")
-    add.add_argument("--job-title", default="", metavar="CODE")
-    add.add_argument("--agency", default="", metavar="TEXT")
-    _signed_in_args(add)
-    add.add_argument("--new-password-file", type=Path, metavar="F2", help="the new password")
-    add.set_defaults(func=cmd_users_add)
-
     imp = subparsers.add_parser("import", help="store answers files as submitted screenings")
     imp.add_argument("answers", type=Path, nargs="+", metavar="ANSWERS.json")
-    _signed_in_args(imp)
+    signed_in_args(imp)
     imp.set_defaults(func=cmd_import)
-
-
-def _db_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH", help="database file")
-
-
-def _signed_in_args(parser: argparse.ArgumentParser) -> None:
-    _db_arg(parser)
-    parser.add_argument("--user", required=True, metavar="NAME", help="your user name")
-    parser.add_argument("--password-file", type=Path, metavar="F", help="your password")
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    path: Path | None = args.sub_db or getattr(args, "db", None)
-    return path or default_database_path()
-
-
-def _open(args: argparse.Namespace) -> AppServices:
-    from screening_app.app import sign_in
-
-    password = password_from(args.password_file, f"Password for {args.user}: ")
-    return sign_in(_db_path(args), args.user, password)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from screening_app.services.access import create_database
 
     password = password_from(args.password_file, f"New password for {args.admin}: ")
-    path = _db_path(args)
+    path = db_path(args)
     recovery = create_database(path, args.admin, password)
     print(f"Created {path} with administrator {args.admin}.")
     print(f"Recovery key: {recovery}")
@@ -97,7 +61,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    app = _open(args)
+    app = open_session(args)
     try:
         problems = app.backups.check()
     finally:
@@ -111,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     if args.output.exists():
         raise StorageError(f"{args.output} already exists; choose a new file name.")
-    app = _open(args)
+    app = open_session(args)
     try:
         made = app.backups.backup_now(args.output)
     finally:
@@ -121,34 +85,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from screening_app.services.access import restore_backup
+    from screening_app.services.access import default_kdf, restore_backup
 
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    aside = restore_backup(_db_path(args), args.backup, args.user, password)
-    print(f"Restored {_db_path(args)} from {args.backup}.")
+    aside = restore_backup(db_path(args), args.backup, args.user, password, default_kdf())
+    print(f"Restored {db_path(args)} from {args.backup}.")
     if aside:
         print(f"The previous files were kept as {aside.name} (and similar) in the same folder.")
-    return 0
-
-
-def cmd_users_add(args: argparse.Namespace) -> int:
-    app = _open(args)
-    try:
-        new_password = password_from(
-            args.new_password_file, f"Password for {args.name}: ", "new password"
-        )
-        user = app.accounts.add_user(
-            args.name,
-            new_password,
-            role=args.role,
-            display_name=args.display_name,
-            team=args.team,
-            job_title=args.job_title,
-            agency=args.agency,
-        )
-    finally:
-        app.close()
-    print(f"Added {user.name} ({user.role}).")
     return 0
 
 
@@ -164,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             checked.append(load_answers(path, registry))
         except ScreeningError as exc:
             failures.append(exc)
-    app = _open(args)
+    app = open_session(args)
     try:
         for item in checked:
             screening = app.screenings.import_answers(item.form, dict(item.answers))

@@ -10,26 +10,29 @@ import getpass
 from pathlib import Path
 
 from screening_app.errors import InputFileError, Problem
+from screening_app.files import read_regular_text
+
+MAX_PASSWORD_FILE = 4096  # bytes: a password, not a document
+MAX_COMMENT_FILE = 100_000
 
 
 def read_password_file(path: Path, what: str = "password") -> str:
     """The password in ``path`` (one trailing newline removed); InputFileError if unusable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _problem(path, f"{what} file not found; check the path") from None
-    except OSError as exc:
-        raise _problem(path, f"{what} file cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _problem(path, f"{what} file is not UTF-8 text") from None
+    text = read_regular_text(path, MAX_PASSWORD_FILE, f"{what} file")
     if text.endswith("\n"):
         text = text[:-1]
     if text.endswith("\r"):
         text = text[:-1]
     if not text:
         raise _problem(path, f"{what} file is empty; put the {what} on its first line")
+    return text
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """A short text (a review comment) from ``path``, surrounding blank space removed."""
+    text = read_regular_text(path, MAX_COMMENT_FILE, f"{what} file").strip()
+    if not text:
+        raise _problem(path, f"the {what} file is empty")
     return text
 
 

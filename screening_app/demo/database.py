@@ -26,8 +26,9 @@ DEMO_USERS: tuple[tuple[str, str, Role, str, str], ...] = (
 )
 
 
-def populate(admin: AppServices, *, seed: int, screenings: int, today: dt.date) -> None:
-    """Add the demo users and ``screenings`` fictional screenings (deterministic for ``seed``)."""
+def add_users(admin: AppServices) -> tuple[list[generator.Owner], dict[str, int]]:
+    """Add the demo users through the administrator's session; the screenings' owners and each
+    team's supervisor."""
     owners, supervisors = [], {}
     for name, display, role, team, job in DEMO_USERS:
         user = admin.accounts.add_user(
@@ -42,8 +43,22 @@ def populate(admin: AppServices, *, seed: int, screenings: int, today: dt.date) 
         if role == "supervisor":
             supervisors[team] = user.id
         owners.append(generator.Owner(user.id, team, job, display))
-    session = admin.session
-    form = admin.registry.latest(checklist.FORM_ID)
+    return owners, supervisors
+
+
+def add_screenings(
+    reader: AppServices,
+    owners: list[generator.Owner],
+    supervisors: dict[str, int],
+    *,
+    seed: int,
+    screenings: int,
+    today: dt.date,
+) -> None:
+    """``screenings`` fictional screenings (deterministic for ``seed``), written through the
+    session of an account that holds the data key."""
+    session = reader.session
+    form = reader.registry.latest(checklist.FORM_ID)
     with session.write("write the demo data") as db:
         generator.generate(db, form, owners, n=screenings, seed=seed, today=today)
         generator.add_reviews_and_outcomes(db, supervisors, seed=seed, today=today)

@@ -24,14 +24,39 @@ from screening_app.domain.forms import (
     Form,
     Question,
 )
-from screening_app.errors import FormError, Problem
+from screening_app.errors import FormError, InputFileError, Problem
+from screening_app.files import read_regular_text
 
 Path_ = tuple[str | int, ...]
 BUILTIN_NAMES = frozenset({"age"})
 
 
+MAX_FORM_FILE = 1_000_000  # bytes; the CSE checklist is about 40 kB
+MAX_DEPTH = 40  # nesting of mappings and lists; a form needs about 8
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans only: ``yes``, ``no``, ``on`` and ``off`` stay text (answer codes)."""
+    """A safe loader for form files: YAML 1.2 booleans only (``yes``, ``no``, ``on`` and ``off``
+    stay text: they are answer codes), no aliases (a "billion laughs" file would expand them
+    without end) and at most ``MAX_DEPTH`` levels of nesting (deeper would exhaust the stack).
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._refuse("aliases (*name) are not allowed in a form file")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                self._refuse(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _refuse(self, problem: str) -> None:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        raise yaml.composer.ComposerError(None, None, problem, mark)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -47,13 +72,9 @@ _Loader.add_implicit_resolver(
 
 def load_form_file(path: Path) -> Form:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormError(
-            f"{path.name}: cannot read the form file ({exc.__class__.__name__}); "
-            "check the path and that it is a UTF-8 text file",
-            [Problem("cannot read the file; check the path and that it is UTF-8 text", path.name)],
-        ) from None
+        text = read_regular_text(path, MAX_FORM_FILE, "form file")
+    except InputFileError as exc:
+        raise FormError(exc.message, exc.problems) from None
     return load_form_text(text, path.name)
 
 

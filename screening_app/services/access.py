@@ -1,9 +1,9 @@
-"""Getting into a database before a session exists: create it, authenticate (password or
-recovery key), record the sign-in, list and restore backups.
+"""Getting into a database before a session exists: create it, authenticate, use the recovery
+key, record the sign-in, list and restore backups (docs/SECURITY.md).
 
-The slow part (argon2id key derivation) is inside ``create_database`` and ``authenticate*``; the
-window runs them off the GUI thread. Building the session and its services from what these
-return is the composition root's job (``screening_app.app``).
+The slow part (argon2id key derivation, and a data-key rotation when one is due) is inside
+these functions; the window runs them off the GUI thread. Building the session and its services
+from what these return is the composition root's job (``screening_app.app``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,23 @@ import logging
 from pathlib import Path
 
 from screening_app.domain.passwords import account_password_problems
-from screening_app.errors import AnswersError, AuthenticationError, Problem
+from screening_app.errors import (
+    AnswersError,
+    AuthenticationError,
+    NoAccess,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    StorageError,
+)
 from screening_app.services.accounts import to_user
 from screening_app.services.model import BackupInfo, KdfParams, User
 from screening_app.services.session import Session
-from screening_app.storage import accounts_repo, backup, store
-from screening_app.storage.keyfile import RECOVERY_SLOT, new_recovery_key
-from screening_app.storage.lock import DatabaseLock
-from screening_app.storage.store import Store
+from screening_app.storage import backup, store
+from screening_app.storage.account_log import READERS, RECOVERY
+from screening_app.storage.keyring import Keyring, key_path, new_recovery_key
+from screening_app.storage.opened import Progress, Store, now_text
+from screening_app.storage.store import unlock_recovery
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +55,7 @@ def create_database(
         raise AnswersError("The database was not created.", problems)
     path.parent.mkdir(parents=True, exist_ok=True)
     recovery = new_recovery_key()
-    opened = store.create(
+    store.create(
         path,
         admin_name.strip(),
         admin_password,
@@ -54,28 +63,39 @@ def create_database(
         kdf or default_kdf(),
         display_name=display_name,
     )
-    opened.close()
     log.info("created a new screening database")
     return recovery
 
 
-def authenticate(path: Path, user_name: str, password: str, kdf: KdfParams) -> tuple[Store, User]:
-    """The open store and the active account ``user_name``; see storage.store.unlock for errors."""
-    opened = store.unlock(path, (user_name.strip(), password), kdf)
-    try:
-        row = accounts_repo.user_by_name(opened.db, user_name.strip())
-        if row is None or not row.active:
-            raise opened.keys.record_failure()
-    except BaseException:
+def authenticate(
+    path: Path,
+    user_name: str,
+    password: str,
+    kdf: KdfParams,
+    *,
+    progress: Progress | None = None,
+) -> tuple[Store, User]:
+    """The open store and the account ``user_name``. A practitioner or supervisor who has not
+    been granted access gets NoAccess; an administrator's store has no database."""
+    opened, unlocked = store.unlock(path, user_name.strip(), password, kdf, progress=progress)
+    account = unlocked.account
+    if account.role in READERS and not opened.has_data:
         opened.close()
-        raise
-    return opened, to_user(row)
+        raise NoAccess(
+            f"Your account {account.name} has not been given access to children's records "
+            "yet. Ask a supervisor of your team to grant it (Accounts, then Grant access), "
+            "then sign in again."
+        )
+    return opened, to_user(account)
 
 
 def record_sign_in(session: Session) -> None:
     """Audit the sign-in, and the failed attempts since the last one."""
-    failed = session.store.keys.take_failures()
-    session.store.keys.save()
+    keyring = session.store.keyring
+    failed = keyring.take_failures(session.user.id)
+    session.store.save_keyring()
+    if not session.store.has_data:
+        return
     with session.write("record the sign-in"):
         if failed:
             first = dt.datetime.fromtimestamp(min(failed)).replace(microsecond=0)
@@ -85,45 +105,109 @@ def record_sign_in(session: Session) -> None:
         session.audit("sign_in")
 
 
-def authenticate_recovery(
+def reset_admin_with_recovery(
     path: Path, recovery_key: str, admin_name: str, new_password: str, kdf: KdfParams
-) -> tuple[Store, User]:
-    """Open with the recovery key and give administrator ``admin_name`` a new password."""
+) -> None:
+    """Give administrator ``admin_name`` new keys under ``new_password`` (the recovery key's
+    decision, signed into the account log). Administrators hold no data key, so nothing else
+    changes."""
     problems = account_password_problems(new_password)
     if problems:
         raise AnswersError("The password was not changed.", problems)
-    opened = store.unlock(path, (RECOVERY_SLOT, recovery_key), kdf)
+    opened = unlock_recovery(path, recovery_key, kdf)
     try:
-        row = accounts_repo.user_by_name(opened.db, admin_name.strip())
-        if row is None or row.role != "admin":
+        account = opened.keyring.directory.by_name(admin_name)
+        if account is None or account.role != "admin" or not account.active:
             raise AuthenticationError(
-                f"There is no administrator called {admin_name}. Use the administrator's name."
+                f"There is no active administrator called {admin_name}. Use the "
+                "administrator's user name."
             )
-        keys = opened.keys
-        keys.add_slot(keys.slot_id(row.name), new_password, opened.key, kdf)
-        keys.take_failures()
-        keys.save()
-    except BaseException:
+        from screening_app.services.accounts import replace_keys
+
+        replace_keys(opened, account.id, new_password, now_text())
+        opened.keyring.take_failures(RECOVERY)
+        opened.keyring.take_failures(account.id)
+        opened.save_keyring()
+    finally:
         opened.close()
-        raise
-    return opened, to_user(row)
+
+
+def grant_with_recovery(
+    path: Path, recovery_key: str, user_names: list[str], kdf: KdfParams
+) -> list[User]:
+    """Give ``user_names`` access to the records with the recovery key (how the first
+    supervisor of a new database gets access). Nothing is granted unless all can be."""
+    opened = unlock_recovery(path, recovery_key, kdf)
+    try:
+        keys = opened.keyring.data_key(opened.keys, RECOVERY)
+        if not keys:
+            raise AuthenticationError(
+                "The recovery key's copy of the data key is damaged; restore the key file "
+                "from the newest backup."
+            )
+        from screening_app.services.accounts import grant
+
+        directory, granted = opened.keyring.directory, []
+        for name in user_names:
+            account = directory.by_name(name)
+            if account is None:
+                raise NotFound(f"There is no account called {name}; nothing was granted.")
+            if not account.granted:
+                grant(opened, account.id, keys[0], now_text())
+            granted.append(to_user(directory.accounts[account.id]))
+        opened.keyring.take_failures(RECOVERY)
+        opened.save_keyring()
+        return granted
+    finally:
+        opened.close()
 
 
 def list_backups(path: Path) -> list[BackupInfo]:
     return [BackupInfo(b.path, b.created_at, b.size) for b in backup.list_backups(path)]
 
 
-def restore_backup(path: Path, backup_file: Path, user_name: str, password: str) -> Path | None:
-    """Replace a damaged database by ``backup_file`` (which this user must be able to open).
-
-    The damaged files are kept aside, never deleted; returns where they went.
+def restore_backup(
+    path: Path, backup_file: Path, user_name: str, password: str, kdf: KdfParams
+) -> Path | None:
+    """Replace the database by ``backup_file``: an administrator's or supervisor's decision,
+    throttled like a sign-in and signed into the account log. Accounts and passwords stay as
+    they are now (the key file is not replaced). Returns where the replaced database was kept.
     """
-    backup.check_backup(backup_file, user_name.strip(), password)
-    lock = DatabaseLock(path)
-    lock.acquire()
+    opened = store.unlock_keys(path, user_name.strip(), password, kdf)
     try:
-        aside = backup.restore(path, backup_file)
+        ring = opened.keyring
+        role = ring.directory.accounts[opened.actor].role
+        if role not in ("admin", "supervisor"):
+            raise PermissionDenied(
+                "Only an administrator or a supervisor can restore a backup. Ask one of them."
+            )
+        _check_same_generation(path, backup_file, ring)
+        keys = ring.data_key(opened.keys, opened.actor)
+        aside = backup.restore_file(path, backup_file, keys[0] if keys else None)
+        data = {"backup": backup_file.name[-200:], "epoch": ring.directory.key_epoch}
+        ring.append(opened.actor, opened.keys, "restored", None, data, now_text())
+        ring.take_failures(opened.actor)
+        opened.save_keyring()
     finally:
-        lock.release()
+        opened.close()
     log.info("restored the database from a backup")
     return aside
+
+
+def _check_same_generation(path: Path, backup_file: Path, ring: Keyring) -> None:
+    """The backup must be of this database and encrypted under today's data key."""
+    try:
+        theirs = Keyring.load(key_path(backup_file)).directory
+    except StorageError:
+        raise StorageError(
+            f"The key file that belongs with {backup_file.name} ({backup_file.name}.keys) is "
+            "missing or damaged, so the backup cannot be checked. Pick another backup."
+        ) from None
+    if theirs.database_id != ring.directory.database_id:
+        raise StorageError(f"{backup_file.name} is a backup of another database.")
+    if theirs.key_epoch != ring.directory.key_epoch:
+        raise StorageError(
+            f"{backup_file.name} was made before the data key last changed (after an account "
+            "was disabled), so it does not open under today's key. Pick a newer backup: the "
+            "backups in the backups folder are always kept under today's key."
+        )

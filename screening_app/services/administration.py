@@ -1,4 +1,8 @@
-"""The audit trail, settings and backups of one database, as one session may use them."""
+"""The audit trail, settings and backups of one database, as one session may use them.
+
+The audit trail has two parts: the account log in the key file (accounts, access, settings,
+restores — all an administrator sees) and the database's own trail of actions on records.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from screening_app.services.model import AuditEntry, BackupInfo
 from screening_app.services.session import Session
 from screening_app.storage import audit, backup
-from screening_app.storage.accounts_repo import get_setting, set_setting
+from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.health import integrity_problem
 
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
@@ -20,19 +24,46 @@ class AuditService:
         self.s = session
 
     def entries(self, *, record: str | None = None, limit: int = 500) -> list[AuditEntry]:
-        """Admins see every row; supervisors their team's; practitioners none."""
+        """Newest first. Admins see the account log; supervisors their team's actions too."""
         self.s.require("admin", "supervisor", doing="read the audit trail")
         team = None if self.s.user.role == "admin" else self.s.user.team
-        rows = audit.rows(self.s.db, record=record, team=team, limit=limit)
-        return [
-            AuditEntry(
-                r.id, dt.datetime.fromisoformat(r.at), r.user_name, r.action, r.record, r.detail
+        found = self._account_log(team) if record is None else []
+        if self.s.store.has_data:
+            found += [
+                AuditEntry(
+                    r.id, dt.datetime.fromisoformat(r.at), r.user_name, r.action, r.record, r.detail
+                )
+                for r in audit.rows(self.s.db, record=record, team=team, limit=limit)
+            ]
+        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+    def _account_log(self, team: str | None) -> list[AuditEntry]:
+        directory = self.s.store.keyring.directory
+        accounts = directory.accounts
+        found = []
+        for entry in self.s.store.keyring.data["log"]:
+            subject = accounts.get(entry["subject"]) if entry["subject"] is not None else None
+            if team is not None and (subject is None or subject.team != team):
+                continue
+            actor = accounts.get(entry["actor"])
+            name = "recovery key" if entry["actor"] == RECOVERY else (actor.name if actor else "")
+            found.append(
+                AuditEntry(
+                    -int(entry["seq"]) - 1,  # negative: not a database row
+                    dt.datetime.fromisoformat(entry["at"]),
+                    name,
+                    entry["action"],
+                    f"user:{subject.id}" if subject else None,
+                    subject.name if subject else "",
+                )
             )
-            for r in rows
-        ]
+        return found
 
     def verify(self) -> str | None:
-        """None when the hash chain is whole, else which row is the first that breaks it."""
+        """None when the hash chain is whole, else which row is the first that breaks it. (The
+        account log was checked, signature by signature, when the key file was read.)"""
+        if not self.s.store.has_data:
+            return None
         return audit.verify(self.s.db)
 
 
@@ -41,16 +72,21 @@ class SettingsService:
         self.s = session
 
     def get_int(self, key: str, default: int) -> int:
-        value = get_setting(self.s.db, key)
-        try:
-            return int(value) if value is not None else default
-        except ValueError:
-            return default
+        return self.s.store.keyring.directory.settings.get(key, default)
 
     def set_int(self, key: str, value: int) -> None:
-        with self.s.write("save the setting") as db:
-            set_setting(db, key, str(int(value)))
-            self.s.audit("setting_changed", None, key)
+        """An administrator's decision, signed into the account log (within its limits)."""
+        self.s.require("admin", doing="change settings")
+        from screening_app.services.accounts import signed
+
+        signed(
+            self.s.store,
+            "setting_changed",
+            None,
+            {"key": key, "value": int(value)},
+            self.s.now_text(),
+        )
+        self.s.store.save_keyring()
 
 
 class BackupService:
@@ -58,11 +94,18 @@ class BackupService:
         self.s = session
 
     def backup_now(self, target: Path | None = None) -> BackupInfo:
+        """Copy the database and key file; an administrator copies the encrypted file as is."""
         store = self.s.store
-        with store.transaction():  # no write may land half-way through the copy
-            made = backup.make_backup(store.db, store.key, store.path, target)
-        with self.s.write("record the backup"):
-            self.s.audit("backup", None, made.path.name)
+        if store.has_data:
+            with store.transaction():  # no write may land half-way through the copy
+                made = backup.make_backup(
+                    store.db, store.data_key, store.keyring, store.path, target
+                )
+            with self.s.write("record the backup"):
+                self.s.audit("backup", None, made.path.name)
+        else:
+            with store.writer():
+                made = backup.make_backup(None, None, store.keyring, store.path, target)
         return BackupInfo(made.path, made.created_at, made.size)
 
     def list(self) -> list[BackupInfo]:
@@ -71,8 +114,11 @@ class BackupService:
         ]
 
     def check(self) -> builtins.list[str]:
-        """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine)."""
-        found = []
+        """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).
+        The key file and its account log were checked when it was read."""
+        found: builtins.list[str] = []
+        if not self.s.store.has_data:
+            return found
         problem = integrity_problem(self.s.db)
         if problem:
             found.append(f"database: {problem}")

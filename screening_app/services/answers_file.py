@@ -14,6 +14,7 @@ from screening_app.domain.forms import Form
 from screening_app.domain.registry import FormRegistry
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, FormError, InputFileError, Problem
+from screening_app.files import read_regular_text
 
 MAX_ANSWERS_FILE = 5_000_000  # bytes; a screening is a few kilobytes
 
@@ -26,38 +27,25 @@ class CheckedAnswers:
     result: ScoreResult
 
 
+MAX_DIGITS = 12  # a count of missing episodes is at most 365; this leaves room for mistakes
+
+
+def _whole_number(digits: str, name: str) -> int:
+    """JSON whole numbers, checked by length before conversion (Python refuses to convert
+    more than 4 300 digits, and converting thousands is slow)."""
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise InputFileError(
+            f"{name}: number too long",
+            [Problem(f"a number has more than {MAX_DIGITS} digits; check the file", name)],
+        )
+    return int(digits)
+
+
 def read_json(path: Path) -> Any:
+    text = read_regular_text(path, MAX_ANSWERS_FILE, "answers file")
     name = path.name
     try:
-        if path.stat().st_size > MAX_ANSWERS_FILE:
-            raise InputFileError(
-                f"{name}: too large",
-                [
-                    Problem(
-                        f"the file is larger than {MAX_ANSWERS_FILE // 1_000_000} MB; "
-                        "is it really an answers file?",
-                        name,
-                    )
-                ],
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(
-            f"{name}: not found", [Problem("file not found; check the path", str(path))]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(
-            f"{name}: cannot read",
-            [
-                Problem(
-                    f"cannot read the file ({exc.__class__.__name__}); "
-                    "check it is a UTF-8 JSON file you may read",
-                    name,
-                )
-            ],
-        ) from None
-    try:
-        return json.loads(text)
+        return json.loads(text, parse_int=lambda digits: _whole_number(digits, name))
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"{name}: not JSON",

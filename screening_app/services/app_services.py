@@ -46,9 +46,12 @@ class AppServices:
         self._closed = True
         store = self.session.store
         try:
+            if not store.lock.still_held():
+                return  # another copy may own the database now: write nothing (see lock.py)
             if backup.backup_due(store.path, self.session.today()):
                 self.backups.backup_now()
-            with self.session.write("record the sign-out"):
-                self.session.audit("sign_out")
+            if store.has_data:
+                with self.session.write("record the sign-out"):
+                    self.session.audit("sign_out")
         finally:
             store.close()

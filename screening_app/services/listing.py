@@ -11,7 +11,6 @@ from screening_app.services.accounts import to_user
 from screening_app.services.model import ListQuery, ScreeningRow, User
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
-from screening_app.storage.accounts_repo import users as user_rows
 
 
 class ListingService:
@@ -56,7 +55,12 @@ class ListingService:
         """Whose screenings the Practitioner filter offers: the team's for a supervisor."""
         if self.s.user.role != "supervisor":
             return [self.s.user]
-        return [to_user(r) for r in user_rows(self.s.db, self.s.user.team)]
+        team = self.s.user.team
+        accounts = self.s.store.keyring.directory.accounts.values()
+        return sorted(
+            (to_user(a) for a in accounts if a.team == team and a.role != "admin"),
+            key=lambda u: u.name.casefold(),
+        )
 
     def filters(self, query: ListQuery, today: dt.date | None = None) -> repo.Filters:
         window = reassessment.date_range(query.due, today or self.s.today())

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from screening_app.crypto import FAST_KDF, KdfParams
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.reassessment import Window
-from screening_app.storage.keyfile import FAST_KDF, KdfParams
 from screening_app.storage.screenings_repo import CommentRow, ListRow
 
 __all__ = [
@@ -55,6 +55,7 @@ class User:
     job_title: str
     agency: str
     active: bool
+    has_access: bool = False  # holds the data key: may read children's records
 
 
 @dataclass(frozen=True)

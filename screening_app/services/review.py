@@ -190,5 +190,4 @@ class ReviewService:
         return record
 
     def _password_ok(self, password: str) -> bool:
-        keys = self.s.store.keys
-        return keys.unwrap(keys.slot_id(self.s.user.name), password) == self.s.store.key
+        return self.s.store.keyring.verify_password(self.s.user.id, password)

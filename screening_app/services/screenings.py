@@ -23,7 +23,6 @@ from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
-from screening_app.storage.accounts_repo import user_by_name
 from screening_app.storage.screenings_repo import ScreeningRecord
 
 EDIT_AUDIT_SECONDS = 60
@@ -186,6 +185,14 @@ class ScreeningService:
             self.s.audit("view", record.reference)
         return self._load(screening_id)
 
+    def id_of(self, reference: str) -> int:
+        """The id of the screening with ``reference``, if this user may see it."""
+        self.s.require_reader()
+        found = repo.id_of_reference(self.s.db, reference.strip().upper())
+        if found is None:
+            raise NotFound(f"There is no screening {reference} that you can see.")
+        return self.s.visible(found).id
+
     def allowed(self, screening_id: int) -> Allowed:
         """What the signed-in user may do with this screening (the window asks, never decides)."""
         return permissions.allowed(self.s.user, self.s.visible(screening_id))
@@ -196,7 +203,7 @@ class ScreeningService:
 
         record = self.s.visible(screening_id)
         permissions.check(permissions.refusal_to_share(self.s.user, record))
-        found = user_by_name(self.s.db, user_name)
+        found = self.s.store.keyring.directory.by_name(user_name)
         other = to_user(found) if found else None
         if other is None or not other.active or other.role == "admin":
             raise NotFound(

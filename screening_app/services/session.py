@@ -18,8 +18,8 @@ from screening_app.services.model import User
 from screening_app.storage import audit
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database, DatabaseError, storage_error
+from screening_app.storage.opened import Store
 from screening_app.storage.screenings_repo import Scope, ScreeningRecord
-from screening_app.storage.store import Store
 
 Clock = Callable[[], dt.datetime]
 READERS = ("practitioner", "supervisor")
@@ -56,7 +56,10 @@ class Session:
             raise storage_error(exc, doing) from None
 
     def audit(self, action: str, record: str | None = None, detail: str = "") -> None:
-        """One audit row (call inside the change's ``write`` block when there is one)."""
+        """One audit row (call inside the change's ``write`` block when there is one). Sessions
+        without the data key write none: their decisions are in the signed account log."""
+        if not self.store.has_data:
+            return
         audit.append(
             self.store.db,
             at=self.now_text(),

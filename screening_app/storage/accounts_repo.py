@@ -1,9 +1,16 @@
-"""SQL for user accounts and settings."""
+"""SQL for the database's copy of the accounts (for joins and authors) and settings.
+
+The accounts themselves live in the key file's signed account log (storage.account_log); the
+``users`` table is refreshed from it by :func:`sync_users` every time the database is opened,
+so an administrator, who never opens the database, still decides who the accounts are.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
+from screening_app.storage.account_log import Account
 from screening_app.storage.driver import Database, safe_names
 
 
@@ -43,16 +50,28 @@ def users(db: Database, team: str | None = None) -> list[UserRow]:
     return [UserRow._make(r) for r in cursor.fetchall()]
 
 
-def insert_user(db: Database, values: dict[str, object]) -> int:
-    values = {**values, "name_fold": str(values["name"]).casefold()}
-    columns = ", ".join(safe_names(values))
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(f"INSERT INTO users ({columns}) VALUES ({marks})", list(values.values()))
-    return int(cursor.lastrowid or 0)
-
-
-def set_active(db: Database, user_id: int, active: bool) -> None:
-    db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+def sync_users(db: Database, accounts: Iterable[Account]) -> None:
+    """Make the ``users`` table say what the account log says (call inside a transaction)."""
+    for account in accounts:
+        values = {
+            "id": account.id,
+            "name": account.name,
+            "name_fold": account.name.casefold(),
+            "display_name": account.display_name,
+            "role": account.role,
+            "team": account.team,
+            "job_title": account.job_title,
+            "agency": account.agency,
+            "active": int(account.active),
+            "created_at": account.created_at,
+        }
+        columns = safe_names(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+        db.execute(
+            f"INSERT INTO users ({', '.join(columns)}) VALUES ({', '.join('?' for _ in values)}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            list(values.values()),
+        )
 
 
 def get_setting(db: Database, key: str) -> str | None:

@@ -1,19 +1,27 @@
-"""Encrypted backups with SQLite's backup API, and restoring one.
+"""Encrypted backups and restoring one, written so that no step can lose data.
 
-A backup is a page-by-page copy of the encrypted database under the same key, plus a copy of the
-key file (without it the backup could not be opened). Backups live in ``<db stem>-backups/``
-next to the database; the newest ``KEEP`` are kept.
+A backup is a copy of the encrypted database under the same data key, plus a copy of the key
+file. An account holding the data key copies page by page with SQLite's backup API; an
+administrator, who holds no key, copies the encrypted file itself while holding the lock (nobody
+can write meanwhile). Either way the copy is written to ``*.partial``, flushed to disk and then
+renamed, so a backup file either is whole or does not exist; :func:`clean_partials` removes what
+a killed backup left. Backups live in ``<db stem>-backups/`` next to the database; the newest
+``KEEP`` are kept. When the data key rotates, :func:`reencrypt` moves each onto the new key.
+
+Restoring (:func:`restore_file`) never deletes: the backup is copied next to the database,
+flushed, then renamed over it in one step; the replaced database is kept under a unique name.
+The key file is not replaced: accounts, passwords and disabled accounts stay as they are now.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlcipher3.dbapi2
 
 from screening_app.errors import StorageError
 from screening_app.storage.driver import (
@@ -24,10 +32,11 @@ from screening_app.storage.driver import (
     storage_error,
 )
 from screening_app.storage.health import integrity_problem
-from screening_app.storage.keyfile import KeyFile, key_path
+from screening_app.storage.keyring import Keyring, key_path
 
 KEEP = 7
 SUFFIX = ".backup.db"
+PARTIAL = ".partial"
 
 
 @dataclass(frozen=True)
@@ -55,27 +64,45 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
 
 
-def make_backup(db: Database, key: bytes, db_path: Path, target: Path | None = None) -> BackupFile:
-    """Copy the open database to ``target`` (default: a new timestamped file) and its keys."""
-    if target is None:
-        folder = backup_dir(db_path)
-        folder.mkdir(exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"{db_path.stem}-{stamp}{SUFFIX}"
-    partial = target.with_name(target.name + ".partial")
+def new_backup_path(db_path: Path) -> Path:
+    folder = backup_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return folder / f"{db_path.stem}-{stamp}{SUFFIX}"
+
+
+def make_backup(
+    db: Database | None,
+    key: bytes | None,
+    keyring: Keyring,
+    db_path: Path,
+    target: Path | None = None,
+) -> BackupFile:
+    """Copy the database to ``target`` (default: a new file in the backup folder) with its key
+    file. ``db`` is the open connection (``key`` its data key), or None to copy the encrypted
+    file as it is (the caller holds the lock and no connection is open)."""
+    target = target or new_backup_path(db_path)
+    partial = target.with_name(target.name + PARTIAL)
     try:
         partial.unlink(missing_ok=True)
         create_private_file(partial)
-        dest = connect(partial, key)
-        try:
-            db.conn.backup(dest.conn)
-        finally:
-            dest.close()
+        if db is None or key is None:
+            _copy_file(db_path, partial)
+        else:
+            dest = connect(partial, key)
+            try:
+                db.conn.backup(dest.conn)
+            finally:
+                dest.close()
+            _fsync(partial)
         os.replace(partial, target)
-        shutil.copyfile(key_path(db_path), key_path(target))
-        os.chmod(key_path(target), 0o600)
+        wal = db_path.with_name(db_path.name + "-wal")
+        if db is None and wal.exists() and wal.stat().st_size:  # an unclean close's last writes
+            _copy_file(wal, partial)
+            os.replace(partial, target.with_name(target.name + "-wal"))
+        keyring.save(key_path(target))
     except (DatabaseError, OSError) as exc:
-        partial.unlink(missing_ok=True)
+        _remove(partial, partial.with_name(partial.name + "-journal"))
         raise storage_error(exc, f"write the backup {target.name}") from None
     if target.parent == backup_dir(db_path):
         prune(db_path)
@@ -83,10 +110,30 @@ def make_backup(db: Database, key: bytes, db_path: Path, target: Path | None = N
     return BackupFile(target, dt.datetime.fromtimestamp(stat.st_mtime), stat.st_size)
 
 
+def reencrypt(path: Path, old_key: bytes, new_key: bytes, keyring: Keyring) -> None:
+    """Move the backup ``path`` onto ``new_key`` (copy, rekey, flush, rename) with the current
+    key file. A backup that does not open with ``old_key`` is left as it is."""
+    partial = path.with_name(path.name + PARTIAL)
+    try:
+        _remove(partial)
+        create_private_file(partial)
+        _copy_file(path, partial)
+        copy = connect(partial, old_key)
+        try:
+            copy.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            copy.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        finally:
+            copy.close()
+        _fsync(partial)
+        os.replace(partial, path)
+        keyring.save(key_path(path))
+    except (DatabaseError, OSError):
+        _remove(partial, partial.with_name(partial.name + "-journal"))
+
+
 def prune(db_path: Path, keep: int = KEEP) -> None:
     for old in list_backups(db_path)[keep:]:
-        old.path.unlink(missing_ok=True)
-        key_path(old.path).unlink(missing_ok=True)
+        _remove(old.path, key_path(old.path), old.path.with_name(old.path.name + "-wal"))
 
 
 def backup_due(db_path: Path, today: dt.date) -> bool:
@@ -95,45 +142,122 @@ def backup_due(db_path: Path, today: dt.date) -> bool:
     return not newest or newest[0].created_at.date() < today
 
 
-def check_backup(backup: Path, user_name: str, password: str) -> None:
-    """Raise unless ``user_name``/``password`` open ``backup`` and it passes quick_check."""
-    keys = KeyFile.load(key_path(backup))
-    key = keys.unwrap(keys.slot_id(user_name), password)
-    if key is None:
-        raise StorageError(
-            f"That user name and password do not open the backup {backup.name}. Use an account "
-            "that existed when the backup was made."
-        )
-    conn = sqlcipher3.dbapi2.connect(str(backup))
+def clean_partials(db_path: Path) -> None:
+    """Remove what killed backups, restores and key-file writes left behind (call with the lock
+    held, so nothing is in the middle of writing one)."""
+    folders = [db_path.parent, backup_dir(db_path)]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for pattern in (f"*{PARTIAL}", f"*{PARTIAL}-journal", ".keys-*"):
+            for item in folder.glob(pattern):
+                if item.name.startswith(db_path.stem) or item.name.startswith(".keys-"):
+                    _remove(item)
+
+
+def check_readable(path: Path, key: bytes) -> None:
+    """Raise unless ``path`` opens with ``key`` and passes quick_check."""
+    db = connect(path, key)
     try:
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        problem = integrity_problem(Database(conn, execute_plugins=False))
+        problem = integrity_problem(db)
     except DatabaseError as exc:
         problem = str(exc)
     finally:
-        conn.close()
+        db.close()
     if problem:
-        raise StorageError(f"The backup {backup.name} is damaged too ({problem}); pick another.")
+        raise StorageError(
+            f"The backup {path.name} cannot be used ({problem}); pick another backup."
+        )
 
 
-def restore(db_path: Path, backup: Path) -> Path | None:
-    """Put ``backup`` (and its key file) in place of the database; returns where the old one went.
-
-    The current files are moved aside (``*.damaged-<time>``), never deleted.
-    """
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside: Path | None = None
+def restore_file(db_path: Path, source: Path, key: bytes | None) -> Path | None:
+    """Put a copy of ``source`` in place of the database (one rename); returns where the
+    replaced database was kept. ``key`` (when the caller holds it) must open the copy, checked
+    before anything is replaced. The caller holds the lock."""
+    _refuse_live(db_path, source)
+    partial = db_path.with_name(f"{db_path.name}.restoring{PARTIAL}")
     try:
-        for suffix in ("", ".keys", "-wal", "-shm"):
-            current = db_path.with_name(db_path.name + suffix)
-            if current.exists():
-                moved = current.with_name(f"{current.name}.damaged-{stamp}")
-                os.replace(current, moved)
-                aside = aside or moved
-        for source, dest in ((backup, db_path), (key_path(backup), key_path(db_path))):
-            shutil.copyfile(source, dest)
-            os.chmod(dest, 0o600)
+        _remove(partial)
+        create_private_file(partial)
+        _copy_file(source, partial)
     except OSError as exc:
-        raise storage_error(exc, f"restore {backup.name}") from None
-    return aside
+        _remove(partial)
+        raise storage_error(exc, f"copy the backup {source.name}") from None
+    if key is not None:
+        try:
+            check_readable(partial, key)
+        except StorageError:
+            _remove(partial, partial.with_name(partial.name + "-journal"))
+            raise
+    aside = _unique(db_path, "replaced")
+    try:
+        if db_path.exists():
+            _second_name(db_path, aside)
+        for suffix in ("-wal", "-shm"):
+            stale = db_path.with_name(db_path.name + suffix)
+            if stale.exists():
+                os.replace(stale, aside.with_name(aside.name + suffix))
+        os.replace(partial, db_path)
+        _fsync_dir(db_path.parent)
+    except OSError as exc:
+        _remove(partial)
+        raise storage_error(exc, f"restore {source.name}") from None
+    return aside if aside.exists() else None
+
+
+def _refuse_live(db_path: Path, source: Path) -> None:
+    if not source.is_file():
+        raise StorageError(f"{source.name} is not a backup file; pick a .backup.db file.")
+    live = [db_path.with_name(db_path.name + s) for s in ("", ".keys", "-wal", "-shm")]
+    for path in live:
+        with contextlib.suppress(OSError):
+            if path.exists() and os.path.samefile(path, source):
+                raise StorageError(
+                    f"{source.name} is the database itself (or one of its own files), not a "
+                    "backup of it. Pick a file from the backups folder."
+                )
+
+
+def _unique(db_path: Path, what: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in itertools.count(1):
+        candidate = db_path.with_name(f"{db_path.name}.{what}-{stamp}-{n}")
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _second_name(path: Path, other: Path) -> None:
+    """``other`` names the same data as ``path`` (a hard link, else a flushed copy)."""
+    try:
+        os.link(path, other)
+    except OSError:
+        _copy_file(path, other)
+
+
+def _copy_file(source: Path, dest: Path) -> None:
+    with open(source, "rb") as src, open(dest, "wb") as out:
+        shutil.copyfileobj(src, out, 1024 * 1024)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()

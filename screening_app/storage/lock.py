@@ -1,7 +1,11 @@
-"""One running copy per database: an exclusive lock on ``<db>.lock``, never waited for.
+"""One running copy per database: an exclusive OS lock (``flock``/``msvcrt``) on ``<db>.lock``,
+never waited for.
 
 The operating system releases the lock when the process ends, however it ends, so a crash never
-leaves a stale lock behind.
+leaves a stale lock behind. Deleting the lock file under an open session would let a second copy
+lock a new file of the same name, so the holder checks :meth:`DatabaseLock.still_held` before
+every write and stops writing when its file is gone. (The database file itself is not locked
+this way: closing any descriptor of it would drop SQLite's own locks.)
 """
 
 from __future__ import annotations
@@ -36,6 +40,27 @@ class DatabaseLock:
                 "there first, then try again."
             ) from None
         self._handle = handle
+        if not self.still_held():  # deleted between open() and the lock: try again once
+            self.release()
+            self.acquire()
+
+    def still_held(self) -> bool:
+        """True while ``<db>.lock`` is still the file this lock holds."""
+        if self._handle is None:
+            return False
+        try:
+            return os.stat(self.path).st_ino == os.fstat(self._handle.fileno()).st_ino
+        except OSError:
+            return False
+
+    def check(self) -> None:
+        """Raise before a write when another copy may have taken over the database."""
+        if not self.still_held():
+            raise DatabaseLocked(
+                "The lock file of this database was removed while it was open, so another copy "
+                "of the app may be using it now. To protect your data nothing more is saved "
+                "from this window: close the app and open it again."
+            )
 
     def release(self) -> None:
         if self._handle is not None:

@@ -214,6 +214,11 @@ def answers(db: Database, screening_id: int) -> dict[str, Any]:
     return {qid: json.loads(value) for qid, value in cursor.fetchall()}
 
 
+def id_of_reference(db: Database, reference: str) -> int | None:
+    row = db.execute("SELECT id FROM screenings WHERE reference = ?", [reference]).fetchone()
+    return int(row[0]) if row else None
+
+
 def fetch(db: Database, screening_id: int) -> ScreeningRecord | None:
     row = db.execute(
         f"SELECT {RECORD_COLUMNS}, COALESCE(u.display_name, u.name, '') FROM screenings s "

@@ -1,90 +1,40 @@
 """Creating, unlocking and closing the encrypted database, with its lock, key file and checks.
 
-Order on open: take the lock (fails at once if another copy has it), unwrap the database key from
-the user's slot (argon2id, slow on purpose), read once to prove the key (SQLCipher only fails on
-the first read), migrate, and — if the last close was not clean — run the integrity checks.
+Order on open: read and check the key file (storage.keyring), take the lock (fails at once if
+another copy has it), open the account's vault with its password (argon2id, slow on purpose),
+and — only if the account was granted access — unseal the data key, read once to prove it
+(SQLCipher only fails on the first read), migrate, run the integrity checks after an unclean
+close, finish or start a data-key rotation (storage.rotation), and copy the account directory
+into the database's ``users`` table. An administrator's store has no database at all.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from screening_app.crypto import KdfParams
 from screening_app.errors import IntegrityProblem, NotADatabase, Problem, StorageError
-from screening_app.storage import audit, backup, migrations
+from screening_app.storage import account_log, accounts_repo, audit, backup, migrations, rotation
+from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.driver import (
     Database,
     DatabaseError,
     connect,
     create_private_file,
+    is_disk_full,
     storage_error,
     tune,
 )
 from screening_app.storage.health import integrity_problem
-from screening_app.storage.keyfile import (
-    KEY_BYTES,
-    RECOVERY_SLOT,
-    KdfParams,
-    KeyFile,
+from screening_app.storage.keyring import (
+    KeyFileDamaged,
+    Keyring,
+    Unlocked,
     key_path,
-    normalise_recovery_key,
+    now_seconds,
 )
 from screening_app.storage.lock import DatabaseLock
-
-
-def now_text() -> str:
-    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-
-
-@dataclass
-class Store:
-    """An open database: the connection, its key file, its lock and the key (for backups).
-
-    One connection serves the GUI thread (autosave) and background work (approve, referral
-    audit). Writes go through :meth:`transaction`, which lets one thread write at a time: two
-    threads' savepoints on one connection would otherwise interleave and commit each other's
-    half-done work.
-    """
-
-    path: Path
-    db: Database
-    keys: KeyFile
-    lock: DatabaseLock
-    key: bytes
-    kdf: KdfParams
-    _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One all-or-nothing change, with the writer lock held (re-entrant on one thread)."""
-        with self._writer, self.db.atomic():
-            yield self.db
-
-    def close(self) -> None:
-        """Mark the close clean and release everything (idempotent)."""
-        with self._writer:
-            try:
-                set_meta(self.db, "clean_close", "1")
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
-                pass  # a damaged or full database stays marked unclean: checked on next open
-            finally:
-                self.db.close()
-                self.lock.release()
-
-
-def set_meta(db: Database, key: str, value: str) -> None:
-    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
-
-
-def get_meta(db: Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return str(row[0]) if row else None
+from screening_app.storage.opened import Progress, Store, get_meta, now_text, set_meta
 
 
 def create(
@@ -95,8 +45,9 @@ def create(
     kdf: KdfParams,
     *,
     display_name: str = "",
-) -> Store:
-    """A new database with its first administrator; the caller shows ``recovery_key`` once."""
+) -> None:
+    """A new database and key file with its first administrator, who gets no data key: only
+    the recovery key does (the caller shows it once)."""
     keys_file = key_path(path)
     if path.exists() or keys_file.exists():
         raise StorageError(
@@ -106,90 +57,167 @@ def create(
         raise StorageError(f"The folder for {path.name} does not exist; create it first.")
     lock = DatabaseLock(path)
     lock.acquire()
-    key = secrets.token_bytes(KEY_BYTES)
-    keys = KeyFile.create(keys_file)
+    at = now_text()
+    admin = {"name": admin_name, "display_name": display_name or admin_name}
+    ring, data_key = Keyring.create(keys_file, admin, admin_password, recovery_key, kdf, at)
     try:
-        keys.add_slot(keys.slot_id(admin_name), admin_password, key, kdf)
-        keys.add_slot(RECOVERY_SLOT, normalise_recovery_key(recovery_key), key, kdf)
         create_private_file(path)
-        db = connect(path, key)
-        tune(db)
-        migrations.migrate(db)
-        at = now_text()
-        with db.atomic():
-            db.execute(
-                "INSERT INTO users (name, name_fold, display_name, role, created_at) "
-                "VALUES (?, ?, ?, 'admin', ?)",
-                [admin_name, admin_name.casefold(), display_name or admin_name, at],
-            )
-            audit.append(db, at=at, user_id=1, user_name=admin_name, action="database_created")
-            set_meta(db, "clean_close", "0")
-        keys.save()
+        db = connect(path, data_key)
+        try:
+            tune(db)
+            migrations.migrate(db)
+            with db.atomic():
+                accounts_repo.sync_users(db, ring.directory.accounts.values())
+                audit.append(db, at=at, user_id=1, user_name=admin_name, action="database_created")
+                set_meta(db, "database_id", ring.directory.database_id)
+                set_meta(db, "clean_close", "1")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        ring.save()
     except DatabaseError as exc:
-        lock.release()
         raise storage_error(exc, f"create {path.name}") from None
+    finally:
+        lock.release()
+
+
+def unlock(
+    path: Path,
+    user_name: str,
+    password: str,
+    kdf: KdfParams,
+    *,
+    progress: Progress | None = None,
+) -> tuple[Store, Unlocked]:
+    """Open ``path`` as ``user_name``. AuthenticationError for a wrong name or password (the key
+    file counts failures); the store has no database when the account holds no data key."""
+    keyring, lock = _load_and_lock(path)
+    try:
+        unlocked = keyring.unlock(user_name, password, now_seconds())
+        store = Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys)
     except BaseException:
         lock.release()
         raise
-    return Store(path, db, keys, lock, key, kdf)
+    try:
+        _open_data(store, progress)
+    except BaseException:
+        store.abandon()
+        raise
+    return store, unlocked
 
 
-def unlock(path: Path, slot_secret: tuple[str, str], kdf: KdfParams) -> Store:
-    """Open with the key from ``slot_secret`` = (slot id or user name, secret).
+def unlock_keys(path: Path, user_name: str, password: str, kdf: KdfParams) -> Store:
+    """The key file opened as ``user_name``, without opening the database (to restore it)."""
+    keyring, lock = _load_and_lock(path)
+    try:
+        unlocked = keyring.unlock(user_name, password, now_seconds())
+    except BaseException:
+        lock.release()
+        raise
+    return Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys)
 
-    Raises AuthenticationError for a wrong name/secret (the key file counts failures).
-    """
+
+def unlock_recovery(path: Path, recovery_key: str, kdf: KdfParams) -> Store:
+    """The key file opened with the recovery key (no database: granting access and resetting an
+    administrator's password need only the key file)."""
+    keyring, lock = _load_and_lock(path)
+    try:
+        keys = keyring.unlock_recovery(recovery_key, now_seconds())
+    except BaseException:
+        lock.release()
+        raise
+    return Store(path, keyring, lock, kdf, RECOVERY, keys)
+
+
+def _load_and_lock(path: Path) -> tuple[Keyring, DatabaseLock]:
     if not path.exists():
         raise StorageError(
             f"There is no screening database at {path.name}. Check the file name, or create one."
         )
-    keys = KeyFile.load(key_path(path))
+    keyring = Keyring.load(key_path(path))
     lock = DatabaseLock(path)
     lock.acquire()
-    try:
-        keys.check_not_throttled()
-        who, secret = slot_secret
-        slot = RECOVERY_SLOT if who == RECOVERY_SLOT else keys.slot_id(who)
-        if who == RECOVERY_SLOT:
-            secret = normalise_recovery_key(secret)
-        key = keys.unwrap(slot, secret)
-        if key is None:
-            raise keys.record_failure()
-        db = _open_checked(path, key)
-    except BaseException:
-        lock.release()
-        raise
-    return Store(path, db, keys, lock, key, kdf)
+    backup.clean_partials(path)
+    return keyring, lock
 
 
-def _open_checked(path: Path, key: bytes) -> Database:
+def _open_data(store: Store, progress: Progress | None) -> None:
+    """Open the database when the account holds a data key; finish or start a rotation."""
+    candidates = store.keyring.data_key(store.keys, store.actor)
+    if not candidates:
+        return
+    for number, key in enumerate(candidates):
+        db = _try_key(store.path, key)
+        if db is None:
+            continue
+        store.connection, store.data_key = db, key
+        _check_open(store.path, db)  # on failure the caller closes the store
+        if number == 1:  # the database was re-encrypted but the key file not yet told
+            rotation.finish(store, now_text())
+        if store.keyring.directory.rotation_due:
+            rotation.rotate(store, now_text(), progress)
+        with store.transaction():
+            _check_account_log_anchor(store, db)
+            accounts_repo.sync_users(db, store.keyring.directory.accounts.values())
+        return
+    raise _damaged(
+        store.path,
+        f"it does not open with the key in {key_path(store.path).name}: it is not a screening "
+        "database, or it is damaged, or that key file is an older copy (from before the data "
+        "key last changed) and not the one that belongs with it",
+    )
+
+
+def _check_account_log_anchor(store: Store, db: Database) -> None:
+    """The database remembers how long the account log was and how it ended; a key file whose
+    log lost entries since (say, "account_disabled" cut off) or was rewritten is refused."""
+    log = store.keyring.data["log"]
+    known = int(get_meta(db, "account_log_count") or 0)
+    head = get_meta(db, "account_log_head")
+    if known > len(log):
+        raise KeyFileDamaged(
+            f"The key file {key_path(store.path).name} has lost {known - len(log)} entries of "
+            "its account log since this database last saw it. Nothing was changed. Restore "
+            "the key file from the newest backup, and tell whoever looks after security."
+        )
+    if known and head != account_log.entry_hash(log[known - 1]):
+        raise KeyFileDamaged(
+            f"The account log in {key_path(store.path).name} was rewritten since this database "
+            "last saw it. Nothing was changed. Restore the key file from the newest backup, and "
+            "tell whoever looks after security."
+        )
+    set_meta(db, "account_log_count", str(len(log)))
+    set_meta(db, "account_log_head", account_log.entry_hash(log[-1]))
+
+
+def _try_key(path: Path, key: bytes) -> Database | None:
     db = connect(path, key)
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError:
         db.close()
-        raise _damaged(path, "it is not a screening database or it is damaged") from None
+        return None
+    return db
+
+
+def _check_open(path: Path, db: Database) -> None:
     try:
         tune(db)
         migrations.migrate(db)
         if get_meta(db, "clean_close") != "1":
             problem = integrity_problem(db)
             if problem:
-                db.close()
                 raise _damaged(path, problem)
         set_meta(db, "clean_close", "0")
     except DatabaseError as exc:
-        db.close()
+        if is_disk_full(exc) or "locked" in str(exc):
+            raise storage_error(exc, "open the database") from None
         raise _damaged(path, str(exc)) from None
-    except BaseException:
-        db.close()
-        raise
-    return db
 
 
 def _damaged(path: Path, detail: str) -> StorageError:
     backups = backup.list_backups(path)
-    if not path.stat().st_size or detail.startswith("it is not"):
+    if not path.stat().st_size or detail.startswith("it does not open"):
         kind: type[StorageError] = IntegrityProblem if backups else NotADatabase
     else:
         kind = IntegrityProblem

@@ -1,4 +1,9 @@
-"""The administrator's window: accounts, backups and the audit trail — never children's records."""
+"""The administrator's window: accounts, backups and the account log — never children's records.
+
+The administrator holds no data key (docs/SECURITY.md): an account added here reads nothing
+until a supervisor grants it access, or someone types the recovery key into "Grant access with
+the recovery key…".
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.model import ROLE_LABELS
+from screening_app.services.model import ROLE_LABELS, User
 from screening_app.ui.dialogs import fill_form
 
 
@@ -57,8 +62,9 @@ class AdminView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "<h2>Administration</h2>Accounts, backups and the audit trail. Administrators "
-                "cannot open children's records.",
+                "<h2>Administration</h2>Accounts, backups and the account log. Administrators "
+                "hold no key to children's records: a new account can read nothing until a "
+                "supervisor of its team grants access.",
                 self,
             )
         )
@@ -90,6 +96,8 @@ class AdminView(QWidget):
         for text, slot in (
             ("&Add account…", self.add_user),
             ("&Disable / enable", self.toggle_user),
+            ("&Reset password…", self.reset_password),
+            ("&Grant access with the recovery key…", self.grant_with_recovery),
             ("&Back up now", self.backup_now),
         ):
             button = QPushButton(text, page)
@@ -121,7 +129,7 @@ class AdminView(QWidget):
                     user.display_name,
                     ROLE_LABELS.get(user.role, user.role),
                     user.team,
-                    "Active" if user.active else "Disabled",
+                    self._status(user),
                 )
             ):
                 self.users.setItem(r, c, QTableWidgetItem(text))
@@ -138,12 +146,26 @@ class AdminView(QWidget):
                 )
             ):
                 self.audit.setItem(r, c, QTableWidgetItem(text))
-        broken = self.services.audit.verify()
         self.chain.setText(
-            "Audit trail check: every row is intact."
-            if broken is None
-            else f"Audit trail check FAILED: {broken}. Keep this computer as it is and tell IT."
+            "Account log check: every entry is signed by its author and intact. (The trail of "
+            "actions on records is checked by supervisors with `screening-app db check`.)"
         )
+
+    def _status(self, user: User) -> str:
+        if not user.active:
+            return "Disabled"
+        if self.services.accounts.needs_grant(user):
+            return "Active – waiting for access"
+        return "Active"
+
+    def _selected(self) -> int | None:
+        rows = self.users.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(
+                self, "Choose an account", "Choose an account in the list first."
+            )
+            return None
+        return rows[0].row()
 
     def add_user(self) -> None:
         dialog = AddUserDialog(self)
@@ -163,28 +185,64 @@ class AdminView(QWidget):
         self.refresh()
 
     def toggle_user(self) -> None:
-        rows = self.users.selectionModel().selectedRows()
-        if not rows:
+        index = self._selected()
+        if index is None:
             return
-        index = rows[0].row()
         status = self.users.item(index, 4)
-        active = status is not None and status.text() == "Active"
-        password = ""
-        if not active:  # a disabled account's key slot is gone: enabling sets a new password
-            password, ok = QInputDialog.getText(
-                self,
-                "Enable the account",
-                "New password for this account:",
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok:
-                return
+        active = status is not None and status.text() != "Disabled"
         try:
             self.services.accounts.set_active(self.user_ids[index], not active)
-            if password:
-                self.services.accounts.reset_password(self.user_ids[index], password)
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not changed", "\n".join(exc.lines()))
+            return
+        if not active:
+            QMessageBox.information(
+                self,
+                "Account enabled",
+                "The account is enabled. To read records again it needs access granted by a "
+                "supervisor of its team.",
+            )
+        self.refresh()
+
+    def reset_password(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        password, ok = QInputDialog.getText(
+            self,
+            "Reset the password",
+            "New password for this account (at least 10 characters). The account gets new keys, "
+            "so a supervisor must grant it access to records again:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        try:
+            self.services.accounts.reset_password(self.user_ids[index], password)
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not changed", "\n".join(exc.lines()))
+            return
+        self.refresh()
+
+    def grant_with_recovery(self) -> None:
+        """For the first supervisor of a new database: whoever keeps the recovery key types it."""
+        index = self._selected()
+        if index is None:
+            return
+        name = self.users.item(index, 0)
+        key, ok = QInputDialog.getText(
+            self,
+            "Grant access with the recovery key",
+            f"Recovery key (printed when the database was created), to give "
+            f"{name.text() if name else 'this account'} access to the records:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        try:
+            self.services.accounts.grant_with_recovery(self.user_ids[index], key)
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Access not granted", "\n".join(exc.lines()))
             return
         self.refresh()
 

@@ -139,8 +139,17 @@ class SafeWindow(QMainWindow):
         self.setWindowTitle(" ")
 
     def settings(self) -> None:
-        """The idle-lock delay (stored in the database, shared by everyone on this computer)."""
+        """The idle-lock delay: the organisation's policy, set by an administrator (signed into
+        the account log) and shown to everyone else."""
         current = self.services.settings.get_int(IDLE_LOCK_MINUTES, 5)
+        if self.services.user.role != "admin":
+            QMessageBox.information(
+                self,
+                "Settings",
+                f"The app locks after {current} minutes without use. Your administrator sets "
+                "this for everyone on this database.",
+            )
+            return
         minutes, ok = QInputDialog.getInt(
             self, "Settings", "Lock the app after this many minutes without use:", current, 1, 60
         )

@@ -98,8 +98,8 @@ def run(
 
 
 def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
-    """The signed-in window for the user's role, shown, with the idle-lock delay stored in the
-    database: the administration window for administrators, the screenings window otherwise."""
+    """The signed-in window for the user's role, shown, with the organisation's idle-lock delay:
+    the administration window for administrators, the screenings window otherwise."""
     from screening_app.services.administration import IDLE_LOCK_MINUTES
 
     minutes = services.settings.get_int(IDLE_LOCK_MINUTES, 5)

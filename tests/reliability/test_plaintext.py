@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,17 @@ DISTINCTIVE = "Zephyrine Quillfeather"
 
 
 def test_child_name_never_appears_in_plain_bytes(
-    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     monkeypatch.setenv("SCREENING_APP_DATA_DIR", str(tmp_path / "data"))
+    root = logging.getLogger()  # a log file set up by an earlier test would be elsewhere
+    monkeypatch.setattr(
+        root, "handlers", [h for h in root.handlers if not isinstance(h, RotatingFileHandler)]
+    )
     setup_logging()
+    for handler in root.handlers:
+        if isinstance(handler, RotatingFileHandler):
+            request.addfinalizer(handler.close)
     app = open_app(db_path)
     draft = app.screenings.start()
     first, last = DISTINCTIVE.split()

@@ -206,9 +206,9 @@ def test_referral_preview_save_and_print_are_audited(
     assert view.print_(printer)
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
     services.close()
-    admin = open_app(db_path, "admin", ADMIN_PW)
-    actions = [e.action for e in admin.audit.entries(record="CSE-2026-000001")]
-    admin.close()
+    sol = open_app(db_path, "sol")
+    actions = [e.action for e in sol.audit.entries(record="CSE-2026-000001")]
+    sol.close()
     assert {"referral_preview", "referral_saved", "printed", "view"} <= set(actions)
 
 
@@ -264,15 +264,30 @@ def test_smoke_test_runs_headless(tmp_path: Path) -> None:
     QApplication.processEvents()
 
 
-def test_idle_lock_minutes_setting_is_stored(
-    qtbot: QtBot, kit: AppServices, monkeypatch: pytest.MonkeyPatch
+def test_the_idle_lock_delay_is_the_administrator_s_to_set(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-    win = window(qtbot, kit)
+    from screening_app.ui.admin_window import AdminWindow
+    from screening_app.ui.startup import main_window
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (12, True))
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    admin_window = AdminWindow(admin)
+    qtbot.addWidget(admin_window)
+    admin_window.settings()
+    assert admin_window.idle.timer.interval() == 12 * 60_000
+    admin.close()
+    kit = open_app(db_path)
+    win = main_window(kit, demo=False)
+    qtbot.addWidget(win)
+    assert win.idle.timer.interval() == 12 * 60_000  # everyone's window follows the policy
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (60, True))
     win.settings()
-    assert win.idle.timer.interval() == 12 * 60_000
+    assert told and "12 minutes" in told[0] and "administrator" in told[0]
     assert kit.settings.get_int("idle_lock_minutes", 5) == 12
 
 

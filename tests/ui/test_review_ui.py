@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from screening_app.demo import generator
 from screening_app.domain import checklist
-from screening_app.errors import PermissionDenied
+from screening_app.errors import NoAccess, PermissionDenied
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ListQuery
 from screening_app.ui.accessibility import missing_accessible_names
@@ -20,7 +20,13 @@ from screening_app.ui.child_page import ChildPage
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.review_view import ReviewQueue
 from screening_app.ui.stats_view import StatisticsView
-from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
+from tests.conftest import (
+    LOWERED_JUDGEMENT,
+    USER_PW,
+    open_app,
+    recovery_key_of,
+    submit_screening,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -179,10 +185,25 @@ def test_admin_window_manages_accounts_and_sees_no_records(
     monkeypatch.setattr(AddUserDialog, "exec", fill)
     view.add_user()
     assert view.users.rowCount() == 6
+    newbie = next(r for r in range(6) if view.users.item(r, 0).text() == "newbie")
+    assert view.users.item(newbie, 4).text() == "Active – waiting for access"
     with pytest.raises(PermissionDenied):  # the services, not only the window, refuse
         admin.listing.count(ListQuery())
+    with pytest.raises(NoAccess):  # and below them, the administrator holds no data key
+        admin.session.db.execute("SELECT count(*) FROM screenings")
+    view.users.selectRow(newbie)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("WRONG-RECOVERY-KEY", True))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    view.grant_with_recovery()
+    assert warned and "not the recovery key" in warned[0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (recovery_key_of(db_path), True))
+    view.grant_with_recovery()
+    assert view.users.item(newbie, 4).text() == "Active"
     admin.close()
-    open_app(db_path, "newbie", "a-long-first-password").close()
+    newbie_session = open_app(db_path, "newbie", "a-long-first-password")
+    assert newbie_session.listing.count(ListQuery()) == 0  # reads now; sees only its own
+    newbie_session.close()
 
 
 def test_add_outcome_from_the_screening(

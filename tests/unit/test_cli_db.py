@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,35 +28,37 @@ def pw(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
-def test_init_users_import_check_backup_restore(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def add_user(db: str, admin: str, name: str, role: str, password_file: str) -> int:
+    signed_in = ["--db", db, "--user", "admin", "--password-file", admin]
+    new = ["--new-password-file", password_file]
+    return run(["users", "add", name, "--role", role, "--team", "North", *signed_in, *new])
+
+
+def new_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str, str, str]:
+    """A database with admin, supervisor sol (granted with the recovery key) and practitioner
+    kit (granted by sol): (db, admin's, sol's and kit's password files)."""
     db = str(tmp_path / "s.db")
     admin = pw(tmp_path, "a.pw", "admin-password-1")
+    sol = pw(tmp_path, "s.pw", "sol-password-1")
     kit = pw(tmp_path, "k.pw", "kit-password-1")
     assert run(["db", "init", "--db", db, "--admin", "admin", "--password-file", admin]) == 0
     out = capsys.readouterr().out
-    assert "Recovery key:" in out and "only once" in out
-    assert (
-        run(
-            [
-                "users",
-                "add",
-                "kit",
-                "--role",
-                "practitioner",
-                "--db",
-                db,
-                "--user",
-                "admin",
-                "--password-file",
-                admin,
-                "--new-password-file",
-                kit,
-            ]
-        )
-        == 0
-    )
+    assert "only once" in out
+    recovery = pw(tmp_path, "r.key", out.split("Recovery key: ")[1].split()[0])
+    assert add_user(db, admin, "sol", "supervisor", sol) == 0
+    assert add_user(db, admin, "kit", "practitioner", kit) == 0
+    assert "can read no records until a supervisor grants access" in capsys.readouterr().out
+    assert run(["list", "--db", db, "--user", "kit", "--password-file", kit]) == 2
+    assert "has not been given access" in capsys.readouterr().err
+    assert run(["users", "grant", "sol", "--db", db, "--recovery-key-file", recovery]) == 0
+    assert run(["users", "grant", "kit", "--db", db, "--user", "sol", "--password-file", sol]) == 0
+    return db, admin, sol, kit
+
+
+def test_init_users_import_check_backup_restore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _admin, sol, kit = new_team(tmp_path, capsys)
     bad = tmp_path / "bad.json"
     bad.write_text('{"form_id": "cse-risk-screening", "form_version": 1, "answers": {}}')
     good = [str(p) for p in all_examples()]
@@ -74,8 +77,39 @@ def test_init_users_import_check_backup_restore(
     Path(db).write_bytes(Path(db).read_bytes()[:5000])
     assert run(["db", "check", "--db", db, "--user", "kit", "--password-file", kit]) == 2
     assert "backup" in capsys.readouterr().err
-    assert run(["db", "restore", backup, "--db", db, "--user", "kit", "--password-file", kit]) == 0
+    assert run(["db", "restore", backup, "--db", db, "--user", "kit", "--password-file", kit]) == 2
+    assert "administrator or a supervisor" in capsys.readouterr().err
+    assert run(["db", "restore", backup, "--db", db, "--user", "sol", "--password-file", sol]) == 0
     assert run(["db", "check", "--db", db, "--user", "kit", "--password-file", kit]) == 0
+
+
+def test_list_and_review_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, admin, sol, kit = new_team(tmp_path, capsys)
+    good = [str(p) for p in all_examples()]
+    assert run(["import", *good, "--db", db, "--user", "kit", "--password-file", kit]) == 0
+    capsys.readouterr()
+    assert run(["list", "--json", "--db", db, "--user", "sol", "--password-file", sol]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["status"] for r in rows} == {"submitted"} and len(rows) == len(good)
+    assert {"reference", "status", "operative_band", "child_name"} <= set(rows[0])
+    first, second = rows[0]["reference"], rows[1]["reference"]
+    signed_in = ["--db", db, "--user", "sol", "--password-file", sol]
+    assert run(["review", "approve", first, *signed_in]) == 0
+    comment = pw(tmp_path, "c.txt", "Please add the date of the last missing episode.")
+    assert run(["review", "return", second, "--comment-file", comment, *signed_in]) == 0
+    assert run(["review", "approve", first, *signed_in]) == 2  # already decided
+    assert "only a submitted screening" in capsys.readouterr().err.lower()
+    # kit sees the outcome of both; kit may not review; the admin sees no records at all
+    assert run(["list", "--json", "--db", db, "--user", "kit", "--password-file", kit]) == 0
+    statuses = {r["reference"]: r["status"] for r in json.loads(capsys.readouterr().out)}
+    assert (statuses[first], statuses[second]) == ("approved", "returned")
+    kit_in = ["--db", db, "--user", "kit", "--password-file", kit]
+    assert run(["review", "approve", second, *kit_in]) == 2
+    assert run(["list", "--db", db, "--user", "admin", "--password-file", admin]) == 2
+    assert "(admin) cannot see children's screenings" in capsys.readouterr().err
+    assert run(["review", "approve", "CSE-1999-000001", *signed_in]) == 2
 
 
 def test_wrong_password_and_missing_password_file_exit_2(

@@ -168,5 +168,5 @@ def test_yes_and_no_stay_text_in_form_files() -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(FormError, match="cannot read"):
+    with pytest.raises(FormError, match="not UTF-8 text"):
         load_form_file(bad)

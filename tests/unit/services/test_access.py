@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,8 @@ from screening_app.errors import (
 )
 from screening_app.services.access import create_database, list_backups, restore_backup
 from screening_app.services.model import FAST_KDF
-from screening_app.storage.keyfile import KeyFile, key_path
+from screening_app.storage import store
+from screening_app.storage.keyring import KeyFileDamaged, key_path
 from tests.conftest import ADMIN_PW, USER_PW, base_answers, open_app
 
 
@@ -33,33 +33,70 @@ def test_wrong_password_and_unknown_user_read_the_same(db_path: Path) -> None:
     assert "kit" not in wrong.value.message
 
 
-def test_user_names_are_not_in_the_key_file(db_path: Path) -> None:
-    text = key_path(db_path).read_text()
-    assert "kit" not in text and "rowan" not in text
+class Clock:
+    """Seconds for the sign-in throttle, moved on by the test instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_delay_grows_after_five_failures_and_failures_are_audited(db_path: Path) -> None:
+@pytest.fixture
+def seconds(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(store, "now_seconds", clock)
+    return clock
+
+
+def test_delay_grows_after_five_failures_and_failures_are_audited(
+    db_path: Path, seconds: Clock
+) -> None:
     delays = []
     for _ in range(6):
         with pytest.raises(AuthenticationError) as caught:
             sign_in(db_path, "kit", "wrong-password", kdf=FAST_KDF)
         delays.append(caught.value.retry_after)
-        keys = KeyFile.load(key_path(db_path))
-        keys.data["not_before"] = 0.0  # let the test go on without waiting
-        keys.save()
+        seconds.now += 61  # the delay has passed
     assert delays[:4] == [0, 0, 0, 0] and 0 < delays[4] < delays[5] <= 60
-    keys = KeyFile.load(key_path(db_path))
-    keys.data["not_before"] = time.time() + 30
-    keys.save()
+    with pytest.raises(AuthenticationError):
+        sign_in(db_path, "kit", "wrong-password", kdf=FAST_KDF)
     with pytest.raises(AuthenticationError, match="Wait"):
         sign_in(db_path, "kit", USER_PW, kdf=FAST_KDF)  # even the right password waits
-    keys.data["not_before"] = 0.0
-    keys.save()
+    seconds.now += 61
     open_app(db_path).close()
-    admin = open_app(db_path, "admin", ADMIN_PW)
-    failed = [e for e in admin.audit.entries() if e.action == "failed_sign_ins"]
-    admin.close()
-    assert failed and failed[0].detail.startswith("6 since")
+    sol = open_app(db_path, "sol")
+    failed = [e for e in sol.audit.entries() if e.action == "failed_sign_ins"]
+    sol.close()
+    assert failed and failed[0].detail.startswith("7 since")
+
+
+def test_failures_are_counted_per_account(db_path: Path, seconds: Clock) -> None:
+    """Someone typing made-up names, or guessing kit's password, never delays the admin."""
+    for name in ["kit"] * 8 + ["made-up"] * 8:
+        with pytest.raises(AuthenticationError):
+            sign_in(db_path, name, "wrong-password", kdf=FAST_KDF)
+    with pytest.raises(AuthenticationError, match="Wait"):
+        sign_in(db_path, "kit", USER_PW, kdf=FAST_KDF)
+    with pytest.raises(AuthenticationError, match="Wait"):
+        sign_in(db_path, "made-up", "wrong-password", kdf=FAST_KDF)
+    sign_in(db_path, "admin", ADMIN_PW, kdf=FAST_KDF).close()
+    open_app(db_path, "rowan").close()
+
+
+def test_deleting_the_failure_counter_does_not_lift_the_delay(
+    db_path: Path, seconds: Clock
+) -> None:
+    for _ in range(7):
+        with pytest.raises(AuthenticationError):
+            sign_in(db_path, "kit", "wrong-password", kdf=FAST_KDF)
+    data = json.loads(key_path(db_path).read_text())
+    for vault in data["vaults"]:
+        del vault["failures"], vault["not_before"]
+    key_path(db_path).write_text(json.dumps(data))
+    with pytest.raises(KeyFileDamaged, match="damaged"):
+        sign_in(db_path, "kit", USER_PW, kdf=FAST_KDF)
 
 
 def test_recovery_key_resets_the_admin_password(tmp_path: Path) -> None:
@@ -75,17 +112,20 @@ def test_recovery_key_resets_the_admin_password(tmp_path: Path) -> None:
         sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
 
 
-def test_change_password_rewraps_only_that_slot(db_path: Path) -> None:
-    before = json.loads(key_path(db_path).read_text())["slots"]
+def test_change_password_relocks_only_that_account_s_keys(db_path: Path) -> None:
+    def wraps() -> dict[int, object]:
+        data = json.loads(key_path(db_path).read_text())
+        return {v["id"]: v["wrap"] for v in data["vaults"]}
+
+    before = wraps()
     app = open_app(db_path)
     with pytest.raises(AuthenticationError):
         app.accounts.change_password("wrong", "a-new-password-1")
     app.accounts.change_password(USER_PW, "a-new-password-1")
     assert app.accounts.verify_password("a-new-password-1")
     app.close()
-    after = json.loads(key_path(db_path).read_text())["slots"]
-    changed = [slot for slot in before if before[slot] != after[slot]]
-    assert len(changed) == 1
+    after = wraps()
+    assert [n for n in before if before[n] != after[n]] == [app.user.id]
     open_app(db_path, "kit", "a-new-password-1").close()
     open_app(db_path, "rowan").close()
 
@@ -102,6 +142,27 @@ def test_only_admins_manage_accounts_and_disabled_cannot_sign_in(db_path: Path) 
     admin.close()
     with pytest.raises(AuthenticationError):
         open_app(db_path, "rowan")
+
+
+def test_a_deleted_lock_file_stops_the_first_copy_writing(db_path: Path) -> None:
+    """Deleting ``.lock`` under an open session lets a second copy in; the first then refuses
+    to write anything, the key file included, instead of overwriting the second's work."""
+    first = open_app(db_path)
+    draft = first.screenings.start()
+    Path(str(db_path) + ".lock").unlink()
+    second = sign_in(db_path, "admin", ADMIN_PW, kdf=FAST_KDF)
+    second.accounts.add_user("newcomer", "newcomer-pw-1", role="practitioner", team="North")
+    second.close()
+    with pytest.raises(DatabaseLocked, match="lock file"):
+        first.screenings.save_answer(draft.row.id, "child_first_name", "Kit")
+    with pytest.raises(DatabaseLocked):
+        first.accounts.change_password(USER_PW, "another-password-1")
+    first.close()
+    sign_in(db_path, "admin", ADMIN_PW, kdf=FAST_KDF).close()
+    admin = sign_in(db_path, "admin", ADMIN_PW, kdf=FAST_KDF)
+    assert "newcomer" in [u.name for u in admin.accounts.list_users()]
+    admin.close()
+    open_app(db_path).close()  # kit's password did not change
 
 
 def test_a_second_copy_is_refused_at_once(db_path: Path) -> None:
@@ -164,19 +225,21 @@ def test_damaged_database_is_reported_and_restorable(db_path: Path, damage: str)
     assert "backup" in caught.value.message
     backups = list_backups(db_path)
     assert backups
-    aside = restore_backup(db_path, backups[0].path, "kit", USER_PW)
+    aside = restore_backup(db_path, backups[0].path, "sol", USER_PW, FAST_KDF)
     assert aside is not None and aside.exists()
     app = open_app(db_path)
     assert app.screenings.get(draft.row.id).answers["child_first_name"] == "Kit"
     app.close()
 
 
-def test_restore_needs_an_account_of_the_backup(db_path: Path, tmp_path: Path) -> None:
+def test_restore_needs_a_supervisor_or_an_administrator(db_path: Path, tmp_path: Path) -> None:
     app = open_app(db_path)
     made = app.backups.backup_now(tmp_path / "copy.db")
     app.close()
-    with pytest.raises(StorageError, match="do not open the backup"):
-        restore_backup(db_path, made.path, "kit", "wrong-password")
+    with pytest.raises(AuthenticationError):
+        restore_backup(db_path, made.path, "sol", "wrong-password", FAST_KDF)
+    with pytest.raises(PermissionDenied, match="administrator or a supervisor"):
+        restore_backup(db_path, made.path, "kit", USER_PW, FAST_KDF)
 
 
 def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
@@ -210,7 +273,8 @@ def test_answers_never_reach_the_audit_trail(db_path: Path) -> None:
         app.screenings.save_answer(draft.row.id, qid, value)
     app.screenings.submit(draft.row.id)
     app.close()
-    admin = open_app(db_path, "admin", ADMIN_PW)
-    text = " ".join(f"{e.action} {e.record} {e.detail}" for e in admin.audit.entries())
-    admin.close()
+    sol = open_app(db_path, "sol")
+    text = " ".join(f"{e.action} {e.record} {e.detail}" for e in sol.audit.entries())
+    sol.close()
+    assert "submit CSE-2026-000001" in text
     assert "Quillfeather" not in text and "Kit" not in text

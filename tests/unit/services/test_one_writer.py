@@ -41,10 +41,10 @@ def test_autosave_and_a_background_write_interleave_safely(db_path: Path) -> Non
         reference = app.screenings.get(submitted).row.reference
     finally:
         app.close()
-    admin = open_app(db_path, "admin", "admin-password-1")
+    sol = open_app(db_path, "sol")
     try:
-        printed = [e for e in admin.audit.entries(record=reference, limit=1000)]
+        printed = [e for e in sol.audit.entries(record=reference, limit=1000)]
         assert sum(e.action == "printed" for e in printed) == ROUNDS
-        assert admin.audit.verify() is None
+        assert sol.audit.verify() is None
     finally:
-        admin.close()
+        sol.close()

@@ -110,9 +110,9 @@ def test_discard_removes_the_draft_and_is_audited(db_path: Path) -> None:
     app.screenings.discard(draft.row.id)
     assert app.listing.count(ListQuery()) == 0
     app.close()
-    admin = open_app(db_path, "admin", "admin-password-1")
-    actions = [e.action for e in admin.audit.entries(record=draft.row.reference)]
-    admin.close()
+    sol = open_app(db_path, "sol")
+    actions = [e.action for e in sol.audit.entries(record=draft.row.reference)]
+    sol.close()
     assert actions == ["discard", "create"]
 
 

@@ -1,0 +1,38 @@
+"""What every command that works on a database shares: ``--db``, ``--user``, ``--password-file``
+and signing in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from screening_app.cli.passwords import password_from
+from screening_app.services.locations import default_database_path
+
+if TYPE_CHECKING:
+    from screening_app.services.app_services import AppServices
+
+
+def db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH", help="database file")
+
+
+def signed_in_args(parser: argparse.ArgumentParser) -> None:
+    db_arg(parser)
+    parser.add_argument("--user", required=True, metavar="NAME", help="your user name")
+    parser.add_argument("--password-file", type=Path, metavar="F", help="your password")
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    path: Path | None = args.sub_db or getattr(args, "db", None)
+    return path or default_database_path()
+
+
+def open_session(args: argparse.Namespace, password: str | None = None) -> AppServices:
+    """Sign in as ``--user`` with the password from ``--password-file`` (or a prompt)."""
+    from screening_app.app import sign_in
+
+    if password is None:
+        password = password_from(args.password_file, f"Password for {args.user}: ")
+    return sign_in(db_path(args), args.user, password)

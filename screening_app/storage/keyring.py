@@ -1,0 +1,524 @@
+"""The key file ``<db>.keys``: the account log, each account's locked keys, failed sign-ins.
+
+The database is encrypted with a random data key. Nobody's password opens it directly:
+
+- each account has a *vault*: its X25519 and Ed25519 private keys encrypted under its password
+  (argon2id + AES-256-GCM), and — only once a supervisor or the recovery key granted access —
+  the data key sealed to its X25519 public key. The administrator's vault never gets one;
+- the recovery key has a vault too, whose keys always receive the data key;
+- who the accounts are (names, roles, teams, public keys, who was granted access) is the signed
+  account log (:mod:`screening_app.storage.account_log`), not a table anyone can edit.
+
+The file is parsed, not trusted: :meth:`Keyring.load` reads at most ``MAX_BYTES``, checks every
+field's type, size and range (key-derivation cost included, so an edited file cannot make sign-in
+hang) and folds the log, checking every signature. Anything wrong is a :class:`KeyFileDamaged`
+naming what, never a crash. Failed sign-ins are counted per account (and per made-up name), and
+the counters are required fields: deleting one makes the file damaged, it does not lift a delay.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screening_app import crypto
+from screening_app.crypto import AccountKeys, KdfParams
+from screening_app.errors import AuthenticationError, StorageError
+from screening_app.storage import account_log
+from screening_app.storage.account_log import RECOVERY, Account, Directory, LogError
+
+FORMAT = 2
+MAX_BYTES = 8 * 1024 * 1024
+MAX_UNKNOWN = 256
+FREE_FAILURES = 5
+MAX_DELAY = 60.0
+BAD_SIGN_IN = (
+    "That user name and password do not match an account on this database. Check them "
+    "(is Caps Lock on?) and try again."
+)
+_EPOCH_MAX = 10**11  # seconds: year 5138
+
+
+class KeyFileDamaged(StorageError):
+    """The key file is missing a field, has one out of range, or its log does not verify."""
+
+
+def key_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".keys")
+
+
+def new_recovery_key() -> str:
+    """25 random base32 characters (125 bits) in groups of five: ``ABCDE-FGHIJ-…``."""
+    raw = base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")[:25]
+    return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
+
+
+def normalise_recovery_key(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())[:64]
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """An account whose password was right: its directory entry and its private keys."""
+
+    account: Account
+    keys: AccountKeys
+
+
+class Keyring:
+    """The parsed key file. Change it with the methods below, then :meth:`save`."""
+
+    def __init__(self, path: Path, data: dict[str, Any], directory: Directory) -> None:
+        self.path = path
+        self.data = data
+        self.directory = directory
+
+    # -- creating, reading, writing ----------------------------------------------------------
+    @staticmethod
+    def create(
+        path: Path,
+        admin: dict[str, str],
+        admin_password: str,
+        recovery_key: str,
+        kdf: KdfParams,
+        at: str,
+    ) -> tuple[Keyring, bytes]:
+        """A new key file (not yet saved) for administrator ``admin``; returns it and the new
+        data key, which only the recovery key receives."""
+        admin_keys, recovery_keys = AccountKeys.generate(), AccountKeys.generate()
+        data_key = crypto.random_key()
+        ring = Keyring(
+            path, {"format": FORMAT, "log": [], "vaults": [], "unknown": {}}, Directory()
+        )
+        ring.data["state"] = None
+        genesis = {
+            **admin,
+            "database_id": secrets.token_hex(16),
+            "x25519": admin_keys.box_public.hex(),
+            "ed25519": admin_keys.sign_public.hex(),
+            "recovery_x25519": recovery_keys.box_public.hex(),
+            "recovery_ed25519": recovery_keys.sign_public.hex(),
+        }
+
+        def first_vaults() -> None:
+            ring.set_password(RECOVERY, normalise_recovery_key(recovery_key), recovery_keys, kdf)
+            ring.set_password(1, admin_password, admin_keys, kdf)
+            sealed = crypto.seal(data_key, recovery_keys.box_public, _context(RECOVERY))
+            ring._set_vault(RECOVERY, data_key=sealed.hex())
+
+        ring.append(1, admin_keys, "database_created", 1, genesis, at, first_vaults)
+        return ring, data_key
+
+    @staticmethod
+    def load(path: Path) -> Keyring:
+        raw = _read_bounded(path)
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _damaged(path, "it is not valid JSON") from None
+        if isinstance(data, dict) and data.get("format") == 1:
+            raise KeyFileDamaged(
+                f"The key file {path.name} is from an earlier version of the app (format 1), "
+                "which this version cannot open. Keep it: it is needed to move the database "
+                "to the new format."
+            )
+        try:
+            _check_file(data)
+            directory = account_log.fold(data["log"])
+            _check_vaults(data, directory)
+        except (LogError, _Bad) as exc:
+            raise _damaged(path, str(exc)) from None
+        return Keyring(path, data, directory)
+
+    def save(self, path: Path | None = None) -> None:
+        """Atomically: a crash leaves the old file or the new one, never half of one."""
+        target = path or self.path
+        text = json.dumps(self.data, indent=1, sort_keys=True)
+        handle, tmp = tempfile.mkstemp(prefix=".keys-", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise StorageError(f"Could not write the key file ({exc.strerror}).") from None
+
+    # -- the account log ---------------------------------------------------------------------
+    def append(
+        self,
+        actor: int,
+        keys: AccountKeys,
+        action: str,
+        subject: int | None,
+        data: dict[str, Any],
+        at: str,
+        change: Callable[[], None] | None = None,
+    ) -> dict[str, Any]:
+        """Make ``change`` to the vaults and sign one entry recording the decision and what the
+        vaults now hold. A decision the log's rules refuse (LogError) leaves nothing changed."""
+        before = copy.deepcopy(self.data["vaults"])
+        try:
+            if change is not None:
+                change()
+            data = {**data, "vaults": vaults_digest(self.data["vaults"])}
+            entry = account_log.make_entry(self.directory, actor, keys, action, subject, data, at)
+            account_log.apply(self.directory, entry)
+        except BaseException:
+            self.data["vaults"] = before
+            raise
+        self.data["log"].append(entry)
+        return entry
+
+    # -- vaults ------------------------------------------------------------------------------
+    def vault(self, account_id: int) -> dict[str, Any]:
+        for vault in self.data["vaults"]:
+            if vault["id"] == account_id:
+                return dict(vault)
+        raise KeyError(account_id)
+
+    def _set_vault(self, account_id: int, **changes: Any) -> None:
+        vaults = [v for v in self.data["vaults"] if v["id"] != account_id]
+        try:
+            current = self.vault(account_id)
+        except KeyError:
+            current = {
+                "id": account_id,
+                "data_key": None,
+                "next_data_key": None,
+                "failures": 0,
+                "not_before": 0.0,
+                "failed_at": [],
+            }
+        vaults.append({**current, **changes})
+        self.data["vaults"] = sorted(vaults, key=lambda v: int(v["id"]))
+
+    def set_password(self, account_id: int, secret: str, keys: AccountKeys, kdf: KdfParams) -> None:
+        """(Re)lock ``keys`` under ``secret``: a new account, a changed or reset password."""
+        wrap = crypto.wrap_secret(secret, keys.to_bytes(), kdf, _context(account_id))
+        self._set_vault(account_id, wrap=wrap)
+
+    def seal_data_key(self, account_id: int, data_key: bytes, slot: str = "data_key") -> None:
+        """Give ``account_id`` the data key, sealed to its current public key."""
+        public = (
+            self.directory.recovery_box
+            if account_id == RECOVERY
+            else self.directory.accounts[account_id].box_public
+        )
+        sealed = crypto.seal(data_key, public, _context(account_id))
+        self._set_vault(account_id, **{slot: sealed.hex()})
+
+    def drop_data_key(self, account_id: int) -> None:
+        self._set_vault(account_id, data_key=None, next_data_key=None)
+
+    def data_key(self, unlocked: AccountKeys, account_id: int) -> list[bytes]:
+        """The data keys this account can open: the current one, then one being rotated to."""
+        vault = self.vault(account_id)
+        found = []
+        for slot in ("data_key", "next_data_key"):
+            if vault[slot]:
+                key = crypto.unseal(bytes.fromhex(vault[slot]), unlocked, _context(account_id))
+                if key is not None:
+                    found.append(key)
+        return found
+
+    def promote_next_keys(self) -> None:
+        """After a rotation: the key being rotated to becomes everyone's current key."""
+        for vault in self.data["vaults"]:
+            if vault["next_data_key"]:
+                vault["data_key"], vault["next_data_key"] = vault["next_data_key"], None
+            else:
+                vault["data_key"] = None
+
+    # -- signing in --------------------------------------------------------------------------
+    def unlock(self, name: str, password: str, now: float) -> Unlocked:
+        """The account ``name`` with its keys; AuthenticationError (counted) otherwise."""
+        account = self.directory.by_name(name)
+        if account is None or not account.active:
+            self._check_unknown(name, now)
+            crypto.derive(password, b"\0" * crypto.SALT_BYTES, _kdf(self.vault(1)["wrap"]))
+            raise self._unknown_failure(name, now)
+        self._check_throttle(account.id, now)
+        keys = self._open_vault(account.id, password)
+        if keys is None:
+            raise self.record_failure(account.id, now)
+        return Unlocked(account, keys)
+
+    def unlock_recovery(self, recovery_key: str, now: float) -> AccountKeys:
+        self._check_throttle(RECOVERY, now)
+        keys = self._open_vault(RECOVERY, normalise_recovery_key(recovery_key))
+        if keys is None:
+            failure = self.record_failure(RECOVERY, now)
+            raise AuthenticationError(
+                "That is not the recovery key of this database. Type it as printed; dashes "
+                "and spaces do not matter.",
+                retry_after=failure.retry_after,
+            )
+        return keys
+
+    def verify_password(self, account_id: int, password: str) -> bool:
+        return self._open_vault(account_id, password) is not None
+
+    def _open_vault(self, account_id: int, secret: str) -> AccountKeys | None:
+        wrap = self.vault(account_id)["wrap"]
+        plain = crypto.unwrap_secret(
+            secret,
+            bytes.fromhex(wrap["salt"]),
+            bytes.fromhex(wrap["nonce"]),
+            bytes.fromhex(wrap["sealed"]),
+            _kdf(wrap),
+            _context(account_id),
+        )
+        return AccountKeys.from_bytes(plain) if plain is not None else None
+
+    # -- failed attempts ---------------------------------------------------------------------
+    def _check_throttle(self, account_id: int, now: float) -> None:
+        _raise_if_waiting(float(self.vault(account_id)["not_before"]), now)
+
+    def record_failure(self, account_id: int, now: float) -> AuthenticationError:
+        vault = self.vault(account_id)
+        failures, delay = _next_delay(int(vault["failures"]))
+        self._set_vault(
+            account_id,
+            failures=failures,
+            not_before=now + delay,
+            failed_at=[*vault["failed_at"], now][-50:],
+        )
+        self.save()
+        return _failure(failures, delay)
+
+    def take_failures(self, account_id: int) -> list[float]:
+        """Failed attempts since the last success (for the audit trail); resets the counter."""
+        failed = [float(t) for t in self.vault(account_id)["failed_at"]]
+        self._set_vault(account_id, failures=0, not_before=0.0, failed_at=[])
+        return failed
+
+    def _unknown_id(self, name: str) -> str:
+        salt = self.directory.database_id.encode()
+        return hmac.new(salt, name.strip().casefold().encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _check_unknown(self, name: str, now: float) -> None:
+        entry = self.data["unknown"].get(self._unknown_id(name))
+        if entry:
+            _raise_if_waiting(float(entry["not_before"]), now)
+
+    def _unknown_failure(self, name: str, now: float) -> AuthenticationError:
+        unknown: dict[str, Any] = self.data["unknown"]
+        key = self._unknown_id(name)
+        failures, delay = _next_delay(int(unknown.get(key, {}).get("failures", 0)))
+        unknown[key] = {"failures": failures, "not_before": now + delay}
+        if len(unknown) > MAX_UNKNOWN:  # forget the oldest made-up names
+            for old in sorted(unknown, key=lambda k: unknown[k]["not_before"])[:-MAX_UNKNOWN]:
+                del unknown[old]
+        self.save()
+        return _failure(failures, delay)
+
+
+def vaults_digest(vaults: list[dict[str, Any]]) -> str:
+    """What the account log vouches for in the vaults: each account's locked keys and sealed
+    data key (not the sign-in counters, which change without anyone's key)."""
+    held = sorted((int(v["id"]), v["wrap"], v["data_key"]) for v in vaults)
+    return hashlib.sha256(crypto.canonical(held)).hexdigest()
+
+
+def _next_delay(failures: int) -> tuple[int, float]:
+    failures += 1
+    delay = 0.0
+    if failures >= FREE_FAILURES:
+        delay = min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
+    return failures, delay
+
+
+def _raise_if_waiting(not_before: float, now: float) -> None:
+    wait = not_before - now
+    if wait > 0:
+        raise AuthenticationError(
+            f"Too many failed sign-ins. Wait {wait:.0f} seconds, then try again.",
+            retry_after=wait,
+        )
+
+
+def _failure(failures: int, delay: float) -> AuthenticationError:
+    message = BAD_SIGN_IN
+    if delay:
+        message += f" After {failures} failed attempts, wait {delay:.0f} seconds first."
+    return AuthenticationError(message, retry_after=delay)
+
+
+def _context(account_id: int) -> bytes:
+    return f"cse-screening account {account_id}".encode()
+
+
+def _kdf(wrap: dict[str, Any]) -> KdfParams:
+    k = wrap["kdf"]
+    return KdfParams(int(k["t"]), int(k["m"]), int(k["p"]))
+
+
+def now_seconds() -> float:
+    return time.time()
+
+
+# -- parsing ---------------------------------------------------------------------------------------
+class _Bad(ValueError):
+    pass
+
+
+def _read_bounded(path: Path) -> bytes:
+    """At most MAX_BYTES of a regular file; a FIFO or device is refused before it is opened
+    (opening a FIFO would wait for a writer for ever)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _damaged(path, "it is not a regular file")
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as opened:
+            if not stat.S_ISREG(os.fstat(opened.fileno()).st_mode):
+                raise _damaged(path, "it is not a regular file")
+            raw = opened.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise StorageError(
+            f"The key file {path.name} next to the database is missing, so the database "
+            "cannot be unlocked. Restore it from the same backup as the database "
+            "(`screening-app db restore`)."
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"The key file {path.name} cannot be read ({exc.strerror}).") from None
+    if len(raw) > MAX_BYTES:
+        raise _damaged(path, f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return raw
+
+
+def _damaged(path: Path, detail: str) -> KeyFileDamaged:
+    return KeyFileDamaged(
+        f"The key file {path.name} is damaged ({detail}). Nothing was changed. Restore the key "
+        "file and the database from the newest backup (`screening-app db restore`)."
+    )
+
+
+def _check_file(data: Any) -> None:
+    _dict(data, "the file", {"format", "log", "vaults", "unknown", "state"})
+    if data["format"] != FORMAT:
+        raise _Bad("unknown format")
+    log = _list(data["log"], "log", 1_000_000)
+    for n, entry in enumerate(log):
+        _check_entry(entry, n)
+    for vault in _list(data["vaults"], "vaults", 100_000):
+        _check_vault(vault)
+    unknown = _dict(data["unknown"], "unknown", None)
+    if len(unknown) > MAX_UNKNOWN:
+        raise _Bad("too many failed names")
+    for key, entry in unknown.items():
+        _hex(key, "unknown name", 16)
+        _dict(entry, "unknown name", {"failures", "not_before"})
+        _int(entry["failures"], "failures", 0, 10**9)
+        _number(entry["not_before"], "not_before", 0, _EPOCH_MAX)
+    if data["state"] is not None:
+        _dict(data["state"], "state", None)
+
+
+def _check_entry(entry: Any, n: int) -> None:
+    what = f"log entry {n}"
+    _dict(entry, what, {"seq", "at", "actor", "action", "subject", "data", "prev", "sig"})
+    _int(entry["seq"], what, 0, 10**7)
+    _text(entry["at"], what, 40)
+    _int(entry["actor"], what, 0, 10**6)
+    if entry["action"] not in account_log.ACTIONS:
+        raise _Bad(f"{what}: unknown action")
+    if entry["subject"] is not None:
+        _int(entry["subject"], what, 0, 10**6)
+    for key, value in _dict(entry["data"], what, None).items():
+        _text(key, what, 40)
+        if isinstance(value, str):
+            _text(value, what, 300)
+        elif not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
+            raise _Bad(f"{what}: a value is neither text nor a whole number")
+    _hex(entry["prev"], what, 32)
+    _hex(entry["sig"], what, crypto.SIGNATURE_BYTES)
+
+
+def _check_vault(vault: Any) -> None:
+    keys = {"id", "wrap", "data_key", "next_data_key", "failures", "not_before", "failed_at"}
+    _dict(vault, "vault", keys)
+    _int(vault["id"], "vault id", 0, 10**6)
+    wrap = _dict(vault["wrap"], "vault", {"kdf", "salt", "nonce", "sealed"})
+    kdf = _dict(wrap["kdf"], "key-derivation cost", {"t", "m", "p"})
+    for name, (low, high) in crypto.KDF_LIMITS.items():
+        _int(kdf[name], "key-derivation cost", low, high)
+    _hex(wrap["salt"], "salt", crypto.SALT_BYTES)
+    _hex(wrap["nonce"], "nonce", crypto.NONCE_BYTES)
+    _hex(wrap["sealed"], "locked keys", 2 * crypto.KEY_BYTES + crypto.TAG_BYTES)
+    for slot in ("data_key", "next_data_key"):
+        if vault[slot] is not None:
+            _hex(vault[slot], "sealed data key", crypto.SEALED_BYTES)
+    _int(vault["failures"], "failures", 0, 10**9)
+    _number(vault["not_before"], "not_before", 0, _EPOCH_MAX)
+    for moment in _list(vault["failed_at"], "failed_at", 50):
+        _number(moment, "failed_at", 0, _EPOCH_MAX)
+
+
+def _check_vaults(data: dict[str, Any], directory: Directory) -> None:
+    ids = [int(v["id"]) for v in data["vaults"]]
+    if len(ids) != len(set(ids)):
+        raise _Bad("an account has two vaults")
+    missing = {RECOVERY, *directory.accounts} - set(ids)
+    if missing:
+        raise _Bad(f"no vault for account {min(missing)}")
+    if set(ids) - {RECOVERY, *directory.accounts}:
+        raise _Bad("a vault belongs to no account")
+    if vaults_digest(data["vaults"]) != directory.vaults_digest:
+        raise _Bad("a vault does not hold what the account log says it holds")
+
+
+def _dict(value: Any, what: str, keys: set[str] | None) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{what} is not an object")
+    if keys is not None and set(value) != keys:
+        raise _Bad(f"{what} has missing or unexpected fields")
+    return value
+
+
+def _list(value: Any, what: str, most: int) -> list[Any]:
+    if not isinstance(value, list) or len(value) > most:
+        raise _Bad(f"{what} is not a list of at most {most}")
+    return value
+
+
+def _int(value: Any, what: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _Bad(f"{what}: a number is missing or out of range")
+    return value
+
+
+def _number(value: Any, what: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise _Bad(f"{what}: a number is missing or out of range")
+    return float(value)
+
+
+def _text(value: Any, what: str, most: int) -> str:
+    if not isinstance(value, str) or len(value) > most:
+        raise _Bad(f"{what}: text is missing or too long")
+    return value
+
+
+def _hex(value: Any, what: str, size: int) -> bytes:
+    if not isinstance(value, str) or len(value) != 2 * size:
+        raise _Bad(f"{what} has the wrong length")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise _Bad(f"{what} is not hexadecimal") from None
