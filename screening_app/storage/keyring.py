@@ -26,7 +26,6 @@ import hmac
 import json
 import os
 import secrets
-import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,22 +37,23 @@ from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
 from screening_app.errors import AuthenticationError, StorageError
 from screening_app.storage import account_log
-from screening_app.storage.account_log import RECOVERY, Account, Directory, LogError
+from screening_app.storage.account_log import RECOVERY, Account, Directory
+from screening_app.storage.keyring_format import (
+    FORMAT,
+    MAX_UNKNOWN,
+    KeyFileDamaged,
+    parse,
+    vaults_digest,
+)
 
-FORMAT = 2
-MAX_BYTES = 8 * 1024 * 1024
-MAX_UNKNOWN = 256
+__all__ = ["KeyFileDamaged", "Keyring", "Unlocked", "key_path", "vaults_digest"]
+
 FREE_FAILURES = 5
 MAX_DELAY = 60.0
 BAD_SIGN_IN = (
     "That user name and password do not match an account on this database. Check them "
     "(is Caps Lock on?) and try again."
 )
-_EPOCH_MAX = 10**11  # seconds: year 5138
-
-
-class KeyFileDamaged(StorageError):
-    """The key file is missing a field, has one out of range, or its log does not verify."""
 
 
 def key_path(db_path: Path) -> Path:
@@ -124,23 +124,8 @@ class Keyring:
 
     @staticmethod
     def load(path: Path) -> Keyring:
-        raw = _read_bounded(path)
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise _damaged(path, "it is not valid JSON") from None
-        if isinstance(data, dict) and data.get("format") == 1:
-            raise KeyFileDamaged(
-                f"The key file {path.name} is from an earlier version of the app (format 1), "
-                "which this version cannot open. Keep it: it is needed to move the database "
-                "to the new format."
-            )
-        try:
-            _check_file(data)
-            directory = account_log.fold(data["log"])
-            _check_vaults(data, directory)
-        except (LogError, _Bad) as exc:
-            raise _damaged(path, str(exc)) from None
+        """The key file at ``path``, checked field by field (storage.keyring_format)."""
+        data, directory = parse(path)
         return Keyring(path, data, directory)
 
     def save(self, path: Path | None = None) -> None:
@@ -329,13 +314,6 @@ class Keyring:
         return _failure(failures, delay)
 
 
-def vaults_digest(vaults: list[dict[str, Any]]) -> str:
-    """What the account log vouches for in the vaults: each account's locked keys and sealed
-    data key (not the sign-in counters, which change without anyone's key)."""
-    held = sorted((int(v["id"]), v["wrap"], v["data_key"]) for v in vaults)
-    return hashlib.sha256(crypto.canonical(held)).hexdigest()
-
-
 def _next_delay(failures: int) -> tuple[int, float]:
     failures += 1
     delay = 0.0
@@ -371,154 +349,3 @@ def _kdf(wrap: dict[str, Any]) -> KdfParams:
 
 def now_seconds() -> float:
     return time.time()
-
-
-# -- parsing ---------------------------------------------------------------------------------------
-class _Bad(ValueError):
-    pass
-
-
-def _read_bounded(path: Path) -> bytes:
-    """At most MAX_BYTES of a regular file; a FIFO or device is refused before it is opened
-    (opening a FIFO would wait for a writer for ever)."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise _damaged(path, "it is not a regular file")
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(handle, "rb") as opened:
-            if not stat.S_ISREG(os.fstat(opened.fileno()).st_mode):
-                raise _damaged(path, "it is not a regular file")
-            raw = opened.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise StorageError(
-            f"The key file {path.name} next to the database is missing, so the database "
-            "cannot be unlocked. Restore it from the same backup as the database "
-            "(`screening-app db restore`)."
-        ) from None
-    except OSError as exc:
-        raise StorageError(f"The key file {path.name} cannot be read ({exc.strerror}).") from None
-    if len(raw) > MAX_BYTES:
-        raise _damaged(path, f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    return raw
-
-
-def _damaged(path: Path, detail: str) -> KeyFileDamaged:
-    return KeyFileDamaged(
-        f"The key file {path.name} is damaged ({detail}). Nothing was changed. Restore the key "
-        "file and the database from the newest backup (`screening-app db restore`)."
-    )
-
-
-def _check_file(data: Any) -> None:
-    _dict(data, "the file", {"format", "log", "vaults", "unknown", "state"})
-    if data["format"] != FORMAT:
-        raise _Bad("unknown format")
-    log = _list(data["log"], "log", 1_000_000)
-    for n, entry in enumerate(log):
-        _check_entry(entry, n)
-    for vault in _list(data["vaults"], "vaults", 100_000):
-        _check_vault(vault)
-    unknown = _dict(data["unknown"], "unknown", None)
-    if len(unknown) > MAX_UNKNOWN:
-        raise _Bad("too many failed names")
-    for key, entry in unknown.items():
-        _hex(key, "unknown name", 16)
-        _dict(entry, "unknown name", {"failures", "not_before"})
-        _int(entry["failures"], "failures", 0, 10**9)
-        _number(entry["not_before"], "not_before", 0, _EPOCH_MAX)
-    if data["state"] is not None:
-        _dict(data["state"], "state", None)
-
-
-def _check_entry(entry: Any, n: int) -> None:
-    what = f"log entry {n}"
-    _dict(entry, what, {"seq", "at", "actor", "action", "subject", "data", "prev", "sig"})
-    _int(entry["seq"], what, 0, 10**7)
-    _text(entry["at"], what, 40)
-    _int(entry["actor"], what, 0, 10**6)
-    if entry["action"] not in account_log.ACTIONS:
-        raise _Bad(f"{what}: unknown action")
-    if entry["subject"] is not None:
-        _int(entry["subject"], what, 0, 10**6)
-    for key, value in _dict(entry["data"], what, None).items():
-        _text(key, what, 40)
-        if isinstance(value, str):
-            _text(value, what, 300)
-        elif not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10**12:
-            raise _Bad(f"{what}: a value is neither text nor a whole number")
-    _hex(entry["prev"], what, 32)
-    _hex(entry["sig"], what, crypto.SIGNATURE_BYTES)
-
-
-def _check_vault(vault: Any) -> None:
-    keys = {"id", "wrap", "data_key", "next_data_key", "failures", "not_before", "failed_at"}
-    _dict(vault, "vault", keys)
-    _int(vault["id"], "vault id", 0, 10**6)
-    wrap = _dict(vault["wrap"], "vault", {"kdf", "salt", "nonce", "sealed"})
-    kdf = _dict(wrap["kdf"], "key-derivation cost", {"t", "m", "p"})
-    for name, (low, high) in crypto.KDF_LIMITS.items():
-        _int(kdf[name], "key-derivation cost", low, high)
-    _hex(wrap["salt"], "salt", crypto.SALT_BYTES)
-    _hex(wrap["nonce"], "nonce", crypto.NONCE_BYTES)
-    _hex(wrap["sealed"], "locked keys", 2 * crypto.KEY_BYTES + crypto.TAG_BYTES)
-    for slot in ("data_key", "next_data_key"):
-        if vault[slot] is not None:
-            _hex(vault[slot], "sealed data key", crypto.SEALED_BYTES)
-    _int(vault["failures"], "failures", 0, 10**9)
-    _number(vault["not_before"], "not_before", 0, _EPOCH_MAX)
-    for moment in _list(vault["failed_at"], "failed_at", 50):
-        _number(moment, "failed_at", 0, _EPOCH_MAX)
-
-
-def _check_vaults(data: dict[str, Any], directory: Directory) -> None:
-    ids = [int(v["id"]) for v in data["vaults"]]
-    if len(ids) != len(set(ids)):
-        raise _Bad("an account has two vaults")
-    missing = {RECOVERY, *directory.accounts} - set(ids)
-    if missing:
-        raise _Bad(f"no vault for account {min(missing)}")
-    if set(ids) - {RECOVERY, *directory.accounts}:
-        raise _Bad("a vault belongs to no account")
-    if vaults_digest(data["vaults"]) != directory.vaults_digest:
-        raise _Bad("a vault does not hold what the account log says it holds")
-
-
-def _dict(value: Any, what: str, keys: set[str] | None) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Bad(f"{what} is not an object")
-    if keys is not None and set(value) != keys:
-        raise _Bad(f"{what} has missing or unexpected fields")
-    return value
-
-
-def _list(value: Any, what: str, most: int) -> list[Any]:
-    if not isinstance(value, list) or len(value) > most:
-        raise _Bad(f"{what} is not a list of at most {most}")
-    return value
-
-
-def _int(value: Any, what: str, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise _Bad(f"{what}: a number is missing or out of range")
-    return value
-
-
-def _number(value: Any, what: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise _Bad(f"{what}: a number is missing or out of range")
-    return float(value)
-
-
-def _text(value: Any, what: str, most: int) -> str:
-    if not isinstance(value, str) or len(value) > most:
-        raise _Bad(f"{what}: text is missing or too long")
-    return value
-
-
-def _hex(value: Any, what: str, size: int) -> bytes:
-    if not isinstance(value, str) or len(value) != 2 * size:
-        raise _Bad(f"{what} has the wrong length")
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        raise _Bad(f"{what} is not hexadecimal") from None
