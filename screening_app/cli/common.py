@@ -4,6 +4,7 @@ and signing in."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,4 +36,7 @@ def open_session(args: argparse.Namespace, password: str | None = None) -> AppSe
 
     if password is None:
         password = password_from(args.password_file, f"Password for {args.user}: ")
-    return sign_in(db_path(args), args.user, password)
+    app = sign_in(db_path(args), args.user, password)
+    for warning in app.session.store.warnings:
+        print(f"screening-app: warning: {warning}", file=sys.stderr)
+    return app

@@ -27,8 +27,13 @@ def register(subparsers: Any) -> None:
     init.add_argument("--admin", required=True, metavar="NAME", help="administrator user name")
     init.add_argument("--password-file", type=Path, metavar="F", help="the admin's password")
     init.set_defaults(func=cmd_init)
-    check = db_sub.add_parser("check", help="integrity and audit-trail check")
+    check = db_sub.add_parser("check", help="integrity, signatures and audit-trail check")
     signed_in_args(check)
+    check.add_argument(
+        "--acknowledge",
+        action="store_true",
+        help="a supervisor records that the audit-trail finding was investigated",
+    )
     check.set_defaults(func=cmd_check)
     back = db_sub.add_parser("backup", help="write an encrypted backup")
     signed_in_args(back)
@@ -63,6 +68,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     app = open_session(args)
     try:
+        if args.acknowledge:
+            finding = app.backups.acknowledge_audit_problem()
+            print(f"Recorded in the audit trail that this was investigated: {finding}")
         problems = app.backups.check()
     finally:
         app.close()

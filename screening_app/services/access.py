@@ -181,11 +181,12 @@ def restore_backup(
             raise PermissionDenied(
                 "Only an administrator or a supervisor can restore a backup. Ask one of them."
             )
-        _check_same_generation(path, backup_file, ring)
+        theirs = _check_same_generation(path, backup_file, ring)
         keys = ring.data_key(opened.keys, opened.actor)
         aside = backup.restore_file(path, backup_file, keys[0] if keys else None)
         data = {"backup": backup_file.name[-200:], "epoch": ring.directory.key_epoch}
         ring.append(opened.actor, opened.keys, "restored", None, data, now_text())
+        ring.data["state"] = theirs.data["state"]  # the audit trail as it was in the backup
         ring.take_failures(opened.actor)
         opened.save_keyring()
     finally:
@@ -194,10 +195,12 @@ def restore_backup(
     return aside
 
 
-def _check_same_generation(path: Path, backup_file: Path, ring: Keyring) -> None:
-    """The backup must be of this database and encrypted under today's data key."""
+def _check_same_generation(path: Path, backup_file: Path, ring: Keyring) -> Keyring:
+    """The backup's key file; the backup must be of this database and encrypted under today's
+    data key."""
     try:
-        theirs = Keyring.load(key_path(backup_file)).directory
+        their_ring = Keyring.load(key_path(backup_file))
+        theirs = their_ring.directory
     except StorageError:
         raise StorageError(
             f"The key file that belongs with {backup_file.name} ({backup_file.name}.keys) is "
@@ -211,3 +214,4 @@ def _check_same_generation(path: Path, backup_file: Path, ring: Keyring) -> None
             "was disabled), so it does not open under today's key. Pick a newer backup: the "
             "backups in the backups folder are always kept under today's key."
         )
+    return their_ring

@@ -10,11 +10,14 @@ import builtins
 import datetime as dt
 from pathlib import Path
 
+from screening_app.errors import WorkflowError
+from screening_app.services import signing
 from screening_app.services.model import AuditEntry, BackupInfo
 from screening_app.services.session import Session
 from screening_app.storage import audit, backup
 from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.health import integrity_problem
+from screening_app.storage.opened import get_meta
 
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
 
@@ -113,10 +116,26 @@ class BackupService:
             BackupInfo(b.path, b.created_at, b.size) for b in backup.list_backups(self.s.store.path)
         ]
 
+    def acknowledge_audit_problem(self) -> str:
+        """A supervisor records that the audit-trail finding of the sign-in checks was looked
+        into; the finding goes into the trail itself and the key file vouches for the trail as
+        it is now."""
+        self.s.require("supervisor", doing="acknowledge an audit-trail finding")
+        store = self.s.store
+        finding = get_meta(self.s.db, "audit_problem")
+        if finding is None:
+            raise WorkflowError("There is no audit-trail finding to acknowledge.")
+        with self.s.write("record the acknowledgement") as db:
+            db.execute("DELETE FROM meta WHERE key = 'audit_problem'")
+            self.s.audit("audit_problem_acknowledged", None, finding[:300])
+        store.warnings.clear()
+        store.vouch_for_audit(self.s.now_text())
+        return finding
+
     def check(self) -> builtins.list[str]:
         """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).
         The key file and its account log were checked when it was read."""
-        found: builtins.list[str] = []
+        found: builtins.list[str] = list(self.s.store.warnings)
         if not self.s.store.has_data:
             return found
         problem = integrity_problem(self.s.db)
@@ -125,4 +144,5 @@ class BackupService:
         broken = audit.verify(self.s.db)
         if broken:
             found.append(broken)
+        found += signing.problems(self.s.db, self.s.store.keyring, self.s.registry)
         return found

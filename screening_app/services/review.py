@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.scoring import score
 from screening_app.errors import AnswersError, AuthenticationError, Problem
-from screening_app.services import permissions
+from screening_app.services import permissions, signing
 from screening_app.services.model import ScreeningRow
 from screening_app.services.session import Session
 from screening_app.storage import review_repo, screenings_repo
@@ -82,7 +82,7 @@ class ReviewService:
         result = score(form, answers, judgement_approved=True)
         at = self.s.now_text()
         with self.s.write("approve the screening") as db:
-            review_repo.add_review(
+            review_id = review_repo.add_review(
                 db,
                 screening_id,
                 self.s.user.id,
@@ -91,6 +91,10 @@ class ReviewService:
                 result.operative_band,
                 at,
             )
+            decided = signing.review(
+                record.reference, "approve", comment.strip(), result.operative_band
+            )
+            signing.sign(self.s, screening_id, "approve", decided, review_id)
             screenings_repo.update(
                 db,
                 screening_id,
@@ -117,9 +121,11 @@ class ReviewService:
             )
         at = self.s.now_text()
         with self.s.write("return the screening") as db:
-            review_repo.add_review(
+            review_id = review_repo.add_review(
                 db, screening_id, self.s.user.id, "return", comment.strip(), None, at
             )
+            decided = signing.review(record.reference, "return", comment.strip(), None)
+            signing.sign(self.s, screening_id, "return", decided, review_id)
             screenings_repo.update(
                 db, screening_id, {"status": "returned", "reviewed_at": at, "updated_at": at}
             )

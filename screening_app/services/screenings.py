@@ -18,7 +18,7 @@ from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, NotFound, Problem
-from screening_app.services import permissions
+from screening_app.services import permissions, signing
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
@@ -141,6 +141,10 @@ class ScreeningService:
             repo.set_models(db, screening_id, [str(m) for m in models])
             if record.previous_id:
                 repo.update(db, record.previous_id, {"status": "superseded"})
+            content = signing.submission(
+                record.reference, record.form_id, record.form_version, answers, result
+            )
+            signing.sign(self.s, screening_id, "submit", content)
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 

@@ -35,6 +35,7 @@ class Session:
     user: User
     registry: FormRegistry
     clock: Clock = field(default=system_clock)
+    _audited: int = field(default=0, repr=False)  # audit rows written in this session
 
     @property
     def db(self) -> Database:
@@ -48,12 +49,16 @@ class Session:
 
     @contextmanager
     def write(self, doing: str) -> Iterator[Database]:
-        """One all-or-nothing change; a driver error becomes "Could not <doing>: …"."""
+        """One all-or-nothing change; a driver error becomes "Could not <doing>: …". When the
+        change wrote audit rows, the key file's signed record of the trail follows it."""
+        audited = self._audited
         try:
             with self.store.transaction() as db:
                 yield db
         except DatabaseError as exc:
             raise storage_error(exc, doing) from None
+        if self._audited != audited:
+            self.store.vouch_for_audit(self.now_text())
 
     def audit(self, action: str, record: str | None = None, detail: str = "") -> None:
         """One audit row (call inside the change's ``write`` block when there is one). Sessions
@@ -68,7 +73,9 @@ class Session:
             action=action,
             record=record,
             detail=detail,
+            signer=(self.store.actor, self.store.keys.sign),
         )
+        self._audited += 1
 
     def scope(self) -> Scope:
         """Practitioners: their own and shared; supervisors: their team's; admins: none."""

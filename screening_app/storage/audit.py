@@ -1,17 +1,23 @@
-"""The audit trail: one row per action, hash-chained so a changed or deleted row shows.
+"""The audit trail: one row per action, hash-chained and signed so a changed row shows.
 
 Each row's hash covers the previous row's hash and its own fields, so editing, deleting or
-reordering any row breaks every link after it. Rows hold who, when, what and which record —
-never answers or names of children.
+reordering any row breaks every link after it; each row also carries its author's Ed25519
+signature over that hash, so re-computing the chain after an edit does not help without every
+author's private key. Deleting the newest rows, or all of them, is caught by the signed count
+and last hash kept in the key file (storage.store, docs/SECURITY.md). Rows hold who, when, what
+and which record — never answers or names of children.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from screening_app.storage.driver import Database
+
+Signer = Callable[[bytes], bytes]
 
 GENESIS = "0" * 64
 
@@ -53,16 +59,56 @@ def append(
     action: str,
     record: str | None = None,
     detail: str = "",
+    signer: tuple[int, Signer] | None = None,
 ) -> None:
-    """Add one row (call inside the transaction of the change it records)."""
+    """Add one row (call inside the transaction of the change it records), signed by
+    ``signer`` = (account id, signing function) when given."""
     row = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     digest = _digest(prev, at, user_id, user_name, action, record, detail)
+    signer_id, signature = None, None
+    if signer is not None:
+        signer_id, signature = signer[0], signer[1](bytes.fromhex(digest)).hex()
     db.execute(
-        "INSERT INTO audit (at, user_id, user_name, action, record, detail, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [at, user_id, user_name, action, record, detail, prev, digest],
+        "INSERT INTO audit (at, user_id, user_name, action, record, detail, prev_hash, hash, "
+        "signer_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, user_id, user_name, action, record, detail, prev, digest, signer_id, signature],
     )
+
+
+def tail(db: Database) -> tuple[int, str]:
+    """(number of rows, hash of the newest) — what the key file vouches for."""
+    count = int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
+    row = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return count, (row[0] if row else GENESIS)
+
+
+def hash_at(db: Database, position: int) -> str | None:
+    """The hash of the ``position``-th row (1 = the oldest), or None past the end."""
+    row = db.execute(
+        "SELECT hash FROM audit ORDER BY id LIMIT 1 OFFSET ?", [position - 1]
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def forged(
+    db: Database, verify: Callable[[int, bytes, bytes], bool], signed_from: int
+) -> list[str]:
+    """Rows from id ``signed_from`` on whose signature is missing or not their author's.
+    ``verify(account id, signature, message)``."""
+    found = []
+    cursor = db.execute(
+        "SELECT id, user_id, hash, signer_id, signature FROM audit WHERE id >= ? ORDER BY id",
+        [signed_from],
+    )
+    for row_id, user_id, digest, signer_id, signature in cursor:
+        if signature is None or signer_id is None:
+            found.append(f"audit row {row_id}: it is not signed")
+        elif (user_id is not None and signer_id != user_id) or not verify(
+            int(signer_id), bytes.fromhex(signature), bytes.fromhex(digest)
+        ):
+            found.append(f"audit row {row_id}: its signature is not its author's")
+    return found
 
 
 def verify(db: Database) -> str | None:

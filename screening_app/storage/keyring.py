@@ -95,9 +95,9 @@ class Keyring:
         recovery_key: str,
         kdf: KdfParams,
         at: str,
-    ) -> tuple[Keyring, bytes]:
-        """A new key file (not yet saved) for administrator ``admin``; returns it and the new
-        data key, which only the recovery key receives."""
+    ) -> tuple[Keyring, bytes, AccountKeys]:
+        """A new key file (not yet saved) for administrator ``admin``; returns it, the new data
+        key (which only the recovery key receives) and the administrator's keys."""
         admin_keys, recovery_keys = AccountKeys.generate(), AccountKeys.generate()
         data_key = crypto.random_key()
         ring = Keyring(
@@ -120,7 +120,7 @@ class Keyring:
             ring._set_vault(RECOVERY, data_key=sealed.hex())
 
         ring.append(1, admin_keys, "database_created", 1, genesis, at, first_vaults)
-        return ring, data_key
+        return ring, data_key, admin_keys
 
     @staticmethod
     def load(path: Path) -> Keyring:

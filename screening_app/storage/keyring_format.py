@@ -109,8 +109,12 @@ def _check_file(data: Any) -> None:
         _dict(entry, "unknown name", {"failures", "not_before"})
         _int(entry["failures"], "failures", 0, 10**9)
         _number(entry["not_before"], "not_before", 0, _EPOCH_MAX)
-    if data["state"] is not None:
-        _dict(data["state"], "state", None)
+    state = _dict(data["state"], "audit record", {"rows", "head", "signer", "at", "sig"})
+    _int(state["rows"], "audit record", 0, 10**12)
+    _hex(state["head"], "audit record", 32)
+    _int(state["signer"], "audit record", 0, 10**6)
+    _text(state["at"], "audit record", 40)
+    _hex(state["sig"], "audit record", crypto.SIGNATURE_BYTES)
 
 
 def _check_entry(entry: Any, n: int) -> None:

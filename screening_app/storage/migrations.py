@@ -193,7 +193,39 @@ def _v2(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2)
+def _v3(db: Database) -> None:
+    """Signed work (docs/SECURITY.md): each audit row carries its author's Ed25519 signature
+    over its hash, and each submission, amendment and review its author's signature over what
+    was decided. Screenings that already exist were written before signing: they are recorded
+    as such, so that a missing signature on any later one is a finding."""
+    db.execute("ALTER TABLE audit ADD COLUMN signer_id INTEGER")
+    db.execute("ALTER TABLE audit ADD COLUMN signature TEXT")
+    db.execute(
+        """
+        CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id),
+            kind TEXT NOT NULL CHECK (kind IN ('submit', 'approve', 'return')),
+            review_id INTEGER REFERENCES reviews(id),
+            signer_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            signature TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX signatures_screening ON signatures(screening_id)")
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) SELECT 'unsigned_before', "
+        "CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM screenings"
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) SELECT 'unsigned_audit_before', "
+        "CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM audit"
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3)
 LATEST = len(STEPS)
 
 

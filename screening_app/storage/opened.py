@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
 from screening_app.errors import NoAccess
+from screening_app.storage import audit
 from screening_app.storage.driver import Database, DatabaseError
 from screening_app.storage.keyring import Keyring
 from screening_app.storage.lock import DatabaseLock
@@ -41,7 +43,11 @@ class Store:
     keys: AccountKeys
     connection: Database | None = None
     data_key: bytes | None = None
+    # What the sign-in checks found wrong with the audit trail (shown to the person, reported
+    # by `db check`); while there is any, the key file's record of the trail is not renewed.
+    warnings: list[str] = field(default_factory=list)
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _depth: int = field(default=0, repr=False)
 
     @property
     def db(self) -> Database:
@@ -69,8 +75,12 @@ class Store:
         """One all-or-nothing change, with the writer lock held (re-entrant on one thread)."""
         with self._writer:
             self.lock.check()
-            with self.db.atomic():
-                yield self.db
+            self._depth += 1
+            try:
+                with self.db.atomic():
+                    yield self.db
+            finally:
+                self._depth -= 1
 
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypt every page under ``new_key`` (SQLCipher; outside any transaction)."""
@@ -79,6 +89,17 @@ class Store:
             self.db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.data_key = new_key
+
+    def vouch_for_audit(self, at: str) -> None:
+        """Sign the audit trail's length and newest hash into the key file (docs/SECURITY.md):
+        deleting the newest rows, or all of them, then shows at the next sign-in."""
+        if self.connection is None or self.warnings:
+            return
+        with self._writer:
+            if self._depth:  # inside an outer transaction that may yet roll back
+                return
+            self.keyring.data["state"] = audit_record(self.connection, self.actor, self.keys, at)
+            self.save_keyring()
 
     def save_keyring(self) -> None:
         """Write the key file, unless another copy may have taken over the database."""
@@ -110,6 +131,14 @@ class Store:
                 self.connection.close()
                 self.connection = None
                 self.lock.release()
+
+
+def audit_record(db: Database, actor: int, keys: AccountKeys, at: str) -> dict[str, object]:
+    """The audit trail's length and newest hash, signed by ``actor``."""
+    rows, head = audit.tail(db)
+    state: dict[str, object] = {"rows": rows, "head": head, "signer": actor, "at": at}
+    state["sig"] = keys.sign(crypto.digest(state)).hex()
+    return state
 
 
 def set_meta(db: Database, key: str, value: str) -> None:

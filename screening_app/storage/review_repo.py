@@ -125,12 +125,21 @@ def add_review(
     comment: str,
     band: str | None,
     at: str,
-) -> None:
-    db.execute(
+) -> int:
+    cursor = db.execute(
         "INSERT INTO reviews (screening_id, reviewer_id, decision, comment, band, at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [screening_id, reviewer_id, decision, comment, band, at],
     )
+    return int(cursor.lastrowid or 0)
+
+
+def review(db: Database, review_id: int) -> tuple[int, str, str, str | None] | None:
+    """(screening id, decision, comment, band) of one review."""
+    row = db.execute(
+        "SELECT screening_id, decision, comment, band FROM reviews WHERE id = ?", [review_id]
+    ).fetchone()
+    return (int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
 
 
 def news_for_owner(db: Database, owner_id: int, since: str) -> list[NewsRow]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screening_app import crypto
 from screening_app.crypto import KdfParams
 from screening_app.errors import IntegrityProblem, NotADatabase, Problem, StorageError
 from screening_app.storage import account_log, accounts_repo, audit, backup, migrations, rotation
@@ -34,7 +35,14 @@ from screening_app.storage.keyring import (
     now_seconds,
 )
 from screening_app.storage.lock import DatabaseLock
-from screening_app.storage.opened import Progress, Store, get_meta, now_text, set_meta
+from screening_app.storage.opened import (
+    Progress,
+    Store,
+    audit_record,
+    get_meta,
+    now_text,
+    set_meta,
+)
 
 
 def create(
@@ -59,7 +67,9 @@ def create(
     lock.acquire()
     at = now_text()
     admin = {"name": admin_name, "display_name": display_name or admin_name}
-    ring, data_key = Keyring.create(keys_file, admin, admin_password, recovery_key, kdf, at)
+    ring, data_key, admin_keys = Keyring.create(
+        keys_file, admin, admin_password, recovery_key, kdf, at
+    )
     try:
         create_private_file(path)
         db = connect(path, data_key)
@@ -68,10 +78,20 @@ def create(
             migrations.migrate(db)
             with db.atomic():
                 accounts_repo.sync_users(db, ring.directory.accounts.values())
-                audit.append(db, at=at, user_id=1, user_name=admin_name, action="database_created")
+                audit.append(
+                    db,
+                    at=at,
+                    user_id=1,
+                    user_name=admin_name,
+                    action="database_created",
+                    signer=(1, admin_keys.sign),
+                )
                 set_meta(db, "database_id", ring.directory.database_id)
+                set_meta(db, "account_log_count", "1")
+                set_meta(db, "account_log_head", account_log.entry_hash(ring.data["log"][0]))
                 set_meta(db, "clean_close", "1")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            ring.data["state"] = audit_record(db, 1, admin_keys, at)
         finally:
             db.close()
         ring.save()
@@ -159,6 +179,14 @@ def _open_data(store: Store, progress: Progress | None) -> None:
         with store.transaction():
             _check_account_log_anchor(store, db)
             accounts_repo.sync_users(db, store.keyring.directory.accounts.values())
+        found = audit_record_problems(store.keyring, db)
+        if found:  # kept: rows written from now on must not hide what was found
+            with store.transaction():
+                first = get_meta(db, "audit_problem")
+                if first is None:
+                    first = f"first noticed {now_text()}: {found[0]}"
+                    set_meta(db, "audit_problem", first)
+            store.warnings.append(first)
         return
     raise _damaged(
         store.path,
@@ -166,6 +194,34 @@ def _open_data(store: Store, progress: Progress | None) -> None:
         "database, or it is damaged, or that key file is an older copy (from before the data "
         "key last changed) and not the one that belongs with it",
     )
+
+
+def audit_record_problems(keyring: Keyring, db: Database) -> list[str]:
+    """How the audit trail differs from what the key file vouches for (empty: it does not)."""
+    state = keyring.data["state"]
+    directory = keyring.directory
+    signer = int(state["signer"])
+    keys = (
+        (directory.recovery_sign,)
+        if signer == RECOVERY
+        else (directory.accounts[signer].sign_keys if signer in directory.accounts else ())
+    )
+    message = crypto.digest({k: v for k, v in state.items() if k != "sig"})
+    if not any(crypto.verify(k, bytes.fromhex(state["sig"]), message) for k in keys):
+        return ["the key file's record of the audit trail was edited (its signature is wrong)"]
+    rows, at = int(state["rows"]), state["at"]
+    count, _head = audit.tail(db)
+    if count < rows:
+        return [
+            f"the audit trail has {count} rows, but it had {rows} on {at}: "
+            f"{'all of them were' if count == 0 else f'its newest {rows - count} were'} deleted"
+        ]
+    if audit.hash_at(db, rows) != state["head"]:
+        return [
+            f"the first {rows} rows of the audit trail are not the ones there on {at}: rows "
+            "were changed or deleted (and the chain computed again)"
+        ]
+    return []
 
 
 def _check_account_log_anchor(store: Store, db: Database) -> None:

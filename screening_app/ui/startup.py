@@ -113,4 +113,16 @@ def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
 
         window = MainWindow(services, demo=demo, idle_minutes=minutes)
     window.show()
+    warnings = services.session.store.warnings
+    if warnings:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QMessageBox
+
+        text = (
+            "The checks at sign-in found that the records were changed outside the app:\n\n"
+            + "\n".join(f"• {w}" for w in warnings)
+            + "\n\nYou can carry on working. Tell your safeguarding lead and IT today; "
+            "`screening-app db check` lists everything found."
+        )
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Records changed", text))
     return window
