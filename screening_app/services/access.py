@@ -173,6 +173,7 @@ def restore_backup(
     throttled like a sign-in and signed into the account log. Accounts and passwords stay as
     they are now (the key file is not replaced). Returns where the replaced database was kept.
     """
+    backup.refuse_live(path, backup_file)
     opened = store.unlock_keys(path, user_name.strip(), password, kdf)
     try:
         ring = opened.keyring

@@ -174,7 +174,7 @@ def restore_file(db_path: Path, source: Path, key: bytes | None) -> Path | None:
     """Put a copy of ``source`` in place of the database (one rename); returns where the
     replaced database was kept. ``key`` (when the caller holds it) must open the copy, checked
     before anything is replaced. The caller holds the lock."""
-    _refuse_live(db_path, source)
+    refuse_live(db_path, source)
     partial = db_path.with_name(f"{db_path.name}.restoring{PARTIAL}")
     try:
         _remove(partial)
@@ -205,7 +205,7 @@ def restore_file(db_path: Path, source: Path, key: bytes | None) -> Path | None:
     return aside if aside.exists() else None
 
 
-def _refuse_live(db_path: Path, source: Path) -> None:
+def refuse_live(db_path: Path, source: Path) -> None:
     if not source.is_file():
         raise StorageError(f"{source.name} is not a backup file; pick a .backup.db file.")
     live = [db_path.with_name(db_path.name + s) for s in ("", ".keys", "-wal", "-shm")]
