@@ -13,7 +13,7 @@ import sys
 
 from benchmarks.common import Measure, format_table
 
-MODULES = ("startup", "storage", "referral", "stats")
+MODULES = ("startup", "storage", "referral", "stats", "rekey")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,31 +17,38 @@ from pathlib import Path
 
 from benchmarks.common import Measure, median_time, print_table
 from screening_app.app import sign_in
+from screening_app.crypto import KdfParams, derive
 from screening_app.demo import generator
 from screening_app.domain import checklist
-from screening_app.services.access import create_database
+from screening_app.services.access import create_database, grant_with_recovery
 from screening_app.services.model import ListQuery
-from screening_app.storage.keyfile import KdfParams, derive
 
 PASSWORD = "bench-password-1"
 TODAY = dt.date(2026, 11, 24)
 
 
-def build(path: Path, n: int, *, supervisor: bool = False) -> None:
-    """``n`` fictional screenings by "kit" (team North); "sol" supervises North if asked."""
-    create_database(path, "admin", PASSWORD)
-    app = sign_in(path, "admin", PASSWORD)
-    user = app.accounts.add_user(
+def build(path: Path, n: int, *, supervisor: bool = False, kdf: KdfParams | None = None) -> None:
+    """``n`` fictional screenings by "kit" (team North); "sol" supervises North if asked. The
+    administrator adds the accounts and the recovery key grants them access, as in real use."""
+    recovery = create_database(path, "admin", PASSWORD, kdf=kdf)
+    admin = sign_in(path, "admin", PASSWORD, kdf=kdf)
+    user = admin.accounts.add_user(
         "kit", PASSWORD, role="practitioner", team="North", job_title="teacher"
     )
+    names = ["kit"]
     if supervisor:
-        app.accounts.add_user("sol", PASSWORD, role="supervisor", team="North")
+        admin.accounts.add_user("sol", PASSWORD, role="supervisor", team="North")
+        names.append("sol")
+    admin.close()
+    grant_with_recovery(path, recovery, names, kdf or KdfParams())
+    app = sign_in(path, "kit", PASSWORD, kdf=kdf)
     owner = generator.Owner(user.id, "North", "teacher", "Kit")
     form = app.registry.latest(checklist.FORM_ID)
-    db = app.session.store.db
-    for start in range(0, n, 20_000):
-        generator.generate(db, form, [owner], n=min(20_000, n - start), seed=start, today=TODAY)
-    generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
+    with app.session.write("write the benchmark data") as db:
+        for start in range(0, n, 20_000):
+            count = min(20_000, n - start)
+            generator.generate(db, form, [owner], n=count, seed=start, today=TODAY)
+        generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
     app.close()
 
 

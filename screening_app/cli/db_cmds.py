@@ -35,6 +35,9 @@ def register(subparsers: Any) -> None:
         help="a supervisor records that the audit-trail finding was investigated",
     )
     check.set_defaults(func=cmd_check)
+    rotate = db_sub.add_parser("rotate-key", help="change the data key (suspected compromise)")
+    signed_in_args(rotate)
+    rotate.set_defaults(func=cmd_rotate_key)
     back = db_sub.add_parser("backup", help="write an encrypted backup")
     signed_in_args(back)
     back.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
@@ -77,6 +80,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise StorageError("the check found problems", [Problem(p) for p in problems])
     print("OK: the database and its audit trail passed every check.")
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        app.accounts.request_rotation()
+        done = not app.session.store.keyring.directory.rotation_due
+    finally:
+        app.close()
+    print(
+        "The data key was changed; earlier copies of the key file and backups no longer open "
+        "the database."
+        if done
+        else "The data key will be changed at the next sign-in of an account that holds it, "
+        "before anything new is written."
+    )
     return 0
 
 

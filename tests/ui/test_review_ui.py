@@ -272,3 +272,34 @@ def test_queue_marks_the_supervisor_s_own_screening_for_another_to_review(
         assert "A&pprove…" in texts and "R&eturn for changes…" in texts
     finally:
         services.close()
+
+
+def test_a_supervisor_grants_access_from_the_review_menu(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = open_app(db_path, "admin", "admin-password-1")
+    admin.accounts.add_user(
+        "newbie", "a-long-first-password", role="practitioner", team="North", display_name="Nia New"
+    )
+    admin.accounts.add_user("elsewhere", "a-long-first-password", role="practitioner", team="South")
+    admin.close()
+    sol = open_app(db_path, "sol")
+    win = shown(qtbot, sol)
+    offered: list[list[str]] = []
+
+    def choose(
+        _parent: object, _title: str, _label: str, items: list[str], *_a: object
+    ) -> tuple[str, bool]:
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    win.grant_access()
+    assert offered == [["Nia New (newbie, Practitioner)"]]  # South's newcomer is not sol's to grant
+    assert "can now read records" in win.statusBar().currentMessage()
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    win.grant_access()
+    assert told == ["Nobody in your team is waiting for access to records."]
+    sol.close()
+    open_app(db_path, "newbie", "a-long-first-password").close()

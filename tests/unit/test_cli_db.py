@@ -139,3 +139,25 @@ def test_wrong_password_and_missing_password_file_exit_2(
     assert "not found" in capsys.readouterr().err
     assert run(["db", "init", "--db", db, "--admin", "x", "--password-file", admin]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_disable_and_rotate_key_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, admin, sol, kit = new_team(tmp_path, capsys)
+    admin_in = ["--db", db, "--user", "admin", "--password-file", admin]
+    assert run(["users", "list", *admin_in]) == 0
+    listed = capsys.readouterr().out
+    assert "kit\tPractitioner, team North (active)" in listed
+    assert run(["users", "disable", "kit", *admin_in]) == 0
+    assert "next sign-in" in capsys.readouterr().out
+    assert run(["list", "--db", db, "--user", "kit", "--password-file", kit]) == 2
+    assert "do not match" in capsys.readouterr().err
+    sol_in = ["--db", db, "--user", "sol", "--password-file", sol]
+    assert run(["db", "rotate-key", *sol_in]) == 0
+    assert "was changed" in capsys.readouterr().out
+    assert run(["db", "rotate-key", *admin_in]) == 0
+    assert "next sign-in" in capsys.readouterr().out
+    assert run(["users", "disable", "nobody", *admin_in]) == 2
+    assert run(["users", "grant", "kit", "--db", db]) == 2  # neither --user nor a recovery key
+    assert "either --user SUPERVISOR or --recovery-key-file" in capsys.readouterr().err

@@ -1,0 +1,17 @@
+"""The benchmarks keep working as the code changes (figures are not asserted: they are
+reported by `make bench`, as ratios against a baseline measured in the same run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import bench_rekey
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_rekey_benchmark_runs_on_a_small_database() -> None:
+    measures = bench_rekey.run(n=200)
+    assert [m.unit for m in measures] == ["s", "s"]
+    assert all(m.value > 0 and m.baseline > 0 for m in measures)
+    assert "2 kept backup" in measures[1].name  # the first sign-out's and a full one
