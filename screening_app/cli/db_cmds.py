@@ -35,6 +35,10 @@ def register(subparsers: Any) -> None:
         help="a supervisor records that the audit-trail finding was investigated",
     )
     check.set_defaults(func=cmd_check)
+    upgrade = db_sub.add_parser("upgrade", help="move a format-1 key file to per-account keys")
+    signed_in_args(upgrade)
+    upgrade.add_argument("--recovery-key-file", type=Path, required=True, metavar="R")
+    upgrade.set_defaults(func=cmd_upgrade)
     rotate = db_sub.add_parser("rotate-key", help="change the data key (suspected compromise)")
     signed_in_args(rotate)
     rotate.set_defaults(func=cmd_rotate_key)
@@ -80,6 +84,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise StorageError("the check found problems", [Problem(p) for p in problems])
     print("OK: the database and its audit trail passed every check.")
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from screening_app.services.access import default_kdf, upgrade_key_file
+
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    key = password_from(args.recovery_key_file, "Recovery key: ", "recovery key")
+    moved = upgrade_key_file(db_path(args), args.user, password, key, default_kdf())
+    print(
+        f"Moved to per-account keys; {len(moved)} other account(s) carried over. Each gets "
+        "its own keys the next time it signs in with its usual password. The old key file "
+        "was kept as NAME.db.keys.format1."
+    )
     return 0
 
 

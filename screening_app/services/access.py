@@ -162,6 +162,18 @@ def grant_with_recovery(
         opened.close()
 
 
+def upgrade_key_file(
+    path: Path, admin_name: str, password: str, recovery_key: str, kdf: KdfParams
+) -> list[str]:
+    """Move a database from a format-1 key file to per-account keys (storage.upgrade); the
+    names of the accounts carried over, each of which gets its keys at its next sign-in."""
+    from screening_app.storage.upgrade import upgrade_format1
+
+    moved = upgrade_format1(path, admin_name, password, recovery_key, kdf)
+    log.info("moved a database to per-account keys")
+    return moved
+
+
 def list_backups(path: Path) -> list[BackupInfo]:
     return [BackupInfo(b.path, b.created_at, b.size) for b in backup.list_backups(path)]
 

@@ -37,6 +37,8 @@ ACTIONS = frozenset(
         "rotation_requested",
         "setting_changed",
         "restored",
+        "account_imported",
+        "keys_set",
     }
 )
 SETTINGS = {"idle_lock_minutes": (1, 240)}
@@ -61,6 +63,7 @@ class Account:
     active: bool = True
     granted: bool = False  # holds the data key (sealed to box_public) by a grant in the log
     past_sign_keys: tuple[bytes, ...] = ()  # earlier signing keys: old signatures stay valid
+    pending: bool = False  # moved from a format-1 key file; gets keys at its first sign-in
 
     @property
     def sign_keys(self) -> tuple[bytes, ...]:
@@ -90,8 +93,8 @@ class Directory:
         if actor == RECOVERY:
             return self.recovery_sign
         account = self.accounts.get(actor)
-        if account is None or not account.active:
-            raise LogError(f"account {actor} does not exist or is disabled")
+        if account is None or not account.active or account.pending:
+            raise LogError(f"account {actor} does not exist, is disabled or has no keys yet")
         return account.sign_public
 
 
@@ -147,6 +150,8 @@ def apply(directory: Directory, entry: dict[str, Any]) -> None:
         if action == "database_created":
             if seq != 0:
                 raise LogError("only the first entry may create the database")
+            key = bytes.fromhex(data["ed25519"])
+        elif action == "keys_set":  # signed by the new key itself, like the first entry
             key = bytes.fromhex(data["ed25519"])
         else:
             key = directory.sign_key(actor)
@@ -210,12 +215,12 @@ def _public(text: str) -> bytes:
 
 
 def _created(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    if actor != 1 or subject != 1:
-        raise LogError("the first administrator is account 1")
+    if subject != actor or actor < 1:
+        raise LogError("the first administrator creates the database")
     d.database_id = str(data["database_id"])
     d.recovery_box = _public(data["recovery_x25519"])
     d.recovery_sign = _public(data["recovery_ed25519"])
-    d.accounts[1] = _new_account(data, 1, at, "admin")
+    d.accounts[actor] = _new_account(data, actor, at, "admin")
 
 
 def _added(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
@@ -260,6 +265,7 @@ def _keys_replaced(
         sign_public=_public(data["ed25519"]),
         past_sign_keys=account.sign_keys,
         granted=False,
+        pending=False,
     )
 
 
@@ -306,6 +312,48 @@ def _setting(d: Directory, at: str, actor: int, subject: int | None, data: dict[
     d.settings[key] = value
 
 
+def _imported(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
+    """An account moved from a format-1 key file: no keys until its first sign-in."""
+    _actor(d, actor, "admin")
+    if subject is None or subject < 1 or subject in d.accounts:
+        raise LogError("an imported account keeps an unused id of its own")
+    role = str(data["role"])
+    if role not in ROLES:
+        raise LogError(f"unknown role {role!r}")
+    name = str(data["name"]).strip()
+    if not name or len(name) > 64 or d.by_name(name) is not None:
+        raise LogError("an imported account needs a user name of its own")
+    d.accounts[subject] = Account(
+        id=subject,
+        name=name,
+        display_name=str(data.get("display_name") or name)[:200],
+        role=role,
+        team=str(data.get("team", ""))[:100],
+        job_title=str(data.get("job_title", ""))[:100],
+        agency=str(data.get("agency", ""))[:200],
+        created_at=str(data.get("created_at") or at)[:40],
+        box_public=b"",
+        sign_public=b"",
+        active=bool(int(data["active"])),
+        pending=True,
+    )
+
+
+def _keys_set(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
+    """An imported account's first sign-in: its own new keys, and (for a reader whose format-1
+    password opened the data key) its access."""
+    account = _subject(d, subject)
+    if subject != actor or not account.pending or not account.active:
+        raise LogError("only an imported account sets its own first keys")
+    d.accounts[account.id] = replace(
+        account,
+        box_public=_public(data["x25519"]),
+        sign_public=_public(data["ed25519"]),
+        pending=False,
+        granted=bool(int(data["access"])) and account.role in READERS,
+    )
+
+
 def _restored(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
     _actor(d, actor, "admin", "supervisor", "recovery")
 
@@ -322,4 +370,6 @@ _RULES = {
     "rotation_requested": _rotation_requested,
     "setting_changed": _setting,
     "restored": _restored,
+    "account_imported": _imported,
+    "keys_set": _keys_set,
 }

@@ -42,18 +42,13 @@ from screening_app.storage.keyring_format import (
     FORMAT,
     MAX_UNKNOWN,
     KeyFileDamaged,
+    format1_unwrap,
     parse,
     vaults_digest,
 )
+from screening_app.storage.throttle import failure, next_delay, raise_if_waiting
 
 __all__ = ["KeyFileDamaged", "Keyring", "Unlocked", "key_path", "vaults_digest"]
-
-FREE_FAILURES = 5
-MAX_DELAY = 60.0
-BAD_SIGN_IN = (
-    "That user name and password do not match an account on this database. Check them "
-    "(is Caps Lock on?) and try again."
-)
 
 
 def key_path(db_path: Path) -> Path:
@@ -95,11 +90,14 @@ class Keyring:
         recovery_key: str,
         kdf: KdfParams,
         at: str,
+        *,
+        admin_id: int = 1,
+        data_key: bytes | None = None,
     ) -> tuple[Keyring, bytes, AccountKeys]:
-        """A new key file (not yet saved) for administrator ``admin``; returns it, the new data
-        key (which only the recovery key receives) and the administrator's keys."""
+        """A new key file (not yet saved) for administrator ``admin``; returns it, the data key
+        (new unless given; only the recovery key receives it) and the administrator's keys."""
         admin_keys, recovery_keys = AccountKeys.generate(), AccountKeys.generate()
-        data_key = crypto.random_key()
+        data_key = data_key or crypto.random_key()
         ring = Keyring(
             path, {"format": FORMAT, "log": [], "vaults": [], "unknown": {}}, Directory()
         )
@@ -115,11 +113,11 @@ class Keyring:
 
         def first_vaults() -> None:
             ring.set_password(RECOVERY, normalise_recovery_key(recovery_key), recovery_keys, kdf)
-            ring.set_password(1, admin_password, admin_keys, kdf)
+            ring.set_password(admin_id, admin_password, admin_keys, kdf)
             sealed = crypto.seal(data_key, recovery_keys.box_public, _context(RECOVERY))
-            ring._set_vault(RECOVERY, data_key=sealed.hex())
+            ring.set_vault(RECOVERY, data_key=sealed.hex())
 
-        ring.append(1, admin_keys, "database_created", 1, genesis, at, first_vaults)
+        ring.append(admin_id, admin_keys, "database_created", admin_id, genesis, at, first_vaults)
         return ring, data_key, admin_keys
 
     @staticmethod
@@ -177,7 +175,7 @@ class Keyring:
                 return dict(vault)
         raise KeyError(account_id)
 
-    def _set_vault(self, account_id: int, **changes: Any) -> None:
+    def set_vault(self, account_id: int, **changes: Any) -> None:
         vaults = [v for v in self.data["vaults"] if v["id"] != account_id]
         try:
             current = self.vault(account_id)
@@ -196,7 +194,7 @@ class Keyring:
     def set_password(self, account_id: int, secret: str, keys: AccountKeys, kdf: KdfParams) -> None:
         """(Re)lock ``keys`` under ``secret``: a new account, a changed or reset password."""
         wrap = crypto.wrap_secret(secret, keys.to_bytes(), kdf, _context(account_id))
-        self._set_vault(account_id, wrap=wrap)
+        self.set_vault(account_id, wrap=wrap)
 
     def seal_data_key(self, account_id: int, data_key: bytes, slot: str = "data_key") -> None:
         """Give ``account_id`` the data key, sealed to its current public key."""
@@ -206,10 +204,10 @@ class Keyring:
             else self.directory.accounts[account_id].box_public
         )
         sealed = crypto.seal(data_key, public, _context(account_id))
-        self._set_vault(account_id, **{slot: sealed.hex()})
+        self.set_vault(account_id, **{slot: sealed.hex()})
 
     def drop_data_key(self, account_id: int) -> None:
-        self._set_vault(account_id, data_key=None, next_data_key=None)
+        self.set_vault(account_id, data_key=None, next_data_key=None)
 
     def data_key(self, unlocked: AccountKeys, account_id: int) -> list[bytes]:
         """The data keys this account can open: the current one, then one being rotated to."""
@@ -231,18 +229,54 @@ class Keyring:
                 vault["data_key"] = None
 
     # -- signing in --------------------------------------------------------------------------
-    def unlock(self, name: str, password: str, now: float) -> Unlocked:
-        """The account ``name`` with its keys; AuthenticationError (counted) otherwise."""
+    def unlock(
+        self, name: str, password: str, now: float, kdf: KdfParams | None = None
+    ) -> Unlocked:
+        """The account ``name`` with its keys; AuthenticationError (counted) otherwise. An
+        account moved from a format-1 key file gets its keys now (under ``kdf``)."""
         account = self.directory.by_name(name)
         if account is None or not account.active:
             self._check_unknown(name, now)
-            crypto.derive(password, b"\0" * crypto.SALT_BYTES, _kdf(self.vault(1)["wrap"]))
+            wrap = self.vault(RECOVERY)["wrap"]
+            crypto.derive(password, b"\0" * crypto.SALT_BYTES, _kdf(wrap))
             raise self._unknown_failure(name, now)
         self._check_throttle(account.id, now)
+        if account.pending:
+            return self._first_keys(account, password, now, kdf or KdfParams())
         keys = self._open_vault(account.id, password)
         if keys is None:
             raise self.record_failure(account.id, now)
         return Unlocked(account, keys)
+
+    def _first_keys(self, account: Account, password: str, now: float, kdf: KdfParams) -> Unlocked:
+        """Check the password against the account's format-1 slot; then give the account key
+        pairs of its own (self-signed into the log), and the data key that slot held."""
+        legacy = self.vault(account.id).get("legacy")
+        data_key = format1_unwrap(legacy, password) if legacy else None
+        if data_key is None:
+            raise self.record_failure(account.id, now)
+        keys = AccountKeys.generate()
+        access = account.role in account_log.READERS
+
+        def relock() -> None:
+            self.set_password(account.id, password, keys, kdf)
+            vault = self.vault(account.id)
+            vault.pop("legacy", None)
+            if access:
+                sealed = crypto.seal(data_key, keys.box_public, _context(account.id))
+                vault["data_key"] = sealed.hex()
+            others = [v for v in self.data["vaults"] if v["id"] != account.id]
+            self.data["vaults"] = sorted([*others, vault], key=lambda v: int(v["id"]))
+
+        data = {
+            "x25519": keys.box_public.hex(),
+            "ed25519": keys.sign_public.hex(),
+            "access": int(access),
+        }
+        at = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        self.append(account.id, keys, "keys_set", account.id, data, at, relock)
+        self.save()
+        return Unlocked(self.directory.accounts[account.id], keys)
 
     def unlock_recovery(self, recovery_key: str, now: float) -> AccountKeys:
         self._check_throttle(RECOVERY, now)
@@ -273,24 +307,24 @@ class Keyring:
 
     # -- failed attempts ---------------------------------------------------------------------
     def _check_throttle(self, account_id: int, now: float) -> None:
-        _raise_if_waiting(float(self.vault(account_id)["not_before"]), now)
+        raise_if_waiting(float(self.vault(account_id)["not_before"]), now)
 
     def record_failure(self, account_id: int, now: float) -> AuthenticationError:
         vault = self.vault(account_id)
-        failures, delay = _next_delay(int(vault["failures"]))
-        self._set_vault(
+        failures, delay = next_delay(int(vault["failures"]))
+        self.set_vault(
             account_id,
             failures=failures,
             not_before=now + delay,
             failed_at=[*vault["failed_at"], now][-50:],
         )
         self.save()
-        return _failure(failures, delay)
+        return failure(failures, delay)
 
     def take_failures(self, account_id: int) -> list[float]:
         """Failed attempts since the last success (for the audit trail); resets the counter."""
         failed = [float(t) for t in self.vault(account_id)["failed_at"]]
-        self._set_vault(account_id, failures=0, not_before=0.0, failed_at=[])
+        self.set_vault(account_id, failures=0, not_before=0.0, failed_at=[])
         return failed
 
     def _unknown_id(self, name: str) -> str:
@@ -300,42 +334,18 @@ class Keyring:
     def _check_unknown(self, name: str, now: float) -> None:
         entry = self.data["unknown"].get(self._unknown_id(name))
         if entry:
-            _raise_if_waiting(float(entry["not_before"]), now)
+            raise_if_waiting(float(entry["not_before"]), now)
 
     def _unknown_failure(self, name: str, now: float) -> AuthenticationError:
         unknown: dict[str, Any] = self.data["unknown"]
         key = self._unknown_id(name)
-        failures, delay = _next_delay(int(unknown.get(key, {}).get("failures", 0)))
+        failures, delay = next_delay(int(unknown.get(key, {}).get("failures", 0)))
         unknown[key] = {"failures": failures, "not_before": now + delay}
         if len(unknown) > MAX_UNKNOWN:  # forget the oldest made-up names
             for old in sorted(unknown, key=lambda k: unknown[k]["not_before"])[:-MAX_UNKNOWN]:
                 del unknown[old]
         self.save()
-        return _failure(failures, delay)
-
-
-def _next_delay(failures: int) -> tuple[int, float]:
-    failures += 1
-    delay = 0.0
-    if failures >= FREE_FAILURES:
-        delay = min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
-    return failures, delay
-
-
-def _raise_if_waiting(not_before: float, now: float) -> None:
-    wait = not_before - now
-    if wait > 0:
-        raise AuthenticationError(
-            f"Too many failed sign-ins. Wait {wait:.0f} seconds, then try again.",
-            retry_after=wait,
-        )
-
-
-def _failure(failures: int, delay: float) -> AuthenticationError:
-    message = BAD_SIGN_IN
-    if delay:
-        message += f" After {failures} failed attempts, wait {delay:.0f} seconds first."
-    return AuthenticationError(message, retry_after=delay)
+        return failure(failures, delay)
 
 
 def _context(account_id: int) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from screening_app import crypto
+from screening_app.crypto import KdfParams
 from screening_app.errors import StorageError
 from screening_app.storage import account_log
 from screening_app.storage.account_log import RECOVERY, Directory, LogError
@@ -37,9 +38,10 @@ def parse(path: Path) -> tuple[dict[str, Any], Directory]:
         raise _damaged(path, "it is not valid JSON") from None
     if isinstance(data, dict) and data.get("format") == 1:
         raise KeyFileDamaged(
-            f"The key file {path.name} is from an earlier version of the app (format 1), "
-            "which this version cannot open. Keep it: it is needed to move the database "
-            "to the new format."
+            f"The key file {path.name} is from an earlier version of the app (format 1). An "
+            "administrator moves it to the new format once, with the recovery key: "
+            "`screening-app db upgrade --db PATH --user ADMIN --recovery-key-file R`. "
+            "Nothing was changed."
         )
     try:
         _check_file(data)
@@ -53,7 +55,7 @@ def parse(path: Path) -> tuple[dict[str, Any], Directory]:
 def vaults_digest(vaults: list[dict[str, Any]]) -> str:
     """What the account log vouches for in the vaults: each account's locked keys and sealed
     data key (not the sign-in counters, which change without anyone's key)."""
-    held = sorted((int(v["id"]), v["wrap"], v["data_key"]) for v in vaults)
+    held = sorted((int(v["id"]), v["wrap"], v["data_key"], v.get("legacy")) for v in vaults)
     return hashlib.sha256(crypto.canonical(held)).hexdigest()
 
 
@@ -139,15 +141,25 @@ def _check_entry(entry: Any, n: int) -> None:
 
 def _check_vault(vault: Any) -> None:
     keys = {"id", "wrap", "data_key", "next_data_key", "failures", "not_before", "failed_at"}
-    _dict(vault, "vault", keys)
+    _dict(
+        vault, "vault", keys | {"legacy"} if isinstance(vault, dict) and "legacy" in vault else keys
+    )
     _int(vault["id"], "vault id", 0, 10**6)
-    wrap = _dict(vault["wrap"], "vault", {"kdf", "salt", "nonce", "sealed"})
-    kdf = _dict(wrap["kdf"], "key-derivation cost", {"t", "m", "p"})
-    for name, (low, high) in crypto.KDF_LIMITS.items():
-        _int(kdf[name], "key-derivation cost", low, high)
-    _hex(wrap["salt"], "salt", crypto.SALT_BYTES)
-    _hex(wrap["nonce"], "nonce", crypto.NONCE_BYTES)
-    _hex(wrap["sealed"], "locked keys", 2 * crypto.KEY_BYTES + crypto.TAG_BYTES)
+    if vault["wrap"] is not None:
+        wrap = _dict(vault["wrap"], "vault", {"kdf", "salt", "nonce", "sealed"})
+        _check_kdf(wrap["kdf"])
+        _hex(wrap["salt"], "salt", crypto.SALT_BYTES)
+        _hex(wrap["nonce"], "nonce", crypto.NONCE_BYTES)
+        _hex(wrap["sealed"], "locked keys", 2 * crypto.KEY_BYTES + crypto.TAG_BYTES)
+    if "legacy" in vault:
+        legacy = _dict(
+            vault["legacy"], "format-1 slot", {"slot", "kdf", "salt", "nonce", "wrapped"}
+        )
+        _hex(legacy["slot"], "format-1 slot", 16)
+        _check_kdf(legacy["kdf"])
+        _hex(legacy["salt"], "format-1 slot", crypto.SALT_BYTES)
+        _hex(legacy["nonce"], "format-1 slot", crypto.NONCE_BYTES)
+        _hex(legacy["wrapped"], "format-1 slot", crypto.KEY_BYTES + crypto.TAG_BYTES)
     for slot in ("data_key", "next_data_key"):
         if vault[slot] is not None:
             _hex(vault[slot], "sealed data key", crypto.SEALED_BYTES)
@@ -155,6 +167,12 @@ def _check_vault(vault: Any) -> None:
     _number(vault["not_before"], "not_before", 0, _EPOCH_MAX)
     for moment in _list(vault["failed_at"], "failed_at", 50):
         _number(moment, "failed_at", 0, _EPOCH_MAX)
+
+
+def _check_kdf(value: Any) -> None:
+    kdf = _dict(value, "key-derivation cost", {"t", "m", "p"})
+    for name, (low, high) in crypto.KDF_LIMITS.items():
+        _int(kdf[name], "key-derivation cost", low, high)
 
 
 def _check_vaults(data: dict[str, Any], directory: Directory) -> None:
@@ -166,6 +184,13 @@ def _check_vaults(data: dict[str, Any], directory: Directory) -> None:
         raise _Bad(f"no vault for account {min(missing)}")
     if set(ids) - {RECOVERY, *directory.accounts}:
         raise _Bad("a vault belongs to no account")
+    for vault in data["vaults"]:
+        account = directory.accounts.get(int(vault["id"]))
+        usable = vault["wrap"] is not None or (
+            "legacy" in vault and account is not None and account.pending
+        )
+        if not usable and (account is None or (account.active and not account.pending)):
+            raise _Bad(f"the vault of account {vault['id']} holds no keys")
     if vaults_digest(data["vaults"]) != directory.vaults_digest:
         raise _Bad("a vault does not hold what the account log says it holds")
 
@@ -209,3 +234,39 @@ def _hex(value: Any, what: str, size: int) -> bytes:
         return bytes.fromhex(value)
     except ValueError:
         raise _Bad(f"{what} is not hexadecimal") from None
+
+
+def format1_unwrap(slot: dict[str, Any], secret: str) -> bytes | None:
+    """The data key from a format-1 key slot (argon2id + AES-256-GCM), or None."""
+    return crypto.unwrap_secret(
+        secret,
+        bytes.fromhex(slot["salt"]),
+        bytes.fromhex(slot["nonce"]),
+        bytes.fromhex(slot["wrapped"]),
+        KdfParams(int(slot["kdf"]["t"]), int(slot["kdf"]["m"]), int(slot["kdf"]["p"])),
+        str(slot["slot"]).encode(),
+    )
+
+
+def read_format1(path: Path) -> dict[str, dict[str, Any]]:
+    """The key slots of a format-1 key file, each checked (with its id as ``slot``), and the
+    name salt under ``"name_salt"``."""
+    raw = _read_bounded(path)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or data.get("format") != 1:
+            raise _Bad("it is not a format-1 key file")
+        salt = _hex(data.get("name_salt"), "name salt", 16)
+        slots: dict[str, dict[str, Any]] = {}
+        for slot_id, slot in _dict(data.get("slots"), "slots", None).items():
+            _dict(slot, "format-1 slot", {"salt", "nonce", "wrapped", "kdf"})
+            _check_kdf(slot["kdf"])
+            _hex(slot["salt"], "format-1 slot", crypto.SALT_BYTES)
+            _hex(slot["nonce"], "format-1 slot", crypto.NONCE_BYTES)
+            _hex(slot["wrapped"], "format-1 slot", crypto.KEY_BYTES + crypto.TAG_BYTES)
+            slots[str(slot_id)] = {**slot, "slot": str(slot_id)}
+    except (UnicodeDecodeError, ValueError, RecursionError, _Bad) as exc:
+        raise _damaged(path, str(exc) or "it is not valid JSON") from None
+    if "recovery" not in slots:
+        raise _damaged(path, "it has no recovery key slot")
+    return {"name_salt": {"hex": salt.hex()}, **slots}

@@ -113,7 +113,7 @@ def unlock(
     file counts failures); the store has no database when the account holds no data key."""
     keyring, lock = _load_and_lock(path)
     try:
-        unlocked = keyring.unlock(user_name, password, now_seconds())
+        unlocked = keyring.unlock(user_name, password, now_seconds(), kdf)
         store = Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys)
     except BaseException:
         lock.release()
@@ -130,7 +130,7 @@ def unlock_keys(path: Path, user_name: str, password: str, kdf: KdfParams) -> St
     """The key file opened as ``user_name``, without opening the database (to restore it)."""
     keyring, lock = _load_and_lock(path)
     try:
-        unlocked = keyring.unlock(user_name, password, now_seconds())
+        unlocked = keyring.unlock(user_name, password, now_seconds(), kdf)
     except BaseException:
         lock.release()
         raise
@@ -167,11 +167,11 @@ def _open_data(store: Store, progress: Progress | None) -> None:
     if not candidates:
         return
     for number, key in enumerate(candidates):
-        db = _try_key(store.path, key)
+        db = try_key(store.path, key)
         if db is None:
             continue
         store.connection, store.data_key = db, key
-        _check_open(store.path, db)  # on failure the caller closes the store
+        check_open(store.path, db)  # on failure the caller closes the store
         if number == 1:  # the database was re-encrypted but the key file not yet told
             rotation.finish(store, now_text())
         if store.keyring.directory.rotation_due:
@@ -188,7 +188,7 @@ def _open_data(store: Store, progress: Progress | None) -> None:
                     set_meta(db, "audit_problem", first)
             store.warnings.append(first)
         return
-    raise _damaged(
+    raise damaged(
         store.path,
         f"it does not open with the key in {key_path(store.path).name}: it is not a screening "
         "database, or it is damaged, or that key file is an older copy (from before the data "
@@ -246,7 +246,7 @@ def _check_account_log_anchor(store: Store, db: Database) -> None:
     set_meta(db, "account_log_head", account_log.entry_hash(log[-1]))
 
 
-def _try_key(path: Path, key: bytes) -> Database | None:
+def try_key(path: Path, key: bytes) -> Database | None:
     db = connect(path, key)
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -256,22 +256,22 @@ def _try_key(path: Path, key: bytes) -> Database | None:
     return db
 
 
-def _check_open(path: Path, db: Database) -> None:
+def check_open(path: Path, db: Database) -> None:
     try:
         tune(db)
         migrations.migrate(db)
         if get_meta(db, "clean_close") != "1":
             problem = integrity_problem(db)
             if problem:
-                raise _damaged(path, problem)
+                raise damaged(path, problem)
         set_meta(db, "clean_close", "0")
     except DatabaseError as exc:
         if is_disk_full(exc) or "locked" in str(exc):
             raise storage_error(exc, "open the database") from None
-        raise _damaged(path, str(exc)) from None
+        raise damaged(path, str(exc)) from None
 
 
-def _damaged(path: Path, detail: str) -> StorageError:
+def damaged(path: Path, detail: str) -> StorageError:
     backups = backup.list_backups(path)
     if not path.stat().st_size or detail.startswith("it does not open"):
         kind: type[StorageError] = IntegrityProblem if backups else NotADatabase
