@@ -1,22 +1,56 @@
 """Long work off the GUI thread (key derivation, PDF rendering, backups), like Anki's CollectionOp.
 
 ``run_in_background`` runs ``work`` on Qt's thread pool and delivers its result (or error) back on
-the GUI thread through a signal, so the window never freezes and widgets are only touched on the
-GUI thread.
+the GUI thread through one long-lived queue object, so the window never freezes and widgets are
+only touched on the GUI thread.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 
-class _Bridge(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+class _MainThreadQueue(QObject):
+    """Closures handed from worker threads to the GUI thread, like Anki's ``run_on_main``.
+
+    One object for the whole life of the app: a worker only ever touches this object, never a
+    per-job one that the GUI thread might delete while the worker is still returning from
+    ``emit`` (that race crashed the interpreter now and then)."""
+
+    ready = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._items: list[Callable[[], None]] = []
+        self.ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+
+    def put(self, closure: Callable[[], None]) -> None:
+        with self._lock:
+            self._items.append(closure)
+        self.ready.emit()
+
+    def _drain(self) -> None:
+        with self._lock:
+            items, self._items = self._items, []
+        for closure in items:
+            closure()
+
+
+_QUEUE: list[_MainThreadQueue] = []
+
+
+def _main_thread_queue() -> _MainThreadQueue:
+    """The queue, made on first use (always on the GUI thread: run_in_background is)."""
+    if not _QUEUE:
+        _QUEUE.append(_MainThreadQueue())
+    return _QUEUE[0]
 
 
 class BusyIndicator(QWidget):
@@ -42,34 +76,28 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
     busy: QWidget | None = None,
 ) -> None:
-    """Run ``work`` on the pool; ``on_done``/``on_error`` run later on the GUI thread."""
-    bridge = _Bridge(parent)
+    """Run ``work`` on the pool; ``on_done``/``on_error`` run later on the GUI thread (unless
+    ``parent`` was deleted meanwhile: then nobody is left to tell)."""
+    queue = _main_thread_queue()
     if busy is not None:
         busy.setVisible(True)
 
-    def finish() -> None:
-        if busy is not None:
+    def deliver(callback: Callable[[Any], None], payload: Any) -> None:
+        if not shiboken6.isValid(parent):
+            return
+        if busy is not None and shiboken6.isValid(busy):
             busy.setVisible(False)
-        bridge.deleteLater()
-
-    def done(result: Any) -> None:
-        finish()
-        on_done(result)
-
-    def failed(exc: BaseException) -> None:
-        finish()
-        on_error(exc)
+        callback(payload)
 
     def job() -> None:
         try:
             result = work()
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            bridge.failed.emit(exc)
+            error = exc  # the name ``exc`` is unbound when the except block ends
+            queue.put(lambda: deliver(on_error, error))
         else:
-            bridge.done.emit(result)
+            queue.put(lambda: deliver(on_done, result))
 
-    bridge.done.connect(done)
-    bridge.failed.connect(failed)
     # A plain callable: PySide owns the runnable wrapper (a Python QRunnable subclass with
     # auto-delete can be freed twice).
     QThreadPool.globalInstance().start(job)
