@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from screening_app.services.app_services import AppServices
     from screening_app.services.model import KdfParams, User
     from screening_app.services.session import Clock
-    from screening_app.storage.opened import Store
+    from screening_app.storage.opened import Progress, Store
     from screening_app.ui.startup import Entry
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,13 @@ def sign_in(
     kdf: KdfParams | None = None,
     clock: Clock | None = None,
     registry: FormRegistry | None = None,
+    progress: Progress | None = None,
 ) -> AppServices:
-    """Unlock ``path`` as ``user_name`` and build that session's services (slow: argon2id)."""
+    """Unlock ``path`` as ``user_name`` and build that session's services (slow: argon2id, and
+    a data-key rotation when one is due, reported through ``progress``)."""
     from screening_app.services.access import authenticate, default_kdf
 
-    store, user = authenticate(path, user_name, password, kdf or default_kdf())
+    store, user = authenticate(path, user_name, password, kdf or default_kdf(), progress=progress)
     return _services(store, user, clock, registry)
 
 
@@ -185,8 +187,8 @@ def _entry(path: Path) -> Entry:
 
         return create_database(path, name, password)
 
-    def unlock(name: str, password: str) -> AppServices:
-        return sign_in(path, name, password)
+    def unlock(name: str, password: str, progress: Progress) -> AppServices:
+        return sign_in(path, name, password, progress=progress)
 
     def restore(backup: Path, name: str, password: str) -> Path | None:
         from screening_app.services.access import default_kdf, restore_backup

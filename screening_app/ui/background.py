@@ -69,6 +69,11 @@ class BusyIndicator(QWidget):
         self.setVisible(False)
 
 
+def on_gui_thread(closure: Callable[[], None]) -> None:
+    """Run ``closure`` on the GUI thread soon (callable from any thread)."""
+    _main_thread_queue().put(closure)
+
+
 def run_in_background(
     parent: QObject,
     work: Callable[[], Any],

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -26,14 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.errors import IntegrityProblem, ScreeningError
-from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.background import BusyIndicator, on_gui_thread, run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from screening_app.services.app_services import AppServices
 
-Unlock = Callable[[str, str], "AppServices"]
+Progress = Callable[[str, float], None]
+Unlock = Callable[[str, str, Progress], "AppServices"]
 Restore = Callable[[Path, str, str], object]
 CAPS_HINT = "Caps Lock seems to be on: passwords are case-sensitive."
 
@@ -136,8 +138,16 @@ class SignInDialog(QDialog):
         self.button.setEnabled(False)
         self.error.setVisible(False)
         run_in_background(
-            self, lambda: self.unlock(name, password), self._done, self._failed, self.busy
+            self,
+            lambda: self.unlock(name, password, self._report),
+            self._done,
+            self._failed,
+            self.busy,
         )
+
+    def _report(self, message: str, _fraction: float) -> None:
+        """From the worker: say what the long step is (a data-key rotation) under the bar."""
+        on_gui_thread(lambda: self.busy.label.setText(message) if shiboken6.isValid(self) else None)
 
     def _done(self, services: AppServices) -> None:
         self.services = services

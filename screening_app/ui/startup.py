@@ -32,7 +32,9 @@ class Entry(NamedTuple):
 
     exists: Callable[[], bool]
     create: Callable[[str, str], str]  # (administrator, password) -> recovery key
-    unlock: Callable[[str, str], AppServices]  # (user, password) -> signed-in services
+    # (user, password, progress) -> signed-in services; progress(message, fraction) is called
+    # from the worker thread during long steps (a data-key rotation)
+    unlock: Callable[[str, str, Callable[[str, float], None]], AppServices]
     restore: Callable[[Path, str, str], object]  # (backup, user, password)
     password_hint: Callable[[str], str]
 

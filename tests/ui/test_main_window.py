@@ -214,7 +214,7 @@ def test_referral_preview_save_and_print_are_audited(
 
 def test_sign_in_wrong_then_right(qtbot: QtBot, db_path: Path) -> None:
     dialog = SignInDialog(
-        lambda name, password: sign_in(db_path, name, password, kdf=FAST_KDF),
+        lambda name, password, _progress: sign_in(db_path, name, password, kdf=FAST_KDF),
         lambda *_a: None,
         user_name="kit",
     )
