@@ -67,7 +67,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"Recovery key: {recovery}")
     print(
         "Store the recovery key safely now (print it, keep it locked away): it is shown only "
-        "once and is the only way in if every administrator password is lost."
+        "once. It gives the first supervisor access (`screening-app users grant NAME "
+        "--recovery-key-file R`) and is the only way in if every administrator password is "
+        "lost. Whoever holds it can read every record: give it to the designated safeguarding "
+        "lead, not to IT."
     )
     return 0
 

@@ -38,7 +38,7 @@ class AuditService:
                 )
                 for r in audit.rows(self.s.db, record=record, team=team, limit=limit)
             ]
-        return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+        return sorted(found, key=lambda e: (e.at, abs(e.id)), reverse=True)[:limit]
 
     def _account_log(self, team: str | None) -> list[AuditEntry]:
         directory = self.s.store.keyring.directory

@@ -110,9 +110,11 @@ class RecoveryKeyDialog(QDialog):
         self.setWindowTitle("Your recovery key")
         layout = QVBoxLayout(self)
         text = QLabel(
-            "This recovery key opens the database if every administrator password is lost. "
-            "It is shown only this once. Print it or save it somewhere safe and separate from "
-            "this computer.",
+            "This recovery key gives the first supervisor access to the records (Grant access "
+            "with the recovery key, in Administration) and is the way back in if every "
+            "administrator password is lost. Whoever holds it can read every record: give it "
+            "to your designated safeguarding lead to keep locked away, not to IT. It is shown "
+            "only this once. Print it or save it somewhere safe and separate from this computer.",
             self,
         )
         text.setWordWrap(True)
