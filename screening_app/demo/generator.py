@@ -221,8 +221,8 @@ def _add_screening(
     sid = repo.insert_screening(db, values)
     repo.insert_answers(db, sid, answers, at)
     if done:
-        repo.set_score(db, sid, result)
-        repo.set_models(db, sid, answers[checklist.CSE_MODELS])
+        repo.set_score(db, repo.ALL, sid, result)
+        repo.set_models(db, repo.ALL, sid, answers[checklist.CSE_MODELS])
     return sid
 
 
@@ -269,12 +269,14 @@ def add_reviews_and_outcomes(
                 dt.datetime.combine(today, dt.time(9)),
             ).isoformat(sep=" ")
             if s.status == "approved":
-                review_repo.add_review(db, s.id, reviewer, "approve", "", s.operative_band, at)
-                repo.update(db, s.id, {"reviewed_at": at})
+                review_repo.add_review(
+                    db, repo.ALL, s.id, reviewer, "approve", "", s.operative_band, at
+                )
+                repo.update(db, repo.ALL, s.id, {"reviewed_at": at})
             elif s.status == "returned":
                 comment = rng.choice(RETURN_COMMENTS)
-                review_repo.add_review(db, s.id, reviewer, "return", comment, None, at)
-                repo.update(db, s.id, {"reviewed_at": at})
+                review_repo.add_review(db, repo.ALL, s.id, reviewer, "return", comment, None, at)
+                repo.update(db, repo.ALL, s.id, {"reviewed_at": at})
             if s.status != "returned" and rng.random() < 0.45:
                 code = rng.choice(OUTCOMES)
-                review_repo.add_outcome(db, s.id, code, at[:10], "", reviewer, at)
+                review_repo.add_outcome(db, repo.ALL, s.id, code, at[:10], "", reviewer, at)

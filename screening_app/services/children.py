@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
-from screening_app.errors import NotFound, PermissionDenied, ScreeningError
+from screening_app.errors import NotFound, PermissionDenied
 from screening_app.services.model import STATUS_LABELS
 from screening_app.services.session import Session
 from screening_app.storage import review_repo
@@ -63,7 +63,7 @@ class ChildrenService:
         child = review_repo.child(db, child_id)
         if child is None:
             raise NotFound("There is no such child record.")
-        rows = [r for r in review_repo.child_screenings(db, child_id) if self._can_see(r.id)]
+        rows = review_repo.child_screenings(db, self.s.scope(), child_id)
         if not rows:
             raise NotFound("None of this child's screenings are shared with you.")
         form = self.s.registry.latest(checklist.FORM_ID)
@@ -156,17 +156,10 @@ class ChildrenService:
 
     def record_visible(self, child_id: int) -> None:
         """NotFound unless at least one of the child's screenings is visible to this user."""
-        if review_repo.child(self.s.db, child_id) is None or not any(
-            self._can_see(r.id) for r in review_repo.child_screenings(self.s.db, child_id)
+        if review_repo.child(self.s.db, child_id) is None or not (
+            review_repo.child_screenings(self.s.db, self.s.scope(), child_id)
         ):
             raise NotFound("There is no such child record, or none of it is shared with you.")
-
-    def _can_see(self, screening_id: int) -> bool:
-        try:
-            self.s.visible(screening_id)
-        except ScreeningError:
-            return False
-        return True
 
 
 def _day(text: str | None) -> dt.datetime:

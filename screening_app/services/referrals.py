@@ -25,7 +25,7 @@ class ReferralService:
         record = self.s.visible(screening_id)
         permissions.check(permissions.refusal_of_referral(record))
         form = self.s.registry.get(record.form_id, record.form_version)
-        answers = repo.answers(self.s.db, screening_id)
+        answers = repo.answers(self.s.db, self.s.scope(), screening_id)
         result = score(form, answers, judgement_approved=bool(record.judgement_approved))
         return ReferralInput(
             form=form,
@@ -61,7 +61,7 @@ class ReferralService:
     def _review_info(self, screening_id: int) -> ReviewInfo | None:
         decisions = [
             c
-            for c in repo.review_comments(self.s.db, screening_id)
+            for c in repo.review_comments(self.s.db, self.s.scope(), screening_id)
             if c.decision in ("approve", "return")
         ]
         if not decisions:

@@ -78,12 +78,13 @@ class ReviewService:
                 "password to sign the approval."
             )
         form = self.s.registry.get(record.form_id, record.form_version)
-        answers = screenings_repo.answers(self.s.db, screening_id)
+        answers = screenings_repo.answers(self.s.db, self.s.scope(), screening_id)
         result = score(form, answers, judgement_approved=True)
         at = self.s.now_text()
         with self.s.write("approve the screening") as db:
             review_id = review_repo.add_review(
                 db,
+                self.s.scope(),
                 screening_id,
                 self.s.user.id,
                 "approve",
@@ -97,6 +98,7 @@ class ReviewService:
             signing.sign(self.s, screening_id, "approve", decided, review_id)
             screenings_repo.update(
                 db,
+                self.s.scope(),
                 screening_id,
                 {
                     "status": "approved",
@@ -108,7 +110,7 @@ class ReviewService:
                     "updated_at": at,
                 },
             )
-            screenings_repo.set_score(db, screening_id, result.snapshot())
+            screenings_repo.set_score(db, self.s.scope(), screening_id, result.snapshot())
             self.s.audit("review_approve", record.reference, f"band={result.operative_band}")
 
     def return_for_changes(self, screening_id: int, comment: str) -> None:
@@ -122,12 +124,22 @@ class ReviewService:
         at = self.s.now_text()
         with self.s.write("return the screening") as db:
             review_id = review_repo.add_review(
-                db, screening_id, self.s.user.id, "return", comment.strip(), None, at
+                db,
+                self.s.scope(),
+                screening_id,
+                self.s.user.id,
+                "return",
+                comment.strip(),
+                None,
+                at,
             )
             decided = signing.review(record.reference, "return", comment.strip(), None)
             signing.sign(self.s, screening_id, "return", decided, review_id)
             screenings_repo.update(
-                db, screening_id, {"status": "returned", "reviewed_at": at, "updated_at": at}
+                db,
+                self.s.scope(),
+                screening_id,
+                {"status": "returned", "reviewed_at": at, "updated_at": at},
             )
             self.s.audit("review_return", record.reference)
 
@@ -163,6 +175,7 @@ class ReviewService:
         with self.s.write("record the outcome") as db:
             review_repo.add_outcome(
                 db,
+                self.s.scope(),
                 screening_id,
                 code,
                 day.isoformat(),
@@ -185,7 +198,7 @@ class ReviewService:
                 o.note,
                 o.recorded_by,
             )
-            for o in review_repo.outcomes(self.s.db, screening_id)
+            for o in review_repo.outcomes(self.s.db, self.s.scope(), screening_id)
         ]
 
     # -- helpers --------------------------------------------------------------------------

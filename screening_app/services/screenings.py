@@ -41,7 +41,7 @@ class ScreeningService:
         answers = self._defaults(form)
         with self.s.write("start the screening"):
             new_id, reference = self._new_draft(form, answers)
-            repo.update(self.s.db, new_id, self._list_values(answers))
+            repo.update(self.s.db, self.s.scope(), new_id, self._list_values(answers))
             self.s.audit("create", reference)
         return self._load(new_id)
 
@@ -99,30 +99,30 @@ class ScreeningService:
         at = self.s.now_text()
         with self.s.write("save your answer") as db:
             if value is None or value == "" or value == []:
-                repo.delete_answer(db, screening_id, question_id)
+                repo.delete_answer(db, self.s.scope(), screening_id, question_id)
             else:
-                repo.upsert_answer(db, screening_id, question_id, value, at)
+                repo.upsert_answer(db, self.s.scope(), screening_id, question_id, value, at)
             values: dict[str, object] = {"updated_at": at}
             if question_id in checklist.LIST_FIELDS:
-                values.update(self._list_values(repo.answers(db, screening_id)))
-            repo.update(db, screening_id, values)
+                values.update(self._list_values(repo.answers(db, self.s.scope(), screening_id)))
+            repo.update(db, self.s.scope(), screening_id, values)
             self._audit_edit(screening_id, record.reference)
 
     def save_page(self, screening_id: int, page: str) -> None:
         self._own_draft(screening_id)
         with self.s.write("save the page you are on") as db:
-            repo.update(db, screening_id, {"page": page})
+            repo.update(db, self.s.scope(), screening_id, {"page": page})
 
     def discard(self, screening_id: int) -> None:
         record = self._own_draft(screening_id)
         with self.s.write("discard the draft") as db:
-            repo.delete_draft(db, screening_id)
+            repo.delete_draft(db, self.s.scope(), screening_id)
             self.s.audit("discard", record.reference)
 
     def submit(self, screening_id: int, *, today: dt.date | None = None) -> Screening:
         record = self._own_draft(screening_id)
         form = self.s.registry.get(record.form_id, record.form_version)
-        answers = repo.answers(self.s.db, screening_id)
+        answers = repo.answers(self.s.db, self.s.scope(), screening_id)
         problems = validate(form, answers, today or self.s.today())
         if problems:
             raise AnswersError(
@@ -135,12 +135,12 @@ class ScreeningService:
             values = self._scored_values(answers, result)
             values.update(status="submitted", submitted_at=at, updated_at=at, page=None)
             values["child_id"] = self._child_id(answers, at)
-            repo.update(db, screening_id, values)
-            repo.set_score(db, screening_id, result.snapshot())
+            repo.update(db, self.s.scope(), screening_id, values)
+            repo.set_score(db, self.s.scope(), screening_id, result.snapshot())
             models = answers.get(checklist.CSE_MODELS) or []
-            repo.set_models(db, screening_id, [str(m) for m in models])
+            repo.set_models(db, self.s.scope(), screening_id, [str(m) for m in models])
             if record.previous_id:
-                repo.update(db, record.previous_id, {"status": "superseded"})
+                repo.update(db, self.s.scope(), record.previous_id, {"status": "superseded"})
             content = signing.submission(
                 record.reference, record.form_id, record.form_version, answers, result
             )
@@ -178,7 +178,7 @@ class ScreeningService:
                     "screening_date": old.screening_date,
                 },
             )
-            repo.copy_answers(db, screening_id, new_id, at)
+            repo.copy_answers(db, self.s.scope(), screening_id, new_id, at)
             self.s.audit("amend", old.reference, f"new version {old.version + 1}")
         return self._load(new_id)
 
@@ -219,7 +219,7 @@ class ScreeningService:
                 ],
             )
         with self.s.write("share the screening") as db:
-            repo.add_share(db, screening_id, other.id)
+            repo.add_share(db, self.s.scope(), screening_id, other.id)
             self.s.audit("share", record.reference, f"user:{other.id}")
 
     # -- helpers --------------------------------------------------------------------------
@@ -273,19 +273,20 @@ class ScreeningService:
 
     def _load(self, screening_id: int) -> Screening:
         db = self.s.db
-        record = repo.fetch(db, screening_id)
+        record = repo.fetch(db, self.s.scope(), screening_id)
         if record is None:
             raise NotFound("That screening no longer exists.")
         comments = tuple(
-            ReviewComment.from_stored(c) for c in repo.review_comments(db, screening_id)
+            ReviewComment.from_stored(c)
+            for c in repo.review_comments(db, self.s.scope(), screening_id)
         )
         return Screening(
             row=ScreeningRow.from_stored(record.as_list_row()),
             form_id=record.form_id,
             form_version=record.form_version,
-            answers=repo.answers(db, screening_id),
+            answers=repo.answers(db, self.s.scope(), screening_id),
             page=record.page,
-            score=repo.score_of(db, screening_id),
+            score=repo.score_of(db, self.s.scope(), screening_id),
             previous_id=record.previous_id,
             amend_reason=record.amend_reason,
             judgement_approved=bool(record.judgement_approved),

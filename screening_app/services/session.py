@@ -98,7 +98,7 @@ class Session:
     def visible(self, screening_id: int) -> ScreeningRecord:
         """The screening, if this user may see it; otherwise NotFound (never says which)."""
         self.require_reader()
-        row = repo.fetch(self.db, screening_id)
-        if row is None or not repo.visible(self.db, self.scope(), screening_id):
+        row = repo.fetch(self.db, self.scope(), screening_id)
+        if row is None:
             raise NotFound("That screening does not exist or is not shared with you.")
         return row

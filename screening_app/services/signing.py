@@ -88,7 +88,7 @@ def problems(db: Database, keyring: Keyring, registry: FormRegistry) -> list[str
 
     found = []
     for row in signatures_repo.all_rows(db):
-        record = repo.fetch(db, row.screening_id)
+        record = repo.fetch(db, repo.ALL, row.screening_id)
         name = record.reference if record else f"screening {row.screening_id}"
         who = directory.accounts.get(row.signer_id)
         author = who.name if who else f"account {row.signer_id}"
@@ -112,12 +112,12 @@ def problems(db: Database, keyring: Keyring, registry: FormRegistry) -> list[str
 def _content(
     db: Database, registry: FormRegistry, row: signatures_repo.SignatureRow
 ) -> dict[str, Any] | None:
-    record = repo.fetch(db, row.screening_id)
+    record = repo.fetch(db, repo.ALL, row.screening_id)
     if record is None:
         return None
     if row.kind == "submit":
         form = registry.get(record.form_id, record.form_version)
-        answers = repo.answers(db, row.screening_id)
+        answers = repo.answers(db, repo.ALL, row.screening_id)
         result = score(form, answers)
         return submission(record.reference, record.form_id, record.form_version, answers, result)
     stored = review_repo.review(db, row.review_id) if row.review_id is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from screening_app.storage.driver import Database
-from screening_app.storage.screenings_repo import ROW_COLUMNS, ListRow
+from screening_app.storage.screenings_repo import ROW_COLUMNS, ListRow, Scope, require_visible
 
 
 class QueueRow(NamedTuple):
@@ -119,6 +119,7 @@ def decided_and_waiting(db: Database) -> list[DecisionRow]:
 
 def add_review(
     db: Database,
+    scope: Scope,
     screening_id: int,
     reviewer_id: int,
     decision: str,
@@ -126,6 +127,7 @@ def add_review(
     band: str | None,
     at: str,
 ) -> int:
+    require_visible(db, scope, screening_id)
     cursor = db.execute(
         "INSERT INTO reviews (screening_id, reviewer_id, decision, comment, band, at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -164,8 +166,16 @@ def last_sign_in(db: Database, user_id: int) -> str:
 
 
 def add_outcome(
-    db: Database, screening_id: int, code: str, date: str, note: str, user_id: int, at: str
+    db: Database,
+    scope: Scope,
+    screening_id: int,
+    code: str,
+    date: str,
+    note: str,
+    user_id: int,
+    at: str,
 ) -> int:
+    require_visible(db, scope, screening_id)
     cursor = db.execute(
         "INSERT INTO outcomes (screening_id, code, date, note, user_id, at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -174,25 +184,28 @@ def add_outcome(
     return int(cursor.lastrowid or 0)
 
 
-def outcomes(db: Database, screening_id: int) -> list[OutcomeRow]:
+def outcomes(db: Database, scope: Scope, screening_id: int) -> list[OutcomeRow]:
+    clause, params = scope.clause()
     cursor = db.execute(
         "SELECT o.id, o.code, o.date, o.note, COALESCE(u.display_name, u.name, ''), o.at "
-        "FROM outcomes o LEFT JOIN users u ON u.id = o.user_id WHERE o.screening_id = ? "
+        "FROM outcomes o JOIN screenings s ON s.id = o.screening_id "
+        f"LEFT JOIN users u ON u.id = o.user_id WHERE o.screening_id = ? AND {clause} "
         "ORDER BY o.date, o.id",
-        [screening_id],
+        [screening_id, *params],
     )
     return [OutcomeRow._make(r) for r in cursor.fetchall()]
 
 
-def child_screenings(db: Database, child_id: int) -> list[ChildScreeningRow]:
-    """(id, reference, screening_date, status, total, operative_band, submitted_at, owner)."""
+def child_screenings(db: Database, scope: Scope, child_id: int) -> list[ChildScreeningRow]:
+    """The child's submitted screenings that ``scope`` may see, oldest first."""
+    clause, params = scope.clause()
     cursor = db.execute(
         "SELECT s.id, s.reference, s.screening_date, s.status, s.total, s.operative_band, "
         "s.submitted_at, COALESCE(u.display_name, u.name, '') FROM screenings s "
         "LEFT JOIN users u ON u.id = s.owner_id WHERE s.child_id IN "
         "(SELECT id FROM children WHERE id = ? OR merged_into = ?) "
-        "AND s.status != 'draft' ORDER BY s.screening_date, s.id",
-        [child_id, child_id],
+        f"AND s.status != 'draft' AND {clause} ORDER BY s.screening_date, s.id",
+        [child_id, child_id, *params],
     )
     return [ChildScreeningRow._make(r) for r in cursor.fetchall()]
 

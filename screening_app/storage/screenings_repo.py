@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from screening_app.errors import NotFound
 from screening_app.storage.driver import Database, safe_names
 
 
@@ -110,7 +111,11 @@ LATEST_FOR_CHILD = "s.latest = 1"
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose screenings a query may see: ``own`` (+ shared), ``team`` or ``none``."""
+    """Whose screenings a query may see: ``own`` (+ shared), ``team``, ``none`` — or ``all``
+    for the database's own jobs (demo data, `db check`), never for a person's session.
+
+    Every function here that reads or writes one screening (or one child) takes the caller's
+    scope and acts only within it: authorisation holds below the services too."""
 
     kind: str
     user_id: int
@@ -130,7 +135,18 @@ class Scope:
                 else "EXISTS (SELECT 1 FROM shares h WHERE h.screening_id = s.id AND h.user_id = ?)"
             )
             return f"(s.owner_id = ? OR {shared})", [self.user_id, self.user_id]
+        if self.kind == "all":
+            return "1", []
         return "0", []
+
+
+ALL = Scope("all", 0)
+
+
+def require_visible(db: Database, scope: Scope, screening_id: int) -> None:
+    """NotFound unless ``scope`` may see the screening (checked before every write)."""
+    if not visible(db, scope, screening_id):
+        raise NotFound("That screening does not exist or is not shared with you.")
 
 
 @dataclass(frozen=True)
@@ -151,12 +167,16 @@ def insert_screening(db: Database, values: Mapping[str, object]) -> int:
     return int(db.execute(sql, list(values.values())).lastrowid or 0)
 
 
-def update(db: Database, screening_id: int, values: Mapping[str, object]) -> None:
+def update(db: Database, scope: Scope, screening_id: int, values: Mapping[str, object]) -> None:
+    require_visible(db, scope, screening_id)
     sets = ", ".join(f"{name} = ?" for name in safe_names(values))
     db.execute(f"UPDATE screenings SET {sets} WHERE id = ?", [*values.values(), screening_id])
 
 
-def upsert_answer(db: Database, screening_id: int, question_id: str, value: Any, at: str) -> None:
+def upsert_answer(
+    db: Database, scope: Scope, screening_id: int, question_id: str, value: Any, at: str
+) -> None:
+    require_visible(db, scope, screening_id)
     db.execute(
         "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (screening_id, question_id) DO UPDATE SET "
@@ -177,29 +197,36 @@ def insert_answers(db: Database, screening_id: int, answers: Mapping[str, Any], 
     )
 
 
-def set_score(db: Database, screening_id: int, snapshot: dict[str, Any]) -> None:
+def set_score(db: Database, scope: Scope, screening_id: int, snapshot: dict[str, Any]) -> None:
     """The score as submitted, kept apart so the list's rows stay small and fast to scan."""
+    require_visible(db, scope, screening_id)
     db.execute(
         "INSERT OR REPLACE INTO scores (screening_id, score_json) VALUES (?, ?)",
         [screening_id, json.dumps(snapshot, ensure_ascii=False)],
     )
 
 
-def score_of(db: Database, screening_id: int) -> dict[str, Any] | None:
+def score_of(db: Database, scope: Scope, screening_id: int) -> dict[str, Any] | None:
+    clause, params = scope.clause()
     row = db.execute(
-        "SELECT score_json FROM scores WHERE screening_id = ?", [screening_id]
+        "SELECT c.score_json FROM scores c JOIN screenings s ON s.id = c.screening_id "
+        f"WHERE c.screening_id = ? AND {clause}",
+        [screening_id, *params],
     ).fetchone()
     return dict(json.loads(row[0])) if row else None
 
 
-def delete_answer(db: Database, screening_id: int, question_id: str) -> None:
+def delete_answer(db: Database, scope: Scope, screening_id: int, question_id: str) -> None:
+    require_visible(db, scope, screening_id)
     db.execute(
         "DELETE FROM answers WHERE screening_id = ? AND question_id = ?",
         [screening_id, question_id],
     )
 
 
-def copy_answers(db: Database, source_id: int, target_id: int, at: str) -> None:
+def copy_answers(db: Database, scope: Scope, source_id: int, target_id: int, at: str) -> None:
+    require_visible(db, scope, source_id)
+    require_visible(db, scope, target_id)
     db.execute(
         "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
         "SELECT ?, question_id, value_json, ? FROM answers WHERE screening_id = ?",
@@ -207,9 +234,12 @@ def copy_answers(db: Database, source_id: int, target_id: int, at: str) -> None:
     )
 
 
-def answers(db: Database, screening_id: int) -> dict[str, Any]:
+def answers(db: Database, scope: Scope, screening_id: int) -> dict[str, Any]:
+    clause, params = scope.clause()
     cursor = db.execute(
-        "SELECT question_id, value_json FROM answers WHERE screening_id = ?", [screening_id]
+        "SELECT a.question_id, a.value_json FROM answers a JOIN screenings s "
+        f"ON s.id = a.screening_id WHERE a.screening_id = ? AND {clause}",
+        [screening_id, *params],
     )
     return {qid: json.loads(value) for qid, value in cursor.fetchall()}
 
@@ -219,11 +249,13 @@ def id_of_reference(db: Database, reference: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def fetch(db: Database, screening_id: int) -> ScreeningRecord | None:
+def fetch(db: Database, scope: Scope, screening_id: int) -> ScreeningRecord | None:
+    """The screening, or None when it does not exist or ``scope`` may not see it."""
+    clause, params = scope.clause()
     row = db.execute(
         f"SELECT {RECORD_COLUMNS}, COALESCE(u.display_name, u.name, '') FROM screenings s "
-        "LEFT JOIN users u ON u.id = s.owner_id WHERE s.id = ?",
-        [screening_id],
+        f"LEFT JOIN users u ON u.id = s.owner_id WHERE s.id = ? AND {clause}",
+        [screening_id, *params],
     ).fetchone()
     return ScreeningRecord._make(row) if row else None
 
@@ -323,7 +355,8 @@ def _name_fold(first: str, last: str) -> str:
     return f"{first} {last}".casefold().strip()
 
 
-def set_models(db: Database, screening_id: int, models: Iterable[str]) -> None:
+def set_models(db: Database, scope: Scope, screening_id: int, models: Iterable[str]) -> None:
+    require_visible(db, scope, screening_id)
     db.execute("DELETE FROM screening_models WHERE screening_id = ?", [screening_id])
     for model in models:
         db.execute(
@@ -332,24 +365,28 @@ def set_models(db: Database, screening_id: int, models: Iterable[str]) -> None:
         )
 
 
-def add_share(db: Database, screening_id: int, user_id: int) -> None:
+def add_share(db: Database, scope: Scope, screening_id: int, user_id: int) -> None:
+    require_visible(db, scope, screening_id)
     db.execute(
         "INSERT OR IGNORE INTO shares (screening_id, user_id) VALUES (?, ?)",
         [screening_id, user_id],
     )
 
 
-def delete_draft(db: Database, screening_id: int) -> None:
+def delete_draft(db: Database, scope: Scope, screening_id: int) -> None:
+    require_visible(db, scope, screening_id)
     db.execute("DELETE FROM answers WHERE screening_id = ?", [screening_id])
     db.execute("DELETE FROM screenings WHERE id = ? AND status = 'draft'", [screening_id])
 
 
-def review_comments(db: Database, screening_id: int) -> list[CommentRow]:
+def review_comments(db: Database, scope: Scope, screening_id: int) -> list[CommentRow]:
+    clause, params = scope.clause()
     cursor = db.execute(
         "SELECT r.at, COALESCE(u.display_name, u.name, ''), r.decision, r.comment, r.band "
-        "FROM reviews r LEFT JOIN users u ON u.id = r.reviewer_id WHERE r.screening_id = ? "
-        "ORDER BY r.at, r.id",
-        [screening_id],
+        "FROM reviews r JOIN screenings s ON s.id = r.screening_id "
+        "LEFT JOIN users u ON u.id = r.reviewer_id "
+        f"WHERE r.screening_id = ? AND {clause} ORDER BY r.at, r.id",
+        [screening_id, *params],
     )
     return [CommentRow._make(r) for r in cursor.fetchall()]
 
