@@ -196,12 +196,15 @@ def restore_backup(
             )
         theirs = _check_same_generation(path, backup_file, ring)
         keys = ring.data_key(opened.keys, opened.actor)
-        aside = backup.restore_file(path, backup_file, keys[0] if keys else None)
-        data = {"backup": backup_file.name[-200:], "epoch": ring.directory.key_epoch}
-        ring.append(opened.actor, opened.keys, "restored", None, data, now_text())
-        ring.data["state"] = theirs.data["state"]  # the audit trail as it was in the backup
-        ring.take_failures(opened.actor)
-        opened.save_keyring()
+
+        def record() -> None:  # in the key file before the database is replaced
+            data = {"backup": backup_file.name[-200:], "epoch": ring.directory.key_epoch}
+            ring.append(opened.actor, opened.keys, "restored", None, data, now_text())
+            ring.data["state"] = theirs.data["state"]  # the audit trail as in the backup
+            ring.take_failures(opened.actor)
+            opened.save_keyring()
+
+        aside = backup.restore_file(path, backup_file, keys[0] if keys else None, record)
     finally:
         opened.close()
     log.info("restored the database from a backup")

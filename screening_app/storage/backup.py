@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,10 +171,17 @@ def check_readable(path: Path, key: bytes) -> None:
         )
 
 
-def restore_file(db_path: Path, source: Path, key: bytes | None) -> Path | None:
+def restore_file(
+    db_path: Path,
+    source: Path,
+    key: bytes | None,
+    before_replace: Callable[[], None] = lambda: None,
+) -> Path | None:
     """Put a copy of ``source`` in place of the database (one rename); returns where the
     replaced database was kept. ``key`` (when the caller holds it) must open the copy, checked
-    before anything is replaced. The caller holds the lock."""
+    before anything is replaced; ``before_replace`` runs just before the rename (the key file
+    records the restore first, so a crash in between leaves a consistent pair). The caller
+    holds the lock."""
     refuse_live(db_path, source)
     partial = db_path.with_name(f"{db_path.name}.restoring{PARTIAL}")
     try:
@@ -189,6 +197,11 @@ def restore_file(db_path: Path, source: Path, key: bytes | None) -> Path | None:
         except StorageError:
             _remove(partial, partial.with_name(partial.name + "-journal"))
             raise
+    try:
+        before_replace()
+    except BaseException:
+        _remove(partial)
+        raise
     aside = _unique(db_path, "replaced")
     try:
         if db_path.exists():
