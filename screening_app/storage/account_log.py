@@ -189,7 +189,11 @@ def _subject(directory: Directory, subject: int | None) -> Account:
     return directory.accounts[subject]
 
 
-def _new_account(data: dict[str, Any], account_id: int, at: str, role: str) -> Account:
+def _new_account(
+    data: dict[str, Any], account_id: int, at: str, role: str, *, pending: bool = False
+) -> Account:
+    """An account from an entry's data; ``pending``: carried over from a format-1 key file,
+    with no keys until its first sign-in."""
     name = str(data["name"]).strip()
     if not name or len(name) > 64:
         raise LogError("a user name must have 1 to 64 characters")
@@ -201,9 +205,11 @@ def _new_account(data: dict[str, Any], account_id: int, at: str, role: str) -> A
         team=str(data.get("team", ""))[:100],
         job_title=str(data.get("job_title", ""))[:100],
         agency=str(data.get("agency", ""))[:200],
-        created_at=at,
-        box_public=_public(data["x25519"]),
-        sign_public=_public(data["ed25519"]),
+        created_at=str(data.get("created_at") or at)[:40],
+        box_public=b"" if pending else _public(data["x25519"]),
+        sign_public=b"" if pending else _public(data["ed25519"]),
+        active=bool(int(data.get("active", 1))),
+        pending=pending,
     )
 
 
@@ -320,23 +326,10 @@ def _imported(d: Directory, at: str, actor: int, subject: int | None, data: dict
     role = str(data["role"])
     if role not in ROLES:
         raise LogError(f"unknown role {role!r}")
-    name = str(data["name"]).strip()
-    if not name or len(name) > 64 or d.by_name(name) is not None:
-        raise LogError("an imported account needs a user name of its own")
-    d.accounts[subject] = Account(
-        id=subject,
-        name=name,
-        display_name=str(data.get("display_name") or name)[:200],
-        role=role,
-        team=str(data.get("team", ""))[:100],
-        job_title=str(data.get("job_title", ""))[:100],
-        agency=str(data.get("agency", ""))[:200],
-        created_at=str(data.get("created_at") or at)[:40],
-        box_public=b"",
-        sign_public=b"",
-        active=bool(int(data["active"])),
-        pending=True,
-    )
+    account = _new_account(data, subject, at, role, pending=True)
+    if d.by_name(account.name) is not None:
+        raise LogError(f"there is already an account called {account.name}")
+    d.accounts[subject] = account
 
 
 def _keys_set(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
