@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3
 
-.PHONY: run test lint bench bundle system-deps clean
+# The tests also start a throwaway PostgreSQL cluster from the installed server binaries.
+TEST_APT_PACKAGES := postgresql
+
+.PHONY: run test lint bench bundle system-deps test-deps clean
 
 # A fresh environment whenever the dependencies change: no stale package left behind.
 $(STAMP): pyproject.toml
@@ -23,10 +26,16 @@ system-deps:
 		if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi; \
 	fi
 
+test-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi; \
+	fi
+
 run: $(STAMP) system-deps
 	$(BIN)/screening-app --demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps test-deps
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -38,12 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
         forms_cmds,
         records_cmds,
         referral_cmd,
+        server_cmds,
         stats_cmd,
         users_cmds,
     )
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (forms_cmds, referral_cmd, db_cmds, users_cmds, records_cmds, stats_cmd):
+    modules = (forms_cmds, referral_cmd, db_cmds, users_cmds, records_cmds, stats_cmd, server_cmds)
+    for module in modules:
         module.register(subparsers)
     return parser
 

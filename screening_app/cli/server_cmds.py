@@ -1,0 +1,199 @@
+"""``server cert|init|users add|run``: the team server from the command line (docs/SERVER.md).
+
+The database is a libpq URL (``--database``, or ``SCREENING_SERVER_DATABASE``) of a role that
+owns the schema; the API itself then works as the ``screening_api`` role (row-level security).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from screening_app.cli.passwords import password_from
+from screening_app.errors import InputFileError, Problem, StorageError
+
+
+def register(subparsers: Any) -> None:
+    server = subparsers.add_parser("server", help="the team server (PostgreSQL)")
+    sub = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    cert = sub.add_parser("cert", help="a self-signed certificate for a trial")
+    cert.add_argument("--out", type=Path, required=True, metavar="DIR")
+    cert.add_argument("--host", required=True, metavar="NAME")
+    cert.set_defaults(func=cmd_cert)
+
+    init = sub.add_parser("init", help="create or upgrade the schema and the first administrator")
+    _database(init)
+    init.add_argument("--admin", required=True, metavar="NAME")
+    init.add_argument("--password-file", type=Path, metavar="F")
+    init.set_defaults(func=cmd_init)
+
+    users = sub.add_parser("users", help="server accounts")
+    users_sub = users.add_subparsers(dest="server_users_command", metavar="ACTION", required=True)
+    add = users_sub.add_parser("add", help="add a server account")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=("practitioner", "supervisor", "admin"))
+    add.add_argument("--team", default=None, metavar="TEAM")
+    _database(add)
+    add.add_argument("--user", required=True, metavar="ADMIN")
+    add.add_argument("--password-file", type=Path, metavar="F")
+    add.add_argument("--new-password-file", type=Path, metavar="F2")
+    add.set_defaults(func=cmd_users_add)
+
+    run = sub.add_parser("run", help="serve the team API over HTTPS until SIGTERM")
+    _database(run)
+    run.add_argument("--listen", default="127.0.0.1:8443", metavar="HOST:PORT")
+    run.add_argument("--cert", type=Path, required=True, metavar="CRT")
+    run.add_argument("--key", type=Path, required=True, metavar="KEY")
+    run.set_defaults(func=cmd_run)
+
+
+def _database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("SCREENING_SERVER_DATABASE"),
+        metavar="URL",
+        help="libpq URL (or SCREENING_SERVER_DATABASE)",
+    )
+
+
+def _url(args: argparse.Namespace) -> str:
+    if not args.database:
+        raise InputFileError(
+            "no database",
+            [Problem("give --database URL or set SCREENING_SERVER_DATABASE", "database")],
+        )
+    return str(args.database)
+
+
+def _connect(url: str) -> Any:
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+        raise StorageError(
+            f"Cannot reach the server's PostgreSQL database ({first}). Check the URL, that "
+            "PostgreSQL is running and that this role may connect."
+        ) from None
+
+
+def cmd_cert(args: argparse.Namespace) -> int:
+    from screening_app.server.tls import self_signed
+
+    digest = self_signed(args.out, args.host)
+    print(
+        f"Wrote {args.out / 'server.crt'} and {args.out / 'server.key'} (self-signed, for a trial)."
+    )
+    print("Desktops connect with --fingerprint and this SHA-256 fingerprint:")
+    print(digest)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from screening_app.server import schema
+    from screening_app.server.store import ServerError, ServerStore
+
+    url = _url(args)
+    with _connect(url) as conn:
+        try:
+            version = schema.migrate(conn)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StorageError(
+                f"The database role cannot set the server up ({str(exc).strip()}). The role in "
+                "--database must own the database and may create roles (`createuser "
+                "--createrole`), or a PostgreSQL administrator creates the role "
+                f"{schema.API_ROLE} (NOLOGIN) and grants it to this role first."
+            ) from None
+        except (psycopg.Error, RuntimeError) as exc:
+            raise StorageError(f"Could not set up the server database: {exc}") from None
+    store = ServerStore(url, pool_size=1)
+    try:
+        if store.account(args.admin) is None:
+            if store.has_accounts():
+                raise StorageError(
+                    f"The server already has accounts and none is called {args.admin}; add "
+                    "accounts with `screening-app server users add`."
+                )
+            password = password_from(args.password_file, f"New password for {args.admin}: ")
+            try:
+                store.add_account(args.admin, password, "admin", None)
+            except ServerError as exc:
+                raise InputFileError(exc.message, [Problem(exc.message, "password")]) from None
+            print(f"Created the server administrator {args.admin}.")
+    finally:
+        store.close()
+    print(f"The server database is ready (schema {version}).")
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from screening_app.server.store import ServerError, ServerStore
+
+    url = _url(args)
+    store = ServerStore(url, pool_size=1)
+    try:
+        password = password_from(args.password_file, f"Password for {args.user}: ")
+        try:
+            store.sign_in(args.user, password, "command line")
+        except ServerError as exc:
+            raise InputFileError(exc.message, [Problem(exc.message, "user")]) from None
+        admin = store.account(args.user)
+        if admin is None or admin.role != "admin":
+            raise InputFileError(
+                "not an administrator",
+                [Problem("only a server administrator adds accounts", "user")],
+            )
+        new_password = password_from(
+            args.new_password_file, f"Password for {args.name}: ", "new password"
+        )
+        try:
+            account = store.add_account(args.name, new_password, args.role, args.team)
+        except ServerError as exc:
+            raise InputFileError(exc.message, [Problem(exc.message, args.name)]) from None
+    finally:
+        store.close()
+    team = f", team {account.team}" if account.team else ""
+    print(f"Added {account.name} ({account.role}{team}).")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from screening_app.server.api import create_app
+    from screening_app.server.store import ServerStore
+
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputFileError("bad --listen", [Problem("--listen must be HOST:PORT", "listen")])
+    for path in (args.cert, args.key):
+        if not path.is_file():
+            raise InputFileError(f"{path.name}: not found", [Problem("file not found", str(path))])
+    from screening_app.server import schema
+
+    url = _url(args)
+    with _connect(url) as conn:  # a clear message now rather than at the first request
+        if schema.version(conn) != schema.LATEST or not schema.api_role_granted(conn):
+            raise StorageError(
+                "The server database is not set up for this version: run `screening-app "
+                "server init` first."
+            )
+    store = ServerStore(url)
+    try:
+        uvicorn.run(
+            create_app(store),
+            host=host,
+            port=int(port),
+            ssl_certfile=str(args.cert),
+            ssl_keyfile=str(args.key),
+            log_level="info",
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,138 @@
+"""The team server's HTTP API (FastAPI: typed request bodies validated by pydantic, which the
+form model already uses; served by uvicorn). Every answer is JSON; every refusal is a status
+with a plain ``detail`` sentence — never a traceback, never the content of the request.
+
+- ``GET /health`` — is the server up and its schema current
+- ``POST /v1/sessions`` — sign in: a short-lived bearer token (throttled per account and address)
+- ``GET /v1/me`` — the account behind a token
+- ``POST /v1/devices`` — register this desktop (the token is bound to the device)
+- ``DELETE /v1/devices/{id}`` — an administrator revokes a device
+"""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from screening_app.server import schema
+from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
+
+MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
+
+
+class SignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class NewDevice(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+def create_app(store: ServerStore) -> FastAPI:
+    app = FastAPI(
+        title="CSE Screening team server", docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.add_middleware(_BodyLimit)
+
+    @app.exception_handler(ServerError)
+    async def refused(_request: Request, exc: ServerError) -> JSONResponse:
+        headers = {"Retry-After": f"{exc.retry_after:.0f}"} if exc.retry_after else None
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = sorted({".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors()})
+        detail = f"The request is malformed ({', '.join(fields)}); see docs/SERVER.md."
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    def caller(authorization: Annotated[str, Header()] = "") -> Caller:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ServerError(401, "Sign in first: send Authorization: Bearer TOKEN.")
+        return store.caller(token.strip())
+
+    Authorised = Annotated[Caller, Depends(caller)]
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        with store.transaction() as conn:
+            current = schema.version(conn)
+        return {"status": "ok" if current == schema.LATEST else "schema out of date"}
+
+    @app.post("/v1/sessions")
+    def sign_in(body: SignIn, request: Request) -> dict[str, Any]:
+        address = request.client.host if request.client else "unknown"
+        token, account = store.sign_in(body.name, body.password, address)
+        return {
+            "token": token,
+            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
+            "account": _account(account.name, account.role, account.team),
+        }
+
+    @app.get("/v1/me")
+    def me(who: Authorised) -> dict[str, Any]:
+        return _account(who.account.name, who.account.role, who.account.team)
+
+    @app.post("/v1/devices", status_code=201)
+    def register(
+        body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
+    ) -> dict[str, str]:
+        token = authorization.partition(" ")[2].strip()
+        return {"device_id": str(store.register_device(who, body.name, token))}
+
+    @app.delete("/v1/devices/{device_id}", status_code=204)
+    def revoke(device_id: uuid.UUID, who: Authorised) -> None:
+        store.revoke_device(who, device_id)
+
+    return app
+
+
+def _account(name: str, role: str, team: str | None) -> dict[str, Any]:
+    return {"name": name, "role": role, "team": team}
+
+
+class _BodyLimit:
+    """413 for a request body over MAX_BODY, declared or streamed, before anything reads it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise ServerError(413, "The request is too large.")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"detail":"The request is too large."}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

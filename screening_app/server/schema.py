@@ -1,0 +1,181 @@
+"""The server's PostgreSQL schema as numbered steps, applied by ``server init`` (safe to run
+twice; a released step is never edited).
+
+Tables are owned by the role that runs ``server init``; the API works as ``screening_api``, a
+role that owns nothing, so row-level security applies to it (``FORCE`` makes it apply to the owner
+too). Per request the API sets ``app.account_id``, ``app.team_id`` and ``app.role`` for the
+transaction; the policies read them. The audit table may only be appended to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+from psycopg import sql
+
+API_ROLE = "screening_api"
+
+Step = Callable[[psycopg.Connection], None]
+
+_V1 = """
+CREATE TABLE teams (
+    id serial PRIMARY KEY,
+    name text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE accounts (
+    id serial PRIMARY KEY,
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+    name_fold text NOT NULL UNIQUE,
+    role text NOT NULL CHECK (role IN ('practitioner', 'supervisor', 'admin')),
+    team_id integer REFERENCES teams(id),
+    password_hash text NOT NULL,
+    active boolean NOT NULL DEFAULT true,
+    failures integer NOT NULL DEFAULT 0,
+    not_before timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CHECK (role = 'admin' OR team_id IS NOT NULL)
+);
+CREATE TABLE address_failures (
+    address text PRIMARY KEY,
+    failures integer NOT NULL DEFAULT 0,
+    not_before timestamptz
+);
+CREATE TABLE devices (
+    id uuid PRIMARY KEY,
+    account_id integer NOT NULL REFERENCES accounts(id),
+    name text NOT NULL CHECK (length(name) <= 200),
+    registered_at timestamptz NOT NULL DEFAULT now(),
+    last_seen timestamptz,
+    revoked_at timestamptz
+);
+CREATE TABLE tokens (
+    digest bytea PRIMARY KEY,
+    account_id integer NOT NULL REFERENCES accounts(id),
+    device_id uuid REFERENCES devices(id),
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX tokens_expiry ON tokens(expires_at);
+CREATE TABLE screenings (
+    id uuid NOT NULL,
+    version integer NOT NULL CHECK (version >= 1),
+    team_id integer NOT NULL REFERENCES teams(id),
+    author_id integer NOT NULL REFERENCES accounts(id),
+    form_id text NOT NULL,
+    form_version integer NOT NULL,
+    status text NOT NULL CHECK (status IN ('submitted', 'approved', 'returned', 'superseded')),
+    screening_month text NOT NULL CHECK (screening_month ~ '^[0-9]{4}-[0-9]{2}$'),
+    operative_band text,
+    la_area text,
+    models text[] NOT NULL DEFAULT '{}',
+    practitioner_role text,
+    envelope bytea NOT NULL,
+    signature bytea NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id, version)
+);
+CREATE INDEX screenings_team ON screenings(team_id, screening_month);
+CREATE TABLE audit (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    account_id integer,
+    action text NOT NULL,
+    record text,
+    detail text NOT NULL DEFAULT '',
+    prev_hash text NOT NULL,
+    hash text NOT NULL
+);
+"""
+
+# Who may see a screening: its author, and the supervisors of its team. Nobody else — not an
+# administrator, not another team — whatever the API asks.
+_POLICIES = """
+ALTER TABLE screenings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE screenings FORCE ROW LEVEL SECURITY;
+CREATE POLICY screenings_read ON screenings FOR SELECT USING (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND (
+        current_setting('app.role', true) = 'supervisor'
+        OR (current_setting('app.role', true) = 'practitioner'
+            AND author_id = nullif(current_setting('app.account_id', true), '')::integer)
+    )
+);
+CREATE POLICY screenings_write ON screenings FOR INSERT WITH CHECK (
+    author_id = nullif(current_setting('app.account_id', true), '')::integer
+    AND team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND current_setting('app.role', true) IN ('practitioner', 'supervisor')
+);
+CREATE POLICY screenings_review ON screenings FOR UPDATE USING (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND current_setting('app.role', true) = 'supervisor'
+);
+"""
+
+
+def _v1(conn: psycopg.Connection) -> None:
+    conn.execute(_V1)
+    conn.execute(_POLICIES)
+
+
+STEPS: tuple[Step, ...] = (_v1,)
+LATEST = len(STEPS)
+
+
+def version(conn: psycopg.Connection) -> int:
+    exists = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(conn: psycopg.Connection, *, target: int = LATEST) -> int:
+    """Apply every step after the database's version, each in its own transaction, then make
+    sure the API role exists with exactly the rights it needs. Returns the new version."""
+    with conn.transaction():
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+    current = version(conn)
+    if current > LATEST:
+        raise RuntimeError(
+            f"This database was set up by a newer server (schema {current}; this one knows up "
+            f"to {LATEST}). Install the newer server; the database is left unchanged."
+        )
+    for number in range(current + 1, target + 1):
+        with conn.transaction():
+            STEPS[number - 1](conn)
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [number])
+    with conn.transaction():
+        _grant_api_role(conn)
+    return max(current, target)
+
+
+def api_role_granted(conn: psycopg.Connection) -> bool:
+    """True when the connected role may work as the API role."""
+    row = conn.execute(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) "
+        "THEN pg_has_role(current_user, %s, 'MEMBER') ELSE false END",
+        [API_ROLE, API_ROLE],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _grant_api_role(conn: psycopg.Connection) -> None:
+    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [API_ROLE]).fetchone()
+    if not exists:
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(API_ROLE)))
+    role = sql.Identifier(API_ROLE)
+    owner = conn.execute("SELECT current_user").fetchone()
+    assert owner is not None
+    if not api_role_granted(conn):
+        conn.execute(sql.SQL("GRANT {} TO {}").format(role, sql.Identifier(owner[0])))
+    for statement in (
+        "GRANT SELECT, INSERT, UPDATE ON teams, accounts, devices TO {}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON address_failures TO {}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON tokens TO {}",
+        "GRANT SELECT, INSERT, UPDATE ON screenings TO {}",
+        "GRANT SELECT, INSERT ON audit TO {}",  # append-only: no UPDATE, no DELETE
+        "GRANT SELECT ON schema_version TO {}",
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",
+    ):
+        conn.execute(sql.SQL(statement).format(role))

@@ -1,0 +1,322 @@
+"""The server's storage: accounts, devices, tokens, sign-in throttling and the audit trail, in
+PostgreSQL through a connection pool whose connections work as the API role (schema.py).
+
+Nothing here knows HTTP; ``api.py`` calls it. Every request that acts for an account runs in
+:meth:`ServerStore.acting`, which sets the account, team and role for the transaction so that
+row-level security decides what the queries can see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from screening_app.server.schema import API_ROLE
+
+TOKEN_LIFETIME = dt.timedelta(minutes=30)
+FREE_FAILURES = 5
+MAX_DELAY = 60.0
+ROLES = ("practitioner", "supervisor", "admin")
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ServerError(Exception):
+    """Something a client did that the server refuses; ``status`` is the HTTP status to send."""
+
+    def __init__(self, status: int, message: str, retry_after: float = 0.0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    role: str
+    team: str | None
+    team_id: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request acts for (from its token)."""
+
+    account: Account
+    device_id: uuid.UUID | None
+
+
+_ACCOUNT = (
+    "SELECT a.id, a.name, a.role, t.name, a.team_id, a.active FROM accounts a "
+    "LEFT JOIN teams t ON t.id = a.team_id"
+)
+
+
+class ServerStore:
+    def __init__(self, url: str, *, clock: Clock = utc_now, pool_size: int = 8) -> None:
+        self.clock = clock
+        self.hasher = PasswordHasher()  # argon2id, the library's default cost
+        self._dummy = self.hasher.hash(secrets.token_hex(16))  # unknown names cost the same
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            configure=_as_api_role,
+            open=True,
+            kwargs={"autocommit": True},
+        )
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def acting(self, caller: Caller) -> Iterator[psycopg.Connection]:
+        """A transaction in which row-level security sees ``caller``."""
+        with self.transaction() as conn:
+            account = caller.account
+            conn.execute(
+                "SELECT set_config('app.account_id', %s, true), "
+                "set_config('app.team_id', %s, true), set_config('app.role', %s, true)",
+                [str(account.id), str(account.team_id or ""), account.role],
+            )
+            yield conn
+
+    # -- accounts ------------------------------------------------------------------------
+    def add_account(self, name: str, password: str, role: str, team: str | None) -> Account:
+        name = name.strip()
+        if not 1 <= len(name) <= 64:
+            raise ServerError(422, "A user name has 1 to 64 characters.")
+        if role not in ROLES:
+            raise ServerError(422, f"The role must be one of {', '.join(ROLES)}.")
+        if len(password) < 10:
+            raise ServerError(422, "A password has at least 10 characters.")
+        if role != "admin" and not (team or "").strip():
+            raise ServerError(422, "Practitioners and supervisors belong to a team.")
+        with self.transaction() as conn:
+            team_id = None
+            if team and team.strip():
+                row = conn.execute(
+                    "INSERT INTO teams (name) VALUES (%s) ON CONFLICT (name) DO UPDATE "
+                    "SET name = excluded.name RETURNING id",
+                    [team.strip()],
+                ).fetchone()
+                assert row is not None
+                team_id = int(row[0])
+            try:
+                row = conn.execute(
+                    "INSERT INTO accounts (name, name_fold, role, team_id, password_hash) "
+                    "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                    [name, name.casefold(), role, team_id, self.hasher.hash(password)],
+                ).fetchone()
+            except psycopg.errors.UniqueViolation:
+                raise ServerError(409, f"There is already an account called {name}.") from None
+            assert row is not None
+            self._audit(conn, int(row[0]), "account_added", f"account:{row[0]}", role)
+        found = self.account(name)
+        assert found is not None
+        return found
+
+    def account(self, name: str) -> Account | None:
+        with self.transaction() as conn:
+            row = conn.execute(_ACCOUNT + " WHERE a.name_fold = %s", [name.casefold()]).fetchone()
+        return Account(*row) if row else None
+
+    def has_accounts(self) -> bool:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT count(*) FROM accounts").fetchone()
+        return bool(row and row[0])
+
+    # -- signing in ----------------------------------------------------------------------
+    def sign_in(self, name: str, password: str, address: str) -> tuple[str, Account]:
+        """A fresh token for ``name``; failures are counted per account and per address (and
+        committed before the refusal is raised)."""
+        now = self.clock()
+        refusal: ServerError | None = None
+        with self.transaction() as conn:
+            _wait(conn, "SELECT not_before FROM address_failures WHERE address = %s", address, now)
+            row = conn.execute(
+                "SELECT id, password_hash, active, not_before FROM accounts WHERE name_fold = %s",
+                [name.strip().casefold()],
+            ).fetchone()
+            if row is not None and row[3] is not None and row[3] > now:
+                raise _waiting(row[3], now)
+            known = row is not None and bool(row[2])
+            if not self._verify(row[1] if known and row else self._dummy, password) or not known:
+                account_id = int(row[0]) if row else None
+                delay = _count_failure(conn, address, account_id, now)
+                self._audit(conn, account_id, "sign_in_failed", None, address)
+                message = "That user name and password do not match an active account."
+                refusal = ServerError(401, message, retry_after=delay)
+            else:
+                assert row is not None
+                conn.execute(
+                    "UPDATE accounts SET failures = 0, not_before = NULL WHERE id = %s", [row[0]]
+                )
+                conn.execute("DELETE FROM address_failures WHERE address = %s", [address])
+                token = self._new_token(conn, int(row[0]), None, now)
+        if refusal is not None:
+            raise refusal
+        account = self.account(name)
+        assert account is not None
+        return token, account
+
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _new_token(
+        self, conn: psycopg.Connection, account_id: int, device: uuid.UUID | None, now: dt.datetime
+    ) -> str:
+        token = secrets.token_urlsafe(32)
+        conn.execute("DELETE FROM tokens WHERE expires_at < %s", [now])
+        conn.execute(
+            "INSERT INTO tokens (digest, account_id, device_id, expires_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [_digest(token), account_id, device, now + TOKEN_LIFETIME],
+        )
+        return token
+
+    def caller(self, token: str) -> Caller:
+        """Who ``token`` belongs to; 401 when unknown or expired, 403 for a revoked device."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT t.account_id, t.device_id, t.expires_at, d.revoked_at FROM tokens t "
+                "LEFT JOIN devices d ON d.id = t.device_id WHERE t.digest = %s",
+                [_digest(token)],
+            ).fetchone()
+            if row is None or row[2] <= self.clock():
+                raise ServerError(401, "Sign in again: the session has expired.")
+            if row[3] is not None:
+                raise ServerError(403, "This device was revoked by an administrator.")
+            found = conn.execute(_ACCOUNT + " WHERE a.id = %s", [row[0]]).fetchone()
+        if found is None or not found[5]:
+            raise ServerError(403, "This account is disabled.")
+        return Caller(Account(*found), row[1])
+
+    # -- devices -------------------------------------------------------------------------
+    def register_device(self, caller: Caller, name: str, token: str) -> uuid.UUID:
+        """This desktop as a device of the caller; the caller's token is bound to it."""
+        device = uuid.uuid4()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO devices (id, account_id, name) VALUES (%s, %s, %s)",
+                [device, caller.account.id, name[:200]],
+            )
+            conn.execute(
+                "UPDATE tokens SET device_id = %s WHERE digest = %s", [device, _digest(token)]
+            )
+            self._audit(conn, caller.account.id, "device_registered", f"device:{device}", "")
+        return device
+
+    def revoke_device(self, caller: Caller, device: uuid.UUID) -> None:
+        if caller.account.role != "admin":
+            raise ServerError(403, "Only an administrator revokes devices.")
+        with self.transaction() as conn:
+            done = conn.execute(
+                "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL",
+                [self.clock(), device],
+            )
+            if not done.rowcount:
+                raise ServerError(404, "There is no such active device.")
+            self._audit(conn, caller.account.id, "device_revoked", f"device:{device}", "")
+
+    # -- audit -----------------------------------------------------------------------------
+    def _audit(
+        self,
+        conn: psycopg.Connection,
+        account_id: int | None,
+        action: str,
+        record: str | None,
+        detail: str,
+    ) -> None:
+        """Append one row, chained to the one before (who, what, when — never content)."""
+        conn.execute("SELECT pg_advisory_xact_lock(7301)")  # one appender at a time
+        row = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev = row[0] if row else "0" * 64
+        at = self.clock()
+        payload = json.dumps([prev, at.isoformat(), account_id, action, record, detail])
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        conn.execute(
+            "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [at, account_id, action, record, detail, prev, digest],
+        )
+
+
+def _as_api_role(conn: psycopg.Connection) -> None:
+    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(API_ROLE)))
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def _waiting(until: dt.datetime, now: dt.datetime) -> ServerError:
+    wait = (until - now).total_seconds()
+    return ServerError(429, f"Too many failed sign-ins. Wait {wait:.0f} seconds.", wait)
+
+
+def _wait(conn: psycopg.Connection, query: str, key: str, now: dt.datetime) -> None:
+    row = conn.execute(query, [key]).fetchone()
+    if row is not None and row[0] is not None and row[0] > now:
+        raise _waiting(row[0], now)
+
+
+def _delay(failures: int) -> float:
+    return (
+        0.0 if failures < FREE_FAILURES else min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
+    )
+
+
+def _count_failure(
+    conn: psycopg.Connection, address: str, account_id: int | None, now: dt.datetime
+) -> float:
+    row = conn.execute(
+        "INSERT INTO address_failures (address, failures) VALUES (%s, 1) ON CONFLICT (address) "
+        "DO UPDATE SET failures = address_failures.failures + 1 RETURNING failures",
+        [address],
+    ).fetchone()
+    assert row is not None
+    delay = _delay(int(row[0]))
+    conn.execute(
+        "UPDATE address_failures SET not_before = %s WHERE address = %s",
+        [now + dt.timedelta(seconds=delay), address],
+    )
+    if account_id is not None:
+        row = conn.execute(
+            "UPDATE accounts SET failures = failures + 1 WHERE id = %s RETURNING failures",
+            [account_id],
+        ).fetchone()
+        assert row is not None
+        account_delay = _delay(int(row[0]))
+        conn.execute(
+            "UPDATE accounts SET not_before = %s WHERE id = %s",
+            [now + dt.timedelta(seconds=account_delay), account_id],
+        )
+        delay = max(delay, account_delay)
+    return delay

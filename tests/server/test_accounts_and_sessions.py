@@ -1,0 +1,139 @@
+"""Server accounts, sign-in, tokens and devices, against a real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from screening_app.server import schema
+from screening_app.server.store import ServerError, ServerStore
+from tests.server.conftest import Clock
+
+PW = "server-password-1"
+
+
+def sign_in(client: TestClient, name: str, password: str = PW) -> dict:
+    return client.post("/v1/sessions", json={"name": name, "password": password}).json()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_migrations_run_from_empty_and_again(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert schema.version(conn) == schema.LATEST
+        assert schema.migrate(conn) == schema.LATEST  # `server init` twice changes nothing
+        count = conn.execute("SELECT count(*) FROM schema_version").fetchone()
+        assert count == (schema.LATEST,)
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_sign_in_gives_a_token_that_names_the_account(
+    client: TestClient, store: ServerStore
+) -> None:
+    store.add_account("kit", PW, "practitioner", "North")
+    session = sign_in(client, "kit")
+    assert session["account"] == {"name": "kit", "role": "practitioner", "team": "North"}
+    assert session["expires_in"] == 1800
+    me = client.get("/v1/me", headers=bearer(session["token"]))
+    assert me.status_code == 200 and me.json()["name"] == "kit"
+    assert client.get("/v1/me").status_code == 401
+    assert client.get("/v1/me", headers=bearer("made-up")).status_code == 401
+
+
+def test_tokens_expire(client: TestClient, store: ServerStore, clock: Clock) -> None:
+    store.add_account("kit", PW, "practitioner", "North")
+    token = sign_in(client, "kit")["token"]
+    clock.now += dt.timedelta(minutes=31)
+    answer = client.get("/v1/me", headers=bearer(token))
+    assert answer.status_code == 401 and "expired" in answer.json()["detail"]
+
+
+def test_failures_are_throttled_per_account_and_per_address(
+    client: TestClient, store: ServerStore, clock: Clock
+) -> None:
+    store.add_account("kit", PW, "practitioner", "North")
+    store.add_account("sol", PW, "supervisor", "North")
+
+    def attempt(name: str, password: str = PW) -> int:
+        return client.post("/v1/sessions", json={"name": name, "password": password}).status_code
+
+    assert [attempt("kit", "guess") for _ in range(5)] == [401] * 5
+    assert attempt("sol") == 429  # this address now waits, whoever signs in from it
+    clock.now += dt.timedelta(seconds=3)
+    assert attempt("sol") == 200  # the address is clear again
+    assert attempt("kit", "guess") == 401  # kit's sixth failure: kit's own wait grows
+    assert attempt("sol") == 200  # ... which does not hold sol up
+    refused = client.post("/v1/sessions", json={"name": "kit", "password": PW})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    clock.now += dt.timedelta(seconds=5)
+    assert attempt("kit") == 200
+
+
+def test_unknown_name_and_wrong_password_read_the_same(
+    client: TestClient, store: ServerStore
+) -> None:
+    store.add_account("kit", PW, "practitioner", "North")
+    wrong = client.post("/v1/sessions", json={"name": "kit", "password": "nope"}).json()
+    unknown = client.post("/v1/sessions", json={"name": "nobody", "password": "nope"}).json()
+    assert wrong == unknown
+
+
+def test_a_revoked_device_is_refused(client: TestClient, store: ServerStore) -> None:
+    store.add_account("admin", PW, "admin", None)
+    store.add_account("kit", PW, "practitioner", "North")
+    kit = sign_in(client, "kit")["token"]
+    device = client.post("/v1/devices", json={"name": "School laptop 3"}, headers=bearer(kit))
+    assert device.status_code == 201
+    device_id = device.json()["device_id"]
+    assert client.delete(f"/v1/devices/{device_id}", headers=bearer(kit)).status_code == 403
+    admin = sign_in(client, "admin")["token"]
+    assert client.delete(f"/v1/devices/{device_id}", headers=bearer(admin)).status_code == 204
+    refused = client.get("/v1/me", headers=bearer(kit))
+    assert refused.status_code == 403 and "revoked" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"name": "kit"}, 422),
+        ({"name": "", "password": "x"}, 422),
+        ({"name": "k" * 65, "password": "x"}, 422),
+        ("not json at all", 422),
+    ],
+)
+def test_malformed_requests_get_a_sentence(client: TestClient, body: object, status: int) -> None:
+    answer = client.post("/v1/sessions", json=body)
+    assert answer.status_code == status
+    assert "malformed" in answer.json()["detail"]
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client: TestClient) -> None:
+    answer = client.post("/v1/sessions", content=b"x" * 3_000_000)
+    assert answer.status_code == 413
+
+
+def test_account_rules(store: ServerStore) -> None:
+    with pytest.raises(ServerError, match="belong to a team"):
+        store.add_account("kit", PW, "practitioner", None)
+    with pytest.raises(ServerError, match="at least 10"):
+        store.add_account("kit", "short", "practitioner", "North")
+    store.add_account("kit", PW, "practitioner", "North")
+    with pytest.raises(ServerError, match="already an account"):
+        store.add_account("KIT", PW, "supervisor", "North")
+
+
+def test_the_audit_trail_is_append_only_for_the_api(store: ServerStore) -> None:
+    store.add_account("kit", PW, "practitioner", "North")
+    with store.transaction() as conn:
+        assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] == 1
+    for statement in ("UPDATE audit SET detail = 'x'", "DELETE FROM audit"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), store.transaction() as conn:
+            conn.execute(statement)
