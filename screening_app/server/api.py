@@ -5,20 +5,24 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``GET /health`` — is the server up and its schema current
 - ``POST /v1/sessions`` — sign in: a short-lived bearer token (throttled per account and address)
 - ``GET /v1/me`` — the account behind a token
-- ``POST /v1/devices`` — register this desktop (the token is bound to the device)
+- ``POST /v1/devices`` — register this desktop and its public keys (the token is bound to it)
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
+- ``POST /v1/screenings`` — send an encrypted screening (idempotent; 409 on a conflict)
+- ``GET /v1/screenings?after=SEQ`` — the screenings this account may see, sent after SEQ
+- ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copy
 """
 
+import base64
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server import schema
+from screening_app.server import schema, screenings
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
 
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
@@ -31,6 +35,25 @@ class SignIn(BaseModel):
 
 class NewDevice(BaseModel):
     name: str = Field(min_length=1, max_length=200)
+    x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+    ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Upload(BaseModel):
+    envelope: str = Field(max_length=1_500_000)  # base64
+    signature: str = Field(max_length=200)
+
+
+class TeamKey(BaseModel):
+    public: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sealed: str = Field(max_length=1000)  # base64
+
+
+def _bytes(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ServerError(422, f"The {what} is not base64.") from None
 
 
 def create_app(store: ServerStore) -> FastAPI:
@@ -83,11 +106,36 @@ def create_app(store: ServerStore) -> FastAPI:
         body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
     ) -> dict[str, str]:
         token = authorization.partition(" ")[2].strip()
-        return {"device_id": str(store.register_device(who, body.name, token))}
+        device = store.register_device(
+            who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
+        )
+        return {"device_id": str(device)}
 
     @app.delete("/v1/devices/{device_id}", status_code=204)
     def revoke(device_id: uuid.UUID, who: Authorised) -> None:
         store.revoke_device(who, device_id)
+
+    @app.post("/v1/screenings")
+    def send(body: Upload, who: Authorised) -> JSONResponse:
+        stored = screenings.upload(
+            store, who, _bytes(body.envelope, "envelope"), _bytes(body.signature, "signature")
+        )
+        return JSONResponse(
+            {"stored": stored.created, "status": stored.status},
+            status_code=201 if stored.created else 200,
+        )
+
+    @app.get("/v1/screenings")
+    def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"screenings": screenings.since(store, who, after)}
+
+    @app.put("/v1/teams/mine/key", status_code=204)
+    def create_team_key(body: TeamKey, who: Authorised) -> None:
+        screenings.set_team_key(store, who, bytes.fromhex(body.public), _bytes(body.sealed, "key"))
+
+    @app.get("/v1/teams/mine/key")
+    def get_team_key(who: Authorised) -> dict[str, Any]:
+        return screenings.team_key(store, who)
 
     return app
 

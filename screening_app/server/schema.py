@@ -118,7 +118,33 @@ def _v1(conn: psycopg.Connection) -> None:
     conn.execute(_POLICIES)
 
 
-STEPS: tuple[Step, ...] = (_v1,)
+_V2 = """
+ALTER TABLE devices ADD COLUMN box_public bytea, ADD COLUMN sign_public bytea;
+ALTER TABLE teams ADD COLUMN key_public bytea;
+CREATE TABLE team_keys (
+    team_id integer NOT NULL REFERENCES teams(id),
+    device_id uuid NOT NULL REFERENCES devices(id),
+    sealed bytea NOT NULL,
+    PRIMARY KEY (team_id, device_id)
+);
+ALTER TABLE screenings ADD COLUMN device_id uuid REFERENCES devices(id);
+ALTER TABLE screenings ADD COLUMN seq bigserial;
+CREATE UNIQUE INDEX screenings_seq ON screenings(seq);
+ALTER TABLE team_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE team_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY team_keys_own ON team_keys USING (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND current_setting('app.role', true) = 'supervisor'
+);
+"""
+
+
+def _v2(conn: psycopg.Connection) -> None:
+    """Device public keys (signatures, sealed copies), the team key, upload order."""
+    conn.execute(_V2)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2)
 LATEST = len(STEPS)
 
 
@@ -174,6 +200,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         "GRANT SELECT, INSERT, UPDATE, DELETE ON address_failures TO {}",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON tokens TO {}",
         "GRANT SELECT, INSERT, UPDATE ON screenings TO {}",
+        "GRANT SELECT, INSERT ON team_keys TO {}",
         "GRANT SELECT, INSERT ON audit TO {}",  # append-only: no UPDATE, no DELETE
         "GRANT SELECT ON schema_version TO {}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",

@@ -219,13 +219,19 @@ class ServerStore:
         return Caller(Account(*found), row[1])
 
     # -- devices -------------------------------------------------------------------------
-    def register_device(self, caller: Caller, name: str, token: str) -> uuid.UUID:
-        """This desktop as a device of the caller; the caller's token is bound to it."""
+    def register_device(
+        self, caller: Caller, name: str, token: str, box_public: bytes, sign_public: bytes
+    ) -> uuid.UUID:
+        """This desktop as a device of the caller, with the public keys its uploads are signed
+        with and team keys are sealed to; the caller's token is bound to it."""
+        if len(box_public) != 32 or len(sign_public) != 32:
+            raise ServerError(422, "A device's public keys are 32 bytes each.")
         device = uuid.uuid4()
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO devices (id, account_id, name) VALUES (%s, %s, %s)",
-                [device, caller.account.id, name[:200]],
+                "INSERT INTO devices (id, account_id, name, box_public, sign_public) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [device, caller.account.id, name[:200], box_public, sign_public],
             )
             conn.execute(
                 "UPDATE tokens SET device_id = %s WHERE digest = %s", [device, _digest(token)]
@@ -245,7 +251,19 @@ class ServerStore:
                 raise ServerError(404, "There is no such active device.")
             self._audit(conn, caller.account.id, "device_revoked", f"device:{device}", "")
 
+    def device_sign_public(self, device: uuid.UUID) -> bytes:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT sign_public FROM devices WHERE id = %s", [device]).fetchone()
+        if row is None or row[0] is None:
+            raise ServerError(403, "Register this device first.")
+        return bytes(row[0])
+
     # -- audit -----------------------------------------------------------------------------
+    def audit(
+        self, conn: psycopg.Connection, account_id: int | None, action: str, record: str | None
+    ) -> None:
+        self._audit(conn, account_id, action, record, "")
+
     def _audit(
         self,
         conn: psycopg.Connection,

@@ -90,7 +90,10 @@ def test_a_revoked_device_is_refused(client: TestClient, store: ServerStore) -> 
     store.add_account("admin", PW, "admin", None)
     store.add_account("kit", PW, "practitioner", "North")
     kit = sign_in(client, "kit")["token"]
-    device = client.post("/v1/devices", json={"name": "School laptop 3"}, headers=bearer(kit))
+    keys = {"x25519": "ab" * 32, "ed25519": "cd" * 32}
+    device = client.post(
+        "/v1/devices", json={"name": "School laptop 3", **keys}, headers=bearer(kit)
+    )
     assert device.status_code == 201
     device_id = device.json()["device_id"]
     assert client.delete(f"/v1/devices/{device_id}", headers=bearer(kit)).status_code == 403
