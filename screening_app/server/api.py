@@ -10,6 +10,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``POST /v1/screenings`` — send an encrypted screening (idempotent; 409 on a conflict)
 - ``GET /v1/screenings?after=SEQ`` — the screenings this account may see, sent after SEQ
 - ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copy
+- ``GET /v1/teams/mine/waiting``, ``POST /v1/teams/mine/key/grants`` — share the team key
+- ``POST /v1/screenings/{id}/{version}/review``, ``GET /v1/reviews?after=SEQ`` — decisions
 """
 
 import base64
@@ -22,7 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server import schema, screenings
+from screening_app.server import reviews, schema, screenings
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
 
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
@@ -42,6 +44,11 @@ class NewDevice(BaseModel):
 class Upload(BaseModel):
     envelope: str = Field(max_length=1_500_000)  # base64
     signature: str = Field(max_length=200)
+
+
+class Grant(BaseModel):
+    device_id: uuid.UUID
+    sealed: str = Field(max_length=1000)  # base64
 
 
 class TeamKey(BaseModel):
@@ -136,6 +143,32 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.get("/v1/teams/mine/key")
     def get_team_key(who: Authorised) -> dict[str, Any]:
         return screenings.team_key(store, who)
+
+    @app.get("/v1/teams/mine/waiting")
+    def waiting(who: Authorised) -> dict[str, Any]:
+        return {"devices": reviews.waiting_for_team_key(store, who)}
+
+    @app.post("/v1/teams/mine/key/grants", status_code=204)
+    def grant(body: Grant, who: Authorised) -> None:
+        reviews.grant_team_key(store, who, body.device_id, _bytes(body.sealed, "key"))
+
+    @app.post("/v1/screenings/{screening_id}/{version}/review")
+    def review(
+        screening_id: uuid.UUID, version: int, body: Upload, who: Authorised
+    ) -> dict[str, str]:
+        status = reviews.decide(
+            store,
+            who,
+            screening_id,
+            version,
+            _bytes(body.envelope, "envelope"),
+            _bytes(body.signature, "signature"),
+        )
+        return {"status": status}
+
+    @app.get("/v1/reviews")
+    def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"reviews": reviews.since(store, who, after)}
 
     return app
 

@@ -144,7 +144,46 @@ def _v2(conn: psycopg.Connection) -> None:
     conn.execute(_V2)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2)
+_V3 = """
+CREATE TABLE reviews (
+    seq bigserial PRIMARY KEY,
+    screening_id uuid NOT NULL,
+    version integer NOT NULL,
+    team_id integer NOT NULL REFERENCES teams(id),
+    author_id integer NOT NULL REFERENCES accounts(id),
+    reviewer_id integer NOT NULL REFERENCES accounts(id),
+    decision text NOT NULL CHECK (decision IN ('approve', 'return')),
+    envelope bytea NOT NULL,
+    signature bytea NOT NULL,
+    device_id uuid NOT NULL REFERENCES devices(id),
+    received_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (screening_id, version),
+    FOREIGN KEY (screening_id, version) REFERENCES screenings(id, version)
+);
+ALTER TABLE reviews ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reviews FORCE ROW LEVEL SECURITY;
+CREATE POLICY reviews_read ON reviews FOR SELECT USING (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND (
+        current_setting('app.role', true) = 'supervisor'
+        OR (current_setting('app.role', true) = 'practitioner'
+            AND author_id = nullif(current_setting('app.account_id', true), '')::integer)
+    )
+);
+CREATE POLICY reviews_write ON reviews FOR INSERT WITH CHECK (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND reviewer_id = nullif(current_setting('app.account_id', true), '')::integer
+    AND current_setting('app.role', true) = 'supervisor'
+);
+"""
+
+
+def _v3(conn: psycopg.Connection) -> None:
+    """Review decisions (one per screening version, its comment sealed like the content)."""
+    conn.execute(_V3)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3)
 LATEST = len(STEPS)
 
 
@@ -201,6 +240,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         "GRANT SELECT, INSERT, UPDATE, DELETE ON tokens TO {}",
         "GRANT SELECT, INSERT, UPDATE ON screenings TO {}",
         "GRANT SELECT, INSERT ON team_keys TO {}",
+        "GRANT SELECT, INSERT ON reviews TO {}",
         "GRANT SELECT, INSERT ON audit TO {}",  # append-only: no UPDATE, no DELETE
         "GRANT SELECT ON schema_version TO {}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",

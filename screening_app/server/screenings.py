@@ -126,8 +126,8 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
             "version": int(version),
             "status": status,
             "author": author,
-            "envelope": _b64(bytes(envelope)),
-            "signature": _b64(bytes(signature)),
+            "envelope": b64(bytes(envelope)),
+            "signature": b64(bytes(signature)),
             "author_device_key": bytes(sign_public).hex() if sign_public else None,
         }
         for seq, sid, version, status, envelope, signature, author, sign_public in rows
@@ -165,8 +165,8 @@ def team_key(store: ServerStore, caller: Caller) -> dict[str, str | None]:
             [caller.account.team_id, caller.device_id],
         ).fetchone()
     public = bytes(row[0]).hex() if row and row[0] is not None else None
-    return {"public": public, "sealed": _b64(bytes(copy[0])) if copy else None}
+    return {"public": public, "sealed": b64(bytes(copy[0])) if copy else None}
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
