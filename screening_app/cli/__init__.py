@@ -40,11 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
         referral_cmd,
         server_cmds,
         stats_cmd,
+        sync_cmds,
         users_cmds,
     )
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = (forms_cmds, referral_cmd, db_cmds, users_cmds, records_cmds, stats_cmd, server_cmds)
+    modules = (
+        forms_cmds,
+        referral_cmd,
+        db_cmds,
+        users_cmds,
+        records_cmds,
+        stats_cmd,
+        sync_cmds,
+        server_cmds,
+    )
     for module in modules:
         module.register(subparsers)
     return parser

@@ -33,6 +33,7 @@ MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
 class SignIn(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
+    device_id: uuid.UUID | None = None  # a registered device: its token may send screenings
 
 
 class NewDevice(BaseModel):
@@ -97,7 +98,7 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.post("/v1/sessions")
     def sign_in(body: SignIn, request: Request) -> dict[str, Any]:
         address = request.client.host if request.client else "unknown"
-        token, account = store.sign_in(body.name, body.password, address)
+        token, account = store.sign_in(body.name, body.password, address, body.device_id)
         return {
             "token": token,
             "expires_in": int(TOKEN_LIFETIME.total_seconds()),

@@ -87,23 +87,26 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT r.seq, r.screening_id, r.version, r.decision, r.envelope, r.signature, "
-            "a.name, d.sign_public FROM reviews r JOIN accounts a ON a.id = r.reviewer_id "
+            "a.name, d.sign_public, a.id FROM reviews r JOIN accounts a ON a.id = r.reviewer_id "
             "JOIN devices d ON d.id = r.device_id WHERE r.seq > %s ORDER BY r.seq LIMIT %s",
             [after, PAGE],
         ).fetchall()
-    return [
-        {
-            "seq": int(seq),
-            "id": str(sid),
-            "version": int(version),
-            "decision": decision,
-            "reviewer": reviewer,
-            "envelope": b64(bytes(envelope)),
-            "signature": b64(bytes(signature)),
-            "reviewer_device_key": bytes(sign_public).hex(),
-        }
-        for seq, sid, version, decision, envelope, signature, reviewer, sign_public in rows
-    ]
+    return [_listed(row) for row in rows]
+
+
+def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
+    seq, sid, version, decision, envelope, signature, reviewer, sign_public, reviewer_id = row
+    return {
+        "seq": int(seq),
+        "id": str(sid),
+        "version": int(version),
+        "decision": decision,
+        "reviewer": reviewer,
+        "reviewer_id": int(reviewer_id),
+        "envelope": b64(bytes(envelope)),
+        "signature": b64(bytes(signature)),
+        "reviewer_device_key": bytes(sign_public).hex(),
+    }
 
 
 def waiting_for_team_key(store: ServerStore, caller: Caller) -> list[dict[str, str]]:

@@ -115,23 +115,28 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT s.seq, s.id, s.version, s.status, s.envelope, s.signature, a.name, "
-            "d.sign_public FROM screenings s JOIN accounts a ON a.id = s.author_id "
+            "d.sign_public, d.box_public, a.id FROM screenings s "
+            "JOIN accounts a ON a.id = s.author_id "
             "LEFT JOIN devices d ON d.id = s.device_id WHERE s.seq > %s ORDER BY s.seq LIMIT %s",
             [after, PAGE],
         ).fetchall()
-    return [
-        {
-            "seq": int(seq),
-            "id": str(sid),
-            "version": int(version),
-            "status": status,
-            "author": author,
-            "envelope": b64(bytes(envelope)),
-            "signature": b64(bytes(signature)),
-            "author_device_key": bytes(sign_public).hex() if sign_public else None,
-        }
-        for seq, sid, version, status, envelope, signature, author, sign_public in rows
-    ]
+    return [_listed(row) for row in rows]
+
+
+def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
+    seq, sid, version, status, envelope, signature, author, sign_public, box_public, author_id = row
+    return {
+        "seq": int(seq),
+        "id": str(sid),
+        "version": int(version),
+        "status": status,
+        "author": author,
+        "author_id": int(author_id),
+        "envelope": b64(bytes(envelope)),
+        "signature": b64(bytes(signature)),
+        "author_device_key": bytes(sign_public).hex() if sign_public else None,
+        "author_device_box": bytes(box_public).hex() if box_public else None,
+    }
 
 
 def set_team_key(store: ServerStore, caller: Caller, public: bytes, sealed: bytes) -> None:

@@ -150,7 +150,9 @@ class ServerStore:
         return bool(row and row[0])
 
     # -- signing in ----------------------------------------------------------------------
-    def sign_in(self, name: str, password: str, address: str) -> tuple[str, Account]:
+    def sign_in(
+        self, name: str, password: str, address: str, device: uuid.UUID | None = None
+    ) -> tuple[str, Account]:
         """A fresh token for ``name``; failures are counted per account and per address (and
         committed before the refusal is raised)."""
         now = self.clock()
@@ -176,7 +178,16 @@ class ServerStore:
                     "UPDATE accounts SET failures = 0, not_before = NULL WHERE id = %s", [row[0]]
                 )
                 conn.execute("DELETE FROM address_failures WHERE address = %s", [address])
-                token = self._new_token(conn, int(row[0]), None, now)
+                if device is not None:
+                    owned = conn.execute(
+                        "SELECT revoked_at FROM devices WHERE id = %s AND account_id = %s",
+                        [device, row[0]],
+                    ).fetchone()
+                    if owned is None:
+                        raise ServerError(403, "This device is not registered to this account.")
+                    if owned[0] is not None:
+                        raise ServerError(403, "This device was revoked by an administrator.")
+                token = self._new_token(conn, int(row[0]), device, now)
         if refusal is not None:
             raise refusal
         account = self.account(name)

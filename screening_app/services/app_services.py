@@ -16,6 +16,7 @@ from screening_app.services.review import ReviewService
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Clock, Session
 from screening_app.services.statistics import StatisticsService
+from screening_app.services.sync import SyncService
 from screening_app.storage import backup
 
 
@@ -38,6 +39,7 @@ class AppServices:
         self.audit = AuditService(session)
         self.settings = SettingsService(session)
         self.backups = BackupService(session)
+        self.sync = SyncService(session, self.screenings)
         self._closed = False
 
     def close(self) -> None:

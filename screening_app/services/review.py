@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.scoring import score
 from screening_app.errors import AnswersError, AuthenticationError, Problem
-from screening_app.services import permissions, signing
+from screening_app.services import outbox, permissions, signing
 from screening_app.services.model import ScreeningRow
 from screening_app.services.session import Session
 from screening_app.storage import review_repo, screenings_repo
@@ -96,6 +96,7 @@ class ReviewService:
                 record.reference, "approve", comment.strip(), result.operative_band
             )
             signing.sign(self.s, screening_id, "approve", decided, review_id)
+            outbox.queue_decision(self.s, screening_id, review_id)
             screenings_repo.update(
                 db,
                 self.s.scope(),
@@ -135,6 +136,7 @@ class ReviewService:
             )
             decided = signing.review(record.reference, "return", comment.strip(), None)
             signing.sign(self.s, screening_id, "return", decided, review_id)
+            outbox.queue_decision(self.s, screening_id, review_id)
             screenings_repo.update(
                 db,
                 self.s.scope(),

@@ -18,7 +18,7 @@ from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, NotFound, Problem
-from screening_app.services import permissions, signing
+from screening_app.services import outbox, permissions, signing
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
@@ -73,15 +73,37 @@ class ScreeningService:
             self.s.audit("import", reference)
             return self.submit(new_id)
 
-    def _new_draft(self, form: Form, answers: dict[str, Any]) -> tuple[int, str]:
-        """Insert a draft of the user's with ``answers`` (inside the caller's transaction)."""
+    def store_received(
+        self, form: Form, answers: dict[str, Any], owner_id: int, status: str
+    ) -> int:
+        """A colleague's screening received from the team server (inside the caller's
+        transaction): stored as they submitted it, scored here from the same answers."""
+        self.s.require("supervisor", doing="receive the team's screenings")
+        new_id, reference = self._new_draft(form, answers, owner_id=owner_id)
+        result = score(form, answers)
+        at = self.s.now_text()
+        values = self._scored_values(answers, result)
+        values.update(status=status, submitted_at=at, updated_at=at, page=None)
+        values["child_id"] = self._child_id(answers, at)
+        repo.update(self.s.db, self.s.scope(), new_id, values)
+        repo.set_score(self.s.db, self.s.scope(), new_id, result.snapshot())
+        models = answers.get(checklist.CSE_MODELS) or []
+        repo.set_models(self.s.db, self.s.scope(), new_id, [str(m) for m in models])
+        self.s.audit("received", reference, f"band={result.operative_band}")
+        return new_id
+
+    def _new_draft(
+        self, form: Form, answers: dict[str, Any], *, owner_id: int | None = None
+    ) -> tuple[int, str]:
+        """Insert a draft of the user's (or ``owner_id``'s) with ``answers`` (inside the
+        caller's transaction)."""
         db, at = self.s.db, self.s.now_text()
         reference = f"CSE-{self.s.today().year}-{repo.next_reference_number(db):06d}"
         new_id = repo.insert_screening(
             db,
             {
                 "reference": reference,
-                "owner_id": self.s.user.id,
+                "owner_id": self.s.user.id if owner_id is None else owner_id,
                 "team": self.s.user.team,
                 "form_id": form.form_id,
                 "form_version": form.version,
@@ -145,6 +167,7 @@ class ScreeningService:
                 record.reference, record.form_id, record.form_version, answers, result
             )
             signing.sign(self.s, screening_id, "submit", content)
+            outbox.queue_submission(self.s, screening_id)
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 

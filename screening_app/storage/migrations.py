@@ -225,7 +225,35 @@ def _v3(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3)
+def _v4(db: Database) -> None:
+    """The team server (docs/SERVER.md): which screenings and decisions travel, and how far
+    this database has read the server's lists. Colleagues known only through the server get
+    ``users`` rows from id 1 000 000 on (the account log never reaches that far)."""
+    _run(
+        db,
+        """
+        CREATE TABLE sync_items (
+            screening_id INTEGER PRIMARY KEY REFERENCES screenings(id) ON DELETE CASCADE,
+            remote_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'received')),
+            author_box TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX sync_items_remote ON sync_items(remote_id, version);
+        CREATE TABLE sync_decisions (
+            review_id INTEGER PRIMARY KEY REFERENCES reviews(id),
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'received')),
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4)
 LATEST = len(STEPS)
 
 

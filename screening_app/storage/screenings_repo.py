@@ -244,6 +244,16 @@ def answers(db: Database, scope: Scope, screening_id: int) -> dict[str, Any]:
     return {qid: json.loads(value) for qid, value in cursor.fetchall()}
 
 
+def own_submitted(db: Database, owner_id: int) -> list[int]:
+    """Ids of ``owner_id``'s screenings that were submitted and not replaced."""
+    rows = db.execute(
+        "SELECT id FROM screenings WHERE owner_id = ? "
+        "AND status IN ('submitted', 'approved', 'returned') ORDER BY id",
+        [owner_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def id_of_reference(db: Database, reference: str) -> int | None:
     row = db.execute("SELECT id FROM screenings WHERE reference = ?", [reference]).fetchone()
     return int(row[0]) if row else None

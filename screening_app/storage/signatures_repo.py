@@ -37,11 +37,13 @@ def all_rows(db: Database) -> list[SignatureRow]:
 
 
 def unsigned_submissions(db: Database, since_id: int) -> list[str]:
-    """References of screenings submitted (from id ``since_id`` on) that have no signature."""
+    """References of screenings submitted here (from id ``since_id`` on) with no signature.
+    (A screening received from the team server was signed by its author's own device.)"""
     rows = db.execute(
         "SELECT s.reference FROM screenings s WHERE s.id >= ? AND s.status != 'draft' "
         "AND NOT EXISTS (SELECT 1 FROM signatures g WHERE g.screening_id = s.id "
-        "AND g.kind = 'submit') ORDER BY s.id",
+        "AND g.kind = 'submit') AND NOT EXISTS (SELECT 1 FROM sync_items i "
+        "WHERE i.screening_id = s.id AND i.direction = 'in') ORDER BY s.id",
         [since_id],
     ).fetchall()
     return [str(r[0]) for r in rows]

@@ -1,0 +1,84 @@
+"""``connect`` and ``sync``: this computer and the team server (docs/SERVER.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from screening_app.cli.common import db_path, open_session, signed_in_args
+from screening_app.cli.passwords import password_from
+
+
+def register(subparsers: Any) -> None:
+    connect = subparsers.add_parser("connect", help="link this database to the team server")
+    connect.add_argument("url", metavar="URL")
+    connect.add_argument("--fingerprint", required=True, metavar="HEX")
+    signed_in_args(connect)
+    connect.set_defaults(func=cmd_connect)
+    sync = subparsers.add_parser("sync", help="send what is queued and receive what is new")
+    signed_in_args(sync)
+    sync.set_defaults(func=cmd_sync)
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    if not path.exists():
+        _create_for(path, args.user, password, args.url, args.fingerprint)
+    app = open_session(args, password)
+    try:
+        team_key = app.sync.connect(args.url, args.fingerprint, password)
+    finally:
+        app.close()
+    print(f"Connected {path.name} to {args.url} as {args.user}.")
+    if team_key:
+        print("You created your team's key. Its recovery copy, shown only this once (print it")
+        print("and keep it locked away; it opens every screening of the team):")
+        print(f"Team recovery key: {team_key}")
+    return 0
+
+
+def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str) -> None:
+    """A new database on this computer for ``user`` as the server knows them: their account
+    with access, and a local administrator ``admin`` with the same password."""
+    from screening_app.app import sign_in
+    from screening_app.errors import StorageError
+    from screening_app.services.access import create_database, default_kdf, grant_with_recovery
+    from screening_app.sync.client import ServerClient, SyncError, fetch_certificate
+
+    try:
+        pem = fetch_certificate(url, fingerprint)
+        client = ServerClient(url, pem)
+        try:
+            account = client.sign_in(user, password)["account"]
+        finally:
+            client.close()
+    except SyncError as exc:
+        raise StorageError(exc.message) from None
+    if account["role"] == "admin":
+        raise StorageError("A server administrator has no screenings to keep on a computer.")
+    recovery = create_database(path, "admin", password)
+    admin = sign_in(path, "admin", password)
+    try:
+        admin.accounts.add_user(user, password, role=account["role"], team=account["team"] or "")
+    finally:
+        admin.close()
+    grant_with_recovery(path, recovery, [user], default_kdf())
+    print(f"Created {path} for {user}, with a local administrator 'admin' (same password).")
+    print(f"Recovery key: {recovery}")
+    print("Store the recovery key safely now: it is shown only once (docs/SECURITY.md).")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    app = open_session(args, password)
+    try:
+        report = app.sync.sync(password)
+        waiting = app.sync.waiting()
+    finally:
+        app.close()
+    for line in report.lines():
+        print(line)
+    print(waiting)
+    return 0

@@ -1,0 +1,28 @@
+"""What waits to go to the team server: called inside the transaction of the change itself, so
+that a submitted screening or a decision is queued exactly when it is stored (docs/SERVER.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+from screening_app.services.session import Session
+from screening_app.storage import sync_repo
+from screening_app.storage.opened import get_meta
+
+
+def connected(session: Session) -> bool:
+    return session.store.has_data and get_meta(session.db, "sync_url") is not None
+
+
+def queue_submission(session: Session, screening_id: int) -> None:
+    if connected(session):
+        sync_repo.queue(session.db, screening_id, str(uuid.uuid4()), 1, session.now_text())
+
+
+def queue_decision(session: Session, screening_id: int, review_id: int) -> None:
+    """A supervisor's decision on a screening that came from the server goes back to it."""
+    if not connected(session):
+        return
+    item = sync_repo.of_screening(session.db, screening_id)
+    if item is not None and item.direction == "in":
+        sync_repo.queue_decision(session.db, review_id)

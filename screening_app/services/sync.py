@@ -1,0 +1,331 @@
+"""Sending and receiving through the team server (docs/SERVER.md), for one signed-in account.
+
+- ``connect``: pin the server's certificate, sign in with the same name and password, register
+  this computer (its account keys are the device keys), create the team key when the first
+  supervisor connects, and queue every screening already submitted here.
+- ``sync``: send what is queued (screenings; a supervisor's decisions), then receive: a
+  supervisor gets the team's screenings, opened with the team key; everyone gets the decisions on
+  their own screenings. Drafts never leave the computer. A failure stops the round with a message
+  and loses nothing: the queue stays for the next try.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening_app import crypto
+from screening_app.crypto import AccountKeys
+from screening_app.errors import StorageError, WorkflowError
+from screening_app.services import outbox
+from screening_app.services.session import Session
+from screening_app.storage import review_repo, sync_repo
+from screening_app.storage import screenings_repo as repo
+from screening_app.storage.opened import get_meta, set_meta
+from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
+from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, seal, verify
+
+TEAM_KEY = b"cse-screening team key"
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    received: int = 0
+    decisions_sent: int = 0
+    decisions_received: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Sent {self.sent} screening(s) and {self.decisions_sent} decision(s); received "
+            f"{self.received} screening(s) and {self.decisions_received} decision(s)."
+        ]
+        return out + self.problems
+
+
+class SyncService:
+    def __init__(self, session: Session, screenings: Any) -> None:
+        self.s = session
+        self.screenings = screenings  # ScreeningService: stores what is received
+
+    def connected(self) -> bool:
+        return outbox.connected(self.s)
+
+    # -- connecting ------------------------------------------------------------------------
+    def connect(self, url: str, fingerprint: str, password: str) -> str | None:
+        """Link this database to the server; the team's recovery text when a key was made."""
+        self.s.require("practitioner", "supervisor", doing="connect to the team server")
+        pem = _sync(lambda: fetch_certificate(url, fingerprint))
+        client = ServerClient(url, pem)
+        made = None
+        try:
+            account = _sync(lambda: client.sign_in(self.s.user.name, password))["account"]
+            if account["role"] != self.s.user.role or (account["team"] or "") != self.s.user.team:
+                raise WorkflowError(
+                    f"The server's account {account['name']} is a {account['role']} of team "
+                    f"{account['team']}, but here it is a {self.s.user.role} of team "
+                    f"{self.s.user.team or '(none)'}. Ask IT to make them the same."
+                )
+            keys = self.s.store.keys
+            device = _sync(
+                lambda: client.call(
+                    "POST",
+                    "/v1/devices",
+                    json={
+                        "name": socket.gethostname()[:100] or "desktop",
+                        "x25519": keys.box_public.hex(),
+                        "ed25519": keys.sign_public.hex(),
+                    },
+                )
+            )["device_id"]
+            if self.s.user.role == "supervisor":
+                made = self._team_key_if_none(client, keys)
+        finally:
+            client.close()
+        with self.s.write("remember the team server") as db:
+            for key, value in (
+                ("sync_url", url),
+                ("sync_certificate", pem),
+                ("sync_device", device),
+                ("sync_after_screenings", "0"),
+                ("sync_after_reviews", "0"),
+            ):
+                set_meta(db, key, value)
+            for screening_id in repo.own_submitted(db, self.s.user.id):
+                outbox.queue_submission(self.s, screening_id)
+            self.s.audit("server_connected", None, url[:200])
+        return made
+
+    def _team_key_if_none(self, client: ServerClient, keys: AccountKeys) -> str | None:
+        current = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
+        if current["public"] is not None:
+            return None
+        team = AccountKeys.generate()
+        sealed = crypto.seal(team.to_bytes(), keys.box_public, TEAM_KEY)
+        body = {"public": team.box_public.hex(), "sealed": b64(sealed)}
+        _sync(lambda: client.call("PUT", "/v1/teams/mine/key", json=body))
+        return team.to_bytes().hex()
+
+    def waiting(self) -> str:
+        """The state in words, for the window's status bar."""
+        if not self.connected():
+            return "Not connected to a team server"
+        waiting, failing = sync_repo.counts(self.s.db)
+        text = f"{waiting} waiting to send"
+        return text + (f" ({failing} could not be sent yet)" if failing else "")
+
+    # -- a round -------------------------------------------------------------------------
+    def sync(self, password: str) -> SyncReport:
+        if not self.connected():
+            raise WorkflowError("This database is not connected to a team server: `connect` first.")
+        db = self.s.db
+        url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")
+        assert url is not None and pem is not None
+        client = ServerClient(url, pem)
+        report = SyncReport()
+        try:
+            device = get_meta(db, "sync_device")
+            me = _sync(lambda: client.sign_in(self.s.user.name, password, device))
+            key = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
+            if key["public"] is None:
+                raise WorkflowError(
+                    "Your team has no key yet: a supervisor of the team must connect first."
+                )
+            team_public = bytes.fromhex(key["public"])
+            team = self._team_keys(key.get("sealed"))
+            self._send(client, team_public, report)
+            self._send_decisions(client, team_public, report)
+            self._receive(client, team, me["account"], report)
+            self._receive_decisions(client, team, report)
+        finally:
+            client.close()
+        return report
+
+    def _team_keys(self, sealed: str | None) -> AccountKeys | None:
+        if not sealed:
+            return None
+        opened = crypto.unseal(unb64(sealed), self.s.store.keys, TEAM_KEY)
+        return AccountKeys.from_bytes(opened) if opened else None
+
+    def _send(self, client: ServerClient, team_public: bytes, report: SyncReport) -> None:
+        keys = self.s.store.keys
+        for item in sync_repo.queued(self.s.db):
+            record = repo.fetch(self.s.db, self.s.scope(), item.screening_id)
+            if record is None:
+                continue
+            metadata = {
+                "id": item.remote_id,
+                "version": item.version,
+                "team": self.s.user.team,
+                "form_id": record.form_id,
+                "form_version": record.form_version,
+                "screening_month": (record.screening_date or "")[:7],
+                "operative_band": record.operative_band,
+                "la_area": record.la_area,
+                "models": [],
+                "practitioner_role": record.practitioner_role or "",
+            }
+            content = {
+                "reference": record.reference,
+                "answers": repo.answers(self.s.db, self.s.scope(), item.screening_id),
+                "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
+            }
+            sealed = seal(metadata, content, {"team": team_public, "author": keys.box_public}, keys)
+            body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
+            try:
+                client.call("POST", "/v1/screenings", json=body)
+            except SyncError as exc:
+                self._note_failure(item.screening_id, exc, report)
+                if exc.status in (0, 401, 403, 500, 502, 503):
+                    return
+                continue
+            with self.s.write("record what was sent") as db:
+                sync_repo.mark(db, item.screening_id, "sent", "", self.s.now_text())
+            report.sent += 1
+
+    def _send_decisions(self, client: ServerClient, team_public: bytes, report: SyncReport) -> None:
+        keys = self.s.store.keys
+        for review_id, screening_id, decision, comment, band in sync_repo.queued_decisions(
+            self.s.db
+        ):
+            item = sync_repo.of_screening(self.s.db, screening_id)
+            if item is None or not item.author_box:
+                continue
+            metadata = {"id": item.remote_id, "version": item.version, "decision": decision}
+            recipients = {"team": team_public, "author": bytes.fromhex(item.author_box)}
+            sealed = seal(metadata, {"comment": comment, "band": band}, recipients, keys)
+            body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
+            path = f"/v1/screenings/{item.remote_id}/{item.version}/review"
+            try:
+                client.call("POST", path, json=body)
+                state, error = "sent", ""
+            except SyncError as exc:
+                if exc.status != 409:
+                    report.problems.append(exc.message)
+                    return
+                state, error = "sent", exc.message
+                report.problems.append(f"Not sent: {exc.message}")
+            with self.s.write("record the decision sent") as db:
+                sync_repo.mark_decision(db, review_id, state, error)
+            report.decisions_sent += 0 if error else 1
+
+    def _receive(
+        self,
+        client: ServerClient,
+        team: AccountKeys | None,
+        me: dict[str, Any],
+        report: SyncReport,
+    ) -> None:
+        after = int(get_meta(self.s.db, "sync_after_screenings") or 0)
+        listed = _sync(lambda: client.call("GET", "/v1/screenings", params={"after": after}))
+        for entry in listed["screenings"]:
+            local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
+            with self.s.write("record what was received") as db:
+                if local is not None:
+                    self._follow_status(db, local, entry["status"])
+                elif (
+                    entry["author"] != me["name"]
+                    and team is not None
+                    and self._store_received(entry, team, report)
+                ):
+                    report.received += 1
+                set_meta(db, "sync_after_screenings", str(entry["seq"]))
+
+    def _store_received(self, entry: dict[str, Any], team: AccountKeys, report: SyncReport) -> bool:
+        try:
+            body = verify(
+                Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
+                bytes.fromhex(entry["author_device_key"] or ""),
+            )
+            content = open_content(body, "team", team)
+        except (EnvelopeError, ValueError) as exc:
+            report.problems.append(f"A screening from {entry['author']} was not opened: {exc}")
+            return False
+        author = sync_repo.remote_user(
+            self.s.db,
+            int(entry["author_id"]),
+            entry["author"],
+            self.s.user.team,
+            self.s.now_text(),
+        )
+        meta = body["metadata"]
+        form = self.s.registry.get(str(meta["form_id"]), int(meta["form_version"]))
+        answers = dict(content["answers"])
+        local_id = self.screenings.store_received(form, answers, author, entry["status"])
+        sync_repo.received(
+            self.s.db,
+            local_id,
+            entry["id"],
+            int(entry["version"]),
+            entry["author_device_box"] or "",
+            self.s.now_text(),
+        )
+        return True
+
+    def _follow_status(self, db: Any, local: sync_repo.SyncItem, status: str) -> None:
+        record = repo.fetch(db, repo.ALL, local.screening_id)
+        if record is not None and record.status != status and status in ("approved", "returned"):
+            repo.update(db, repo.ALL, local.screening_id, {"status": status})
+
+    def _receive_decisions(
+        self, client: ServerClient, team: AccountKeys | None, report: SyncReport
+    ) -> None:
+        after = int(get_meta(self.s.db, "sync_after_reviews") or 0)
+        listed = _sync(lambda: client.call("GET", "/v1/reviews", params={"after": after}))
+        for entry in listed["reviews"]:
+            local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
+            with self.s.write("record the decision received") as db:
+                if (
+                    local is not None
+                    and local.direction == "out"
+                    and self._apply_decision(db, local, entry, report)
+                ):
+                    report.decisions_received += 1
+                set_meta(db, "sync_after_reviews", str(entry["seq"]))
+
+    def _apply_decision(
+        self, db: Any, local: sync_repo.SyncItem, entry: dict[str, Any], report: SyncReport
+    ) -> bool:
+        try:
+            body = verify(
+                Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
+                bytes.fromhex(entry["reviewer_device_key"]),
+            )
+            decided = open_content(body, "author", self.s.store.keys)
+        except (EnvelopeError, ValueError) as exc:
+            report.problems.append(f"A decision from {entry['reviewer']} was not opened: {exc}")
+            return False
+        status = {"approve": "approved", "return": "returned"}[entry["decision"]]
+        reviewer = sync_repo.remote_user(
+            db, int(entry["reviewer_id"]), entry["reviewer"], self.s.user.team, self.s.now_text()
+        )
+        review_repo.add_review(
+            db,
+            repo.ALL,
+            local.screening_id,
+            reviewer,
+            entry["decision"],
+            str(decided.get("comment") or ""),
+            decided.get("band"),
+            self.s.now_text(),
+        )
+        at = self.s.now_text()
+        repo.update(db, repo.ALL, local.screening_id, {"status": status, "reviewed_at": at})
+        record = repo.fetch(db, repo.ALL, local.screening_id)
+        self.s.audit("review_received", record.reference if record else None, status)
+        return True
+
+    def _note_failure(self, screening_id: int, exc: SyncError, report: SyncReport) -> None:
+        report.problems.append(exc.message)
+        with self.s.write("record the failure") as db:
+            sync_repo.mark(db, screening_id, "queued", exc.message, self.s.now_text())
+
+
+def _sync(call: Any) -> Any:
+    """Run a client call; a SyncError becomes a StorageError with the same message (exit 2)."""
+    try:
+        return call()
+    except SyncError as exc:
+        raise StorageError(exc.message) from None

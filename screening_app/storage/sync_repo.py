@@ -1,0 +1,112 @@
+"""SQL for the team server's queue: screenings and decisions to send, and what was received."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from screening_app.storage.driver import Database
+
+REMOTE_USERS_FROM = 1_000_000
+
+
+class SyncItem(NamedTuple):
+    screening_id: int
+    remote_id: str
+    version: int
+    direction: str
+    state: str
+    author_box: str | None
+
+
+COLUMNS = "screening_id, remote_id, version, direction, state, author_box"
+
+
+def queue(db: Database, screening_id: int, remote_id: str, version: int, at: str) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO sync_items (screening_id, remote_id, version, direction, state, "
+        "updated_at) VALUES (?, ?, ?, 'out', 'queued', ?)",
+        [screening_id, remote_id, version, at],
+    )
+
+
+def queued(db: Database) -> list[SyncItem]:
+    rows = db.execute(
+        f"SELECT {COLUMNS} FROM sync_items WHERE state = 'queued' ORDER BY screening_id"
+    ).fetchall()
+    return [SyncItem._make(r) for r in rows]
+
+
+def mark(db: Database, screening_id: int, state: str, error: str, at: str) -> None:
+    db.execute(
+        "UPDATE sync_items SET state = ?, last_error = ?, updated_at = ?, "
+        "attempts = attempts + (CASE WHEN ? = '' THEN 0 ELSE 1 END) WHERE screening_id = ?",
+        [state, error[:300], at, error, screening_id],
+    )
+
+
+def by_remote(db: Database, remote_id: str, version: int) -> SyncItem | None:
+    row = db.execute(
+        f"SELECT {COLUMNS} FROM sync_items WHERE remote_id = ? AND version = ?",
+        [remote_id, version],
+    ).fetchone()
+    return SyncItem._make(row) if row else None
+
+
+def of_screening(db: Database, screening_id: int) -> SyncItem | None:
+    row = db.execute(
+        f"SELECT {COLUMNS} FROM sync_items WHERE screening_id = ?", [screening_id]
+    ).fetchone()
+    return SyncItem._make(row) if row else None
+
+
+def received(
+    db: Database, screening_id: int, remote_id: str, version: int, author_box: str, at: str
+) -> None:
+    db.execute(
+        "INSERT INTO sync_items (screening_id, remote_id, version, direction, state, author_box, "
+        "updated_at) VALUES (?, ?, ?, 'in', 'received', ?, ?)",
+        [screening_id, remote_id, version, author_box, at],
+    )
+
+
+def counts(db: Database) -> tuple[int, int]:
+    """(screenings and decisions waiting to be sent, of which failed at least once)."""
+    row = db.execute(
+        "SELECT count(*), sum(attempts > 0) FROM sync_items WHERE state = 'queued'"
+    ).fetchone()
+    decisions = db.execute("SELECT count(*) FROM sync_decisions WHERE state = 'queued'").fetchone()
+    return int(row[0]) + int(decisions[0]), int(row[1] or 0)
+
+
+def queue_decision(db: Database, review_id: int) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO sync_decisions (review_id, state) VALUES (?, 'queued')", [review_id]
+    )
+
+
+def queued_decisions(db: Database) -> list[tuple[int, int, str, str, str | None]]:
+    """(review id, screening id, decision, comment, band) of decisions waiting to be sent."""
+    rows = db.execute(
+        "SELECT r.id, r.screening_id, r.decision, r.comment, r.band FROM sync_decisions q "
+        "JOIN reviews r ON r.id = q.review_id WHERE q.state = 'queued' ORDER BY r.id"
+    ).fetchall()
+    return [(int(a), int(b), str(c), str(d), e) for a, b, c, d, e in rows]
+
+
+def mark_decision(db: Database, review_id: int, state: str, error: str = "") -> None:
+    db.execute(
+        "UPDATE sync_decisions SET state = ?, last_error = ? WHERE review_id = ?",
+        [state, error[:300], review_id],
+    )
+
+
+def remote_user(db: Database, server_id: int, name: str, team: str, at: str) -> int:
+    """The local ``users`` row standing for a colleague known only through the server."""
+    local_id = REMOTE_USERS_FROM + server_id
+    db.execute(
+        "INSERT INTO users (id, name, name_fold, display_name, role, team, active, created_at) "
+        "VALUES (?, ?, ?, ?, 'practitioner', ?, 0, ?) ON CONFLICT (id) DO UPDATE SET "
+        "display_name = excluded.display_name",
+        [local_id, f"{name} (server)", f"{name} (server)".casefold(), name, team, at],
+    )
+    return local_id

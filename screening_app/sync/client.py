@@ -1,0 +1,123 @@
+"""The desktop's HTTPS client of the team server, pinned to one certificate.
+
+``connect`` fetches the server's certificate, compares its SHA-256 fingerprint with the one the
+organisation gave (refusing, with both fingerprints, when they differ) and keeps it; from then on
+every request trusts exactly that certificate. Every failure becomes a :class:`SyncError` whose
+message says what happened and that nothing was lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import socket
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class SyncError(Exception):
+    """The server could not be used now; ``status`` is its HTTP answer when it gave one."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def fetch_certificate(url: str, expected_fingerprint: str) -> str:
+    """The server's certificate (PEM), if its fingerprint is ``expected_fingerprint``."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise SyncError("The server address must start with https:// and name a host.")
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # fetched only to compare with the fingerprint given
+    try:
+        address = (parts.hostname, parts.port or 443)
+        with (
+            socket.create_connection(address, timeout=5) as raw,
+            context.wrap_socket(raw, server_hostname=parts.hostname) as tls,
+        ):
+            der = tls.getpeercert(binary_form=True)
+    except OSError as exc:
+        raise SyncError(f"The server at {url} cannot be reached ({exc.strerror or exc}).") from None
+    if der is None:
+        raise SyncError("The server sent no certificate.")
+    found = hashlib.sha256(der).hexdigest()
+    wanted = expected_fingerprint.strip().lower().replace(":", "")
+    if found != wanted:
+        raise SyncError(
+            "The server's certificate is not the one you were given, so nothing was sent. "
+            f"Expected fingerprint {wanted}, the server shows {found}. Ask IT before going on."
+        )
+    return ssl.DER_cert_to_PEM_cert(der)
+
+
+class ServerClient:
+    """Requests to one server, trusting only ``certificate_pem``."""
+
+    def __init__(self, url: str, certificate_pem: str, *, transport: Any = None) -> None:
+        context = ssl.create_default_context(cadata=certificate_pem)
+        context.check_hostname = False  # the pinned certificate is the identity
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+        self.http = httpx.Client(
+            base_url=url.rstrip("/"), verify=context, timeout=TIMEOUT, transport=transport
+        )
+        self.token = ""
+
+    def close(self) -> None:
+        self.http.close()
+
+    def sign_in(self, name: str, password: str, device: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name, "password": password}
+        if device:
+            body["device_id"] = device
+        answer: dict[str, Any] = self._call("POST", "/v1/sessions", json=body)
+        self.token = str(answer["token"])
+        return answer
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return self._call(method, path, headers=headers, **kwargs)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.ConnectError as exc:
+            if "CERTIFICATE" in str(exc).upper():
+                raise SyncError(
+                    "The server's certificate has changed since this computer connected, so "
+                    "nothing was sent. Ask IT for the new fingerprint and connect again."
+                ) from None
+            raise SyncError(
+                "The server cannot be reached; nothing was lost and the queue stays for the "
+                "next try."
+            ) from None
+        except httpx.TimeoutException:
+            raise SyncError("The server did not answer in time; nothing was lost.") from None
+        except httpx.HTTPError as exc:
+            raise SyncError(f"The server could not be used ({exc.__class__.__name__}).") from None
+        if response.status_code >= 400:
+            try:
+                detail = str(response.json().get("detail", ""))
+            except ValueError:
+                detail = ""
+            raise SyncError(
+                detail or f"The server answered {response.status_code}.", response.status_code
+            )
+        if response.status_code == 204:
+            return None
+        return response.json()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text)

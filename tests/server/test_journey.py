@@ -1,0 +1,158 @@
+"""The journey of docs/SERVER.md from the command line, across three desktop databases and a
+real server over TLS: a practitioner submits on one computer, a supervisor reviews on another,
+the decisions come back, and another team sees nothing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from screening_app.cli import run
+from screening_app.server.api import create_app
+from screening_app.server.store import ServerStore
+from screening_app.server.tls import self_signed
+from screening_app.services import access
+from screening_app.services.model import FAST_KDF
+from tests.forms.test_forms import all_examples
+from tests.server.postgres import Cluster
+
+PW = "journey-password-1"
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, cluster: Cluster) -> Iterator[tuple[str, str]]:
+    """The team server on a loopback port over TLS: (URL, fingerprint)."""
+    store = ServerStore(database_url)
+    for name, role, team in (
+        ("sol", "supervisor", "North"),
+        ("kit", "practitioner", "North"),
+        ("lou", "supervisor", "South"),
+    ):
+        store.add_account(name, PW, role, team)
+    fingerprint = self_signed(tmp_path / "tls", "127.0.0.1")
+    config = uvicorn.Config(
+        create_app(store),
+        host="127.0.0.1",
+        port=0,
+        ssl_certfile=str(tmp_path / "tls" / "server.crt"),
+        ssl_keyfile=str(tmp_path / "tls" / "server.key"),
+        log_level="warning",
+    )
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    while not served.started:
+        time.sleep(0.05)
+    port = served.servers[0].sockets[0].getsockname()[1]
+    yield f"https://127.0.0.1:{port}", fingerprint
+    served.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = run(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_submit_here_review_there_and_the_answer_comes_back(
+    server: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    url, fingerprint = server
+    password = tmp_path / "pw"
+    password.write_text(PW)
+
+    def on(machine: str, user: str) -> list[str]:
+        return [
+            "--db",
+            str(tmp_path / f"{machine}.db"),
+            "--user",
+            user,
+            "--password-file",
+            str(password),
+        ]
+
+    code, out = cli(capsys, "connect", url, "--fingerprint", "00" * 32, *on("sol", "sol"))
+    assert code == 2 and "not the one you were given" in out  # a wrong pin is refused
+    for machine, user in (("sol", "sol"), ("kit", "kit"), ("lou", "lou")):
+        code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(machine, user))
+        assert code == 0, out
+    examples = [str(p) for p in all_examples()]
+    code, out = cli(capsys, "import", *examples, *on("kit", "kit"))
+    assert code == 0, out
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert code == 0 and f"Sent {len(examples)} screening(s)" in out, out
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert "Sent 0 screening(s)" in out  # nothing twice
+
+    code, out = cli(capsys, "sync", *on("sol", "sol"))
+    assert code == 0 and f"received {len(examples)} screening(s)" in out, out
+    code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
+    references = [r["reference"] for r in json.loads(out)]
+    assert len(references) == len(examples)
+    assert cli(capsys, "review", "approve", references[0], *on("sol", "sol"))[0] == 0
+    comment = tmp_path / "comment.txt"
+    comment.write_text("Please add the date of the last missing episode.")
+    code, out = cli(
+        capsys, "review", "return", references[1], "--comment-file", str(comment), *on("sol", "sol")
+    )
+    assert code == 0, out
+    code, out = cli(capsys, "sync", *on("sol", "sol"))
+    assert code == 0 and "2 decision(s)" in out, out
+
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert code == 0 and "received 0 screening(s) and 2 decision(s)" in out, out
+    code, out = cli(capsys, "list", "--json", *on("kit", "kit"))
+    assert sorted(r["status"] for r in json.loads(out)) == ["approved", "returned"]
+
+    code, out = cli(capsys, "sync", *on("lou", "lou"))
+    assert code == 0 and "received 0 screening(s)" in out
+    code, out = cli(capsys, "list", "--json", *on("lou", "lou"))
+    assert json.loads(out) == []
+
+
+def test_an_unreachable_server_loses_nothing(
+    server: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    url, fingerprint = server
+    password = tmp_path / "pw"
+    password.write_text(PW)
+    kit = ["--db", str(tmp_path / "kit.db"), "--user", "kit", "--password-file", str(password)]
+    sol = ["--db", str(tmp_path / "sol.db"), "--user", "sol", "--password-file", str(password)]
+    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *sol)[0] == 0
+    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *kit)[0] == 0
+    assert cli(capsys, "import", str(all_examples()[0]), *kit)[0] == 0
+    monkeypatch.setattr(
+        "screening_app.sync.client.ServerClient.__init__",
+        _pointing_nowhere,
+    )
+    code, out = cli(capsys, "sync", *kit)
+    assert code == 2 and "cannot be reached" in out and "nothing was lost" in out
+    monkeypatch.undo()
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    code, out = cli(capsys, "sync", *kit)
+    assert code == 0 and "Sent 1 screening(s)" in out
+
+
+def _pointing_nowhere(
+    self: object, url: str, certificate_pem: str, *, transport: object = None
+) -> None:
+    import httpx
+
+    self.http = httpx.Client(base_url="https://127.0.0.1:1", timeout=2)  # type: ignore[attr-defined]
+    self.token = ""  # type: ignore[attr-defined]
