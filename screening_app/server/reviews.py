@@ -11,10 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from screening_app import crypto
-from screening_app.server.screenings import b64
+from screening_app.server.screenings import b64, signed_body
 from screening_app.server.store import Caller, ServerError, ServerStore
-from screening_app.sync.envelope import EnvelopeError, parse
 
 DECISIONS = {"approve": "approved", "return": "returned"}
 PAGE = 200
@@ -29,16 +27,9 @@ def decide(
     signature: bytes,
 ) -> str:
     """Record a supervisor's decision; the screening's new status."""
-    if caller.account.role != "supervisor" or caller.device_id is None:
-        raise ServerError(403, "Only a supervisor reviews, from a registered device.")
-    try:
-        body = parse(envelope)
-    except EnvelopeError as exc:
-        raise ServerError(422, f"The decision cannot be read: {exc}.") from None
-    if not crypto.verify(
-        store.device_sign_public(caller.device_id), signature, crypto.digest(body)
-    ):
-        raise ServerError(422, "The decision's signature is not this device's.")
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor reviews.")
+    body = signed_body(store, caller, envelope, signature, "decision")
     meta = body["metadata"]
     decision = meta.get("decision")
     if (

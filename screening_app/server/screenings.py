@@ -56,19 +56,26 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
     return checked
 
 
-def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> Stored:
+def signed_body(
+    store: ServerStore, caller: Caller, envelope: bytes, signature: bytes, what: str
+) -> dict[str, Any]:
+    """The envelope's body, if the caller's registered device signed it (else 403/422)."""
     if caller.device_id is None:
-        raise ServerError(403, "Register this device before sending screenings.")
-    if caller.account.role not in ("practitioner", "supervisor"):
-        raise ServerError(403, "Only practitioners and supervisors send screenings.")
+        raise ServerError(403, f"Register this device before sending a {what}.")
     try:
         body = parse(envelope)
     except EnvelopeError as exc:
-        raise ServerError(422, f"The screening cannot be read: {exc}.") from None
-    if not crypto.verify(
-        store.device_sign_public(caller.device_id), signature, crypto.digest(body)
-    ):
-        raise ServerError(422, "The screening's signature is not this device's.")
+        raise ServerError(422, f"The {what} cannot be read: {exc}.") from None
+    device_key = store.device_sign_public(caller.device_id)
+    if not crypto.verify(device_key, signature, crypto.digest(body)):
+        raise ServerError(422, f"The {what}'s signature is not this device's.")
+    return body
+
+
+def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> Stored:
+    if caller.account.role not in ("practitioner", "supervisor"):
+        raise ServerError(403, "Only practitioners and supervisors send screenings.")
+    body = signed_body(store, caller, envelope, signature, "screening")
     meta = _metadata(body, caller)
     with store.acting(caller) as conn:
         row = conn.execute(
