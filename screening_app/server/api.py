@@ -4,6 +4,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 
 - ``GET /health`` — is the server up and its schema current
 - ``POST /v1/sessions`` — sign in: a short-lived bearer token (throttled per account and address)
+- ``GET /v1/sessions/challenge``, ``POST /v1/sessions/device`` — a registered device signs in
+  with its own key (a one-time nonce), so that a desktop syncs without keeping the password
 - ``GET /v1/me`` — the account behind a token
 - ``POST /v1/devices`` — register this desktop and its public keys (the token is bound to it)
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
@@ -34,6 +36,12 @@ class SignIn(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     device_id: uuid.UUID | None = None  # a registered device: its token may send screenings
+
+
+class DeviceSignIn(BaseModel):
+    device_id: uuid.UUID
+    nonce: str = Field(max_length=100)  # base64
+    signature: str = Field(max_length=200)  # base64
 
 
 class NewDevice(BaseModel):
@@ -103,6 +111,22 @@ def create_app(store: ServerStore) -> FastAPI:
             "token": token,
             "expires_in": int(TOKEN_LIFETIME.total_seconds()),
             "account": _account(account.name, account.role, account.team),
+        }
+
+    @app.get("/v1/sessions/challenge")
+    def challenge(device_id: uuid.UUID) -> dict[str, str]:
+        return {"nonce": base64.b64encode(store.challenge(device_id)).decode("ascii")}
+
+    @app.post("/v1/sessions/device")
+    def device_sign_in(body: DeviceSignIn) -> dict[str, Any]:
+        token = store.sign_in_device(
+            body.device_id, _bytes(body.nonce, "nonce"), _bytes(body.signature, "signature")
+        )
+        who = store.caller(token)
+        return {
+            "token": token,
+            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
+            "account": _account(who.account.name, who.account.role, who.account.team),
         }
 
     @app.get("/v1/me")

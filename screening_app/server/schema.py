@@ -183,7 +183,20 @@ def _v3(conn: psycopg.Connection) -> None:
     conn.execute(_V3)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3)
+def _v4(conn: psycopg.Connection) -> None:
+    """One-time challenges: a registered device signs in with its own key, no password."""
+    conn.execute(
+        """
+        CREATE TABLE challenges (
+            nonce bytea PRIMARY KEY,
+            device_id uuid NOT NULL REFERENCES devices(id),
+            expires_at timestamptz NOT NULL
+        )
+        """
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4)
 LATEST = len(STEPS)
 
 
@@ -241,6 +254,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         "GRANT SELECT, INSERT, UPDATE ON screenings TO {}",
         "GRANT SELECT, INSERT ON team_keys TO {}",
         "GRANT SELECT, INSERT ON reviews TO {}",
+        "GRANT SELECT, INSERT, DELETE ON challenges TO {}",
         "GRANT SELECT, INSERT ON audit TO {}",  # append-only: no UPDATE, no DELETE
         "GRANT SELECT ON schema_version TO {}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",

@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from screening_app import crypto
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
@@ -193,6 +194,50 @@ class ServerStore:
         account = self.account(name)
         assert account is not None
         return token, account
+
+    def challenge(self, device: uuid.UUID) -> bytes:
+        """A one-time nonce for ``device`` to sign (valid two minutes)."""
+        nonce = secrets.token_bytes(32)
+        now = self.clock()
+        with self.transaction() as conn:
+            known = conn.execute(
+                "SELECT 1 FROM devices WHERE id = %s AND revoked_at IS NULL", [device]
+            ).fetchone()
+            if known is None:
+                raise ServerError(403, "This device is not registered, or was revoked.")
+            conn.execute("DELETE FROM challenges WHERE expires_at < %s", [now])
+            conn.execute(
+                "INSERT INTO challenges (nonce, device_id, expires_at) VALUES (%s, %s, %s)",
+                [nonce, device, now + dt.timedelta(minutes=2)],
+            )
+        return nonce
+
+    def sign_in_device(self, device: uuid.UUID, nonce: bytes, signature: bytes) -> str:
+        """A token for a registered device that signed a fresh nonce with its own key: how the
+        desktop syncs in the background without keeping the password."""
+        now = self.clock()
+        with self.transaction() as conn:
+            row = conn.execute(
+                "DELETE FROM challenges WHERE nonce = %s AND device_id = %s RETURNING expires_at",
+                [nonce, device],
+            ).fetchone()  # used once, whatever happens next
+            owner = conn.execute(
+                "SELECT d.account_id, d.sign_public, d.revoked_at, a.active FROM devices d "
+                "JOIN accounts a ON a.id = d.account_id WHERE d.id = %s",
+                [device],
+            ).fetchone()
+            valid = (
+                row is not None
+                and row[0] > now
+                and owner is not None
+                and owner[2] is None
+                and owner[3]
+                and crypto.verify(bytes(owner[1]), signature, b"cse-screening sign-in " + nonce)
+            )
+            token = self._new_token(conn, int(owner[0]), device, now) if valid and owner else ""
+        if not token:
+            raise ServerError(401, "The device could not prove who it is; sign in again.")
+        return token
 
     def _verify(self, stored: str, password: str) -> bool:
         try:

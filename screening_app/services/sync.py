@@ -117,7 +117,9 @@ class SyncService:
         return text + (f" ({failing} could not be sent yet)" if failing else "")
 
     # -- a round -------------------------------------------------------------------------
-    def sync(self, password: str) -> SyncReport:
+    def sync(self, password: str | None = None) -> SyncReport:
+        """One round. Without ``password`` this computer signs in with its own key (how the
+        window syncs in the background)."""
         if not self.connected():
             raise WorkflowError("This database is not connected to a team server: `connect` first.")
         db = self.s.db
@@ -127,7 +129,12 @@ class SyncService:
         report = SyncReport()
         try:
             device = get_meta(db, "sync_device")
-            me = _sync(lambda: client.sign_in(self.s.user.name, password, device))
+            if password is None:
+                assert device is not None
+                keys = self.s.store.keys
+                me = _sync(lambda: client.sign_in_device(device, keys.sign))
+            else:
+                me = _sync(lambda: client.sign_in(self.s.user.name, password, device))
             key = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
             if key["public"] is None:
                 raise WorkflowError(

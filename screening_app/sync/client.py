@@ -81,6 +81,15 @@ class ServerClient:
         self.token = str(answer["token"])
         return answer
 
+    def sign_in_device(self, device: str, sign: Any) -> dict[str, Any]:
+        """Sign in as a registered device: ``sign(message) -> signature`` with its key."""
+        nonce = self._call("GET", "/v1/sessions/challenge", params={"device_id": device})["nonce"]
+        signature = sign(b"cse-screening sign-in " + unb64(nonce))
+        body = {"device_id": device, "nonce": nonce, "signature": b64(signature)}
+        answer: dict[str, Any] = self._call("POST", "/v1/sessions/device", json=body)
+        self.token = str(answer["token"])
+        return answer
+
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"}
         return self._call(method, path, headers=headers, **kwargs)

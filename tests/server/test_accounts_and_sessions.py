@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import psycopg
 import pytest
@@ -140,3 +141,43 @@ def test_the_audit_trail_is_append_only_for_the_api(store: ServerStore) -> None:
     for statement in ("UPDATE audit SET detail = 'x'", "DELETE FROM audit"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege), store.transaction() as conn:
             conn.execute(statement)
+
+
+def test_a_registered_device_signs_in_with_its_key_once_per_challenge(
+    client: TestClient, store: ServerStore, clock: Clock
+) -> None:
+    import base64
+
+    from screening_app.crypto import AccountKeys
+
+    store.add_account("kit", PW, "practitioner", "North")
+    keys = AccountKeys.generate()
+    token = sign_in(client, "kit")["token"]
+    body = {"name": "laptop", "x25519": keys.box_public.hex(), "ed25519": keys.sign_public.hex()}
+    device = client.post("/v1/devices", json=body, headers=bearer(token)).json()["device_id"]
+
+    def attempt(signer: AccountKeys, nonce: str | None = None) -> tuple[int, str]:
+        nonce = (
+            nonce
+            or client.get("/v1/sessions/challenge", params={"device_id": device}).json()["nonce"]
+        )
+        signature = signer.sign(b"cse-screening sign-in " + base64.b64decode(nonce))
+        answer = client.post(
+            "/v1/sessions/device",
+            json={
+                "device_id": device,
+                "nonce": nonce,
+                "signature": base64.b64encode(signature).decode(),
+            },
+        )
+        return answer.status_code, nonce
+
+    status, used = attempt(keys)
+    assert status == 200
+    assert attempt(keys, used)[0] == 401  # a replayed challenge
+    assert attempt(AccountKeys.generate())[0] == 401  # another key
+    nonce = client.get("/v1/sessions/challenge", params={"device_id": device}).json()["nonce"]
+    clock.now += dt.timedelta(minutes=3)
+    assert attempt(keys, nonce)[0] == 401  # too late
+    unknown = client.get("/v1/sessions/challenge", params={"device_id": str(uuid.uuid4())})
+    assert unknown.status_code == 403
