@@ -17,6 +17,7 @@ from screening_app.ui.list_page import ListPage
 from screening_app.ui.operations import Changes, Op, guarded
 from screening_app.ui.screening_page import ScreeningPage
 from screening_app.ui.shell import SafeWindow
+from screening_app.ui.sync_status import SyncControl
 
 
 class MainWindow(SafeWindow):
@@ -33,6 +34,11 @@ class MainWindow(SafeWindow):
         self.stack.setCurrentWidget(self.list_page)
         self.screening_page: ScreeningPage | None = None
         self._pages: dict[str, QWidget] = {}
+        self.sync: SyncControl | None = None
+        if services.sync.connected():
+            self.sync = SyncControl(self, services, self.changes)
+            self.statusBar().addPermanentWidget(self.sync.label)
+            self.changes.changed.connect(self.sync.show_state)
         self._build_menus()
         self.show_list()
         self.list_page.show_news()
@@ -62,6 +68,8 @@ class MainWindow(SafeWindow):
         )
         self.action(file_menu, "&Referral PDF…", QKeySequence.StandardKey.Print, self.referral)
         self.action(file_menu, "Back to the &list", "Ctrl+Shift+L", self.show_list)
+        if self.sync is not None:
+            self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.sync.sync_now)
         self.add_safety_actions(file_menu)
         if self.services.user.role == "supervisor":
             review = bar.addMenu("&Review")

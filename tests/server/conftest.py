@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from screening_app.server import schema
 from screening_app.server.api import create_app
 from screening_app.server.store import ServerStore
+from screening_app.server.tls import self_signed
 from tests.server.postgres import Cluster, throwaway_cluster
 
 _NAMES = itertools.count()
+PW = "journey-password-1"
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +68,34 @@ def store(database_url: str, clock: Clock) -> Iterator[ServerStore]:
 def client(store: ServerStore) -> Iterator[TestClient]:
     with TestClient(create_app(store)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, cluster: Cluster) -> Iterator[tuple[str, str]]:
+    """The team server on a loopback port over TLS: (URL, fingerprint)."""
+    store = ServerStore(database_url)
+    for name, role, team in (
+        ("sol", "supervisor", "North"),
+        ("kit", "practitioner", "North"),
+        ("lou", "supervisor", "South"),
+    ):
+        store.add_account(name, PW, role, team)
+    fingerprint = self_signed(tmp_path / "tls", "127.0.0.1")
+    config = uvicorn.Config(
+        create_app(store),
+        host="127.0.0.1",
+        port=0,
+        ssl_certfile=str(tmp_path / "tls" / "server.crt"),
+        ssl_keyfile=str(tmp_path / "tls" / "server.key"),
+        log_level="warning",
+    )
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    while not served.started:
+        time.sleep(0.05)
+    port = served.servers[0].sockets[0].getsockname()[1]
+    yield f"https://127.0.0.1:{port}", fingerprint
+    served.should_exit = True
+    thread.join(timeout=10)
+    store.close()

@@ -5,56 +5,16 @@ the decisions come back, and another team sees nothing."""
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from screening_app.cli import run
-from screening_app.server.api import create_app
-from screening_app.server.store import ServerStore
-from screening_app.server.tls import self_signed
 from screening_app.services import access
 from screening_app.services.model import FAST_KDF
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.postgres import Cluster
-
-PW = "journey-password-1"
-
-
-@pytest.fixture
-def server(database_url: str, tmp_path: Path, cluster: Cluster) -> Iterator[tuple[str, str]]:
-    """The team server on a loopback port over TLS: (URL, fingerprint)."""
-    store = ServerStore(database_url)
-    for name, role, team in (
-        ("sol", "supervisor", "North"),
-        ("kit", "practitioner", "North"),
-        ("lou", "supervisor", "South"),
-    ):
-        store.add_account(name, PW, role, team)
-    fingerprint = self_signed(tmp_path / "tls", "127.0.0.1")
-    config = uvicorn.Config(
-        create_app(store),
-        host="127.0.0.1",
-        port=0,
-        ssl_certfile=str(tmp_path / "tls" / "server.crt"),
-        ssl_keyfile=str(tmp_path / "tls" / "server.key"),
-        log_level="warning",
-    )
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    while not served.started:
-        time.sleep(0.05)
-    port = served.servers[0].sockets[0].getsockname()[1]
-    yield f"https://127.0.0.1:{port}", fingerprint
-    served.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+from tests.server.conftest import PW
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

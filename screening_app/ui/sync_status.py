@@ -1,0 +1,75 @@
+"""The window's side of the team server: sync in the background, say the state in words.
+
+When the database is connected, a label at the right of the status bar says what waits and how
+the last round went ("2 waiting to send · last sync 10:42" or "… · server unreachable, will
+retry at 10:47"). A round runs off the GUI thread every few minutes and on demand (File → Sync
+now); a failure doubles the wait up to half an hour and never blocks the window or loses
+anything. The computer signs in to the server with its own key (no password kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
+from screening_app.services.sync import SyncReport
+from screening_app.ui.operations import Changes, Op
+
+EVERY = dt.timedelta(minutes=5)
+LONGEST = dt.timedelta(minutes=30)
+
+
+class SyncControl(QObject):
+    def __init__(self, window: QWidget, services: AppServices, changes: Changes) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.changes = changes
+        self.label = QLabel(window)
+        self.label.setAccessibleName("Team server")
+        self.wait = EVERY
+        self.running = False
+        self.last = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.sync_now)
+        self.timer.start(5_000)  # soon after signing in
+        self.show_state()
+
+    def show_state(self, extra: str = "") -> None:
+        text = self.services.sync.waiting()
+        if self.last:
+            text += f" · {self.last}"
+        if extra:
+            text += f" · {extra}"
+        self.label.setText(text)
+
+    def sync_now(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self.show_state("sending and receiving…")
+        Op(self.window, self.services.sync.sync).success(self._done).failure(self._failed).run()
+
+    def _done(self, report: SyncReport) -> None:
+        self.running = False
+        self.wait = EVERY
+        self.last = f"last sync {self.services.clock().strftime('%H:%M')}"
+        self.show_state("; ".join(report.problems[:1]))
+        if report.received or report.decisions_received:
+            self.changes.changed.emit()
+        self.timer.start(int(self.wait.total_seconds() * 1000))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        if not isinstance(exc, ScreeningError):
+            raise exc
+        self.wait = min(self.wait * 2, LONGEST)
+        retry = (self.services.clock() + self.wait).strftime("%H:%M")
+        reason = "server unreachable" if "reached" in exc.message else exc.message[:80]
+        self.show_state(f"{reason}, will retry at {retry}")
+        self.timer.start(int(self.wait.total_seconds() * 1000))

@@ -1,0 +1,66 @@
+"""The window syncs in the background and says the state in words; an unreachable server never
+blocks it and is retried later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from screening_app.cli import run
+from screening_app.errors import StorageError
+from screening_app.services import access
+from screening_app.services.model import FAST_KDF
+from screening_app.ui.main_window import MainWindow
+from tests.conftest import open_app
+from tests.forms.test_forms import all_examples
+from tests.server.conftest import PW
+
+
+@pytest.fixture
+def connected_kit(server: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """kit's and sol's computers connected; kit has one screening waiting to be sent."""
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    url, fingerprint = server
+    password = tmp_path / "pw"
+    password.write_text(PW)
+    for user in ("sol", "kit"):
+        database = str(tmp_path / f"{user}.db")
+        signed_in = ["--db", database, "--user", user, "--password-file", str(password)]
+        assert run(["connect", url, "--fingerprint", fingerprint, *signed_in]) == 0
+    kit = ["--db", str(tmp_path / "kit.db"), "--user", "kit", "--password-file", str(password)]
+    assert run(["import", str(all_examples()[0]), *kit]) == 0
+    return tmp_path / "kit.db"
+
+
+def test_the_window_sends_in_the_background_and_says_so(qtbot: QtBot, connected_kit: Path) -> None:
+    services = open_app(connected_kit, "kit", PW)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    assert win.sync is not None
+    assert win.sync.label.text().startswith("1 waiting to send")
+    win.sync.sync_now()
+    qtbot.waitUntil(lambda: "last sync" in win.sync.label.text(), timeout=15_000)  # type: ignore[union-attr]
+    assert win.sync.label.text().startswith("0 waiting to send")
+    services.close()
+
+
+def test_an_unreachable_server_is_retried_later(
+    qtbot: QtBot, connected_kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = open_app(connected_kit, "kit", PW)
+
+    def unreachable(_password: str | None = None) -> None:
+        raise StorageError("The server cannot be reached; nothing was lost.")
+
+    monkeypatch.setattr(services.sync, "sync", unreachable)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    assert win.sync is not None
+    win.sync.sync_now()
+    qtbot.waitUntil(lambda: "will retry" in win.sync.label.text())  # type: ignore[union-attr]
+    assert "server unreachable" in win.sync.label.text()
+    assert win.sync.wait.total_seconds() == 600  # the wait doubled
+    assert win.sync.label.text().startswith("1 waiting to send")  # nothing lost
+    services.close()
