@@ -196,7 +196,16 @@ def _v4(conn: psycopg.Connection) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4)
+def _v5(conn: psycopg.Connection) -> None:
+    """An author's amendment (the next version) marks the version it replaces as superseded."""
+    conn.execute(
+        "CREATE POLICY screenings_supersede ON screenings FOR UPDATE USING ("
+        "author_id = nullif(current_setting('app.account_id', true), '')::integer) "
+        "WITH CHECK (status = 'superseded')"
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5)
 LATEST = len(STEPS)
 
 

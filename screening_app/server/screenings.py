@@ -78,6 +78,13 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
     body = signed_body(store, caller, envelope, signature, "screening")
     meta = _metadata(body, caller)
     with store.acting(caller) as conn:
+        if meta["version"] > 1:
+            earlier = conn.execute(
+                "SELECT status FROM screenings WHERE id = %s AND version = %s AND author_id = %s",
+                [meta["id"], meta["version"] - 1, caller.account.id],
+            ).fetchone()
+            if earlier is None:
+                raise ServerError(409, "An amendment follows the version before it, by its author.")
         row = conn.execute(
             "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
             "form_version, status, screening_month, operative_band, la_area, models, "

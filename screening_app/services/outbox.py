@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from screening_app.services.session import Session
+from screening_app.storage import screenings_repo as repo
 from screening_app.storage import sync_repo
 from screening_app.storage.opened import get_meta
 
@@ -15,8 +16,20 @@ def connected(session: Session) -> bool:
 
 
 def queue_submission(session: Session, screening_id: int) -> None:
-    if connected(session):
-        sync_repo.queue(session.db, screening_id, str(uuid.uuid4()), 1, session.now_text())
+    """A submitted screening waits to be sent; an amendment as the next version of the same
+    screening on the server."""
+    if not connected(session):
+        return
+    record = repo.fetch(session.db, session.scope(), screening_id)
+    earlier = (
+        sync_repo.of_screening(session.db, record.previous_id)
+        if record is not None and record.previous_id
+        else None
+    )
+    remote_id, version = (
+        (earlier.remote_id, earlier.version + 1) if earlier else (str(uuid.uuid4()), 1)
+    )
+    sync_repo.queue(session.db, screening_id, remote_id, version, session.now_text())
 
 
 def queue_decision(session: Session, screening_id: int, review_id: int) -> None:

@@ -261,6 +261,10 @@ class SyncService:
         form = self.s.registry.get(str(meta["form_id"]), int(meta["form_version"]))
         answers = dict(content["answers"])
         local_id = self.screenings.store_received(form, answers, author, entry["status"])
+        earlier = sync_repo.by_remote(self.s.db, entry["id"], int(entry["version"]) - 1)
+        if earlier is not None:  # an amendment: the version it replaces is superseded here too
+            repo.update(self.s.db, repo.ALL, earlier.screening_id, {"status": "superseded"})
+            repo.update(self.s.db, repo.ALL, local_id, {"previous_id": earlier.screening_id})
         sync_repo.received(
             self.s.db,
             local_id,

@@ -11,7 +11,7 @@ import pytest
 
 from screening_app.cli import run
 from screening_app.services import access
-from screening_app.services.model import FAST_KDF
+from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
 from tests.server.conftest import PW
@@ -80,6 +80,32 @@ def test_submit_here_review_there_and_the_answer_comes_back(
     assert (report.received, report.decisions_received) == (0, 2)
     code, out = cli(capsys, "list", "--json", *on("kit", "kit"))
     assert sorted(r["status"] for r in json.loads(out)) == ["approved", "returned"]
+
+    # returned → amended → resubmitted → approved, across the two computers
+    kit = open_app(tmp_path / "kit.db", "kit", PW)
+    try:
+        returned = next(r for r in kit.listing.list(ListQuery()) if r.status == "returned")
+        amended = kit.screenings.amend(returned.id, "Adding the date the school asked for")
+        kit.screenings.submit(amended.row.id)
+        assert kit.sync.sync().sent == 1
+    finally:
+        kit.close()
+    sol = open_app(tmp_path / "sol.db", "sol", PW)
+    try:
+        assert sol.sync.sync().received == 1
+        waiting = [r for r in sol.listing.list(ListQuery()) if r.status == "submitted"]
+        assert len(waiting) == 1  # the amendment; the version it replaces is superseded
+        sol.review.approve(waiting[0].id, PW)
+        assert sol.sync.sync().decisions_sent == 1
+    finally:
+        sol.close()
+    kit = open_app(tmp_path / "kit.db", "kit", PW)
+    try:
+        assert kit.sync.sync().decisions_received == 1
+        statuses = sorted(r.status for r in kit.listing.list(ListQuery(status=None)))
+    finally:
+        kit.close()
+    assert statuses == ["approved", "approved"]  # (the superseded version is not listed)
 
     code, out = cli(capsys, "sync", *on("lou", "lou"))
     assert code == 0 and "received 0 screening(s)" in out
