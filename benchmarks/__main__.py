@@ -13,7 +13,7 @@ import sys
 
 from benchmarks.common import Measure, format_table
 
-MODULES = ("startup", "storage", "referral", "stats", "rekey")
+MODULES = ("startup", "storage", "referral", "stats", "rekey", "server")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,3 +15,10 @@ def test_the_rekey_benchmark_runs_on_a_small_database() -> None:
     assert [m.unit for m in measures] == ["s", "s"]
     assert all(m.value > 0 and m.baseline > 0 for m in measures)
     assert "2 kept backup" in measures[1].name  # the first sign-out's and a full one
+
+
+def test_the_server_benchmark_runs_briefly() -> None:
+    from benchmarks import bench_server
+
+    measures = bench_server.run(seconds=1, uploads=20, clients=3)
+    assert len(measures) == 2 and all(m.value > 0 and m.baseline > 0 for m in measures)
