@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import ssl
 import statistics
 import tempfile
 import threading
@@ -75,7 +76,7 @@ class _Served:
             time.sleep(0.05)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"https://127.0.0.1:{port}"
-        self.verify = str(folder / "server.crt")
+        self.verify = ssl.create_default_context(cafile=str(folder / "server.crt"))
 
     def stop(self) -> None:
         self.server.should_exit = True
