@@ -112,6 +112,7 @@ def run(seconds: float = 30.0, uploads: int = 1000, clients: int = 50) -> list[M
             through_api = time.perf_counter() - start
             raw = _raw_inserts(url, bodies)
             single = statistics.median(_timed(one, keys, team, 50))
+            one.close()
             rate, p95 = _concurrent(served, clients, team, seconds)
         finally:
             served.stop()
