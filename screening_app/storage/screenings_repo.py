@@ -14,6 +14,9 @@ from typing import Any, NamedTuple
 
 from screening_app.errors import NotFound
 from screening_app.storage.driver import Database, safe_names
+from screening_app.storage.scope import ALL, Scope
+
+__all__ = ["ALL", "Scope"]
 
 
 class ListRow(NamedTuple):
@@ -110,46 +113,6 @@ LATEST_FOR_CHILD = "s.latest = 1"
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Whose screenings a query may see: ``own`` (+ shared), ``team``, ``none`` — or ``all``
-    for the database's own jobs (demo data, `db check`), never for a person's session.
-
-    Every function here that reads or writes one screening (or one child) takes the caller's
-    scope and acts only within it: authorisation holds below the services too."""
-
-    kind: str
-    user_id: int
-    team: str = ""
-
-    def clause(self, *, counting: bool = False) -> tuple[str, list[object]]:
-        """The SQL test. ``counting``: shared screenings as "s.id IN", so that each side of the
-        OR can use an index (a count reads every match); a page of the list instead walks an
-        index in the order shown and stops at the page size, which EXISTS lets it do."""
-        if self.kind == "team":
-            # A supervisor's own screenings carry their team too, so one indexed test suffices.
-            return "s.team = ?", [self.team]
-        if self.kind == "own":
-            shared = (
-                "s.id IN (SELECT screening_id FROM shares WHERE user_id = ?)"
-                if counting
-                else "EXISTS (SELECT 1 FROM shares h WHERE h.screening_id = s.id AND h.user_id = ?)"
-            )
-            return f"(s.owner_id = ? OR {shared})", [self.user_id, self.user_id]
-        if self.kind == "all":
-            return "1", []
-        return "0", []
-
-
-ALL = Scope("all", 0)
-
-
-def require_visible(db: Database, scope: Scope, screening_id: int) -> None:
-    """NotFound unless ``scope`` may see the screening (checked before every write)."""
-    if not visible(db, scope, screening_id):
-        raise NotFound("That screening does not exist or is not shared with you.")
-
-
-@dataclass(frozen=True)
 class Filters:
     status: str | None = None
     band: str | None = None
@@ -158,6 +121,12 @@ class Filters:
     search: str = ""
     reassess_before: str | None = None  # ISO date: reassess_by < this
     reassess_from: str | None = None  # ISO date: reassess_by >= this
+
+
+def require_visible(db: Database, scope: Scope, screening_id: int) -> None:
+    """NotFound unless ``scope`` may see the screening (checked before every write)."""
+    if not visible(db, scope, screening_id):
+        raise NotFound("That screening does not exist or is not shared with you.")
 
 
 def insert_screening(db: Database, values: Mapping[str, object]) -> int:
