@@ -16,6 +16,12 @@ def register(subparsers: Any) -> None:
     connect.add_argument("--fingerprint", required=True, metavar="HEX")
     signed_in_args(connect)
     connect.set_defaults(func=cmd_connect)
+    team = subparsers.add_parser("team", help="the team key on this supervisor's computer")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    recover = team_sub.add_parser("recover", help="take the team key with its recovery key")
+    recover.add_argument("--recovery-key-file", type=Path, required=True, metavar="R")
+    signed_in_args(recover)
+    recover.set_defaults(func=cmd_team_recover)
     sync = subparsers.add_parser("sync", help="send what is queued and receive what is new")
     signed_in_args(sync)
     sync.set_defaults(func=cmd_sync)
@@ -33,8 +39,9 @@ def cmd_connect(args: argparse.Namespace) -> int:
         app.close()
     print(f"Connected {path.name} to {args.url} as {args.user}.")
     if team_key:
-        print("You created your team's key. Its recovery copy, shown only this once (print it")
-        print("and keep it locked away; it opens every screening of the team):")
+        print("You created your team's key. Its recovery key is shown only this once: print it")
+        print("and keep it locked away. With it, a supervisor's computer can take the team key")
+        print("back if every supervisor's computer is lost (screening-app team recover).")
         print(f"Team recovery key: {team_key}")
     return 0
 
@@ -81,4 +88,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     print(waiting)
+    return 0
+
+
+def cmd_team_recover(args: argparse.Namespace) -> int:
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    code = password_from(args.recovery_key_file, "Team recovery key: ", "recovery key")
+    app = open_session(args, password)
+    try:
+        app.sync.recover_team_key(code, password)
+    finally:
+        app.close()
+    print("This computer now holds the team key; `sync` receives the team's screenings.")
     return 0

@@ -63,6 +63,11 @@ class Grant(BaseModel):
 class TeamKey(BaseModel):
     public: str = Field(pattern=r"^[0-9a-f]{64}$")
     sealed: str = Field(max_length=1000)  # base64
+    recovery: str = Field(max_length=2000)  # base64: the key locked under the team's code
+
+
+class Recovered(BaseModel):
+    sealed: str = Field(max_length=1000)  # base64
 
 
 def _bytes(text: str, what: str) -> bytes:
@@ -163,7 +168,21 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @app.put("/v1/teams/mine/key", status_code=204)
     def create_team_key(body: TeamKey, who: Authorised) -> None:
-        screenings.set_team_key(store, who, bytes.fromhex(body.public), _bytes(body.sealed, "key"))
+        screenings.set_team_key(
+            store,
+            who,
+            bytes.fromhex(body.public),
+            _bytes(body.sealed, "key"),
+            _bytes(body.recovery, "recovery copy"),
+        )
+
+    @app.get("/v1/teams/mine/recovery")
+    def get_recovery(who: Authorised) -> dict[str, str]:
+        return {"recovery": base64.b64encode(screenings.team_recovery(store, who)).decode()}
+
+    @app.post("/v1/teams/mine/key/recover", status_code=204)
+    def recovered(body: Recovered, who: Authorised) -> None:
+        screenings.keep_recovered(store, who, _bytes(body.sealed, "key"))
 
     @app.get("/v1/teams/mine/key")
     def get_team_key(who: Authorised) -> dict[str, Any]:

@@ -205,7 +205,12 @@ def _v5(conn: psycopg.Connection) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: psycopg.Connection) -> None:
+    """The team key's recovery copy, locked under a code only the team's supervisors saw."""
+    conn.execute("ALTER TABLE teams ADD COLUMN recovery bytea")
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 LATEST = len(STEPS)
 
 

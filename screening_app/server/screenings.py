@@ -153,16 +153,19 @@ def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def set_team_key(store: ServerStore, caller: Caller, public: bytes, sealed: bytes) -> None:
-    """The first supervisor of a team makes its key pair and keeps a sealed copy."""
+def set_team_key(
+    store: ServerStore, caller: Caller, public: bytes, sealed: bytes, recovery: bytes
+) -> None:
+    """The first supervisor of a team makes its key pair and keeps a sealed copy, and a
+    recovery copy locked under a code the server never sees."""
     if caller.account.role != "supervisor" or caller.device_id is None:
         raise ServerError(403, "The first supervisor of a team creates its key, from a device.")
     if len(public) != 32:
         raise ServerError(422, "A team key is 32 bytes.")
     with store.acting(caller) as conn:
         done = conn.execute(
-            "UPDATE teams SET key_public = %s WHERE id = %s AND key_public IS NULL",
-            [public, caller.account.team_id],
+            "UPDATE teams SET key_public = %s, recovery = %s WHERE id = %s AND key_public IS NULL",
+            [public, recovery, caller.account.team_id],
         )
         if not done.rowcount:
             raise ServerError(409, "This team already has a key; ask a supervisor to share it.")
@@ -185,6 +188,34 @@ def team_key(store: ServerStore, caller: Caller) -> dict[str, str | None]:
         ).fetchone()
     public = bytes(row[0]).hex() if row and row[0] is not None else None
     return {"public": public, "sealed": b64(bytes(copy[0])) if copy else None}
+
+
+def team_recovery(store: ServerStore, caller: Caller) -> bytes:
+    """The locked recovery copy of the team key (supervisors only)."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only supervisors recover the team key.")
+    with store.acting(caller) as conn:
+        row = conn.execute(
+            "SELECT recovery FROM teams WHERE id = %s", [caller.account.team_id]
+        ).fetchone()
+    if row is None or row[0] is None:
+        raise ServerError(404, "Your team has no key yet.")
+    return bytes(row[0])
+
+
+def keep_recovered(store: ServerStore, caller: Caller, sealed: bytes) -> None:
+    """A supervisor's device that has no copy keeps the one it recovered with the code."""
+    if caller.account.role != "supervisor" or caller.device_id is None:
+        raise ServerError(403, "Only a supervisor's registered device keeps a team key.")
+    with store.acting(caller) as conn:
+        done = conn.execute(
+            "INSERT INTO team_keys (team_id, device_id, sealed) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [caller.account.team_id, caller.device_id, sealed],
+        )
+        if not done.rowcount:
+            raise ServerError(409, "This device already holds the team key.")
+        store.audit(conn, caller.account.id, "team_key_recovered", f"device:{caller.device_id}")
 
 
 def b64(data: bytes) -> str:

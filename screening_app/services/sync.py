@@ -18,7 +18,7 @@ from typing import Any
 from screening_app import crypto
 from screening_app.crypto import AccountKeys
 from screening_app.errors import StorageError, WorkflowError
-from screening_app.services import outbox
+from screening_app.services import outbox, team_key
 from screening_app.services.session import Session
 from screening_app.storage import review_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
@@ -26,7 +26,7 @@ from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, seal, verify
 
-TEAM_KEY = b"cse-screening team key"
+TEAM_KEY = team_key.TEAM_KEY
 
 
 @dataclass
@@ -81,7 +81,7 @@ class SyncService:
                 )
             )["device_id"]
             if self.s.user.role == "supervisor":
-                made = self._team_key_if_none(client, keys)
+                made = team_key.create_if_none(self.s, client)
         finally:
             client.close()
         with self.s.write("remember the team server") as db:
@@ -98,15 +98,9 @@ class SyncService:
             self.s.audit("server_connected", None, url[:200])
         return made
 
-    def _team_key_if_none(self, client: ServerClient, keys: AccountKeys) -> str | None:
-        current = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
-        if current["public"] is not None:
-            return None
-        team = AccountKeys.generate()
-        sealed = crypto.seal(team.to_bytes(), keys.box_public, TEAM_KEY)
-        body = {"public": team.box_public.hex(), "sealed": b64(sealed)}
-        _sync(lambda: client.call("PUT", "/v1/teams/mine/key", json=body))
-        return team.to_bytes().hex()
+    def recover_team_key(self, code: str, password: str) -> None:
+        """A supervisor's computer without the team key takes it from the recovery copy."""
+        team_key.recover(self.s, code, password)
 
     def waiting(self) -> str:
         """The state in words, for the window's status bar."""
@@ -225,6 +219,13 @@ class SyncService:
         me: dict[str, Any],
         report: SyncReport,
     ) -> None:
+        if team is None and self.s.user.role == "supervisor":
+            report.problems.append(
+                "This computer has no copy of the team key yet, so the team's screenings wait "
+                "on the server: ask a supervisor who has it to share it, or use the team "
+                "recovery key (`screening-app team recover`)."
+            )
+            return  # nothing skipped: they arrive once the key is here
         after = int(get_meta(self.s.db, "sync_after_screenings") or 0)
         listed = _sync(lambda: client.call("GET", "/v1/screenings", params={"after": after}))
         for entry in listed["screenings"]:

@@ -147,3 +147,44 @@ def _pointing_nowhere(
 
     self.http = httpx.Client(base_url="https://127.0.0.1:1", timeout=2)  # type: ignore[attr-defined]
     self.token = ""  # type: ignore[attr-defined]
+
+
+def test_the_team_key_comes_back_with_its_recovery_key(
+    server: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """sol's computer, the only one holding North's key, is lost; with the team recovery key
+    printed when the key was made, a new computer of sol's takes it back and reads the team's
+    screenings again."""
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    url, fingerprint = server
+    password = tmp_path / "pw"
+    password.write_text(PW)
+
+    def on(machine: str, user: str) -> list[str]:
+        database = str(tmp_path / f"{machine}.db")
+        return ["--db", database, "--user", user, "--password-file", str(password)]
+
+    code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("sol", "sol"))
+    assert code == 0
+    team_code = out.split("Team recovery key: ")[1].split()[0]
+    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
+
+    code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("new", "sol"))
+    assert code == 0 and "Team recovery key" not in out  # the team already has its key
+    code, out = cli(capsys, "sync", *on("new", "sol"))
+    assert "received 0 screening(s)" in out and "no copy of the team key yet" in out
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE")
+    recover = ["team", "recover", "--recovery-key-file"]
+    code, out = cli(capsys, *recover, str(wrong), *on("new", "sol"))
+    assert code == 2 and "not your team's recovery key" in out
+    right = tmp_path / "team.key"
+    right.write_text(team_code)
+    assert cli(capsys, *recover, str(right), *on("new", "sol"))[0] == 0
+    code, out = cli(capsys, "sync", *on("new", "sol"))
+    assert code == 0 and "received 1 screening(s)" in out  # it waited on the server

@@ -70,7 +70,11 @@ def team_key_created_by(sol: Desktop) -> AccountKeys:
     """sol's desktop makes the team's key pair and keeps a sealed copy on the server."""
     team_keys = AccountKeys.generate()
     sealed = seal(team_keys.to_bytes(), sol.keys.box_public, b"cse-screening team key")
-    body = {"public": team_keys.box_public.hex(), "sealed": base64.b64encode(sealed).decode()}
+    body = {
+        "public": team_keys.box_public.hex(),
+        "sealed": base64.b64encode(sealed).decode(),
+        "recovery": base64.b64encode(b"locked elsewhere").decode(),
+    }
     assert sol.client.put("/v1/teams/mine/key", json=body, headers=sol.headers).status_code == 204
     return team_keys
 
@@ -148,7 +152,7 @@ def test_only_the_first_supervisor_creates_the_team_key(team: dict[str, Desktop]
     with pytest.raises(AssertionError):
         team_key_created_by(team["sol"])
     kit = team["kit"]
-    body = {"public": "ab" * 32, "sealed": base64.b64encode(b"x").decode()}
+    body = {"public": "ab" * 32, "sealed": "eA==", "recovery": "eA=="}
     assert kit.client.put("/v1/teams/mine/key", json=body, headers=kit.headers).status_code == 403
 
 
