@@ -5,6 +5,7 @@ the decisions come back, and another team sees nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,27 +24,32 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
+Machine = Callable[[str, str], list[str]]
+
+
+@pytest.fixture
+def on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Machine:
+    """``on("kit", "kit")``: the CLI's ``--db``/``--user``/``--password-file`` for one computer
+    (each its own database) and one account."""
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    password = tmp_path / "pw"
+    password.write_text(PW)
+
+    def arguments(machine: str, user: str) -> list[str]:
+        database = str(tmp_path / f"{machine}.db")
+        return ["--db", database, "--user", user, "--password-file", str(password)]
+
+    return arguments
+
+
 def test_submit_here_review_there_and_the_answer_comes_back(
     server: tuple[str, str],
+    on: Machine,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
     url, fingerprint = server
-    password = tmp_path / "pw"
-    password.write_text(PW)
-
-    def on(machine: str, user: str) -> list[str]:
-        return [
-            "--db",
-            str(tmp_path / f"{machine}.db"),
-            "--user",
-            user,
-            "--password-file",
-            str(password),
-        ]
-
     code, out = cli(capsys, "connect", url, "--fingerprint", "00" * 32, *on("sol", "sol"))
     assert code == 2 and "not the one you were given" in out  # a wrong pin is refused
     for machine, user in (("sol", "sol"), ("kit", "kit"), ("lou", "lou")):
@@ -115,16 +121,12 @@ def test_submit_here_review_there_and_the_answer_comes_back(
 
 def test_an_unreachable_server_loses_nothing(
     server: tuple[str, str],
-    tmp_path: Path,
+    on: Machine,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
     url, fingerprint = server
-    password = tmp_path / "pw"
-    password.write_text(PW)
-    kit = ["--db", str(tmp_path / "kit.db"), "--user", "kit", "--password-file", str(password)]
-    sol = ["--db", str(tmp_path / "sol.db"), "--user", "sol", "--password-file", str(password)]
+    kit, sol = on("kit", "kit"), on("sol", "sol")
     assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *sol)[0] == 0
     assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *kit)[0] == 0
     assert cli(capsys, "import", str(all_examples()[0]), *kit)[0] == 0
@@ -151,6 +153,7 @@ def _pointing_nowhere(
 
 def test_the_team_key_comes_back_with_its_recovery_key(
     server: tuple[str, str],
+    on: Machine,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -158,15 +161,7 @@ def test_the_team_key_comes_back_with_its_recovery_key(
     """sol's computer, the only one holding North's key, is lost; with the team recovery key
     printed when the key was made, a new computer of sol's takes it back and reads the team's
     screenings again."""
-    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
     url, fingerprint = server
-    password = tmp_path / "pw"
-    password.write_text(PW)
-
-    def on(machine: str, user: str) -> list[str]:
-        database = str(tmp_path / f"{machine}.db")
-        return ["--db", database, "--user", user, "--password-file", str(password)]
-
     code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("sol", "sol"))
     assert code == 0
     team_code = out.split("Team recovery key: ")[1].split()[0]
