@@ -31,6 +31,7 @@ class SyncControl(QObject):
         self.changes = changes
         self.label = QLabel(window)
         self.label.setAccessibleName("Team server")
+        self.label.setContentsMargins(16, 0, 0, 0)  # apart from "Signed in: …" beside it
         self.wait = EVERY
         self.running = False
         self.last = ""
