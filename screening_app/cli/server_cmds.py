@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
     add.add_argument("--new-password-file", type=Path, metavar="F2")
     add.set_defaults(func=cmd_users_add)
 
+    disable = users_sub.add_parser("disable", help="disable a server account at once")
+    disable.add_argument("name", metavar="NAME")
+    _database(disable)
+    disable.add_argument("--user", required=True, metavar="ADMIN")
+    disable.add_argument("--password-file", type=Path, metavar="F")
+    disable.set_defaults(func=cmd_users_disable)
+
     run = sub.add_parser("run", help="serve the team API over HTTPS until SIGTERM")
     _database(run)
     run.add_argument("--listen", default="127.0.0.1:8443", metavar="HOST:PORT")
@@ -159,6 +166,26 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         store.close()
     team = f", team {account.team}" if account.team else ""
     print(f"Added {account.name} ({account.role}{team}).")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    from screening_app.server.store import ServerError, ServerStore
+
+    store = ServerStore(_url(args), pool_size=1)
+    try:
+        password = password_from(args.password_file, f"Password for {args.user}: ")
+        try:
+            _token, admin = store.sign_in(args.user, password, "command line")
+            store.disable_account(admin, args.name)
+        except ServerError as exc:
+            raise InputFileError(exc.message, [Problem(exc.message, args.name)]) from None
+    finally:
+        store.close()
+    print(
+        f"Disabled {args.name} on the server: its sessions ended and its computers were revoked "
+        "(what is on them stays there). If it was a supervisor, change the team key next."
+    )
     return 0
 
 

@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server import reviews, schema, screenings
+from screening_app.server import devices, reviews, schema, screenings
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
 
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
@@ -120,12 +120,12 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @app.get("/v1/sessions/challenge")
     def challenge(device_id: uuid.UUID) -> dict[str, str]:
-        return {"nonce": base64.b64encode(store.challenge(device_id)).decode("ascii")}
+        return {"nonce": base64.b64encode(devices.challenge(store, device_id)).decode("ascii")}
 
     @app.post("/v1/sessions/device")
     def device_sign_in(body: DeviceSignIn) -> dict[str, Any]:
-        token = store.sign_in_device(
-            body.device_id, _bytes(body.nonce, "nonce"), _bytes(body.signature, "signature")
+        token = devices.sign_in_device(
+            store, body.device_id, _bytes(body.nonce, "nonce"), _bytes(body.signature, "signature")
         )
         who = store.caller(token)
         return {
@@ -143,14 +143,14 @@ def create_app(store: ServerStore) -> FastAPI:
         body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
     ) -> dict[str, str]:
         token = authorization.partition(" ")[2].strip()
-        device = store.register_device(
-            who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
+        device = devices.register_device(
+            store, who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
         )
         return {"device_id": str(device)}
 
     @app.delete("/v1/devices/{device_id}", status_code=204)
     def revoke(device_id: uuid.UUID, who: Authorised) -> None:
-        store.revoke_device(who, device_id)
+        devices.revoke_device(store, who, device_id)
 
     @app.post("/v1/screenings")
     def send(body: Upload, who: Authorised) -> JSONResponse:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening_app import crypto
+from screening_app.server import devices
 from screening_app.server.store import Caller, ServerError, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
 
@@ -66,7 +67,7 @@ def signed_body(
         body = parse(envelope)
     except EnvelopeError as exc:
         raise ServerError(422, f"The {what} cannot be read: {exc}.") from None
-    device_key = store.device_sign_public(caller.device_id)
+    device_key = devices.device_sign_public(store, caller.device_id)
     if not crypto.verify(device_key, signature, crypto.digest(body)):
         raise ServerError(422, f"The {what}'s signature is not this device's.")
     return body

@@ -23,7 +23,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from screening_app import crypto
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
@@ -140,6 +139,29 @@ class ServerStore:
         assert found is not None
         return found
 
+    def disable_account(self, admin: Account, name: str) -> Account:
+        """An administrator disables an account at once: its tokens stop working and its
+        devices are revoked (its own computers keep their local data)."""
+        if admin.role != "admin" or not admin.active:
+            raise ServerError(403, "Only an administrator disables accounts.")
+        target = self.account(name)
+        if target is None:
+            raise ServerError(404, f"There is no account called {name}.")
+        if target.id == admin.id:
+            raise ServerError(409, "You cannot disable your own account.")
+        now = self.clock()
+        with self.transaction() as conn:
+            conn.execute("UPDATE accounts SET active = false WHERE id = %s", [target.id])
+            conn.execute("DELETE FROM tokens WHERE account_id = %s", [target.id])
+            conn.execute(
+                "UPDATE devices SET revoked_at = %s WHERE account_id = %s AND revoked_at IS NULL",
+                [now, target.id],
+            )
+            self._audit(conn, admin.id, "account_disabled", f"account:{target.id}", "")
+        found = self.account(name)
+        assert found is not None
+        return found
+
     def account(self, name: str) -> Account | None:
         with self.transaction() as conn:
             row = conn.execute(_ACCOUNT + " WHERE a.name_fold = %s", [name.casefold()]).fetchone()
@@ -188,56 +210,12 @@ class ServerStore:
                         raise ServerError(403, "This device is not registered to this account.")
                     if owned[0] is not None:
                         raise ServerError(403, "This device was revoked by an administrator.")
-                token = self._new_token(conn, int(row[0]), device, now)
+                token = self.new_token(conn, int(row[0]), device, now)
         if refusal is not None:
             raise refusal
         account = self.account(name)
         assert account is not None
         return token, account
-
-    def challenge(self, device: uuid.UUID) -> bytes:
-        """A one-time nonce for ``device`` to sign (valid two minutes)."""
-        nonce = secrets.token_bytes(32)
-        now = self.clock()
-        with self.transaction() as conn:
-            known = conn.execute(
-                "SELECT 1 FROM devices WHERE id = %s AND revoked_at IS NULL", [device]
-            ).fetchone()
-            if known is None:
-                raise ServerError(403, "This device is not registered, or was revoked.")
-            conn.execute("DELETE FROM challenges WHERE expires_at < %s", [now])
-            conn.execute(
-                "INSERT INTO challenges (nonce, device_id, expires_at) VALUES (%s, %s, %s)",
-                [nonce, device, now + dt.timedelta(minutes=2)],
-            )
-        return nonce
-
-    def sign_in_device(self, device: uuid.UUID, nonce: bytes, signature: bytes) -> str:
-        """A token for a registered device that signed a fresh nonce with its own key: how the
-        desktop syncs in the background without keeping the password."""
-        now = self.clock()
-        with self.transaction() as conn:
-            row = conn.execute(
-                "DELETE FROM challenges WHERE nonce = %s AND device_id = %s RETURNING expires_at",
-                [nonce, device],
-            ).fetchone()  # used once, whatever happens next
-            owner = conn.execute(
-                "SELECT d.account_id, d.sign_public, d.revoked_at, a.active FROM devices d "
-                "JOIN accounts a ON a.id = d.account_id WHERE d.id = %s",
-                [device],
-            ).fetchone()
-            valid = (
-                row is not None
-                and row[0] > now
-                and owner is not None
-                and owner[2] is None
-                and owner[3]
-                and crypto.verify(bytes(owner[1]), signature, b"cse-screening sign-in " + nonce)
-            )
-            token = self._new_token(conn, int(owner[0]), device, now) if valid and owner else ""
-        if not token:
-            raise ServerError(401, "The device could not prove who it is; sign in again.")
-        return token
 
     def _verify(self, stored: str, password: str) -> bool:
         try:
@@ -245,7 +223,7 @@ class ServerStore:
         except (VerificationError, InvalidHashError):
             return False
 
-    def _new_token(
+    def new_token(
         self, conn: psycopg.Connection, account_id: int, device: uuid.UUID | None, now: dt.datetime
     ) -> str:
         token = secrets.token_urlsafe(32)
@@ -253,7 +231,7 @@ class ServerStore:
         conn.execute(
             "INSERT INTO tokens (digest, account_id, device_id, expires_at) "
             "VALUES (%s, %s, %s, %s)",
-            [_digest(token), account_id, device, now + TOKEN_LIFETIME],
+            [digest(token), account_id, device, now + TOKEN_LIFETIME],
         )
         return token
 
@@ -263,7 +241,7 @@ class ServerStore:
             row = conn.execute(
                 "SELECT t.account_id, t.device_id, t.expires_at, d.revoked_at FROM tokens t "
                 "LEFT JOIN devices d ON d.id = t.device_id WHERE t.digest = %s",
-                [_digest(token)],
+                [digest(token)],
             ).fetchone()
             if row is None or row[2] <= self.clock():
                 raise ServerError(401, "Sign in again: the session has expired.")
@@ -275,50 +253,21 @@ class ServerStore:
         return Caller(Account(*found), row[1])
 
     # -- devices -------------------------------------------------------------------------
-    def register_device(
-        self, caller: Caller, name: str, token: str, box_public: bytes, sign_public: bytes
-    ) -> uuid.UUID:
-        """This desktop as a device of the caller, with the public keys its uploads are signed
-        with and team keys are sealed to; the caller's token is bound to it."""
-        if len(box_public) != 32 or len(sign_public) != 32:
-            raise ServerError(422, "A device's public keys are 32 bytes each.")
-        device = uuid.uuid4()
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO devices (id, account_id, name, box_public, sign_public) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [device, caller.account.id, name[:200], box_public, sign_public],
-            )
-            conn.execute(
-                "UPDATE tokens SET device_id = %s WHERE digest = %s", [device, _digest(token)]
-            )
-            self._audit(conn, caller.account.id, "device_registered", f"device:{device}", "")
-        return device
-
-    def revoke_device(self, caller: Caller, device: uuid.UUID) -> None:
-        if caller.account.role != "admin":
-            raise ServerError(403, "Only an administrator revokes devices.")
-        with self.transaction() as conn:
-            done = conn.execute(
-                "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL",
-                [self.clock(), device],
-            )
-            if not done.rowcount:
-                raise ServerError(404, "There is no such active device.")
-            self._audit(conn, caller.account.id, "device_revoked", f"device:{device}", "")
-
-    def device_sign_public(self, device: uuid.UUID) -> bytes:
-        with self.transaction() as conn:
-            row = conn.execute("SELECT sign_public FROM devices WHERE id = %s", [device]).fetchone()
-        if row is None or row[0] is None:
-            raise ServerError(403, "Register this device first.")
-        return bytes(row[0])
-
     # -- audit -----------------------------------------------------------------------------
     def audit(
         self, conn: psycopg.Connection, account_id: int | None, action: str, record: str | None
     ) -> None:
         self._audit(conn, account_id, action, record, "")
+
+    def audit_detail(
+        self,
+        conn: psycopg.Connection,
+        account_id: int | None,
+        action: str,
+        record: str | None,
+        detail: str,
+    ) -> None:
+        self._audit(conn, account_id, action, record, detail)
 
     def _audit(
         self,
@@ -346,7 +295,7 @@ def _as_api_role(conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(API_ROLE)))
 
 
-def _digest(token: str) -> bytes:
+def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 

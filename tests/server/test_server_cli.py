@@ -174,3 +174,34 @@ def _check_init(
                 "form_version, status, screening_month, envelope, signature) VALUES "
                 "(gen_random_uuid(), 1, 1, 1, 'f', 1, 'submitted', '2026-11', 'x', 'y')"
             )
+
+
+def test_disabling_an_account_ends_its_sessions_and_devices(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from screening_app.server.api import create_app
+    from screening_app.server.store import ServerStore
+
+    admin = pw(tmp_path, "a.pw", "server-admin-pw-1")
+    kit_pw = "server-kit-pw-1"
+    init = ["server", "init", "--database", database_url, "--admin", "ada"]
+    assert run([*init, "--password-file", admin]) == 0
+    store = ServerStore(database_url, pool_size=2)
+    try:
+        store.add_account("kit", kit_pw, "practitioner", "North")
+        with TestClient(create_app(store)) as client:
+            token = client.post("/v1/sessions", json={"name": "kit", "password": kit_pw})
+            headers = {"Authorization": f"Bearer {token.json()['token']}"}
+            keys = {"name": "laptop", "x25519": "ab" * 32, "ed25519": "cd" * 32}
+            assert client.post("/v1/devices", json=keys, headers=headers).status_code == 201
+            signed_in = ["--database", database_url, "--user", "ada", "--password-file", admin]
+            assert run(["server", "users", "disable", "kit", *signed_in]) == 0
+            assert "sessions ended" in capsys.readouterr().out
+            assert client.get("/v1/me", headers=headers).status_code == 401
+            again = client.post("/v1/sessions", json={"name": "kit", "password": kit_pw})
+            assert again.status_code == 401
+            assert run(["server", "users", "disable", "ada", *signed_in]) == 2  # not oneself
+    finally:
+        store.close()

@@ -1,0 +1,97 @@
+"""Computers registered to an account: their public keys, revocation, and signing in with the
+computer's own key against a one-time challenge (how a desktop syncs without a password)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+
+from screening_app import crypto
+from screening_app.server.store import Caller, ServerError, ServerStore, digest
+
+
+def register_device(
+    store: ServerStore, caller: Caller, name: str, token: str, box_public: bytes, sign_public: bytes
+) -> uuid.UUID:
+    """This desktop as a device of the caller, with the public keys its uploads are signed
+    with and team keys are sealed to; the caller's token is bound to it."""
+    if len(box_public) != 32 or len(sign_public) != 32:
+        raise ServerError(422, "A device's public keys are 32 bytes each.")
+    device = uuid.uuid4()
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO devices (id, account_id, name, box_public, sign_public) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [device, caller.account.id, name[:200], box_public, sign_public],
+        )
+        conn.execute("UPDATE tokens SET device_id = %s WHERE digest = %s", [device, digest(token)])
+        store.audit_detail(conn, caller.account.id, "device_registered", f"device:{device}", "")
+    return device
+
+
+def revoke_device(store: ServerStore, caller: Caller, device: uuid.UUID) -> None:
+    if caller.account.role != "admin":
+        raise ServerError(403, "Only an administrator revokes devices.")
+    with store.transaction() as conn:
+        done = conn.execute(
+            "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL",
+            [store.clock(), device],
+        )
+        if not done.rowcount:
+            raise ServerError(404, "There is no such active device.")
+        store.audit_detail(conn, caller.account.id, "device_revoked", f"device:{device}", "")
+
+
+def device_sign_public(store: ServerStore, device: uuid.UUID) -> bytes:
+    with store.transaction() as conn:
+        row = conn.execute("SELECT sign_public FROM devices WHERE id = %s", [device]).fetchone()
+    if row is None or row[0] is None:
+        raise ServerError(403, "Register this device first.")
+    return bytes(row[0])
+
+
+def challenge(store: ServerStore, device: uuid.UUID) -> bytes:
+    """A one-time nonce for ``device`` to sign (valid two minutes)."""
+    nonce = secrets.token_bytes(32)
+    now = store.clock()
+    with store.transaction() as conn:
+        known = conn.execute(
+            "SELECT 1 FROM devices WHERE id = %s AND revoked_at IS NULL", [device]
+        ).fetchone()
+        if known is None:
+            raise ServerError(403, "This device is not registered, or was revoked.")
+        conn.execute("DELETE FROM challenges WHERE expires_at < %s", [now])
+        conn.execute(
+            "INSERT INTO challenges (nonce, device_id, expires_at) VALUES (%s, %s, %s)",
+            [nonce, device, now + dt.timedelta(minutes=2)],
+        )
+    return nonce
+
+
+def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signature: bytes) -> str:
+    """A token for a registered device that signed a fresh nonce with its own key: how the
+    desktop syncs in the background without keeping the password."""
+    now = store.clock()
+    with store.transaction() as conn:
+        row = conn.execute(
+            "DELETE FROM challenges WHERE nonce = %s AND device_id = %s RETURNING expires_at",
+            [nonce, device],
+        ).fetchone()  # used once, whatever happens next
+        owner = conn.execute(
+            "SELECT d.account_id, d.sign_public, d.revoked_at, a.active FROM devices d "
+            "JOIN accounts a ON a.id = d.account_id WHERE d.id = %s",
+            [device],
+        ).fetchone()
+        valid = (
+            row is not None
+            and row[0] > now
+            and owner is not None
+            and owner[2] is None
+            and owner[3]
+            and crypto.verify(bytes(owner[1]), signature, b"cse-screening sign-in " + nonce)
+        )
+        token = store.new_token(conn, int(owner[0]), device, now) if valid and owner else ""
+    if not token:
+        raise ServerError(401, "The device could not prove who it is; sign in again.")
+    return token
