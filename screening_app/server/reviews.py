@@ -48,6 +48,12 @@ def decide(
         ).fetchone()
         if row is None:
             raise ServerError(404, "There is no such screening in your team.")
+        same = conn.execute(
+            "SELECT 1 FROM reviews WHERE screening_id = %s AND version = %s AND envelope = %s",
+            [screening, version, envelope],
+        ).fetchone()
+        if same is not None:  # this very decision again (its answer was lost): nothing to do
+            return str(row[0])
         if row[0] != "submitted":
             raise ServerError(409, f"This screening was already decided: it is {row[0]}.")
         conn.execute(

@@ -17,6 +17,7 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys
+from screening_app.domain import checklist
 from screening_app.errors import StorageError, WorkflowError
 from screening_app.services import outbox, team_key
 from screening_app.services.session import Session
@@ -144,6 +145,16 @@ class SyncService:
             client.close()
         return report
 
+    def _sealed(self, table: str, key: int) -> Sealed | None:
+        kept = sync_repo.sealed_of(self.s.db, table, key)
+        return Sealed(*kept) if kept else None
+
+    def _keep(self, table: str, key: int, sealed: Sealed) -> Sealed:
+        """Keep what was sealed before sending it: a retry sends the very same bytes."""
+        with self.s.write("keep what is being sent") as db:
+            sync_repo.keep_sealed(db, table, key, sealed.envelope, sealed.signature)
+        return sealed
+
     def _team_keys(self, sealed: str | None) -> AccountKeys | None:
         if not sealed:
             return None
@@ -156,24 +167,30 @@ class SyncService:
             record = repo.fetch(self.s.db, self.s.scope(), item.screening_id)
             if record is None:
                 continue
-            metadata = {
-                "id": item.remote_id,
-                "version": item.version,
-                "team": self.s.user.team,
-                "form_id": record.form_id,
-                "form_version": record.form_version,
-                "screening_month": (record.screening_date or "")[:7],
-                "operative_band": record.operative_band,
-                "la_area": record.la_area,
-                "models": [],
-                "practitioner_role": record.practitioner_role or "",
-            }
-            content = {
-                "reference": record.reference,
-                "answers": repo.answers(self.s.db, self.s.scope(), item.screening_id),
-                "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
-            }
-            sealed = seal(metadata, content, {"team": team_public, "author": keys.box_public}, keys)
+            sealed = self._sealed("sync_items", item.screening_id)
+            if sealed is None:
+                answers = repo.answers(self.s.db, self.s.scope(), item.screening_id)
+                metadata = {
+                    "id": item.remote_id,
+                    "version": item.version,
+                    "team": self.s.user.team,
+                    "form_id": record.form_id,
+                    "form_version": record.form_version,
+                    "screening_month": (record.screening_date or "")[:7],
+                    "operative_band": record.operative_band,
+                    "la_area": record.la_area,
+                    "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
+                    "practitioner_role": record.practitioner_role or "",
+                }
+                content = {
+                    "reference": record.reference,
+                    "answers": answers,
+                    "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
+                }
+                recipients = {"team": team_public, "author": keys.box_public}
+                sealed = self._keep(
+                    "sync_items", item.screening_id, seal(metadata, content, recipients, keys)
+                )
             body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
             try:
                 client.call("POST", "/v1/screenings", json=body)
@@ -194,9 +211,12 @@ class SyncService:
             item = sync_repo.of_screening(self.s.db, screening_id)
             if item is None or not item.author_box:
                 continue
-            metadata = {"id": item.remote_id, "version": item.version, "decision": decision}
-            recipients = {"team": team_public, "author": bytes.fromhex(item.author_box)}
-            sealed = seal(metadata, {"comment": comment, "band": band}, recipients, keys)
+            sealed = self._sealed("sync_decisions", review_id)
+            if sealed is None:
+                metadata = {"id": item.remote_id, "version": item.version, "decision": decision}
+                recipients = {"team": team_public, "author": bytes.fromhex(item.author_box)}
+                made = seal(metadata, {"comment": comment, "band": band}, recipients, keys)
+                sealed = self._keep("sync_decisions", review_id, made)
             body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
             path = f"/v1/screenings/{item.remote_id}/{item.version}/review"
             try:

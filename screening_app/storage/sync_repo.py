@@ -110,3 +110,24 @@ def remote_user(db: Database, server_id: int, name: str, team: str, at: str) -> 
         [local_id, f"{name} (server)", f"{name} (server)".casefold(), name, team, at],
     )
     return local_id
+
+
+def sealed_of(db: Database, table: str, key: int) -> tuple[bytes, bytes] | None:
+    """The envelope and signature sealed for an item (``table``: items or decisions)."""
+    column = "screening_id" if table == "sync_items" else "review_id"
+    if table not in ("sync_items", "sync_decisions"):
+        raise ValueError(table)
+    row = db.execute(
+        f"SELECT envelope, signature FROM {table} WHERE {column} = ?", [key]
+    ).fetchone()
+    return (bytes(row[0]), bytes(row[1])) if row and row[0] is not None else None
+
+
+def keep_sealed(db: Database, table: str, key: int, envelope: bytes, signature: bytes) -> None:
+    column = "screening_id" if table == "sync_items" else "review_id"
+    if table not in ("sync_items", "sync_decisions"):
+        raise ValueError(table)
+    db.execute(
+        f"UPDATE {table} SET envelope = ?, signature = ? WHERE {column} = ?",
+        [envelope, signature, key],
+    )

@@ -183,3 +183,53 @@ def test_the_team_key_comes_back_with_its_recovery_key(
     assert cli(capsys, *recover, str(right), *on("new", "sol"))[0] == 0
     code, out = cli(capsys, "sync", *on("new", "sol"))
     assert code == 0 and "received 1 screening(s)" in out  # it waited on the server
+
+
+def test_an_answer_lost_after_the_server_stored_it_leaves_one_copy(
+    server: tuple[str, str],
+    on: Machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    """The connection drops after the server stored the screening (and, later, the decision)
+    but before the desktop heard so: the retry sends the same bytes and nothing doubles."""
+    import psycopg
+
+    from screening_app.sync.client import ServerClient, SyncError
+
+    url, fingerprint = server
+    for machine in ("sol", "kit"):
+        assert (
+            cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(machine, machine))[0] == 0
+        )
+    assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
+    real_call = ServerClient.call
+
+    def answer_lost(self: ServerClient, method: str, path: str, **kwargs: object) -> object:
+        result = real_call(self, method, path, **kwargs)
+        if method == "POST" and (path == "/v1/screenings" or path.endswith("/review")):
+            raise SyncError("The server cannot be reached; nothing was lost.")
+        return result
+
+    monkeypatch.setattr(ServerClient, "call", answer_lost)
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert code == 0 and "Sent 0 screening(s)" in out and "1 waiting to send" in out
+    monkeypatch.setattr(ServerClient, "call", real_call)
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert "Sent 1 screening(s)" in out and "0 waiting to send" in out
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM screenings").fetchone() == (1,)
+
+    assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
+    code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
+    reference = json.loads(out)[0]["reference"]
+    assert cli(capsys, "review", "approve", reference, *on("sol", "sol"))[0] == 0
+    monkeypatch.setattr(ServerClient, "call", answer_lost)
+    cli(capsys, "sync", *on("sol", "sol"))
+    monkeypatch.setattr(ServerClient, "call", real_call)
+    code, out = cli(capsys, "sync", *on("sol", "sol"))
+    assert code == 0 and "1 decision(s)" in out and "Not sent" not in out
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (1,)
