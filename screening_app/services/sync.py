@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,11 @@ from screening_app.crypto import AccountKeys
 from screening_app.domain import checklist
 from screening_app.errors import StorageError, WorkflowError
 from screening_app.services import outbox, team_key
+from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
 from screening_app.storage import review_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
+from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, seal, verify
@@ -47,9 +50,9 @@ class SyncReport:
 
 
 class SyncService:
-    def __init__(self, session: Session, screenings: Any) -> None:
+    def __init__(self, session: Session, screenings: ScreeningService) -> None:
         self.s = session
-        self.screenings = screenings  # ScreeningService: stores what is received
+        self.screenings = screenings  # stores what is received
 
     def connected(self) -> bool:
         return outbox.connected(self.s)
@@ -296,7 +299,7 @@ class SyncService:
         )
         return True
 
-    def _follow_status(self, db: Any, local: sync_repo.SyncItem, status: str) -> None:
+    def _follow_status(self, db: Database, local: sync_repo.SyncItem, status: str) -> None:
         record = repo.fetch(db, repo.ALL, local.screening_id)
         if record is not None and record.status != status and status in ("approved", "returned"):
             repo.update(db, repo.ALL, local.screening_id, {"status": status})
@@ -318,7 +321,7 @@ class SyncService:
                 set_meta(db, "sync_after_reviews", str(entry["seq"]))
 
     def _apply_decision(
-        self, db: Any, local: sync_repo.SyncItem, entry: dict[str, Any], report: SyncReport
+        self, db: Database, local: sync_repo.SyncItem, entry: dict[str, Any], report: SyncReport
     ) -> bool:
         try:
             body = verify(
@@ -355,7 +358,7 @@ class SyncService:
             sync_repo.mark(db, screening_id, "queued", exc.message, self.s.now_text())
 
 
-def _sync(call: Any) -> Any:
+def _sync(call: Callable[[], Any]) -> Any:
     """Run a client call; a SyncError becomes a StorageError with the same message (exit 2)."""
     try:
         return call()
