@@ -9,15 +9,15 @@ Pages (one module each): the screenings list (``list_page``), an opened screenin
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from screening_app.services.app_services import AppServices
-from screening_app.services.model import ROLE_LABELS, Screening
+from screening_app.services.model import Screening
 from screening_app.ui.list_page import ListPage
 from screening_app.ui.operations import Changes, Op, guarded
 from screening_app.ui.screening_page import ScreeningPage
 from screening_app.ui.shell import SafeWindow
-from screening_app.ui.sync_status import SyncControl
+from screening_app.ui.team_actions import TeamActions
 
 
 class MainWindow(SafeWindow):
@@ -34,11 +34,7 @@ class MainWindow(SafeWindow):
         self.stack.setCurrentWidget(self.list_page)
         self.screening_page: ScreeningPage | None = None
         self._pages: dict[str, QWidget] = {}
-        self.sync: SyncControl | None = None
-        if services.sync.connected():
-            self.sync = SyncControl(self, services, self.changes)
-            self.statusBar().addPermanentWidget(self.sync.label)
-            self.changes.changed.connect(self.sync.show_state)
+        self.team = TeamActions(self, services, self.changes)
         self._build_menus()
         self.show_list()
         self.list_page.show_news()
@@ -68,45 +64,16 @@ class MainWindow(SafeWindow):
         )
         self.action(file_menu, "&Referral PDF…", QKeySequence.StandardKey.Print, self.referral)
         self.action(file_menu, "Back to the &list", "Ctrl+Shift+L", self.show_list)
-        if self.sync is not None:
-            self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.sync.sync_now)
+        self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.team.sync_now)
+        self.action(file_menu, "&Connect to a team server…", "", self.team.connect_server)
         self.add_safety_actions(file_menu)
         if self.services.user.role == "supervisor":
             review = bar.addMenu("&Review")
             self.action(review, "Review &queue", "Ctrl+R", self.show_queue)
             self.action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
-            self.action(review, "&Grant access…", "Ctrl+Shift+G", self.grant_access)
+            self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
-
-    def grant_access(self) -> None:
-        """Give a colleague of your team, added by the administrator, access to the records."""
-        accounts = self.services.accounts
-        with guarded(self) as attempt:
-            waiting = [u for u in accounts.list_users() if accounts.needs_grant(u)]
-        if attempt.failed:
-            return
-        if not waiting:
-            QMessageBox.information(
-                self, "Grant access", "Nobody in your team is waiting for access to records."
-            )
-            return
-        labels = [f"{u.display_name} ({u.name}, {ROLE_LABELS[u.role]})" for u in waiting]
-        chosen, ok = QInputDialog.getItem(
-            self,
-            "Grant access",
-            "Give this colleague access to your team's records (signed with your key):",
-            labels,
-            0,
-            False,
-        )
-        if not ok:
-            return
-        user = waiting[labels.index(chosen)]
-        with guarded(self) as attempt:
-            accounts.grant(user.id)
-        if not attempt.failed:
-            self.statusBar().showMessage(f"{user.display_name} can now read records.", 8000)
 
     def shortcuts_text(self) -> str:
         return (

@@ -38,11 +38,11 @@ def test_the_window_sends_in_the_background_and_says_so(qtbot: QtBot, connected_
     services = open_app(connected_kit, "kit", PW)
     win = MainWindow(services)
     qtbot.addWidget(win)
-    assert win.sync is not None
-    assert win.sync.label.text().startswith("1 waiting to send")
-    win.sync.sync_now()
-    qtbot.waitUntil(lambda: "last sync" in win.sync.label.text(), timeout=15_000)  # type: ignore[union-attr]
-    assert win.sync.label.text().startswith("0 waiting to send")
+    assert win.team.sync is not None
+    assert win.team.sync.label.text().startswith("1 waiting to send")
+    win.team.sync.sync_now()
+    qtbot.waitUntil(lambda: "last sync" in win.team.sync.label.text(), timeout=15_000)  # type: ignore[union-attr]
+    assert win.team.sync.label.text().startswith("0 waiting to send")
     services.close()
 
 
@@ -57,10 +57,51 @@ def test_an_unreachable_server_is_retried_later(
     monkeypatch.setattr(services.sync, "sync", unreachable)
     win = MainWindow(services)
     qtbot.addWidget(win)
-    assert win.sync is not None
-    win.sync.sync_now()
-    qtbot.waitUntil(lambda: "will retry" in win.sync.label.text())  # type: ignore[union-attr]
-    assert "server unreachable" in win.sync.label.text()
-    assert win.sync.wait.total_seconds() == 600  # the wait doubled
-    assert win.sync.label.text().startswith("1 waiting to send")  # nothing lost
+    assert win.team.sync is not None
+    win.team.sync.sync_now()
+    qtbot.waitUntil(lambda: "will retry" in win.team.sync.label.text())  # type: ignore[union-attr]
+    assert "server unreachable" in win.team.sync.label.text()
+    assert win.team.sync.wait.total_seconds() == 600  # the wait doubled
+    assert win.team.sync.label.text().startswith("1 waiting to send")  # nothing lost
+    services.close()
+
+
+def test_a_supervisor_connects_from_the_window(
+    qtbot: QtBot,
+    server: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File → Connect to a team server…: the first supervisor of the team sees its recovery
+    key once, and the window starts syncing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from screening_app.services.access import create_database, grant_with_recovery
+    from screening_app.ui.connect_dialog import ConnectDialog
+
+    url, fingerprint = server
+    database = tmp_path / "sol.db"
+    recovery = create_database(database, "admin", PW, kdf=FAST_KDF)
+    admin = open_app(database, "admin", PW)
+    admin.accounts.add_user("sol", PW, role="supervisor", team="North")
+    admin.close()
+    grant_with_recovery(database, recovery, ["sol"], FAST_KDF)
+
+    def fill(dialog: ConnectDialog) -> int:
+        dialog.url.setText(url)
+        dialog.fingerprint.setText(fingerprint)
+        dialog.password.setText(PW)
+        return 1
+
+    shown: list[str] = []
+    monkeypatch.setattr(ConnectDialog, "exec", fill)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    services = open_app(database, "sol", PW)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    assert win.team.sync is None
+    win.team.connect_server()
+    qtbot.waitUntil(lambda: win.team.sync is not None, timeout=15_000)
+    assert shown and "recovery key" in shown[0]
+    assert services.sync.connected()
     services.close()

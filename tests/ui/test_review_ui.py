@@ -294,12 +294,12 @@ def test_a_supervisor_grants_access_from_the_review_menu(
         return items[0], True
 
     monkeypatch.setattr(QInputDialog, "getItem", choose)
-    win.grant_access()
+    win.team.grant_access()
     assert offered == [["Nia New (newbie, Practitioner)"]]  # South's newcomer is not sol's to grant
     assert "can now read records" in win.statusBar().currentMessage()
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
-    win.grant_access()
+    win.team.grant_access()
     assert told == ["Nobody in your team is waiting for access to records."]
     sol.close()
     open_app(db_path, "newbie", "a-long-first-password").close()
