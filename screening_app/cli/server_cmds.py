@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screening_app.cli.passwords import password_from
 from screening_app.errors import InputFileError, Problem, StorageError
+
+if TYPE_CHECKING:
+    from screening_app.server.store import Account, ServerStore
 
 
 def register(subparsers: Any) -> None:
@@ -35,17 +40,13 @@ def register(subparsers: Any) -> None:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=("practitioner", "supervisor", "admin"))
     add.add_argument("--team", default=None, metavar="TEAM")
-    _database(add)
-    add.add_argument("--user", required=True, metavar="ADMIN")
-    add.add_argument("--password-file", type=Path, metavar="F")
+    _admin_args(add)
     add.add_argument("--new-password-file", type=Path, metavar="F2")
     add.set_defaults(func=cmd_users_add)
 
     disable = users_sub.add_parser("disable", help="disable a server account at once")
     disable.add_argument("name", metavar="NAME")
-    _database(disable)
-    disable.add_argument("--user", required=True, metavar="ADMIN")
-    disable.add_argument("--password-file", type=Path, metavar="F")
+    _admin_args(disable)
     disable.set_defaults(func=cmd_users_disable)
 
     run = sub.add_parser("run", help="serve the team API over HTTPS until SIGTERM")
@@ -63,6 +64,36 @@ def _database(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="libpq URL (or SCREENING_SERVER_DATABASE)",
     )
+
+
+def _admin_args(parser: argparse.ArgumentParser) -> None:
+    _database(parser)
+    parser.add_argument("--user", required=True, metavar="ADMIN")
+    parser.add_argument("--password-file", type=Path, metavar="F")
+
+
+@contextmanager
+def _as_admin(args: argparse.Namespace) -> Iterator[tuple[ServerStore, Account]]:
+    """The server's store, signed in as the administrator ``--user`` (exit 2 otherwise); a
+    refusal by the store inside the block becomes exit 2 naming ``args.name``."""
+    from screening_app.server.store import ServerError, ServerStore
+
+    store = ServerStore(_url(args), pool_size=1)
+    try:
+        password = password_from(args.password_file, f"Password for {args.user}: ")
+        try:
+            _token, admin = store.sign_in(args.user, password, "command line")
+        except ServerError as exc:
+            raise InputFileError(exc.message, [Problem(exc.message, "user")]) from None
+        if admin.role != "admin":
+            problem = Problem("only a server administrator manages accounts", "user")
+            raise InputFileError("not an administrator", [problem])
+        try:
+            yield store, admin
+        except ServerError as exc:
+            raise InputFileError(exc.message, [Problem(exc.message, args.name)]) from None
+    finally:
+        store.close()
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -139,49 +170,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from screening_app.server.store import ServerError, ServerStore
-
-    url = _url(args)
-    store = ServerStore(url, pool_size=1)
-    try:
-        password = password_from(args.password_file, f"Password for {args.user}: ")
-        try:
-            store.sign_in(args.user, password, "command line")
-        except ServerError as exc:
-            raise InputFileError(exc.message, [Problem(exc.message, "user")]) from None
-        admin = store.account(args.user)
-        if admin is None or admin.role != "admin":
-            raise InputFileError(
-                "not an administrator",
-                [Problem("only a server administrator adds accounts", "user")],
-            )
+    with _as_admin(args) as (store, _admin):
         new_password = password_from(
             args.new_password_file, f"Password for {args.name}: ", "new password"
         )
-        try:
-            account = store.add_account(args.name, new_password, args.role, args.team)
-        except ServerError as exc:
-            raise InputFileError(exc.message, [Problem(exc.message, args.name)]) from None
-    finally:
-        store.close()
+        account = store.add_account(args.name, new_password, args.role, args.team)
     team = f", team {account.team}" if account.team else ""
     print(f"Added {account.name} ({account.role}{team}).")
     return 0
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
-    from screening_app.server.store import ServerError, ServerStore
-
-    store = ServerStore(_url(args), pool_size=1)
-    try:
-        password = password_from(args.password_file, f"Password for {args.user}: ")
-        try:
-            _token, admin = store.sign_in(args.user, password, "command line")
-            store.disable_account(admin, args.name)
-        except ServerError as exc:
-            raise InputFileError(exc.message, [Problem(exc.message, args.name)]) from None
-    finally:
-        store.close()
+    with _as_admin(args) as (store, admin):
+        store.disable_account(admin, args.name)
     print(
         f"Disabled {args.name} on the server: its sessions ended and its computers were revoked "
         "(what is on them stays there). If it was a supervisor, change the team key next."
