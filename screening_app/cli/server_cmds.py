@@ -185,7 +185,8 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
         store.disable_account(admin, args.name)
     print(
         f"Disabled {args.name} on the server: its sessions ended and its computers were revoked "
-        "(what is on them stays there). If it was a supervisor, change the team key next."
+        "(what is on them stays there). If it was a supervisor: the team key cannot be "
+        "changed yet (docs/SECURITY.md)."
     )
     return 0
 

@@ -23,11 +23,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from screening_app.domain.sign_in_delay import delay_after
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
-FREE_FAILURES = 5
-MAX_DELAY = 60.0
 ROLES = ("practitioner", "supervisor", "admin")
 Clock = Callable[[], dt.datetime]
 
@@ -310,36 +309,35 @@ def _wait(conn: psycopg.Connection, query: str, key: str, now: dt.datetime) -> N
         raise _waiting(row[0], now)
 
 
-def _delay(failures: int) -> float:
-    return (
-        0.0 if failures < FREE_FAILURES else min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
-    )
-
-
 def _count_failure(
     conn: psycopg.Connection, address: str, account_id: int | None, now: dt.datetime
 ) -> float:
+    """Count one failure for the address and (when known) the account; the longer wait."""
+    conn.execute(
+        "INSERT INTO address_failures (address) VALUES (%s) ON CONFLICT DO NOTHING", [address]
+    )
+    delay = _one_more(conn, "address_failures", "address", address, now)
+    if account_id is not None:
+        delay = max(delay, _one_more(conn, "accounts", "id", account_id, now))
+    return delay
+
+
+def _one_more(
+    conn: psycopg.Connection, table: str, key: str, value: object, now: dt.datetime
+) -> float:
+    """Add one failure to the row of ``table`` where ``key`` is ``value``; the wait it brings."""
     row = conn.execute(
-        "INSERT INTO address_failures (address, failures) VALUES (%s, 1) ON CONFLICT (address) "
-        "DO UPDATE SET failures = address_failures.failures + 1 RETURNING failures",
-        [address],
+        sql.SQL("UPDATE {} SET failures = failures + 1 WHERE {} = %s RETURNING failures").format(
+            sql.Identifier(table), sql.Identifier(key)
+        ),
+        [value],
     ).fetchone()
     assert row is not None
-    delay = _delay(int(row[0]))
+    delay = delay_after(int(row[0]))
     conn.execute(
-        "UPDATE address_failures SET not_before = %s WHERE address = %s",
-        [now + dt.timedelta(seconds=delay), address],
+        sql.SQL("UPDATE {} SET not_before = %s WHERE {} = %s").format(
+            sql.Identifier(table), sql.Identifier(key)
+        ),
+        [now + dt.timedelta(seconds=delay), value],
     )
-    if account_id is not None:
-        row = conn.execute(
-            "UPDATE accounts SET failures = failures + 1 WHERE id = %s RETURNING failures",
-            [account_id],
-        ).fetchone()
-        assert row is not None
-        account_delay = _delay(int(row[0]))
-        conn.execute(
-            "UPDATE accounts SET not_before = %s WHERE id = %s",
-            [now + dt.timedelta(seconds=account_delay), account_id],
-        )
-        delay = max(delay, account_delay)
     return delay

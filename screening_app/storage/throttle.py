@@ -1,11 +1,10 @@
-"""The growing wait after failed sign-ins: free attempts, then doubling up to a minute."""
+"""Failed sign-ins on the desktop: the count, the wait (domain.sign_in_delay) and the message."""
 
 from __future__ import annotations
 
+from screening_app.domain.sign_in_delay import delay_after
 from screening_app.errors import AuthenticationError
 
-FREE_FAILURES = 5
-MAX_DELAY = 60.0
 BAD_SIGN_IN = (
     "That user name and password do not match an account on this database. Check them "
     "(is Caps Lock on?) and try again."
@@ -13,11 +12,8 @@ BAD_SIGN_IN = (
 
 
 def next_delay(failures: int) -> tuple[int, float]:
-    failures += 1
-    delay = 0.0
-    if failures >= FREE_FAILURES:
-        delay = min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
-    return failures, delay
+    """One more failure: the new count and the wait it brings."""
+    return failures + 1, delay_after(failures + 1)
 
 
 def raise_if_waiting(not_before: float, now: float) -> None:
