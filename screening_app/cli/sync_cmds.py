@@ -52,17 +52,14 @@ def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str
     from screening_app.app import sign_in
     from screening_app.errors import StorageError
     from screening_app.services.access import create_database, default_kdf, grant_with_recovery
-    from screening_app.sync.client import ServerClient, SyncError, fetch_certificate
+    from screening_app.sync.client import ServerClient, fetch_certificate
 
+    pem = fetch_certificate(url, fingerprint)
+    client = ServerClient(url, pem)
     try:
-        pem = fetch_certificate(url, fingerprint)
-        client = ServerClient(url, pem)
-        try:
-            account = client.sign_in(user, password)["account"]
-        finally:
-            client.close()
-    except SyncError as exc:
-        raise StorageError(exc.message) from None
+        account = client.sign_in(user, password)["account"]
+    finally:
+        client.close()
     if account["role"] == "admin":
         raise StorageError("A server administrator has no screenings to keep on a computer.")
     recovery = create_database(path, "admin", password)

@@ -12,14 +12,13 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys
 from screening_app.domain import checklist
-from screening_app.errors import StorageError, WorkflowError
+from screening_app.errors import WorkflowError
 from screening_app.services import outbox, team_key
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
@@ -61,11 +60,11 @@ class SyncService:
     def connect(self, url: str, fingerprint: str, password: str) -> str | None:
         """Link this database to the server; the team's recovery text when a key was made."""
         self.s.require("practitioner", "supervisor", doing="connect to the team server")
-        pem = _sync(lambda: fetch_certificate(url, fingerprint))
+        pem = fetch_certificate(url, fingerprint)
         client = ServerClient(url, pem)
         made = None
         try:
-            account = _sync(lambda: client.sign_in(self.s.user.name, password))["account"]
+            account = client.sign_in(self.s.user.name, password)["account"]
             if account["role"] != self.s.user.role or (account["team"] or "") != self.s.user.team:
                 raise WorkflowError(
                     f"The server's account {account['name']} is a {account['role']} of team "
@@ -73,17 +72,12 @@ class SyncService:
                     f"{self.s.user.team or '(none)'}. Ask IT to make them the same."
                 )
             keys = self.s.store.keys
-            device = _sync(
-                lambda: client.call(
-                    "POST",
-                    "/v1/devices",
-                    json={
-                        "name": socket.gethostname()[:100] or "desktop",
-                        "x25519": keys.box_public.hex(),
-                        "ed25519": keys.sign_public.hex(),
-                    },
-                )
-            )["device_id"]
+            computer = {
+                "name": socket.gethostname()[:100] or "desktop",
+                "x25519": keys.box_public.hex(),
+                "ed25519": keys.sign_public.hex(),
+            }
+            device = client.call("POST", "/v1/devices", json=computer)["device_id"]
             if self.s.user.role == "supervisor":
                 made = team_key.create_if_none(self.s, client)
         finally:
@@ -130,10 +124,10 @@ class SyncService:
             if password is None:
                 assert device is not None
                 keys = self.s.store.keys
-                me = _sync(lambda: client.sign_in_device(device, keys.sign))
+                me = client.sign_in_device(device, keys.sign)
             else:
-                me = _sync(lambda: client.sign_in(self.s.user.name, password, device))
-            key = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
+                me = client.sign_in(self.s.user.name, password, device)
+            key = client.call("GET", "/v1/teams/mine/key")
             if key["public"] is None:
                 raise WorkflowError(
                     "Your team has no key yet: a supervisor of the team must connect first."
@@ -250,7 +244,7 @@ class SyncService:
             )
             return  # nothing skipped: they arrive once the key is here
         after = int(get_meta(self.s.db, "sync_after_screenings") or 0)
-        listed = _sync(lambda: client.call("GET", "/v1/screenings", params={"after": after}))
+        listed = client.call("GET", "/v1/screenings", params={"after": after})
         for entry in listed["screenings"]:
             local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
             with self.s.write("record what was received") as db:
@@ -308,7 +302,7 @@ class SyncService:
         self, client: ServerClient, team: AccountKeys | None, report: SyncReport
     ) -> None:
         after = int(get_meta(self.s.db, "sync_after_reviews") or 0)
-        listed = _sync(lambda: client.call("GET", "/v1/reviews", params={"after": after}))
+        listed = client.call("GET", "/v1/reviews", params={"after": after})
         for entry in listed["reviews"]:
             local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
             with self.s.write("record the decision received") as db:
@@ -356,11 +350,3 @@ class SyncService:
         report.problems.append(exc.message)
         with self.s.write("record the failure") as db:
             sync_repo.mark(db, screening_id, "queued", exc.message, self.s.now_text())
-
-
-def _sync(call: Callable[[], Any]) -> Any:
-    """Run a client call; a SyncError becomes a StorageError with the same message (exit 2)."""
-    try:
-        return call()
-    except SyncError as exc:
-        raise StorageError(exc.message) from None

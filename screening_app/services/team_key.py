@@ -5,8 +5,6 @@ computer holding it is lost (docs/SERVER.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
@@ -14,7 +12,7 @@ from screening_app.errors import AuthenticationError, StorageError, WorkflowErro
 from screening_app.services.session import Session
 from screening_app.storage.keyring import new_recovery_key, normalise_recovery_key
 from screening_app.storage.opened import get_meta
-from screening_app.sync.client import ServerClient, SyncError, b64, unb64
+from screening_app.sync.client import ServerClient, b64, unb64
 
 TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
@@ -31,7 +29,7 @@ def _kdf(cost: dict[str, int]) -> KdfParams:
 
 def create_if_none(session: Session, client: ServerClient) -> str | None:
     """The first supervisor of a team makes its key; returns the team's recovery code."""
-    current = _sync(lambda: client.call("GET", "/v1/teams/mine/key"))
+    current = client.call("GET", "/v1/teams/mine/key")
     if current["public"] is not None:
         return None
     team = AccountKeys.generate()
@@ -44,7 +42,7 @@ def create_if_none(session: Session, client: ServerClient) -> str | None:
         "sealed": b64(crypto.seal(team.to_bytes(), session.store.keys.box_public, TEAM_KEY)),
         "recovery": b64(crypto.canonical(locked)),
     }
-    _sync(lambda: client.call("PUT", "/v1/teams/mine/key", json=body))
+    client.call("PUT", "/v1/teams/mine/key", json=body)
     return code
 
 
@@ -58,8 +56,8 @@ def recover(session: Session, code: str, password: str) -> None:
         raise WorkflowError("This database is not connected to a team server: `connect` first.")
     client = ServerClient(url, pem)
     try:
-        _sync(lambda: client.sign_in(session.user.name, password, device))
-        blob = _sync(lambda: client.call("GET", "/v1/teams/mine/recovery"))["recovery"]
+        client.sign_in(session.user.name, password, device)
+        blob = client.call("GET", "/v1/teams/mine/recovery")["recovery"]
         try:
             locked = json.loads(unb64(blob))
             plain = crypto.unwrap_secret(
@@ -75,18 +73,8 @@ def recover(session: Session, code: str, password: str) -> None:
         if plain is None:
             raise AuthenticationError("That is not your team's recovery key.")
         sealed = crypto.seal(plain, session.store.keys.box_public, TEAM_KEY)
-        _sync(
-            lambda: client.call("POST", "/v1/teams/mine/key/recover", json={"sealed": b64(sealed)})
-        )
+        client.call("POST", "/v1/teams/mine/key/recover", json={"sealed": b64(sealed)})
     finally:
         client.close()
     with session.write("record the recovery"):
         session.audit("team_key_recovered")
-
-
-def _sync(call: Callable[[], Any]) -> Any:
-    """A client call whose SyncError becomes a StorageError (exit 2)."""
-    try:
-        return call()
-    except SyncError as exc:
-        raise StorageError(exc.message) from None

@@ -17,15 +17,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from screening_app.errors import StorageError
+
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
-class SyncError(Exception):
-    """The server could not be used now; ``status`` is its HTTP answer when it gave one."""
+class SyncError(StorageError):
+    """The server could not be used now; ``status`` is its HTTP answer when it gave one. A
+    StorageError like any other: shown as it is, exit 2 on the command line."""
 
     def __init__(self, message: str, status: int = 0) -> None:
         super().__init__(message)
-        self.message = message
         self.status = status
 
 
