@@ -137,27 +137,19 @@ def grant_with_recovery(
 ) -> list[User]:
     """Give ``user_names`` access to the records with the recovery key (how the first
     supervisor of a new database gets access). Nothing is granted unless all can be."""
+    from screening_app.services.accounts import grant_by_recovery
+
     opened = unlock_recovery(path, recovery_key, kdf)
     try:
-        keys = opened.keyring.data_key(opened.keys, RECOVERY)
-        if not keys:
-            raise AuthenticationError(
-                "The recovery key's copy of the data key is damaged; restore the key file "
-                "from the newest backup."
-            )
-        from screening_app.services.accounts import grant
-
-        directory, granted = opened.keyring.directory, []
+        directory, ids = opened.keyring.directory, []
         for name in user_names:
             account = directory.by_name(name)
             if account is None:
                 raise NotFound(f"There is no account called {name}; nothing was granted.")
-            if not account.granted:
-                grant(opened, account.id, keys[0], now_text())
-            granted.append(to_user(directory.accounts[account.id]))
-        opened.keyring.take_failures(RECOVERY)
+            ids.append(account.id)
+        grant_by_recovery(opened.keyring, opened.keys, ids, now_text())
         opened.save_keyring()
-        return granted
+        return [to_user(directory.accounts[i]) for i in ids]
     finally:
         opened.close()
 

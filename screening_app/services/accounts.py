@@ -77,6 +77,23 @@ def grant_as(
     )
 
 
+def grant_by_recovery(
+    keyring: Keyring, recovery: AccountKeys, account_ids: list[int], at: str
+) -> None:
+    """Give each account (not yet granted) the data key, as the recovery key: its copy of the
+    data key is sealed to ``recovery``. The caller saves the key file."""
+    data_keys = keyring.data_key(recovery, RECOVERY)
+    if not data_keys:
+        raise AuthenticationError(
+            "The recovery key's copy of the data key is damaged; restore the key file from the "
+            "newest backup."
+        )
+    for account_id in account_ids:
+        if not keyring.directory.accounts[account_id].granted:
+            grant_as(keyring, RECOVERY, recovery, account_id, data_keys[0], at)
+    keyring.take_failures(RECOVERY)
+
+
 def signed(
     store: Store,
     action: str,
@@ -202,11 +219,7 @@ class AccountService:
         self._account(user_id)
         keyring = self.s.store.keyring
         recovery = keyring.unlock_recovery(recovery_key, now_seconds())
-        data_keys = keyring.data_key(recovery, RECOVERY)
-        if not data_keys:
-            raise AuthenticationError("The recovery key's copy of the data key is damaged.")
-        grant_as(keyring, RECOVERY, recovery, user_id, data_keys[0], self.s.now_text())
-        keyring.take_failures(RECOVERY)
+        grant_by_recovery(keyring, recovery, [user_id], self.s.now_text())
         self.s.store.save_keyring()
         return to_user(keyring.directory.accounts[user_id])
 
