@@ -178,7 +178,7 @@ def restore_backup(
     they are now (the key file is not replaced). Returns where the replaced database was kept.
     """
     backup.refuse_live(path, backup_file)
-    opened = store.unlock_keys(path, user_name.strip(), password, kdf)
+    opened, _unlocked = store.unlock_keys(path, user_name.strip(), password, kdf)
     try:
         ring = opened.keyring
         role = ring.directory.accounts[opened.actor].role

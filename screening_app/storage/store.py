@@ -111,13 +111,7 @@ def unlock(
 ) -> tuple[Store, Unlocked]:
     """Open ``path`` as ``user_name``. AuthenticationError for a wrong name or password (the key
     file counts failures); the store has no database when the account holds no data key."""
-    keyring, lock = _load_and_lock(path)
-    try:
-        unlocked = keyring.unlock(user_name, password, now_seconds(), kdf)
-        store = Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys)
-    except BaseException:
-        lock.release()
-        raise
+    store, unlocked = unlock_keys(path, user_name, password, kdf)
     try:
         _open_data(store, progress)
     except BaseException:
@@ -126,7 +120,9 @@ def unlock(
     return store, unlocked
 
 
-def unlock_keys(path: Path, user_name: str, password: str, kdf: KdfParams) -> Store:
+def unlock_keys(
+    path: Path, user_name: str, password: str, kdf: KdfParams
+) -> tuple[Store, Unlocked]:
     """The key file opened as ``user_name``, without opening the database (to restore it)."""
     keyring, lock = _load_and_lock(path)
     try:
@@ -134,7 +130,7 @@ def unlock_keys(path: Path, user_name: str, password: str, kdf: KdfParams) -> St
     except BaseException:
         lock.release()
         raise
-    return Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys)
+    return Store(path, keyring, lock, kdf, unlocked.account.id, unlocked.keys), unlocked
 
 
 def unlock_recovery(path: Path, recovery_key: str, kdf: KdfParams) -> Store:
