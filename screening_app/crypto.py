@@ -126,8 +126,19 @@ def unwrap_secret(
     secret: str, salt: bytes, nonce: bytes, sealed: bytes, params: KdfParams, context: bytes
 ) -> bytes | None:
     """The plain bytes, or None when ``secret`` is wrong (or the wrap was tampered with)."""
+    return decrypt(derive(secret, salt, params), nonce, sealed, context)
+
+
+def encrypt(key: bytes, plain: bytes, context: bytes) -> tuple[bytes, bytes]:
+    """AES-256-GCM under ``key`` with a fresh nonce: (nonce, ciphertext)."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce, AESGCM(key).encrypt(nonce, plain, context)
+
+
+def decrypt(key: bytes, nonce: bytes, ciphertext: bytes, context: bytes) -> bytes | None:
+    """The plain bytes, or None when ``key`` or ``context`` is wrong or anything was changed."""
     try:
-        return AESGCM(derive(secret, salt, params)).decrypt(nonce, sealed, context)
+        return AESGCM(key).decrypt(nonce, ciphertext, context)
     except InvalidTag:
         return None
 
@@ -149,10 +160,10 @@ def unseal(sealed: bytes, keys: AccountKeys, context: bytes) -> bytes | None:
     ephemeral_public, nonce = sealed[:KEY_BYTES], sealed[KEY_BYTES : KEY_BYTES + NONCE_BYTES]
     try:
         shared = keys.box.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-        key = _seal_key(shared, ephemeral_public, keys.box_public)
-        return AESGCM(key).decrypt(nonce, sealed[KEY_BYTES + NONCE_BYTES :], context)
-    except (InvalidTag, ValueError):
+    except ValueError:
         return None
+    key = _seal_key(shared, ephemeral_public, keys.box_public)
+    return decrypt(key, nonce, sealed[KEY_BYTES + NONCE_BYTES :], context)
 
 
 def _seal_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
 from dataclasses import dataclass
 from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys
@@ -47,13 +43,13 @@ def seal(
     clear = crypto.canonical(content)
     if len(clear) > MAX_CONTENT:
         raise EnvelopeError("the screening is too large to send")
-    key, nonce = crypto.random_key(), secrets.token_bytes(crypto.NONCE_BYTES)
-    bound = crypto.canonical(metadata)
+    key = crypto.random_key()
+    nonce, ciphertext = crypto.encrypt(key, clear, crypto.canonical(metadata))
     body = {
         "format": FORMAT,
         "metadata": metadata,
         "nonce": _b64(nonce),
-        "ciphertext": _b64(AESGCM(key).encrypt(nonce, clear, bound)),
+        "ciphertext": _b64(ciphertext),
         "keys": {
             name: _b64(crypto.seal(key, public, _context(name, metadata)))
             for name, public in sorted(recipients.items())
@@ -80,12 +76,11 @@ def open_content(body: dict[str, Any], recipient: str, keys: AccountKeys) -> dic
     key = crypto.unseal(_unb64(sealed_key), keys, _context(recipient, metadata))
     if key is None:
         raise EnvelopeError("these keys do not open the screening")
-    try:
-        clear = AESGCM(key).decrypt(
-            _unb64(body["nonce"]), _unb64(body["ciphertext"]), crypto.canonical(metadata)
-        )
-    except InvalidTag:
-        raise EnvelopeError("the screening was changed after it was sealed") from None
+    clear = crypto.decrypt(
+        key, _unb64(body["nonce"]), _unb64(body["ciphertext"]), crypto.canonical(metadata)
+    )
+    if clear is None:
+        raise EnvelopeError("the screening was changed after it was sealed")
     content: dict[str, Any] = json.loads(clear)
     return content
 
