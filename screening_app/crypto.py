@@ -52,6 +52,18 @@ class KdfParams:
     def to_json(self) -> dict[str, int]:
         return {"t": self.time_cost, "m": self.memory_kib, "p": self.parallelism}
 
+    @staticmethod
+    def from_json(data: object) -> KdfParams:
+        """The cost stored as ``{"t", "m", "p"}``; ValueError when a field is missing, not a
+        whole number, or outside KDF_LIMITS."""
+        if not isinstance(data, dict) or set(data) != set(KDF_LIMITS):
+            raise ValueError("the key-derivation cost needs exactly t, m and p")
+        for name, (low, high) in KDF_LIMITS.items():
+            value = data[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ValueError("a key-derivation cost is missing or out of range")
+        return KdfParams(data["t"], data["m"], data["p"])
+
 
 KDF_LIMITS = {"t": (1, 10), "m": (1024, 262144), "p": (1, 8)}
 FAST_KDF = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)  # tests and benchmarks only

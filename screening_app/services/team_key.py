@@ -18,15 +18,6 @@ TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
 
 
-def _kdf(cost: dict[str, int]) -> KdfParams:
-    """The recovery copy's key-derivation cost, within the same limits as a key file's."""
-    values = {name: int(cost[name]) for name in ("t", "m", "p")}
-    for name, (low, high) in crypto.KDF_LIMITS.items():
-        if not low <= values[name] <= high:
-            raise ValueError("cost out of range")
-    return KdfParams(values["t"], values["m"], values["p"])
-
-
 def create_if_none(session: Session, client: ServerClient) -> str | None:
     """The first supervisor of a team makes its key; returns the team's recovery code."""
     current = client.call("GET", "/v1/teams/mine/key")
@@ -65,7 +56,7 @@ def recover(session: Session, code: str, password: str) -> None:
                 bytes.fromhex(locked["salt"]),
                 bytes.fromhex(locked["nonce"]),
                 bytes.fromhex(locked["sealed"]),
-                _kdf(locked["kdf"]),
+                KdfParams.from_json(locked["kdf"]),
                 TEAM_RECOVERY,
             )
         except (KeyError, TypeError, ValueError):

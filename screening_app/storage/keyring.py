@@ -353,8 +353,7 @@ def _context(account_id: int) -> bytes:
 
 
 def _kdf(wrap: dict[str, Any]) -> KdfParams:
-    k = wrap["kdf"]
-    return KdfParams(int(k["t"]), int(k["m"]), int(k["p"]))
+    return KdfParams.from_json(wrap["kdf"])
 
 
 def now_seconds() -> float:

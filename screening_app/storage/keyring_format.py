@@ -170,9 +170,10 @@ def _check_vault(vault: Any) -> None:
 
 
 def _check_kdf(value: Any) -> None:
-    kdf = _dict(value, "key-derivation cost", {"t", "m", "p"})
-    for name, (low, high) in crypto.KDF_LIMITS.items():
-        _int(kdf[name], "key-derivation cost", low, high)
+    try:
+        KdfParams.from_json(value)
+    except ValueError as exc:
+        raise _Bad(f"key-derivation cost: {exc}") from None
 
 
 def _check_vaults(data: dict[str, Any], directory: Directory) -> None:
@@ -243,7 +244,7 @@ def format1_unwrap(slot: dict[str, Any], secret: str) -> bytes | None:
         bytes.fromhex(slot["salt"]),
         bytes.fromhex(slot["nonce"]),
         bytes.fromhex(slot["wrapped"]),
-        KdfParams(int(slot["kdf"]["t"]), int(slot["kdf"]["m"]), int(slot["kdf"]["p"])),
+        KdfParams.from_json(slot["kdf"]),
         str(slot["slot"]).encode(),
     )
 
