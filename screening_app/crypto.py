@@ -14,6 +14,7 @@ Pure functions over bytes: no files, no database, no Qt.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -199,3 +200,9 @@ def verify(sign_public: bytes, signature: bytes, message: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def tag(secret: bytes, text: str) -> str:
+    """HMAC-SHA256 of ``text`` under ``secret``, as hex: the same text gives the same tag for
+    whoever holds the secret, and the tag alone tells nothing about the text."""
+    return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -49,6 +49,17 @@ def register(subparsers: Any) -> None:
     _admin_args(disable)
     disable.set_defaults(func=cmd_users_disable)
 
+    settings = sub.add_parser("settings", help="the organisation's settings")
+    settings.add_argument(
+        "--retention-days",
+        required=True,
+        metavar="N",
+        help="days after approval before a practitioner's computer removes a screening's "
+        "content (0: keep it)",
+    )
+    _admin_args(settings)
+    settings.set_defaults(func=cmd_settings, name="retention-days")
+
     run = sub.add_parser("run", help="serve the team API over HTTPS until SIGTERM")
     _database(run)
     run.add_argument("--listen", default="127.0.0.1:8443", metavar="HOST:PORT")
@@ -177,6 +188,24 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         account = store.add_account(args.name, new_password, args.role, args.team)
     team = f", team {account.team}" if account.team else ""
     print(f"Added {account.name} ({account.role}{team}).")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    text = str(args.retention_days).strip()
+    if not text.isdigit():
+        problem = Problem(
+            f"'{text}' is not a whole number of days (0 keeps content)", "--retention-days"
+        )
+        raise InputFileError("not a number of days", [problem])
+    days = int(text) or None
+    with _as_admin(args) as (store, admin):
+        store.set_retention(admin, days)
+    print(
+        f"Practitioners' computers remove a screening's content {days} days after approval."
+        if days
+        else "Practitioners' computers keep screenings' content."
+    )
     return 0
 
 

@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="show counts 1-4 as they are (CSV suppresses them by default)",
     )
+    stats.add_argument(
+        "--server",
+        action="store_true",
+        help="the organisation's figures, computed by the connected team server",
+    )
     stats.set_defaults(func=cmd_stats)
 
 
@@ -36,7 +41,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
     app = sign_in(path, args.user, password)
     try:
-        figures = app.statistics.monthly(args.start, args.end)
+        if args.server:
+            figures = app.statistics.from_server(args.start, args.end, password)
+        else:
+            figures = app.statistics.monthly(args.start, args.end)
         form = app.statistics.form()
     finally:
         app.close()

@@ -23,3 +23,13 @@ IMMEDIATE_DANGER = "immediate_danger"
 NAME_FIELDS = (FIRST_NAME, LAST_NAME)
 # Answers copied into the list's columns whenever a draft changes.
 LIST_FIELDS = frozenset({*NAME_FIELDS, DATE_OF_BIRTH, AREA, SCREENING_DATE})
+
+
+def name_fold(first: str, last: str) -> str:
+    """How two records of the same child are recognised by name (with the date of birth)."""
+    return f"{first} {last}".casefold().strip()
+
+
+def child_identity(first: str, last: str, dob: str) -> str:
+    """The text a child's tag is made from (the team server counts children by that tag)."""
+    return f"child|{name_fold(first, last)}|{dob}"

@@ -7,13 +7,20 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``GET /v1/sessions/challenge``, ``POST /v1/sessions/device`` — a registered device signs in
   with its own key (a one-time nonce), so that a desktop syncs without keeping the password
 - ``GET /v1/me`` — the account behind a token
+- ``GET /v1/settings`` — the organisation's settings (the retention period on devices)
 - ``POST /v1/devices`` — register this desktop and its public keys (the token is bound to it)
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
 - ``POST /v1/screenings`` — send an encrypted screening (idempotent; 409 on a conflict)
 - ``GET /v1/screenings?after=SEQ`` — the screenings this account may see, sent after SEQ
-- ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copy
+- ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copies
 - ``GET /v1/teams/mine/waiting``, ``POST /v1/teams/mine/key/grants`` — share the team key
+- ``POST /v1/teams/mine/key/rotate`` — the next epoch of the team key (a supervisor left)
+- ``GET /v1/teams/mine/recovery``, ``POST /v1/teams/mine/key/recover`` — the recovery copy
+- ``GET|PUT /v1/teams/mine/link``, ``GET /v1/teams/mine/link/waiting``,
+  ``POST /v1/teams/mine/link/grants`` — the team's link secret (child tags)
 - ``POST /v1/screenings/{id}/{version}/review``, ``GET /v1/reviews?after=SEQ`` — decisions
+- ``POST /v1/outcomes``, ``GET /v1/outcomes?after=SEQ`` — outcomes (code and date clear)
+- ``GET /v1/figures?first=YYYY-MM&last=YYYY-MM&positive=CODE`` — organisation figures
 """
 
 import base64
@@ -26,7 +33,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server import devices, reviews, schema, screenings
+from screening_app.server import devices, outcomes, reviews, schema, screenings, team_keys
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
 
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
@@ -55,19 +62,46 @@ class Upload(BaseModel):
     signature: str = Field(max_length=200)
 
 
+class Sealed(BaseModel):
+    sealed: str = Field(max_length=1000)  # base64
+
+
+class EpochKey(BaseModel):
+    epoch: int = Field(ge=1, le=100_000)
+    sealed: str = Field(max_length=1000)  # base64
+
+
 class Grant(BaseModel):
     device_id: uuid.UUID
-    sealed: str = Field(max_length=1000)  # base64
+    sealed: str = Field(default="", max_length=1000)  # base64 (the link secret)
+    keys: list[EpochKey] = Field(default=[], max_length=1000)  # the team key's epochs
 
 
 class TeamKey(BaseModel):
     public: str = Field(pattern=r"^[0-9a-f]{64}$")
     sealed: str = Field(max_length=1000)  # base64
-    recovery: str = Field(max_length=2000)  # base64: the key locked under the team's code
+    recovery: str = Field(max_length=2000)  # base64: the recovery key locked under the code
+    recovery_public: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    epoch_recovery: str | None = Field(default=None, max_length=1000)  # base64
+
+
+class DeviceKey(BaseModel):
+    device_id: uuid.UUID
+    sealed: str = Field(max_length=1000)  # base64
+
+
+class Rotation(BaseModel):
+    epoch: int = Field(ge=2, le=100_000)
+    public: str = Field(pattern=r"^[0-9a-f]{64}$")
+    recovery: str | None = Field(default=None, max_length=1000)  # base64
+    keys: list[DeviceKey] = Field(min_length=1, max_length=1000)
 
 
 class Recovered(BaseModel):
-    sealed: str = Field(max_length=1000)  # base64
+    keys: list[EpochKey] = Field(min_length=1, max_length=1000)
+
+
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 def _bytes(text: str, what: str) -> bytes:
@@ -134,6 +168,10 @@ def create_app(store: ServerStore) -> FastAPI:
             "account": _account(who.account.name, who.account.role, who.account.team),
         }
 
+    @app.get("/v1/settings")
+    def settings(who: Authorised) -> dict[str, Any]:
+        return {"retention_days": store.retention_days()}
+
     @app.get("/v1/me")
     def me(who: Authorised) -> dict[str, Any]:
         return _account(who.account.name, who.account.role, who.account.team)
@@ -168,33 +206,77 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @app.put("/v1/teams/mine/key", status_code=204)
     def create_team_key(body: TeamKey, who: Authorised) -> None:
-        screenings.set_team_key(
+        team_keys.create(
             store,
             who,
             bytes.fromhex(body.public),
             _bytes(body.sealed, "key"),
             _bytes(body.recovery, "recovery copy"),
+            bytes.fromhex(body.recovery_public) if body.recovery_public else None,
+            _bytes(body.epoch_recovery, "recovery copy") if body.epoch_recovery else None,
         )
-
-    @app.get("/v1/teams/mine/recovery")
-    def get_recovery(who: Authorised) -> dict[str, str]:
-        return {"recovery": base64.b64encode(screenings.team_recovery(store, who)).decode()}
-
-    @app.post("/v1/teams/mine/key/recover", status_code=204)
-    def recovered(body: Recovered, who: Authorised) -> None:
-        screenings.keep_recovered(store, who, _bytes(body.sealed, "key"))
 
     @app.get("/v1/teams/mine/key")
     def get_team_key(who: Authorised) -> dict[str, Any]:
-        return screenings.team_key(store, who)
+        return team_keys.current(store, who)
 
     @app.get("/v1/teams/mine/waiting")
     def waiting(who: Authorised) -> dict[str, Any]:
-        return {"devices": reviews.waiting_for_team_key(store, who)}
+        return {"devices": team_keys.waiting(store, who)}
 
     @app.post("/v1/teams/mine/key/grants", status_code=204)
     def grant(body: Grant, who: Authorised) -> None:
-        reviews.grant_team_key(store, who, body.device_id, _bytes(body.sealed, "key"))
+        team_keys.grant(store, who, body.device_id, _epochs(body.keys))
+
+    @app.post("/v1/teams/mine/key/rotate", status_code=204)
+    def rotate(body: Rotation, who: Authorised) -> None:
+        sealed_for = {k.device_id: _bytes(k.sealed, "key") for k in body.keys}
+        recovery = _bytes(body.recovery, "recovery copy") if body.recovery else None
+        team_keys.rotate(store, who, body.epoch, bytes.fromhex(body.public), recovery, sealed_for)
+
+    @app.get("/v1/teams/mine/recovery")
+    def get_recovery(who: Authorised) -> dict[str, Any]:
+        return team_keys.recovery(store, who)
+
+    @app.post("/v1/teams/mine/key/recover", status_code=204)
+    def recovered(body: Recovered, who: Authorised) -> None:
+        team_keys.keep_recovered(store, who, _epochs(body.keys))
+
+    @app.get("/v1/teams/mine/link")
+    def get_link(who: Authorised) -> dict[str, Any]:
+        return team_keys.link_copy(store, who)
+
+    @app.put("/v1/teams/mine/link", status_code=204)
+    def create_link(body: Sealed, who: Authorised) -> None:
+        team_keys.create_link(store, who, _bytes(body.sealed, "secret"))
+
+    @app.get("/v1/teams/mine/link/waiting")
+    def link_waiting(who: Authorised) -> dict[str, Any]:
+        return {"devices": team_keys.link_waiting(store, who)}
+
+    @app.post("/v1/teams/mine/link/grants", status_code=204)
+    def grant_link(body: Grant, who: Authorised) -> None:
+        team_keys.grant_link(store, who, body.device_id, _bytes(body.sealed, "secret"))
+
+    @app.post("/v1/outcomes")
+    def send_outcome(body: Upload, who: Authorised) -> JSONResponse:
+        created = outcomes.record(
+            store, who, _bytes(body.envelope, "envelope"), _bytes(body.signature, "signature")
+        )
+        return JSONResponse({"stored": created}, status_code=201 if created else 200)
+
+    @app.get("/v1/outcomes")
+    def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"outcomes": outcomes.since(store, who, after)}
+
+    @app.get("/v1/figures")
+    def figures(
+        who: Authorised,
+        first: Annotated[str, Query(pattern=MONTH)],
+        last: Annotated[str, Query(pattern=MONTH)],
+        positive: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    ) -> dict[str, Any]:
+        return {"figures": outcomes.figures(store, who, first, last, positive)}
 
     @app.post("/v1/screenings/{screening_id}/{version}/review")
     def review(
@@ -215,6 +297,10 @@ def create_app(store: ServerStore) -> FastAPI:
         return {"reviews": reviews.since(store, who, after)}
 
     return app
+
+
+def _epochs(keys: list[EpochKey]) -> dict[int, bytes]:
+    return {k.epoch: _bytes(k.sealed, "key") for k in keys}
 
 
 def _account(name: str, role: str, team: str | None) -> dict[str, Any]:

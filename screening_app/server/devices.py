@@ -8,7 +8,7 @@ import secrets
 import uuid
 
 from screening_app import crypto
-from screening_app.server.store import Caller, ServerError, ServerStore, digest
+from screening_app.server.store import Caller, ServerError, ServerStore, digest, mark_rotation_due
 
 
 def register_device(
@@ -35,11 +35,14 @@ def revoke_device(store: ServerStore, caller: Caller, device: uuid.UUID) -> None
         raise ServerError(403, "Only an administrator revokes devices.")
     with store.transaction() as conn:
         done = conn.execute(
-            "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL",
+            "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL "
+            "RETURNING account_id",
             [store.clock(), device],
         )
-        if not done.rowcount:
+        owner = done.fetchone()
+        if owner is None:
             raise ServerError(404, "There is no such active device.")
+        mark_rotation_due(conn, int(owner[0]))
         store.audit_detail(conn, caller.account.id, "device_revoked", f"device:{device}", "")
 
 

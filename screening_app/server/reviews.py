@@ -40,6 +40,9 @@ def decide(
         raise ServerError(
             422, "The decision does not name this screening, or is not approve/return."
         )
+    days = meta.get("days_to_review")
+    if days is not None and (not isinstance(days, int) or not 0 <= days <= 36_500):
+        raise ServerError(422, "The decision's days to review is not a number of days.")
     with store.acting(caller) as conn:
         row = conn.execute(
             "SELECT status, author_id, team_id FROM screenings WHERE id = %s AND version = %s "
@@ -62,7 +65,8 @@ def decide(
         )
         conn.execute(
             "INSERT INTO reviews (screening_id, version, team_id, author_id, reviewer_id, "
-            "decision, envelope, signature, device_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "decision, envelope, signature, device_id, days_to_review) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 screening,
                 version,
@@ -73,6 +77,7 @@ def decide(
                 envelope,
                 signature,
                 caller.device_id,
+                days,
             ],
         )
         store.audit(conn, caller.account.id, f"review_{decision}", f"{screening}/v{version}")
@@ -104,40 +109,3 @@ def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
         "signature": b64(bytes(signature)),
         "reviewer_device_key": bytes(sign_public).hex(),
     }
-
-
-def waiting_for_team_key(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
-    """Devices of the team's supervisors that have no copy of the team key yet."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only supervisors share the team key.")
-    with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT d.id, a.name, d.box_public FROM devices d "
-            "JOIN accounts a ON a.id = d.account_id "
-            "WHERE a.team_id = %s AND a.role = 'supervisor' AND a.active AND d.revoked_at IS NULL "
-            "AND d.box_public IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team_keys k "
-            "WHERE k.device_id = d.id AND k.team_id = a.team_id) ORDER BY a.name",
-            [caller.account.team_id],
-        ).fetchall()
-    return [{"device_id": str(d), "account": n, "x25519": bytes(k).hex()} for d, n, k in rows]
-
-
-def grant_team_key(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
-    """A supervisor who holds the team key seals it for another supervisor's device."""
-    waiting = {w["device_id"] for w in waiting_for_team_key(store, caller)}
-    if str(device) not in waiting:
-        raise ServerError(
-            404, "That device is not a supervisor's of your team waiting for the key."
-        )
-    with store.acting(caller) as conn:
-        holds = conn.execute(
-            "SELECT 1 FROM team_keys WHERE team_id = %s AND device_id = %s",
-            [caller.account.team_id, caller.device_id],
-        ).fetchone()
-        if holds is None:
-            raise ServerError(403, "This device has no copy of the team key to share.")
-        conn.execute(
-            "INSERT INTO team_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
-            [caller.account.team_id, device, sealed],
-        )
-        store.audit(conn, caller.account.id, "team_key_granted", f"device:{device}")

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
+from screening_app.server.schema_v7 import V7
+
 API_ROLE = "screening_api"
 
 Step = Callable[[psycopg.Connection], None]
@@ -210,7 +212,14 @@ def _v6(conn: psycopg.Connection) -> None:
     conn.execute("ALTER TABLE teams ADD COLUMN recovery bytea")
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(conn: psycopg.Connection) -> None:
+    """Outcomes (code and date clear, note sealed); the figures the server computes from clear
+    metadata (a child counted by a tag only the team can make); team key epochs (rotation when
+    a supervisor leaves) and the team's link secret, sealed for each of its devices."""
+    conn.execute(V7)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 LATEST = len(STEPS)
 
 
@@ -266,7 +275,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         "GRANT SELECT, INSERT, UPDATE, DELETE ON address_failures TO {}",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON tokens TO {}",
         "GRANT SELECT, INSERT, UPDATE ON screenings TO {}",
-        "GRANT SELECT, INSERT ON team_keys TO {}",
+        "GRANT SELECT, INSERT ON team_keys, team_epochs, link_keys, outcomes TO {}",
         "GRANT SELECT, INSERT ON reviews TO {}",
         "GRANT SELECT, INSERT, DELETE ON challenges TO {}",
         "GRANT SELECT, INSERT ON audit TO {}",  # append-only: no UPDATE, no DELETE
@@ -274,3 +283,9 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}",
     ):
         conn.execute(sql.SQL(statement).format(role))
+    if version(conn) >= 7:
+        for statement in (
+            "GRANT EXECUTE ON FUNCTION organisation_figures(text, text, text[]) TO {}",
+            "GRANT SELECT, INSERT, UPDATE ON settings TO {}",
+        ):
+            conn.execute(sql.SQL(statement).format(role))

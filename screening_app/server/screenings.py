@@ -21,6 +21,7 @@ from screening_app.server.store import Caller, ServerError, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+TAG = re.compile(r"^[0-9a-f]{64}$")
 BANDS = {"low", "mild", "moderate", "significant"}
 PAGE = 200
 
@@ -45,6 +46,8 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
             "la_area": str(meta.get("la_area") or "")[:100],
             "models": [str(m)[:50] for m in meta.get("models") or []][:20],
             "practitioner_role": str(meta.get("practitioner_role") or "")[:50],
+            "child_tag": meta.get("child_tag"),
+            "team_epoch": int(meta.get("team_epoch") or 1),
         }
     except (KeyError, TypeError, ValueError):
         raise ServerError(422, "The screening's metadata is incomplete or malformed.") from None
@@ -52,6 +55,9 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
         raise ServerError(422, "The screening's version or month is malformed.")
     if checked["operative_band"] is not None and checked["operative_band"] not in BANDS:
         raise ServerError(422, "The screening's band is not one of the form's bands.")
+    tag = checked["child_tag"]
+    if tag is not None and not (isinstance(tag, str) and TAG.match(tag)):
+        raise ServerError(422, "The screening's child tag is malformed.")
     if checked["team"] != caller.account.team:
         raise ServerError(403, "A screening is sent to its author's own team.")
     return checked
@@ -79,6 +85,22 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
     body = signed_body(store, caller, envelope, signature, "screening")
     meta = _metadata(body, caller)
     with store.acting(caller) as conn:
+        already = _already(conn, meta, envelope)
+        if already is not None:
+            return already
+        epoch = conn.execute(
+            "SELECT key_epoch, rotation_due FROM teams WHERE id = %s", [caller.account.team_id]
+        ).fetchone()
+        if epoch is not None and epoch[1]:
+            raise ServerError(
+                409,
+                "A supervisor has left your team and its key is being changed: this screening "
+                "waits on your computer until a supervisor of your team syncs.",
+            )
+        if epoch is not None and meta["team_epoch"] != epoch[0]:
+            raise ServerError(
+                409, f"The team key has changed (it is now at epoch {epoch[0]}); sync again."
+            )
         if meta["version"] > 1:
             earlier = conn.execute(
                 "SELECT status FROM screenings WHERE id = %s AND version = %s AND author_id = %s",
@@ -89,9 +111,9 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         row = conn.execute(
             "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
             "form_version, status, screening_month, operative_band, la_area, models, "
-            "practitioner_role, envelope, signature) VALUES (%s, %s, %s, %s, %s, %s, %s, "
-            "'submitted', %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id, version) DO NOTHING "
-            "RETURNING seq",
+            "practitioner_role, envelope, signature, child_tag, team_epoch) VALUES (%s, %s, %s, "
+            "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (id, version) DO NOTHING RETURNING seq",
             [
                 meta["id"],
                 meta["version"],
@@ -107,6 +129,8 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 meta["practitioner_role"],
                 envelope,
                 signature,
+                meta["child_tag"],
+                meta["team_epoch"],
             ],
         ).fetchone()
         if row is not None:
@@ -114,15 +138,25 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 conn, caller.account.id, "screening_received", f"{meta['id']}/v{meta['version']}"
             )
             return Stored(True, "submitted")
-        current = conn.execute(
-            "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s",
-            [meta["id"], meta["version"]],
-        ).fetchone()
-    if current is None:  # someone else's: RLS hides it, and it is not this caller's to write
-        raise ServerError(403, "That screening belongs to someone else.")
-    if bytes(current[0]) != envelope:
-        raise ServerError(409, f"This version was already sent with other content ({current[1]}).")
-    return Stored(False, str(current[1]))
+        already = _already(conn, meta, envelope)  # the same upload, at the same moment
+        if already is not None:
+            return already
+    # someone else's: row-level security hides it, and it is not this caller's to write
+    raise ServerError(403, "That screening belongs to someone else.")
+
+
+def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
+    """This very version again (a retry after a lost answer): stored once; 409 when the same
+    id and version came with other content."""
+    same = conn.execute(
+        "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s",
+        [meta["id"], meta["version"]],
+    ).fetchone()
+    if same is None:
+        return None
+    if bytes(same[0]) != envelope:
+        raise ServerError(409, f"This version was already sent with other content ({same[1]}).")
+    return Stored(False, str(same[1]))
 
 
 def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
@@ -152,71 +186,6 @@ def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
         "author_device_key": bytes(sign_public).hex() if sign_public else None,
         "author_device_box": bytes(box_public).hex() if box_public else None,
     }
-
-
-def set_team_key(
-    store: ServerStore, caller: Caller, public: bytes, sealed: bytes, recovery: bytes
-) -> None:
-    """The first supervisor of a team makes its key pair and keeps a sealed copy, and a
-    recovery copy locked under a code the server never sees."""
-    if caller.account.role != "supervisor" or caller.device_id is None:
-        raise ServerError(403, "The first supervisor of a team creates its key, from a device.")
-    if len(public) != 32:
-        raise ServerError(422, "A team key is 32 bytes.")
-    with store.acting(caller) as conn:
-        done = conn.execute(
-            "UPDATE teams SET key_public = %s, recovery = %s WHERE id = %s AND key_public IS NULL",
-            [public, recovery, caller.account.team_id],
-        )
-        if not done.rowcount:
-            raise ServerError(409, "This team already has a key; ask a supervisor to share it.")
-        conn.execute(
-            "INSERT INTO team_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
-            [caller.account.team_id, caller.device_id, sealed],
-        )
-        store.audit(conn, caller.account.id, "team_key_created", f"team:{caller.account.team_id}")
-
-
-def team_key(store: ServerStore, caller: Caller) -> dict[str, str | None]:
-    """The team's public key, and this device's sealed copy of the private key (supervisors)."""
-    with store.acting(caller) as conn:
-        row = conn.execute(
-            "SELECT key_public FROM teams WHERE id = %s", [caller.account.team_id]
-        ).fetchone()
-        copy = conn.execute(
-            "SELECT sealed FROM team_keys WHERE team_id = %s AND device_id = %s",
-            [caller.account.team_id, caller.device_id],
-        ).fetchone()
-    public = bytes(row[0]).hex() if row and row[0] is not None else None
-    return {"public": public, "sealed": b64(bytes(copy[0])) if copy else None}
-
-
-def team_recovery(store: ServerStore, caller: Caller) -> bytes:
-    """The locked recovery copy of the team key (supervisors only)."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only supervisors recover the team key.")
-    with store.acting(caller) as conn:
-        row = conn.execute(
-            "SELECT recovery FROM teams WHERE id = %s", [caller.account.team_id]
-        ).fetchone()
-    if row is None or row[0] is None:
-        raise ServerError(404, "Your team has no key yet.")
-    return bytes(row[0])
-
-
-def keep_recovered(store: ServerStore, caller: Caller, sealed: bytes) -> None:
-    """A supervisor's device that has no copy keeps the one it recovered with the code."""
-    if caller.account.role != "supervisor" or caller.device_id is None:
-        raise ServerError(403, "Only a supervisor's registered device keeps a team key.")
-    with store.acting(caller) as conn:
-        done = conn.execute(
-            "INSERT INTO team_keys (team_id, device_id, sealed) VALUES (%s, %s, %s) "
-            "ON CONFLICT DO NOTHING",
-            [caller.account.team_id, caller.device_id, sealed],
-        )
-        if not done.rowcount:
-            raise ServerError(409, "This device already holds the team key.")
-        store.audit(conn, caller.account.id, "team_key_recovered", f"device:{caller.device_id}")
 
 
 def b64(data: bytes) -> str:

@@ -98,8 +98,14 @@ class ServerStore:
             account = caller.account
             conn.execute(
                 "SELECT set_config('app.account_id', %s, true), "
-                "set_config('app.team_id', %s, true), set_config('app.role', %s, true)",
-                [str(account.id), str(account.team_id or ""), account.role],
+                "set_config('app.team_id', %s, true), set_config('app.role', %s, true), "
+                "set_config('app.device_id', %s, true)",
+                [
+                    str(account.id),
+                    str(account.team_id or ""),
+                    account.role,
+                    str(caller.device_id or ""),
+                ],
             )
             yield conn
 
@@ -156,10 +162,35 @@ class ServerStore:
                 "UPDATE devices SET revoked_at = %s WHERE account_id = %s AND revoked_at IS NULL",
                 [now, target.id],
             )
+            mark_rotation_due(conn, target.id)
             self._audit(conn, admin.id, "account_disabled", f"account:{target.id}", "")
         found = self.account(name)
         assert found is not None
         return found
+
+    # -- organisation settings -------------------------------------------------------------
+    def set_retention(self, admin: Account, days: int | None) -> None:
+        """How many days after approval a practitioner's computer keeps a screening's content
+        (None: for ever). Supervisors' computers keep theirs."""
+        if admin.role != "admin" or not admin.active:
+            raise ServerError(403, "Only an administrator changes the organisation's settings.")
+        if days is not None and not 1 <= days <= 36_500:
+            raise ServerError(422, "The retention period is 1 to 36500 days.")
+        with self.transaction() as conn:
+            if days is None:
+                conn.execute("DELETE FROM settings WHERE key = 'retention_days'")
+            else:
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('retention_days', %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [str(days)],
+                )
+            self._audit(conn, admin.id, "setting_changed", None, f"retention_days={days}")
+
+    def retention_days(self) -> int | None:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'retention_days'").fetchone()
+        return int(row[0]) if row else None
 
     def account(self, name: str) -> Account | None:
         with self.transaction() as conn:
@@ -288,6 +319,16 @@ class ServerStore:
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [at, account_id, action, record, detail, prev, digest],
         )
+
+
+def mark_rotation_due(conn: psycopg.Connection, account_id: int) -> None:
+    """A supervisor leaves (disabled, or a device revoked): their team's key must change
+    (team_keys.py; the next supervisor to sync makes the next epoch)."""
+    conn.execute(
+        "UPDATE teams SET rotation_due = true FROM accounts a WHERE a.id = %s "
+        "AND a.role = 'supervisor' AND teams.id = a.team_id AND teams.key_public IS NOT NULL",
+        [account_id],
+    )
 
 
 def _as_api_role(conn: psycopg.Connection) -> None:

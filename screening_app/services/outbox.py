@@ -39,3 +39,11 @@ def queue_decision(session: Session, screening_id: int, review_id: int) -> None:
     item = sync_repo.of_screening(session.db, screening_id)
     if item is not None and item.direction == "in":
         sync_repo.queue_decision(session.db, review_id)
+
+
+def queue_outcome(session: Session, screening_id: int, outcome_id: int) -> None:
+    """An outcome on a screening the server holds goes to it (and from it to the team)."""
+    if not connected(session):
+        return
+    if sync_repo.of_screening(session.db, screening_id) is not None:
+        sync_repo.queue_outcome(session.db, outcome_id, str(uuid.uuid4()))

@@ -175,7 +175,7 @@ class ReviewService:
         if problems:
             raise AnswersError("The outcome was not recorded.", problems)
         with self.s.write("record the outcome") as db:
-            review_repo.add_outcome(
+            outcome_id = review_repo.add_outcome(
                 db,
                 self.s.scope(),
                 screening_id,
@@ -185,6 +185,7 @@ class ReviewService:
                 self.s.user.id,
                 self.s.now_text(),
             )
+            outbox.queue_outcome(self.s, screening_id, outcome_id)
             self.s.audit("outcome_added", record.reference, code)
 
     def outcomes(self, screening_id: int) -> list[OutcomeEntry]:

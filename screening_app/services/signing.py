@@ -92,8 +92,9 @@ def problems(db: Database, keyring: Keyring, registry: FormRegistry) -> list[str
         name = record.reference if record else f"screening {row.screening_id}"
         who = directory.accounts.get(row.signer_id)
         author = who.name if who else f"account {row.signer_id}"
-        content = _content(db, registry, row) if record else None
-        if content is None or crypto.digest(content).hex() != row.digest:
+        removed = record is not None and record.content_removed_at is not None
+        content = _content(db, registry, row) if record and not removed else None
+        if not removed and (content is None or crypto.digest(content).hex() != row.digest):
             found.append(
                 f"{name}: what {author} signed on {row.at} ({row.kind}) has since been changed"
             )

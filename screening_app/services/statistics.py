@@ -70,6 +70,12 @@ class StatisticsService:
             figures[value.month].median_days_to_review = round(float(value.value), 1)
         return [figures[m] for m in months]
 
+    def from_server(self, start: str, end: str, password: str | None = None) -> list[MonthFigures]:
+        """The same figures across the organisation, computed by the team server."""
+        from screening_app.services.server_figures import organisation_figures
+
+        return organisation_figures(self.s, self.form(), start, end, password)
+
     def write_pdf(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:
         """A printable summary PDF of ``figures``."""
         from screening_app.export.referral_pdf import write_referral

@@ -16,20 +16,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screening_app import crypto
-from screening_app.crypto import AccountKeys
 from screening_app.domain import checklist
+from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
-from screening_app.services import outbox, team_key
+from screening_app.services import outbox, retention, team_key
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
+from screening_app.services.sync_outcomes import OutcomeSync
+from screening_app.services.team_key import TeamKeys
 from screening_app.storage import review_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
-from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, seal, verify
+from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
 
-TEAM_KEY = team_key.TEAM_KEY
+
+def _epoch_of(sealed: Sealed) -> int:
+    """The team key epoch a kept envelope was sealed for."""
+    try:
+        return int(parse(sealed.envelope)["metadata"].get("team_epoch") or 1)
+    except (EnvelopeError, TypeError, ValueError):
+        return 0
+
+
+def _child_tag(link: bytes | None, answers: dict[str, Any]) -> str | None:
+    """The child's tag under the team's link secret: the server counts children by it without
+    learning who they are (none until this computer has the secret)."""
+    first = str(answers.get(checklist.FIRST_NAME) or "").strip()
+    last = str(answers.get(checklist.LAST_NAME) or "").strip()
+    dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
+    if link is None or not (first and last and dob):
+        return None
+    return crypto.tag(link, checklist.child_identity(first, last, dob.isoformat()))
 
 
 @dataclass
@@ -38,14 +57,24 @@ class SyncReport:
     received: int = 0
     decisions_sent: int = 0
     decisions_received: int = 0
+    outcomes_sent: int = 0
+    outcomes_received: int = 0
+    removed: int = 0  # screenings whose content the retention period removed here
+    notes: list[str] = field(default_factory=list)  # what was done besides (the team key)
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
-            f"Sent {self.sent} screening(s) and {self.decisions_sent} decision(s); received "
-            f"{self.received} screening(s) and {self.decisions_received} decision(s)."
+            f"Sent {self.sent} screening(s), {self.decisions_sent} decision(s) and "
+            f"{self.outcomes_sent} outcome(s); received {self.received} screening(s), "
+            f"{self.decisions_received} decision(s) and {self.outcomes_received} outcome(s)."
         ]
-        return out + self.problems
+        if self.removed:
+            out.append(
+                f"Removed the content of {self.removed} approved screening(s) from this "
+                "computer under your organisation's retention period (the server keeps it)."
+            )
+        return out + self.notes + self.problems
 
 
 class SyncService:
@@ -123,21 +152,19 @@ class SyncService:
             device = get_meta(db, "sync_device")
             if password is None:
                 assert device is not None
-                keys = self.s.store.keys
-                me = client.sign_in_device(device, keys.sign)
+                me = client.sign_in_device(device, self.s.store.keys.sign)
             else:
                 me = client.sign_in(self.s.user.name, password, device)
-            key = client.call("GET", "/v1/teams/mine/key")
-            if key["public"] is None:
-                raise WorkflowError(
-                    "Your team has no key yet: a supervisor of the team must connect first."
-                )
-            team_public = bytes.fromhex(key["public"])
-            team = self._team_keys(key.get("sealed"))
-            self._send(client, team_public, report)
-            self._send_decisions(client, team_public, report)
-            self._receive(client, team, me["account"], report)
-            self._receive_decisions(client, team, report)
+            keys, report.notes = team_key.tend(self.s, client, team_key.fetch(self.s, client))
+            self._send(client, keys, report)
+            self._send_decisions(client, keys.public, report)
+            self._receive(client, keys, me["account"], report)
+            self._receive_decisions(client, report)
+            outcomes = OutcomeSync(self.s)
+            report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
+            report.outcomes_received = outcomes.receive(client, keys, report.problems)
+            days = client.call("GET", "/v1/settings").get("retention_days")
+            report.removed = retention.apply(self.s, days)
         finally:
             client.close()
         return report
@@ -152,19 +179,15 @@ class SyncService:
             sync_repo.keep_sealed(db, table, key, sealed.envelope, sealed.signature)
         return sealed
 
-    def _team_keys(self, sealed: str | None) -> AccountKeys | None:
-        if not sealed:
-            return None
-        opened = crypto.unseal(unb64(sealed), self.s.store.keys, TEAM_KEY)
-        return AccountKeys.from_bytes(opened) if opened else None
-
-    def _send(self, client: ServerClient, team_public: bytes, report: SyncReport) -> None:
+    def _send(self, client: ServerClient, team: TeamKeys, report: SyncReport) -> None:
         keys = self.s.store.keys
         for item in sync_repo.queued(self.s.db):
             record = repo.fetch(self.s.db, self.s.scope(), item.screening_id)
             if record is None:
                 continue
             sealed = self._sealed("sync_items", item.screening_id)
+            if sealed is not None and _epoch_of(sealed) != team.epoch:
+                sealed = None  # refused under the old team key: sealed again for the new one
             if sealed is None:
                 answers = repo.answers(self.s.db, self.s.scope(), item.screening_id)
                 metadata = {
@@ -178,13 +201,15 @@ class SyncService:
                     "la_area": record.la_area,
                     "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
                     "practitioner_role": record.practitioner_role or "",
+                    "team_epoch": team.epoch,
+                    "child_tag": _child_tag(team.link, answers),
                 }
                 content = {
                     "reference": record.reference,
                     "answers": answers,
                     "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
                 }
-                recipients = {"team": team_public, "author": keys.box_public}
+                recipients = {"team": team.public, "author": keys.box_public}
                 sealed = self._keep(
                     "sync_items", item.screening_id, seal(metadata, content, recipients, keys)
                 )
@@ -210,7 +235,12 @@ class SyncService:
                 continue
             sealed = self._sealed("sync_decisions", review_id)
             if sealed is None:
-                metadata = {"id": item.remote_id, "version": item.version, "decision": decision}
+                metadata = {
+                    "id": item.remote_id,
+                    "version": item.version,
+                    "decision": decision,
+                    "days_to_review": self._days_to_review(screening_id),
+                }
                 recipients = {"team": team_public, "author": bytes.fromhex(item.author_box)}
                 made = seal(metadata, {"comment": comment, "band": band}, recipients, keys)
                 sealed = self._keep("sync_decisions", review_id, made)
@@ -229,14 +259,23 @@ class SyncService:
                 sync_repo.mark_decision(db, review_id, state, error)
             report.decisions_sent += 0 if error else 1
 
+    def _days_to_review(self, screening_id: int) -> int | None:
+        """From the screening's date to its review: the figures' median, without the dates."""
+        record = repo.fetch(self.s.db, repo.ALL, screening_id)
+        screened = parse_date(record.screening_date) if record else None
+        reviewed = parse_date((record.reviewed_at or "")[:10]) if record else None
+        if screened is None or reviewed is None:
+            return None
+        return max(0, (reviewed - screened).days)
+
     def _receive(
         self,
         client: ServerClient,
-        team: AccountKeys | None,
+        team: TeamKeys,
         me: dict[str, Any],
         report: SyncReport,
     ) -> None:
-        if team is None and self.s.user.role == "supervisor":
+        if not team.held and self.s.user.role == "supervisor":
             report.problems.append(
                 "This computer has no copy of the team key yet, so the team's screenings wait "
                 "on the server: ask a supervisor who has it to share it, or use the team "
@@ -252,19 +291,22 @@ class SyncService:
                     self._follow_status(db, local, entry["status"])
                 elif (
                     entry["author"] != me["name"]
-                    and team is not None
+                    and team.held
                     and self._store_received(entry, team, report)
                 ):
                     report.received += 1
                 set_meta(db, "sync_after_screenings", str(entry["seq"]))
 
-    def _store_received(self, entry: dict[str, Any], team: AccountKeys, report: SyncReport) -> bool:
+    def _store_received(self, entry: dict[str, Any], team: TeamKeys, report: SyncReport) -> bool:
         try:
             body = verify(
                 Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
                 bytes.fromhex(entry["author_device_key"] or ""),
             )
-            content = open_content(body, "team", team)
+            opener = team.opener(int(body["metadata"].get("team_epoch") or 1))
+            if opener is None:
+                raise EnvelopeError("this computer has no copy of the team key it was sealed for")
+            content = open_content(body, "team", opener)
         except (EnvelopeError, ValueError) as exc:
             report.problems.append(f"A screening from {entry['author']} was not opened: {exc}")
             return False
@@ -298,9 +340,7 @@ class SyncService:
         if record is not None and record.status != status and status in ("approved", "returned"):
             repo.update(db, repo.ALL, local.screening_id, {"status": status})
 
-    def _receive_decisions(
-        self, client: ServerClient, team: AccountKeys | None, report: SyncReport
-    ) -> None:
+    def _receive_decisions(self, client: ServerClient, report: SyncReport) -> None:
         after = int(get_meta(self.s.db, "sync_after_reviews") or 0)
         listed = client.call("GET", "/v1/reviews", params={"after": after})
         for entry in listed["reviews"]:

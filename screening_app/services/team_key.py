@@ -1,10 +1,20 @@
-"""The team key on a supervisor's computer: made by the team's first supervisor (with a recovery
-copy locked under a code only they see), and taken back with that code when every supervisor's
-computer holding it is lost (docs/SERVER.md)."""
+"""The team's keys on a desktop (docs/SERVER.md, "The team key"): fetched from the server at each
+sync as copies sealed for this computer, opened in memory, never stored here.
+
+- The first supervisor makes the team key, a recovery key (its private half locked under a code
+  printed once) and the team's link secret.
+- At each sync a supervisor's computer that holds the keys looks after the team: it makes the
+  next epoch of the team key when one is due (a supervisor left), and shares the key with new
+  supervisors' computers and the link secret with every computer of the team.
+- ``team recover`` takes the keys back with the code when every computer holding them is lost.
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
@@ -16,6 +26,47 @@ from screening_app.sync.client import ServerClient, b64, unb64
 
 TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
+LINK_SECRET = b"cse-screening link secret"
+
+
+@dataclass
+class TeamKeys:
+    """What this computer can use of its team's keys for one sync."""
+
+    public: bytes  # the current epoch's public key: what new screenings are sealed for
+    epoch: int
+    held: dict[int, AccountKeys] = field(default_factory=dict)  # epochs this computer opens
+    rotation_due: bool = False
+    recovery_public: bytes | None = None
+    link: bytes | None = None  # the link secret, for child tags
+
+    def opener(self, epoch: int) -> AccountKeys | None:
+        return self.held.get(epoch)
+
+
+def fetch(session: Session, client: ServerClient) -> TeamKeys:
+    """The team's keys as the server holds them for this computer."""
+    info = client.call("GET", "/v1/teams/mine/key")
+    if info["public"] is None:
+        raise WorkflowError(
+            "Your team has no key yet: a supervisor of the team must connect first."
+        )
+    mine = session.store.keys
+    held = {}
+    for copy in info.get("keys") or []:
+        opened = crypto.unseal(unb64(copy["sealed"]), mine, TEAM_KEY)
+        if opened is not None:
+            held[int(copy["epoch"])] = AccountKeys.from_bytes(opened)
+    link = client.call("GET", "/v1/teams/mine/link").get("sealed")
+    recovery = info.get("recovery_public")
+    return TeamKeys(
+        public=bytes.fromhex(info["public"]),
+        epoch=int(info["epoch"]),
+        held=held,
+        rotation_due=bool(info.get("rotation_due")),
+        recovery_public=bytes.fromhex(recovery) if recovery else None,
+        link=crypto.unseal(unb64(link), mine, LINK_SECRET) if link else None,
+    )
 
 
 def create_if_none(session: Session, client: ServerClient) -> str | None:
@@ -23,22 +74,94 @@ def create_if_none(session: Session, client: ServerClient) -> str | None:
     current = client.call("GET", "/v1/teams/mine/key")
     if current["public"] is not None:
         return None
-    team = AccountKeys.generate()
+    team, recovery = AccountKeys.generate(), AccountKeys.generate()
     code = new_recovery_key()
     locked = crypto.wrap_secret(
-        normalise_recovery_key(code), team.to_bytes(), session.store.kdf, TEAM_RECOVERY
+        normalise_recovery_key(code), recovery.to_bytes(), session.store.kdf, TEAM_RECOVERY
     )
+    mine = session.store.keys.box_public
     body = {
         "public": team.box_public.hex(),
-        "sealed": b64(crypto.seal(team.to_bytes(), session.store.keys.box_public, TEAM_KEY)),
+        "sealed": b64(crypto.seal(team.to_bytes(), mine, TEAM_KEY)),
         "recovery": b64(crypto.canonical(locked)),
+        "recovery_public": recovery.box_public.hex(),
+        "epoch_recovery": b64(crypto.seal(team.to_bytes(), recovery.box_public, TEAM_KEY)),
     }
     client.call("PUT", "/v1/teams/mine/key", json=body)
+    _make_link(session, client)
     return code
 
 
+def _make_link(session: Session, client: ServerClient) -> None:
+    secret = secrets.token_bytes(32)
+    sealed = crypto.seal(secret, session.store.keys.box_public, LINK_SECRET)
+    client.call("PUT", "/v1/teams/mine/link", json={"sealed": b64(sealed)})
+
+
+def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKeys, list[str]]:
+    """A supervisor's computer looks after the team's keys; what it did, in words."""
+    if session.user.role != "supervisor" or keys.epoch not in keys.held:
+        return keys, []
+    said = []
+    if keys.link is None and not client.call("GET", "/v1/teams/mine/link")["exists"]:
+        _make_link(session, client)
+        said.append("Made the team's link secret.")
+    if keys.rotation_due:
+        keys = _rotate(session, client, keys)
+        said.append(
+            f"A supervisor has left: the team key was changed (epoch {keys.epoch}); "
+            "what is sent from now on is sealed with the new key."
+        )
+    for device in client.call("GET", "/v1/teams/mine/waiting")["devices"]:
+        box = bytes.fromhex(device["x25519"])
+        copies = [
+            {"epoch": e, "sealed": b64(crypto.seal(keys.held[e].to_bytes(), box, TEAM_KEY))}
+            for e in device["epochs"]
+            if e in keys.held
+        ]
+        if copies:
+            body = {"device_id": device["device_id"], "keys": copies}
+            client.call("POST", "/v1/teams/mine/key/grants", json=body)
+            said.append(f"Shared the team key with {device['account']}'s computer.")
+    if keys.link is not None:
+        for device in client.call("GET", "/v1/teams/mine/link/waiting")["devices"]:
+            sealed = crypto.seal(keys.link, bytes.fromhex(device["x25519"]), LINK_SECRET)
+            body = {"device_id": device["device_id"], "sealed": b64(sealed)}
+            client.call("POST", "/v1/teams/mine/link/grants", json=body)
+    return keys, said
+
+
+def _rotate(session: Session, client: ServerClient, keys: TeamKeys) -> TeamKeys:
+    """The next epoch, sealed for this computer and the recovery key; the other supervisors'
+    computers get it from the grants that follow (they are then waiting for it)."""
+    new, epoch = AccountKeys.generate(), keys.epoch + 1
+    device = get_meta(session.db, "sync_device")
+    body: dict[str, Any] = {
+        "epoch": epoch,
+        "public": new.box_public.hex(),
+        "keys": [
+            {
+                "device_id": device,
+                "sealed": b64(crypto.seal(new.to_bytes(), session.store.keys.box_public, TEAM_KEY)),
+            }
+        ],
+    }
+    if keys.recovery_public is not None:
+        body["recovery"] = b64(crypto.seal(new.to_bytes(), keys.recovery_public, TEAM_KEY))
+    client.call("POST", "/v1/teams/mine/key/rotate", json=body)
+    with session.write("record the new team key"):
+        session.audit("team_key_rotated", None, f"epoch {epoch}")
+    return TeamKeys(
+        public=new.box_public,
+        epoch=epoch,
+        held={**keys.held, epoch: new},
+        recovery_public=keys.recovery_public,
+        link=keys.link,
+    )
+
+
 def recover(session: Session, code: str, password: str) -> None:
-    """A supervisor's computer without the team key takes it from the recovery copy."""
+    """A supervisor's computer without the team key takes every epoch from the recovery copy."""
     session.require("supervisor", doing="recover the team key")
     db = session.db
     url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")
@@ -48,24 +171,44 @@ def recover(session: Session, code: str, password: str) -> None:
     client = ServerClient(url, pem)
     try:
         client.sign_in(session.user.name, password, device)
-        blob = client.call("GET", "/v1/teams/mine/recovery")["recovery"]
-        try:
-            locked = json.loads(unb64(blob))
-            plain = crypto.unwrap_secret(
-                normalise_recovery_key(code),
-                bytes.fromhex(locked["salt"]),
-                bytes.fromhex(locked["nonce"]),
-                bytes.fromhex(locked["sealed"]),
-                KdfParams.from_json(locked["kdf"]),
-                TEAM_RECOVERY,
-            )
-        except (KeyError, TypeError, ValueError):
-            raise StorageError("The team's recovery copy on the server is damaged.") from None
-        if plain is None:
-            raise AuthenticationError("That is not your team's recovery key.")
-        sealed = crypto.seal(plain, session.store.keys.box_public, TEAM_KEY)
-        client.call("POST", "/v1/teams/mine/key/recover", json={"sealed": b64(sealed)})
+        stored = client.call("GET", "/v1/teams/mine/recovery")
+        opened = _unlock(normalise_recovery_key(code), stored)
+        mine = session.store.keys.box_public
+        copies = [
+            {"epoch": epoch, "sealed": b64(crypto.seal(plain, mine, TEAM_KEY))}
+            for epoch, plain in opened.items()
+        ]
+        client.call("POST", "/v1/teams/mine/key/recover", json={"keys": copies})
     finally:
         client.close()
     with session.write("record the recovery"):
         session.audit("team_key_recovered")
+
+
+def _unlock(code: str, stored: dict[str, Any]) -> dict[int, bytes]:
+    """Every epoch's key from the recovery copy (a team made before epochs: its only key)."""
+    try:
+        locked = json.loads(unb64(stored["recovery"]))
+        plain = crypto.unwrap_secret(
+            code,
+            bytes.fromhex(locked["salt"]),
+            bytes.fromhex(locked["nonce"]),
+            bytes.fromhex(locked["sealed"]),
+            KdfParams.from_json(locked["kdf"]),
+            TEAM_RECOVERY,
+        )
+        if plain is None:
+            raise AuthenticationError("That is not your team's recovery key.")
+        if stored.get("scheme") != "epochs":
+            return {1: plain}
+        recovery = AccountKeys.from_bytes(plain)
+        opened = {}
+        for epoch in stored["epochs"]:
+            if epoch["sealed"]:
+                key = crypto.unseal(unb64(epoch["sealed"]), recovery, TEAM_KEY)
+                if key is None:
+                    raise ValueError("an epoch does not open")
+                opened[int(epoch["epoch"])] = key
+        return opened
+    except (KeyError, TypeError, ValueError):
+        raise StorageError("The team's recovery copy on the server is damaged.") from None

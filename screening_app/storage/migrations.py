@@ -261,7 +261,27 @@ def _v5(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN signature BLOB")
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: Database) -> None:
+    """Outcomes go through the team server too (docs/SERVER.md); a screening whose content was
+    removed under the organisation's retention period keeps its reference, status and dates."""
+    _run(
+        db,
+        """
+        CREATE TABLE sync_outcomes (
+            outcome_id INTEGER PRIMARY KEY REFERENCES outcomes(id) ON DELETE CASCADE,
+            remote_id TEXT NOT NULL UNIQUE,
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'received')),
+            last_error TEXT NOT NULL DEFAULT '',
+            envelope BLOB,
+            signature BLOB
+        );
+        ALTER TABLE screenings ADD COLUMN content_removed_at TEXT;
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 LATEST = len(STEPS)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from screening_app.domain import checklist
 from screening_app.errors import NotFound
 from screening_app.storage.driver import Database, safe_names
 from screening_app.storage.scope import ALL, Scope
@@ -74,6 +75,7 @@ class ScreeningRecord(NamedTuple):
     reassess_by: str | None
     reviewed_at: str | None
     latest: int
+    content_removed_at: str | None  # removed under the retention period (docs/SERVER.md)
     owner_name: str
 
     def as_list_row(self) -> ListRow:
@@ -88,8 +90,11 @@ class CommentRow(NamedTuple):
     band: str | None
 
 
+REMOVED = "(content removed from this computer)"  # in the list, instead of the child's name
 ROW_COLUMNS = (
-    "s.id, s.reference, s.child_id, s.child_name, s.child_age, s.la_area, s.screening_date, "
+    "s.id, s.reference, s.child_id, "
+    f"CASE WHEN s.content_removed_at IS NULL THEN s.child_name ELSE '{REMOVED}' END, "
+    "s.child_age, s.la_area, s.screening_date, "
     "s.status, s.operative_band, s.reassess_by, s.owner_id, "
     "COALESCE(u.display_name, u.name, ''), s.updated_at, s.version, s.latest"
 )
@@ -314,7 +319,7 @@ def count_rows(db: Database, scope: Scope, filters: Filters) -> int:
 def find_or_create_child(db: Database, first: str, last: str, dob: str, at: str) -> int:
     row = db.execute(
         "SELECT id, merged_into FROM children WHERE name_fold = ? AND dob = ? ORDER BY id LIMIT 1",
-        [_name_fold(first, last), dob],
+        [checklist.name_fold(first, last), dob],
     ).fetchone()
     if row:
         return int(row[1] or row[0])
@@ -325,13 +330,9 @@ def add_child(db: Database, first: str, last: str, dob: str, at: str) -> int:
     cursor = db.execute(
         "INSERT INTO children (first_name, last_name, name_fold, dob, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        [first, last, _name_fold(first, last), dob, at],
+        [first, last, checklist.name_fold(first, last), dob, at],
     )
     return int(cursor.lastrowid or 0)
-
-
-def _name_fold(first: str, last: str) -> str:
-    return f"{first} {last}".casefold().strip()
 
 
 def set_models(db: Database, scope: Scope, screening_id: int, models: Iterable[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from screening_app.storage.driver import Database
+from screening_app.storage.sync_repo import REMOTE_USERS_FROM
 
 
 class SignatureRow(NamedTuple):
@@ -50,10 +51,13 @@ def unsigned_submissions(db: Database, since_id: int) -> list[str]:
 
 
 def unsigned_reviews(db: Database, since_id: int) -> list[int]:
-    """Review ids (of screenings from ``since_id`` on) with no signature."""
+    """Review ids (of screenings from ``since_id`` on) with no signature. (A decision received
+    from the team server was checked against its reviewer's device signature on arrival; its
+    reviewer is a colleague known only through the server.)"""
     rows = db.execute(
         "SELECT r.id FROM reviews r WHERE r.screening_id >= ? AND r.decision != 'comment' "
+        "AND r.reviewer_id < ? "
         "AND NOT EXISTS (SELECT 1 FROM signatures g WHERE g.review_id = r.id) ORDER BY r.id",
-        [since_id],
+        [since_id, REMOTE_USERS_FROM],
     ).fetchall()
     return [int(r[0]) for r in rows]

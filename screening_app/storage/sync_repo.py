@@ -74,8 +74,11 @@ def counts(db: Database) -> tuple[int, int]:
     row = db.execute(
         "SELECT count(*), sum(attempts > 0) FROM sync_items WHERE state = 'queued'"
     ).fetchone()
-    decisions = db.execute("SELECT count(*) FROM sync_decisions WHERE state = 'queued'").fetchone()
-    return int(row[0]) + int(decisions[0]), int(row[1] or 0)
+    others = db.execute(
+        "SELECT (SELECT count(*) FROM sync_decisions WHERE state = 'queued') + "
+        "(SELECT count(*) FROM sync_outcomes WHERE state = 'queued')"
+    ).fetchone()
+    return int(row[0]) + int(others[0]), int(row[1] or 0)
 
 
 def queue_decision(db: Database, review_id: int) -> None:
@@ -112,11 +115,12 @@ def remote_user(db: Database, server_id: int, name: str, team: str, at: str) -> 
     return local_id
 
 
+KEYS = {"sync_items": "screening_id", "sync_decisions": "review_id", "sync_outcomes": "outcome_id"}
+
+
 def sealed_of(db: Database, table: str, key: int) -> tuple[bytes, bytes] | None:
-    """The envelope and signature sealed for an item (``table``: items or decisions)."""
-    column = "screening_id" if table == "sync_items" else "review_id"
-    if table not in ("sync_items", "sync_decisions"):
-        raise ValueError(table)
+    """The envelope and signature sealed for an item (``table``: one of :data:`KEYS`)."""
+    column = KEYS[table]
     row = db.execute(
         f"SELECT envelope, signature FROM {table} WHERE {column} = ?", [key]
     ).fetchone()
@@ -124,10 +128,54 @@ def sealed_of(db: Database, table: str, key: int) -> tuple[bytes, bytes] | None:
 
 
 def keep_sealed(db: Database, table: str, key: int, envelope: bytes, signature: bytes) -> None:
-    column = "screening_id" if table == "sync_items" else "review_id"
-    if table not in ("sync_items", "sync_decisions"):
-        raise ValueError(table)
+    column = KEYS[table]
     db.execute(
         f"UPDATE {table} SET envelope = ?, signature = ? WHERE {column} = ?",
         [envelope, signature, key],
+    )
+
+
+class OutcomeItem(NamedTuple):
+    outcome_id: int
+    remote_id: str
+    screening_id: int
+    code: str
+    date: str
+    note: str
+
+
+def queue_outcome(db: Database, outcome_id: int, remote_id: str) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO sync_outcomes (outcome_id, remote_id, direction, state) "
+        "VALUES (?, ?, 'out', 'queued')",
+        [outcome_id, remote_id],
+    )
+
+
+def queued_outcomes(db: Database) -> list[OutcomeItem]:
+    rows = db.execute(
+        "SELECT q.outcome_id, q.remote_id, o.screening_id, o.code, o.date, o.note "
+        "FROM sync_outcomes q JOIN outcomes o ON o.id = q.outcome_id "
+        "WHERE q.state = 'queued' ORDER BY q.outcome_id"
+    ).fetchall()
+    return [OutcomeItem._make(r) for r in rows]
+
+
+def mark_outcome(db: Database, outcome_id: int, state: str, error: str = "") -> None:
+    db.execute(
+        "UPDATE sync_outcomes SET state = ?, last_error = ? WHERE outcome_id = ?",
+        [state, error[:300], outcome_id],
+    )
+
+
+def outcome_known(db: Database, remote_id: str) -> bool:
+    row = db.execute("SELECT 1 FROM sync_outcomes WHERE remote_id = ?", [remote_id]).fetchone()
+    return row is not None
+
+
+def received_outcome(db: Database, outcome_id: int, remote_id: str) -> None:
+    db.execute(
+        "INSERT INTO sync_outcomes (outcome_id, remote_id, direction, state) "
+        "VALUES (?, ?, 'in', 'received')",
+        [outcome_id, remote_id],
     )

@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -19,6 +19,8 @@ from screening_app.server import schema
 from screening_app.server.api import create_app
 from screening_app.server.store import ServerStore
 from screening_app.server.tls import self_signed
+from screening_app.services import access
+from screening_app.services.model import FAST_KDF
 from tests.server.postgres import Cluster, throwaway_cluster
 
 _NAMES = itertools.count()
@@ -78,6 +80,8 @@ def server(database_url: str, tmp_path: Path, cluster: Cluster) -> Iterator[tupl
         ("sol", "supervisor", "North"),
         ("kit", "practitioner", "North"),
         ("lou", "supervisor", "South"),
+        ("sam", "supervisor", "North"),
+        ("ada", "admin", None),
     ):
         store.add_account(name, PW, role, team)
     fingerprint = self_signed(tmp_path / "tls", "127.0.0.1")
@@ -99,3 +103,21 @@ def server(database_url: str, tmp_path: Path, cluster: Cluster) -> Iterator[tupl
     served.should_exit = True
     thread.join(timeout=10)
     store.close()
+
+
+Machine = Callable[[str, str], list[str]]
+
+
+@pytest.fixture
+def on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Machine:
+    """``on("kit", "kit")``: the CLI's ``--db``/``--user``/``--password-file`` for one computer
+    (each its own database) and one account."""
+    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
+    password = tmp_path / "pw"
+    password.write_text(PW)
+
+    def arguments(machine: str, user: str) -> list[str]:
+        database = str(tmp_path / f"{machine}.db")
+        return ["--db", database, "--user", user, "--password-file", str(password)]
+
+    return arguments

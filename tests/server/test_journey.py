@@ -5,7 +5,6 @@ the decisions come back, and another team sees nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,31 +14,13 @@ from screening_app.services import access
 from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW
+from tests.server.conftest import PW, Machine
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = run(list(argv))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
-
-
-Machine = Callable[[str, str], list[str]]
-
-
-@pytest.fixture
-def on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Machine:
-    """``on("kit", "kit")``: the CLI's ``--db``/``--user``/``--password-file`` for one computer
-    (each its own database) and one account."""
-    monkeypatch.setattr(access, "default_kdf", lambda: FAST_KDF)
-    password = tmp_path / "pw"
-    password.write_text(PW)
-
-    def arguments(machine: str, user: str) -> list[str]:
-        database = str(tmp_path / f"{machine}.db")
-        return ["--db", database, "--user", user, "--password-file", str(password)]
-
-    return arguments
 
 
 def test_submit_here_review_there_and_the_answer_comes_back(
@@ -86,6 +67,8 @@ def test_submit_here_review_there_and_the_answer_comes_back(
     assert (report.received, report.decisions_received) == (0, 2)
     code, out = cli(capsys, "list", "--json", *on("kit", "kit"))
     assert sorted(r["status"] for r in json.loads(out)) == ["approved", "returned"]
+    code, out = cli(capsys, "db", "check", *on("kit", "kit"))
+    assert code == 0, out  # decisions from the server were checked on arrival, not "unsigned"
 
     # returned → amended → resubmitted → approved, across the two computers
     kit = open_app(tmp_path / "kit.db", "kit", PW)

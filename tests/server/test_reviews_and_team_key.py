@@ -81,11 +81,19 @@ def test_the_team_key_is_shared_with_a_further_supervisor(north: dict[str, Deskt
     assert [w["account"] for w in waiting] == ["sam"]  # not kit: practitioners get no team key
     assert kit.client.get("/v1/teams/mine/waiting", headers=kit.headers).status_code == 403
     for_sam = seal(team_keys.to_bytes(), bytes.fromhex(waiting[0]["x25519"]), TEAM_KEY)
-    grant = {"device_id": waiting[0]["device_id"], "sealed": base64.b64encode(for_sam).decode()}
+    assert waiting[0]["epochs"] == [1]
+    empty = {"device_id": waiting[0]["device_id"], "keys": []}
+    assert (
+        sol.client.post("/v1/teams/mine/key/grants", json=empty, headers=sol.headers).status_code
+        == 422
+    )
+    copy = {"epoch": 1, "sealed": base64.b64encode(for_sam).decode()}
+    grant = {"device_id": waiting[0]["device_id"], "keys": [copy]}
     answer = sol.client.post("/v1/teams/mine/key/grants", json=grant, headers=sol.headers)
     assert answer.status_code == 204
     mine = sam.client.get("/v1/teams/mine/key", headers=sam.headers).json()
-    opened = unseal(base64.b64decode(mine["sealed"]), sam.keys, TEAM_KEY)
+    assert [k["epoch"] for k in mine["keys"]] == [1]
+    opened = unseal(base64.b64decode(mine["keys"][0]["sealed"]), sam.keys, TEAM_KEY)
     assert opened is not None and AccountKeys.from_bytes(opened).box_public == team_keys.box_public
     again = sol.client.post("/v1/teams/mine/key/grants", json=grant, headers=sol.headers)
     assert again.status_code == 404  # sam is no longer waiting

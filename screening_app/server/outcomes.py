@@ -1,0 +1,116 @@
+"""Outcomes through the server: what happened after a referral (a charge, a disruption order, no
+further action...). The code and date are clear — they are the figures' outcome columns — and
+the practitioner's note is sealed like the screening's content. The author of a screening or a
+supervisor of its team records one; the same outcome sent twice (its id) is stored once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+from screening_app.server.screenings import b64, signed_body
+from screening_app.server.store import Caller, ServerError, ServerStore
+
+CODE = re.compile(r"^[a-z0-9_]{1,50}$")
+PAGE = 200
+SKEW = dt.timedelta(days=1)  # computers' clocks and time zones differ by up to a day
+
+
+def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> bool:
+    """Store an outcome; True when it is new, False when this very outcome was already here."""
+    if caller.account.role not in ("practitioner", "supervisor"):
+        raise ServerError(403, "Only practitioners and supervisors record outcomes.")
+    meta = signed_body(store, caller, envelope, signature, "outcome")["metadata"]
+    try:
+        outcome_id = uuid.UUID(str(meta["outcome_id"]))
+        screening = uuid.UUID(str(meta["id"]))
+        version = int(meta["version"])
+        code = str(meta["code"])
+        day = dt.date.fromisoformat(str(meta["date"]))
+    except (KeyError, TypeError, ValueError):
+        raise ServerError(422, "The outcome's metadata is incomplete or malformed.") from None
+    if not CODE.match(code):
+        raise ServerError(422, "The outcome's code is malformed.")
+    if day > store.clock().date() + SKEW:
+        raise ServerError(422, "The outcome's date is in the future: check this computer's clock.")
+    with store.acting(caller) as conn:
+        same = conn.execute("SELECT envelope FROM outcomes WHERE id = %s", [outcome_id]).fetchone()
+        if same is not None:
+            if bytes(same[0]) != envelope:
+                raise ServerError(409, "This outcome was already sent with other content.")
+            return False
+        row = conn.execute(
+            "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s",
+            [screening, version],
+        ).fetchone()
+        if row is None:
+            raise ServerError(404, "There is no such screening that you may see.")
+        if caller.account.role != "supervisor" and row[0] != caller.account.id:
+            raise ServerError(403, "Only its author or a supervisor records an outcome.")
+        conn.execute(
+            "INSERT INTO outcomes (id, screening_id, version, team_id, author_id, recorder_id, "
+            "code, day, envelope, signature, device_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                outcome_id,
+                screening,
+                version,
+                row[1],
+                row[0],
+                caller.account.id,
+                code,
+                day,
+                envelope,
+                signature,
+                caller.device_id,
+            ],
+        )
+        store.audit(conn, caller.account.id, "outcome_received", f"{screening}/v{version}")
+    return True
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+    """Outcomes this caller may see (on its own screenings; a supervisor: the team's)."""
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT o.seq, o.id, o.screening_id, o.version, o.code, o.day, o.envelope, "
+            "o.signature, a.name, a.id, d.sign_public FROM outcomes o "
+            "JOIN accounts a ON a.id = o.recorder_id JOIN devices d ON d.id = o.device_id "
+            "WHERE o.seq > %s ORDER BY o.seq LIMIT %s",
+            [after, PAGE],
+        ).fetchall()
+    return [
+        {
+            "seq": int(seq),
+            "outcome_id": str(oid),
+            "id": str(sid),
+            "version": int(version),
+            "code": code,
+            "date": day.isoformat(),
+            "envelope": b64(bytes(envelope)),
+            "signature": b64(bytes(signature)),
+            "recorder": name,
+            "recorder_id": int(recorder_id),
+            "recorder_device_key": bytes(key).hex(),
+        }
+        for seq, oid, sid, version, code, day, envelope, signature, name, recorder_id, key in rows
+    ]
+
+
+def figures(
+    store: ServerStore, caller: Caller, first: str, last: str, positive: list[str]
+) -> list[dict[str, Any]]:
+    """The organisation's monthly figures from clear metadata only (supervisors), as rows of
+    kind (screenings, children, band, area, role, model, outcome, positive, median_days),
+    month, code and value; computed in SQL (schema_v7.organisation_figures)."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Organisation figures are for supervisors.")
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT kind, month, code, value FROM organisation_figures(%s, %s, %s)",
+            [first, last, positive],
+        ).fetchall()
+    return [{"kind": k, "month": m, "code": c, "value": v} for k, m, c, v in rows]

@@ -1,0 +1,294 @@
+"""The team's keys on the server: only public halves and sealed copies, never a private key.
+
+- The **team key** (X25519) opens the team's screenings. The first supervisor makes it; every
+  further supervisor's device gets a copy sealed for it by a supervisor who holds one. It comes
+  in **epochs**: when a supervisor leaves (account disabled, or a supervisor's device revoked)
+  the team is marked ``rotation_due`` and the next supervisor to sync makes the next epoch,
+  sealed for the supervisors who remain. Uploads sealed for an older epoch are refused from then
+  on, so a leaver's copies open nothing sent after.
+- The **recovery copy**: a recovery key pair whose private half is locked under a code printed
+  once; each epoch's key is also sealed for its public half, so a rotation needs no code.
+- The **link secret** (32 random bytes) lets every device of the team make the same tag for the
+  same child (and, later, for the same car or phone) without the server learning what was
+  tagged. Every device of the team, practitioners' too, gets a sealed copy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+
+from screening_app.server.screenings import b64
+from screening_app.server.store import Caller, ServerError, ServerStore
+
+
+def _supervisor_device(caller: Caller, doing: str) -> uuid.UUID:
+    if caller.account.role != "supervisor" or caller.device_id is None:
+        raise ServerError(403, f"Only a supervisor's registered device {doing}.")
+    return caller.device_id
+
+
+def _current_epoch(conn: psycopg.Connection, team_id: int | None) -> int:
+    row = conn.execute("SELECT key_epoch FROM teams WHERE id = %s", [team_id]).fetchone()
+    return int(row[0]) if row else 1
+
+
+def create(
+    store: ServerStore,
+    caller: Caller,
+    public: bytes,
+    sealed: bytes,
+    recovery: bytes,
+    recovery_public: bytes | None,
+    epoch_recovery: bytes | None,
+) -> None:
+    """The first supervisor of a team makes its key (epoch 1) and its recovery copy."""
+    device = _supervisor_device(caller, "creates the team key")
+    if len(public) != 32 or (recovery_public is not None and len(recovery_public) != 32):
+        raise ServerError(422, "A public key is 32 bytes.")
+    with store.acting(caller) as conn:
+        done = conn.execute(
+            "UPDATE teams SET key_public = %s, recovery = %s, recovery_public = %s, "
+            "key_epoch = 1 WHERE id = %s AND key_public IS NULL",
+            [public, recovery, recovery_public, caller.account.team_id],
+        )
+        if not done.rowcount:
+            raise ServerError(409, "This team already has a key; ask a supervisor to share it.")
+        conn.execute(
+            "INSERT INTO team_epochs (team_id, epoch, public, recovery) VALUES (%s, 1, %s, %s)",
+            [caller.account.team_id, public, epoch_recovery],
+        )
+        conn.execute(
+            "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, 1, %s)",
+            [caller.account.team_id, device, sealed],
+        )
+        store.audit(conn, caller.account.id, "team_key_created", f"team:{caller.account.team_id}")
+
+
+def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
+    """The team's current public key and epoch, whether a rotation is due, and this device's
+    sealed copies of every epoch (supervisors)."""
+    with store.acting(caller) as conn:
+        row = conn.execute(
+            "SELECT key_public, key_epoch, rotation_due, recovery_public FROM teams WHERE id = %s",
+            [caller.account.team_id],
+        ).fetchone()
+        copies = conn.execute(
+            "SELECT epoch, sealed FROM team_keys WHERE team_id = %s AND device_id = %s "
+            "ORDER BY epoch",
+            [caller.account.team_id, caller.device_id],
+        ).fetchall()
+        publics = conn.execute(
+            "SELECT epoch, public FROM team_epochs WHERE team_id = %s AND epoch = %s",
+            [caller.account.team_id, row[1] if row else 1],
+        ).fetchone()
+    if row is None or row[0] is None:
+        return {"public": None, "epoch": 0, "rotation_due": False, "keys": []}
+    public = bytes(publics[1]) if publics else bytes(row[0])
+    return {
+        "public": public.hex(),
+        "epoch": int(row[1]),
+        "rotation_due": bool(row[2]),
+        "recovery_public": bytes(row[3]).hex() if row[3] is not None else None,
+        "keys": [{"epoch": int(e), "sealed": b64(bytes(s))} for e, s in copies],
+    }
+
+
+def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
+    """Supervisors' devices of the team missing a copy of some epoch, with those epochs."""
+    _supervisor_device(caller, "shares the team key")
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT d.id, a.name, d.box_public, array_agg(e.epoch ORDER BY e.epoch) "
+            "FROM devices d JOIN accounts a ON a.id = d.account_id "
+            "JOIN team_epochs e ON e.team_id = a.team_id "
+            "WHERE a.team_id = %s AND a.role = 'supervisor' AND a.active "
+            "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM team_keys k WHERE k.device_id = d.id "
+            "AND k.team_id = a.team_id AND k.epoch = e.epoch) "
+            "GROUP BY d.id, a.name, d.box_public ORDER BY a.name",
+            [caller.account.team_id],
+        ).fetchall()
+    return [
+        {"device_id": str(d), "account": n, "x25519": bytes(k).hex(), "epochs": list(e)}
+        for d, n, k, e in rows
+    ]
+
+
+def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int, bytes]) -> None:
+    """A supervisor who holds the team key seals its epochs for another supervisor's device."""
+    mine = _supervisor_device(caller, "shares the team key")
+    if not keys:
+        raise ServerError(422, "Name the epochs of the team key being shared.")
+    missing = {w["device_id"]: set(w["epochs"]) for w in waiting(store, caller)}
+    if str(device) not in missing or not set(keys) <= missing[str(device)]:
+        raise ServerError(
+            404, "That device is not a supervisor's of your team waiting for those keys."
+        )
+    with store.acting(caller) as conn:
+        held = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT epoch FROM team_keys WHERE team_id = %s AND device_id = %s",
+                [caller.account.team_id, mine],
+            ).fetchall()
+        }
+        if not set(keys) <= held:
+            raise ServerError(403, "This device has no copy of those team keys to share.")
+        for epoch, sealed in keys.items():
+            conn.execute(
+                "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
+                [caller.account.team_id, device, epoch, sealed],
+            )
+        store.audit(conn, caller.account.id, "team_key_granted", f"device:{device}")
+
+
+def rotate(
+    store: ServerStore,
+    caller: Caller,
+    epoch: int,
+    public: bytes,
+    recovery: bytes | None,
+    sealed_for: dict[uuid.UUID, bytes],
+) -> None:
+    """Make ``epoch`` (the next one) the team's key, sealed for the devices in ``sealed_for``
+    (the rotating device among them) and for the recovery key."""
+    mine = _supervisor_device(caller, "rotates the team key")
+    if len(public) != 32:
+        raise ServerError(422, "A public key is 32 bytes.")
+    if mine not in sealed_for:
+        raise ServerError(422, "The rotating device keeps a copy of the new key too.")
+    with store.acting(caller) as conn:
+        now = _current_epoch(conn, caller.account.team_id)
+        if epoch != now + 1:
+            raise ServerError(409, f"The team key is at epoch {now}; sync again first.")
+        allowed = {
+            r[0]
+            for r in conn.execute(
+                "SELECT d.id FROM devices d JOIN accounts a ON a.id = d.account_id "
+                "WHERE a.team_id = %s AND a.role = 'supervisor' AND a.active "
+                "AND d.revoked_at IS NULL",
+                [caller.account.team_id],
+            ).fetchall()
+        }
+        if not set(sealed_for) <= allowed:
+            raise ServerError(422, "A new team key is sealed for active supervisors only.")
+        conn.execute(
+            "UPDATE teams SET key_epoch = %s, key_public = %s, rotation_due = false WHERE id = %s",
+            [epoch, public, caller.account.team_id],
+        )
+        conn.execute(
+            "INSERT INTO team_epochs (team_id, epoch, public, recovery) VALUES (%s, %s, %s, %s)",
+            [caller.account.team_id, epoch, public, recovery],
+        )
+        for device, sealed in sealed_for.items():
+            conn.execute(
+                "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
+                [caller.account.team_id, device, epoch, sealed],
+            )
+        store.audit(conn, caller.account.id, "team_key_rotated", f"epoch:{epoch}")
+
+
+def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
+    """The locked recovery key and every epoch sealed for it (supervisors only)."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only supervisors recover the team key.")
+    with store.acting(caller) as conn:
+        row = conn.execute(
+            "SELECT recovery, recovery_public FROM teams WHERE id = %s", [caller.account.team_id]
+        ).fetchone()
+        epochs = conn.execute(
+            "SELECT epoch, recovery FROM team_epochs WHERE team_id = %s ORDER BY epoch",
+            [caller.account.team_id],
+        ).fetchall()
+    if row is None or row[0] is None:
+        raise ServerError(404, "Your team has no key yet.")
+    return {
+        "recovery": b64(bytes(row[0])),
+        "scheme": "epochs" if row[1] is not None else "key",
+        "epochs": [{"epoch": int(e), "sealed": b64(bytes(r)) if r else None} for e, r in epochs],
+    }
+
+
+def keep_recovered(store: ServerStore, caller: Caller, keys: dict[int, bytes]) -> None:
+    """A supervisor's device that had no copy keeps the ones it recovered with the code."""
+    device = _supervisor_device(caller, "keeps a team key")
+    with store.acting(caller) as conn:
+        added = 0
+        for epoch, sealed in keys.items():
+            done = conn.execute(
+                "INSERT INTO team_keys (team_id, device_id, epoch, sealed) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [caller.account.team_id, device, epoch, sealed],
+            )
+            added += done.rowcount
+        if not added:
+            raise ServerError(409, "This device already holds the team key.")
+        store.audit(conn, caller.account.id, "team_key_recovered", f"device:{device}")
+
+
+# -- the link secret -----------------------------------------------------------------------
+def link_copy(store: ServerStore, caller: Caller) -> dict[str, Any]:
+    """This device's sealed copy of the team's link secret, and whether the team has one."""
+    with store.acting(caller) as conn:
+        mine = conn.execute(
+            "SELECT sealed FROM link_keys WHERE team_id = %s AND device_id = %s",
+            [caller.account.team_id, caller.device_id],
+        ).fetchone()
+        team = conn.execute(
+            "SELECT link_made FROM teams WHERE id = %s", [caller.account.team_id]
+        ).fetchone()
+    return {
+        "sealed": b64(bytes(mine[0])) if mine else None,
+        "exists": bool(team and team[0]),
+    }
+
+
+def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
+    device = _supervisor_device(caller, "makes the team's link secret")
+    with store.acting(caller) as conn:
+        done = conn.execute(
+            "UPDATE teams SET link_made = true WHERE id = %s AND NOT link_made",
+            [caller.account.team_id],
+        )
+        if not done.rowcount:
+            raise ServerError(409, "This team already has a link secret.")
+        conn.execute(
+            "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
+            [caller.account.team_id, device, sealed],
+        )
+        store.audit(conn, caller.account.id, "link_secret_created", None)
+
+
+def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
+    """Every active device of the team without a copy of the link secret."""
+    _supervisor_device(caller, "shares the link secret")
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT d.id, a.name, d.box_public FROM devices d "
+            "JOIN accounts a ON a.id = d.account_id WHERE a.team_id = %s AND a.active "
+            "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM link_keys k WHERE k.device_id = d.id AND k.team_id = a.team_id) "
+            "ORDER BY a.name",
+            [caller.account.team_id],
+        ).fetchall()
+    return [{"device_id": str(d), "account": n, "x25519": bytes(k).hex()} for d, n, k in rows]
+
+
+def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
+    mine = _supervisor_device(caller, "shares the link secret")
+    if str(device) not in {w["device_id"] for w in link_waiting(store, caller)}:
+        raise ServerError(404, "That device of your team is not waiting for the link secret.")
+    with store.acting(caller) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM link_keys WHERE team_id = %s AND device_id = %s",
+            [caller.account.team_id, mine],
+        ).fetchone():
+            raise ServerError(403, "This device has no copy of the link secret to share.")
+        conn.execute(
+            "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
+            [caller.account.team_id, device, sealed],
+        )
+        store.audit(conn, caller.account.id, "link_secret_granted", f"device:{device}")

@@ -1,0 +1,55 @@
+"""``stats --server``: the organisation's monthly figures, computed by the team server in SQL from
+the clear metadata of every team's screenings (docs/SERVER.md, "What the server sees"), in the
+same shape as the figures this computer computes for its own team."""
+
+from __future__ import annotations
+
+from screening_app.domain.forms import Form
+from screening_app.domain.statistics import MonthFigures, months_between, positive_outcomes
+from screening_app.errors import WorkflowError
+from screening_app.services.session import Session
+from screening_app.storage.opened import get_meta
+from screening_app.sync.client import ServerClient
+
+ATTRIBUTES = {"band": "bands", "area": "areas", "role": "roles", "model": "models"}
+
+
+def organisation_figures(
+    session: Session, form: Form, start: str, end: str, password: str | None = None
+) -> list[MonthFigures]:
+    """One MonthFigures per month from ``start`` to ``end``, across the organisation."""
+    session.require("supervisor", doing="see the organisation's figures")
+    months = months_between(start, end)
+    url, pem = get_meta(session.db, "sync_url"), get_meta(session.db, "sync_certificate")
+    device = get_meta(session.db, "sync_device")
+    if url is None or pem is None or device is None:
+        raise WorkflowError("This database is not connected to a team server: `connect` first.")
+    client = ServerClient(url, pem)
+    try:
+        if password is None:
+            client.sign_in_device(device, session.store.keys.sign)
+        else:
+            client.sign_in(session.user.name, password, device)
+        params = {"first": months[0], "last": months[-1], "positive": positive_outcomes(form)}
+        rows = client.call("GET", "/v1/figures", params=params)["figures"]
+    finally:
+        client.close()
+    figures = {m: MonthFigures(m) for m in months}
+    for row in rows:
+        month = figures.get(row["month"])
+        if month is None:
+            continue
+        kind, code, value = row["kind"], row["code"], row["value"]
+        if kind == "screenings":
+            month.screenings = int(value)
+        elif kind == "children":
+            month.children = int(value)
+        elif kind in ATTRIBUTES:
+            getattr(month, ATTRIBUTES[kind])[code] = int(value)
+        elif kind == "outcome":
+            month.outcomes[code] = int(value)
+        elif kind == "positive":
+            month.with_positive_outcome = int(value)
+        elif kind == "median_days" and value is not None:
+            month.median_days_to_review = round(float(value), 1)
+    return [figures[m] for m in months]

@@ -1,0 +1,134 @@
+"""Outcomes travel through the server (code and date clear, note sealed), and ``stats --server``
+computes the organisation's figures from clear metadata alone: for a team whose screenings are
+all on its supervisor's computer, they equal the figures that computer computes itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from screening_app.services.model import ListQuery
+from tests.conftest import open_app
+from tests.forms.test_forms import all_examples
+from tests.server.conftest import PW, Machine
+from tests.server.test_journey import cli
+
+PERIOD = ["--from", "2026-01", "--to", "2026-12", "--csv", "--no-suppress"]
+
+
+def connect_all(capsys: pytest.CaptureFixture[str], server: tuple[str, str], on: Machine) -> None:
+    url, fingerprint = server
+    for name in ("sol", "kit", "lou"):
+        code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))
+        assert code == 0, out
+
+
+def test_outcomes_reach_the_other_computer_and_the_figures_match(
+    server: tuple[str, str],
+    on: Machine,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    connect_all(capsys, server, on)
+    assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0  # kit's computer gets the link secret
+    examples = [str(p) for p in all_examples()]
+    # the first child twice: two screenings, one child, on the desktop and on the server
+    assert cli(capsys, "import", *examples, examples[0], *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
+    code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
+    references = [r["reference"] for r in json.loads(out)]
+    assert len(references) == len(examples) + 1
+    assert cli(capsys, "review", "approve", references[0], *on("sol", "sol"))[0] == 0
+
+    sol = open_app(tmp_path / "sol.db", "sol", PW)
+    try:
+        first = next(r for r in sol.listing.list(ListQuery()) if r.reference == references[0])
+        sol.review.add_outcome(
+            first.id, "referred_scu", dt.date(2026, 11, 21), "Sent to the SCU by Tamsin Rook."
+        )
+        report = sol.sync.sync()
+    finally:
+        sol.close()
+    assert (report.decisions_sent, report.outcomes_sent) == (1, 1)
+
+    kit = open_app(tmp_path / "kit.db", "kit", PW)
+    try:
+        report = kit.sync.sync()
+        approved = next(r for r in kit.listing.list(ListQuery()) if r.status == "approved")
+        got = kit.review.outcomes(approved.id)
+        assert [(o.code, o.note) for o in got] == [
+            ("referred_scu", "Sent to the SCU by Tamsin Rook.")
+        ]
+        kit.review.add_outcome(approved.id, "disruption_activity", dt.date(2026, 11, 22))
+        assert kit.sync.sync().outcomes_sent == 1
+        assert kit.sync.sync().outcomes_received == 0  # its own outcome does not come back twice
+    finally:
+        kit.close()
+    assert report.outcomes_received == 1
+    sol = open_app(tmp_path / "sol.db", "sol", PW)
+    try:
+        assert sol.sync.sync().outcomes_received == 1
+        assert sorted(o.code for o in sol.review.outcomes(first.id)) == [
+            "disruption_activity",
+            "referred_scu",
+        ]
+    finally:
+        sol.close()
+
+    code, here = cli(capsys, "stats", *PERIOD, *on("sol", "sol"))
+    assert code == 0, here
+    code, there = cli(capsys, "stats", "--server", *PERIOD, *on("sol", "sol"))
+    assert code == 0, there
+    assert there == here
+    november = next(line for line in here.splitlines() if line.startswith("2026-11"))
+    header = here.splitlines()[0].split(",")
+    row = dict(zip(header, november.split(","), strict=True))
+    assert (row["screenings"], row["children"]) == (str(len(examples) + 1), str(len(examples)))
+    assert row["outcome_referred_scu"] == "1" and row["positive_outcome_rate"] != ""
+
+    code, out = cli(capsys, "stats", "--server", *PERIOD, *on("kit", "kit"))
+    assert code == 2 and "cannot see the organisation's figures" in out
+    with psycopg.connect(database_url) as conn:
+        notes = conn.execute(
+            "SELECT count(*) FROM outcomes WHERE envelope::text LIKE %s", ["%Rook%"]
+        )
+        assert notes.fetchone() == (0,)  # the note is sealed
+        tags = conn.execute("SELECT count(DISTINCT child_tag), count(child_tag) FROM screenings")
+        assert tags.fetchone() == (len(examples), len(examples) + 1)
+
+
+def test_another_teams_supervisor_sees_the_figures_but_no_outcome(
+    server: tuple[str, str], on: Machine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connect_all(capsys, server, on)
+    assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
+    code, out = cli(capsys, "stats", "--server", *PERIOD, *on("lou", "lou"))
+    assert code == 0
+    november = next(line for line in out.splitlines() if line.startswith("2026-11"))
+    assert november.split(",")[1] == "1"  # North's screening counts in the organisation
+    code, out = cli(
+        capsys,
+        "stats",
+        "--server",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-12",
+        "--csv",
+        *on("lou", "lou"),
+    )
+    november = next(line for line in out.splitlines() if line.startswith("2026-11"))
+    assert november.split(",")[1] == "<5"  # small numbers suppressed unless asked
+    lou = open_app(tmp_path / "lou.db", "lou", PW)
+    try:
+        report = lou.sync.sync()
+    finally:
+        lou.close()
+    assert (report.received, report.outcomes_received) == (0, 0)
