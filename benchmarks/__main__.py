@@ -13,7 +13,7 @@ import sys
 
 from benchmarks.common import Measure, format_table
 
-MODULES = ("startup", "storage", "referral", "stats", "rekey", "server")
+MODULES = ("startup", "storage", "referral", "stats", "rekey", "server", "server_figures")
 
 
 def main(argv: list[str] | None = None) -> int:

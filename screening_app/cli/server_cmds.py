@@ -120,13 +120,23 @@ def _connect(url: str) -> Any:
     import psycopg
 
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
         raise StorageError(
             f"Cannot reach the server's PostgreSQL database ({first}). Check the URL, that "
             "PostgreSQL is running and that this role may connect."
         ) from None
+    encoding = conn.execute("SHOW server_encoding").fetchone()
+    if encoding is None or str(encoding[0]).upper() not in ("UTF8", "UTF-8"):
+        conn.close()
+        raise StorageError(
+            f"The server's database is encoded as {encoding[0] if encoding else 'unknown'}, "
+            "not UTF8, so names would not read back as written. Create it with `createdb "
+            "--encoding=UTF8 --locale=C.UTF-8 --template=template0 ...` and run `server init` "
+            "again."
+        )
+    return conn
 
 
 def cmd_cert(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``GET /v1/sessions/challenge``, ``POST /v1/sessions/device`` — a registered device signs in
   with its own key (a one-time nonce), so that a desktop syncs without keeping the password
 - ``GET /v1/me`` — the account behind a token
+- ``GET|POST /v1/devices/mine/witness`` — the head of this desktop's audit trail, witnessed
 - ``GET /v1/settings`` — the organisation's settings (the retention period on devices)
 - ``POST /v1/devices`` — register this desktop and its public keys (the token is bound to it)
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
@@ -60,6 +61,12 @@ class NewDevice(BaseModel):
 class Upload(BaseModel):
     envelope: str = Field(max_length=1_500_000)  # base64
     signature: str = Field(max_length=200)
+
+
+class Witness(BaseModel):
+    length: int = Field(ge=0, le=2_000_000_000)
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    at_previous: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 class Sealed(BaseModel):
@@ -167,6 +174,14 @@ def create_app(store: ServerStore) -> FastAPI:
             "expires_in": int(TOKEN_LIFETIME.total_seconds()),
             "account": _account(who.account.name, who.account.role, who.account.team),
         }
+
+    @app.get("/v1/devices/mine/witness")
+    def last_witness(who: Authorised) -> dict[str, Any]:
+        return {"witness": devices.last_witness(store, who)}
+
+    @app.post("/v1/devices/mine/witness")
+    def witness(body: Witness, who: Authorised) -> dict[str, bool]:
+        return {"consistent": devices.witness(store, who, body.length, body.head, body.at_previous)}
 
     @app.get("/v1/settings")
     def settings(who: Authorised) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from typing import Any
 
 from screening_app import crypto
 from screening_app.server.store import Caller, ServerError, ServerStore, digest, mark_rotation_due
@@ -98,3 +99,41 @@ def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signatur
     if not token:
         raise ServerError(401, "The device could not prove who it is; sign in again.")
     return token
+
+
+def last_witness(store: ServerStore, caller: Caller) -> dict[str, Any] | None:
+    """The audit trail head this device reported last (length and hash), if any."""
+    if caller.device_id is None:
+        raise ServerError(403, "Register this device first.")
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT length, head, at FROM witnesses WHERE device_id = %s ORDER BY id DESC LIMIT 1",
+            [caller.device_id],
+        ).fetchone()
+    if row is None:
+        return None
+    return {"length": int(row[0]), "head": row[1], "at": row[2].isoformat()}
+
+
+def witness(
+    store: ServerStore, caller: Caller, length: int, head: str, at_previous: str | None
+) -> bool:
+    """Keep a desktop's audit trail head. ``at_previous`` is the hash the desktop now has at the
+    length witnessed last: a shorter trail, or another hash there, means entries the server
+    witnessed were deleted or changed since (audited here; the desktop is told)."""
+    before = last_witness(store, caller)
+    consistent = before is None or (length >= before["length"] and at_previous == before["head"])
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO witnesses (device_id, length, head, consistent) VALUES (%s, %s, %s, %s)",
+            [caller.device_id, length, head, consistent],
+        )
+        if not consistent:
+            store.audit_detail(
+                conn,
+                caller.account.id,
+                "audit_trail_rewritten",
+                f"device:{caller.device_id}",
+                f"witnessed {before['length'] if before else 0}, now {length}",
+            )
+    return consistent

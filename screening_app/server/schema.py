@@ -287,5 +287,6 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         for statement in (
             "GRANT EXECUTE ON FUNCTION organisation_figures(text, text, text[]) TO {}",
             "GRANT SELECT, INSERT, UPDATE ON settings TO {}",
+            "GRANT SELECT, INSERT ON witnesses TO {}",
         ):
             conn.execute(sql.SQL(statement).format(role))

@@ -1,5 +1,6 @@
 """Schema step 7 (see schema.py; a released step is never edited): outcomes, the figures the
-server computes from clear metadata, team key epochs and the team's link secret.
+server computes from clear metadata, team key epochs and the team's link secret, the heads of
+desktops' audit trails the server witnesses, and the organisation's settings.
 
 ``organisation_figures`` runs as the tables' owner (``SECURITY DEFINER``) so that it can count
 across teams, and returns counts only; the owner's own policies (``TO CURRENT_USER``) let it
@@ -87,43 +88,73 @@ BEGIN
     IF coalesce(current_setting('app.role', true), '') <> 'supervisor' THEN
         RAISE EXCEPTION 'organisation figures are for supervisors' USING ERRCODE = '42501';
     END IF;
+    -- one scan for the totals and the three single-code columns (grouping sets), then one
+    -- query per column that needs a join; "counted" = submitted, approved or returned
     RETURN QUERY
-    WITH s AS (
-        SELECT * FROM screenings
-        WHERE status IN ('submitted', 'approved', 'returned')
-          AND screening_month BETWEEN first_month AND last_month
-    )
-    SELECT 'screenings', s.screening_month, '', count(*)::float8 FROM s GROUP BY 2
-    UNION ALL
-    SELECT 'children', s.screening_month, '',
-           count(DISTINCT coalesce(s.team_id || ':' || s.child_tag, s.id::text))::float8
-    FROM s GROUP BY 2
-    UNION ALL
-    SELECT 'band', s.screening_month, coalesce(s.operative_band, ''), count(*)::float8
-    FROM s GROUP BY 2, 3
-    UNION ALL
-    SELECT 'area', s.screening_month, coalesce(s.la_area, ''), count(*)::float8
-    FROM s GROUP BY 2, 3
-    UNION ALL
-    SELECT 'role', s.screening_month, coalesce(s.practitioner_role, ''), count(*)::float8
-    FROM s GROUP BY 2, 3
-    UNION ALL
+    SELECT CASE WHEN grouping(s.operative_band) = 0 THEN 'band'
+                WHEN grouping(s.la_area) = 0 THEN 'area'
+                WHEN grouping(s.practitioner_role) = 0 THEN 'role'
+                ELSE 'screenings' END,
+           s.screening_month,
+           CASE WHEN grouping(s.operative_band) = 0 THEN coalesce(s.operative_band, '')
+                WHEN grouping(s.la_area) = 0 THEN coalesce(s.la_area, '')
+                WHEN grouping(s.practitioner_role) = 0 THEN coalesce(s.practitioner_role, '')
+                ELSE '' END,
+           count(*)::float8
+    FROM screenings s
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+    GROUP BY GROUPING SETS ((s.screening_month),
+                           (s.screening_month, s.operative_band),
+                           (s.screening_month, s.la_area),
+                           (s.screening_month, s.practitioner_role));
+    -- children: one per team and tag; a screening sent without a tag counts as one child
+    RETURN QUERY
+    SELECT 'children', c.m, '', count(*)::float8 FROM (
+        SELECT s.screening_month AS m, s.team_id, coalesce(s.child_tag, s.id::text) AS who
+        FROM screenings s
+        WHERE s.status IN ('submitted', 'approved', 'returned')
+          AND s.screening_month BETWEEN first_month AND last_month
+        GROUP BY 1, 2, 3) c
+    GROUP BY c.m;
+    RETURN QUERY
     SELECT 'model', s.screening_month, m.model, count(*)::float8
-    FROM s, unnest(s.models) AS m(model) GROUP BY 2, 3
-    UNION ALL
+    FROM screenings s, unnest(s.models) AS m(model)
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+    GROUP BY 2, 3;
+    RETURN QUERY
     SELECT 'outcome', s.screening_month, o.code, count(DISTINCT s.id)::float8
-    FROM s JOIN outcomes o ON o.screening_id = s.id AND o.version = s.version GROUP BY 2, 3
-    UNION ALL
-    SELECT 'positive', s.screening_month, '', count(*)::float8 FROM s
-    WHERE EXISTS (SELECT 1 FROM outcomes o WHERE o.screening_id = s.id
+    FROM screenings s JOIN outcomes o ON o.screening_id = s.id AND o.version = s.version
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+    GROUP BY 2, 3;
+    RETURN QUERY
+    SELECT 'positive', s.screening_month, '', count(*)::float8
+    FROM screenings s
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+      AND EXISTS (SELECT 1 FROM outcomes o WHERE o.screening_id = s.id
                   AND o.version = s.version AND o.code = ANY(positive))
-    GROUP BY 2
-    UNION ALL
+    GROUP BY 2;
+    RETURN QUERY
     SELECT 'median_days', s.screening_month, '',
            percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_review)
-    FROM s JOIN reviews r ON r.screening_id = s.id AND r.version = s.version
-    WHERE r.days_to_review IS NOT NULL GROUP BY 2;
+    FROM screenings s JOIN reviews r ON r.screening_id = s.id AND r.version = s.version
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+      AND r.days_to_review IS NOT NULL
+    GROUP BY 2;
 END $$;
+CREATE TABLE witnesses (
+    id bigserial PRIMARY KEY,
+    device_id uuid NOT NULL REFERENCES devices(id),
+    length integer NOT NULL CHECK (length >= 0),
+    head text NOT NULL CHECK (head ~ '^[0-9a-f]{64}$'),
+    consistent boolean NOT NULL,
+    at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX witnesses_device ON witnesses(device_id, id);
 CREATE TABLE settings (
     key text PRIMARY KEY CHECK (key IN ('retention_days')),
     value text NOT NULL CHECK (length(value) <= 100)

@@ -76,8 +76,15 @@ class StatisticsService:
 
         return organisation_figures(self.s, self.form(), start, end, password)
 
-    def write_pdf(self, figures: list[MonthFigures], path: Path, *, suppressed: bool) -> None:
-        """A printable summary PDF of ``figures``."""
+    def write_pdf(
+        self,
+        figures: list[MonthFigures],
+        path: Path,
+        *,
+        suppressed: bool,
+        organisation: bool = False,
+    ) -> None:
+        """A printable summary PDF of ``figures`` (the team's, or the organisation's)."""
         from screening_app.export.referral_pdf import write_referral
         from screening_app.export.stats_pdf import render_stats_pdf
 
@@ -85,7 +92,7 @@ class StatisticsService:
         pdf = render_stats_pdf(
             figures,
             self.form(),
-            team=self.s.user.team,
+            team="all teams (the organisation)" if organisation else self.s.user.team,
             suppressed=suppressed,
             produced=self.s.clock(),
         )

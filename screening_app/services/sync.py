@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
 from typing import Any
 
 from screening_app import crypto
@@ -22,9 +21,11 @@ from screening_app.errors import WorkflowError
 from screening_app.services import outbox, retention, team_key
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
+from screening_app.services.sync_decisions import DecisionSync
 from screening_app.services.sync_outcomes import OutcomeSync
+from screening_app.services.sync_report import SyncReport
 from screening_app.services.team_key import TeamKeys
-from screening_app.storage import review_repo, sync_repo
+from screening_app.storage import audit, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
@@ -49,32 +50,6 @@ def _child_tag(link: bytes | None, answers: dict[str, Any]) -> str | None:
     if link is None or not (first and last and dob):
         return None
     return crypto.tag(link, checklist.child_identity(first, last, dob.isoformat()))
-
-
-@dataclass
-class SyncReport:
-    sent: int = 0
-    received: int = 0
-    decisions_sent: int = 0
-    decisions_received: int = 0
-    outcomes_sent: int = 0
-    outcomes_received: int = 0
-    removed: int = 0  # screenings whose content the retention period removed here
-    notes: list[str] = field(default_factory=list)  # what was done besides (the team key)
-    problems: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [
-            f"Sent {self.sent} screening(s), {self.decisions_sent} decision(s) and "
-            f"{self.outcomes_sent} outcome(s); received {self.received} screening(s), "
-            f"{self.decisions_received} decision(s) and {self.outcomes_received} outcome(s)."
-        ]
-        if self.removed:
-            out.append(
-                f"Removed the content of {self.removed} approved screening(s) from this "
-                "computer under your organisation's retention period (the server keeps it)."
-            )
-        return out + self.notes + self.problems
 
 
 class SyncService:
@@ -157,17 +132,37 @@ class SyncService:
                 me = client.sign_in(self.s.user.name, password, device)
             keys, report.notes = team_key.tend(self.s, client, team_key.fetch(self.s, client))
             self._send(client, keys, report)
-            self._send_decisions(client, keys.public, report)
+            decisions = DecisionSync(self.s)
+            decisions.send(client, keys.public, report)
             self._receive(client, keys, me["account"], report)
-            self._receive_decisions(client, report)
+            decisions.receive(client, report)
             outcomes = OutcomeSync(self.s)
             report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
             report.outcomes_received = outcomes.receive(client, keys, report.problems)
             days = client.call("GET", "/v1/settings").get("retention_days")
             report.removed = retention.apply(self.s, days)
+            self._witness(client, report)
         finally:
             client.close()
         return report
+
+    def _witness(self, client: ServerClient, report: SyncReport) -> None:
+        """The server witnesses the head of this computer's audit trail at every sync; entries
+        it witnessed that are gone or changed since are reported (docs/SECURITY.md)."""
+        before = client.call("GET", "/v1/devices/mine/witness")["witness"]
+        length, head = audit.tail(self.s.db)
+        at_previous = None
+        if before is not None:
+            at_previous = audit.hash_at(self.s.db, before["length"]) if before["length"] else None
+            at_previous = at_previous or (audit.GENESIS if not before["length"] else None)
+        body = {"length": length, "head": head, "at_previous": at_previous}
+        if not client.call("POST", "/v1/devices/mine/witness", json=body)["consistent"]:
+            report.problems.append(
+                f"This computer's audit trail no longer holds what the team server saw on "
+                f"{before['at'][:10]} ({before['length']} entries): entries were deleted or "
+                "changed since. After a restore from a backup this is expected; otherwise "
+                "tell your safeguarding lead."
+            )
 
     def _sealed(self, table: str, key: int) -> Sealed | None:
         kept = sync_repo.sealed_of(self.s.db, table, key)
@@ -224,49 +219,6 @@ class SyncService:
             with self.s.write("record what was sent") as db:
                 sync_repo.mark(db, item.screening_id, "sent", "", self.s.now_text())
             report.sent += 1
-
-    def _send_decisions(self, client: ServerClient, team_public: bytes, report: SyncReport) -> None:
-        keys = self.s.store.keys
-        for review_id, screening_id, decision, comment, band in sync_repo.queued_decisions(
-            self.s.db
-        ):
-            item = sync_repo.of_screening(self.s.db, screening_id)
-            if item is None or not item.author_box:
-                continue
-            sealed = self._sealed("sync_decisions", review_id)
-            if sealed is None:
-                metadata = {
-                    "id": item.remote_id,
-                    "version": item.version,
-                    "decision": decision,
-                    "days_to_review": self._days_to_review(screening_id),
-                }
-                recipients = {"team": team_public, "author": bytes.fromhex(item.author_box)}
-                made = seal(metadata, {"comment": comment, "band": band}, recipients, keys)
-                sealed = self._keep("sync_decisions", review_id, made)
-            body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
-            path = f"/v1/screenings/{item.remote_id}/{item.version}/review"
-            try:
-                client.call("POST", path, json=body)
-                state, error = "sent", ""
-            except SyncError as exc:
-                if exc.status != 409:
-                    report.problems.append(exc.message)
-                    return
-                state, error = "sent", exc.message
-                report.problems.append(f"Not sent: {exc.message}")
-            with self.s.write("record the decision sent") as db:
-                sync_repo.mark_decision(db, review_id, state, error)
-            report.decisions_sent += 0 if error else 1
-
-    def _days_to_review(self, screening_id: int) -> int | None:
-        """From the screening's date to its review: the figures' median, without the dates."""
-        record = repo.fetch(self.s.db, repo.ALL, screening_id)
-        screened = parse_date(record.screening_date) if record else None
-        reviewed = parse_date((record.reviewed_at or "")[:10]) if record else None
-        if screened is None or reviewed is None:
-            return None
-        return max(0, (reviewed - screened).days)
 
     def _receive(
         self,
@@ -339,52 +291,6 @@ class SyncService:
         record = repo.fetch(db, repo.ALL, local.screening_id)
         if record is not None and record.status != status and status in ("approved", "returned"):
             repo.update(db, repo.ALL, local.screening_id, {"status": status})
-
-    def _receive_decisions(self, client: ServerClient, report: SyncReport) -> None:
-        after = int(get_meta(self.s.db, "sync_after_reviews") or 0)
-        listed = client.call("GET", "/v1/reviews", params={"after": after})
-        for entry in listed["reviews"]:
-            local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
-            with self.s.write("record the decision received") as db:
-                if (
-                    local is not None
-                    and local.direction == "out"
-                    and self._apply_decision(db, local, entry, report)
-                ):
-                    report.decisions_received += 1
-                set_meta(db, "sync_after_reviews", str(entry["seq"]))
-
-    def _apply_decision(
-        self, db: Database, local: sync_repo.SyncItem, entry: dict[str, Any], report: SyncReport
-    ) -> bool:
-        try:
-            body = verify(
-                Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
-                bytes.fromhex(entry["reviewer_device_key"]),
-            )
-            decided = open_content(body, "author", self.s.store.keys)
-        except (EnvelopeError, ValueError) as exc:
-            report.problems.append(f"A decision from {entry['reviewer']} was not opened: {exc}")
-            return False
-        status = {"approve": "approved", "return": "returned"}[entry["decision"]]
-        reviewer = sync_repo.remote_user(
-            db, int(entry["reviewer_id"]), entry["reviewer"], self.s.user.team, self.s.now_text()
-        )
-        review_repo.add_review(
-            db,
-            repo.ALL,
-            local.screening_id,
-            reviewer,
-            entry["decision"],
-            str(decided.get("comment") or ""),
-            decided.get("band"),
-            self.s.now_text(),
-        )
-        at = self.s.now_text()
-        repo.update(db, repo.ALL, local.screening_id, {"status": status, "reviewed_at": at})
-        record = repo.fetch(db, repo.ALL, local.screening_id)
-        self.s.audit("review_received", record.reference if record else None, status)
-        return True
 
     def _note_failure(self, screening_id: int, exc: SyncError, report: SyncReport) -> None:
         report.problems.append(exc.message)

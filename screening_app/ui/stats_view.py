@@ -22,6 +22,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentM
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
@@ -89,8 +90,21 @@ class StatisticsView(QWidget):
         self.form = services.statistics.form()
         self.figures: list[MonthFigures] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Statistics</h2>Your team's screenings by month.", self))
+        self.heading = QLabel(self)
+        layout.addWidget(self.heading)
         controls = QHBoxLayout()
+        self.whose = QComboBox(self)
+        self.whose.addItem("Your team (this computer)", False)
+        if services.sync.connected():  # the organisation's figures come from the team server
+            self.whose.addItem("The whole organisation (team server)", True)
+        self.whose.setAccessibleName("Figures for")
+        self.whose.setVisible(self.whose.count() > 1)
+        self.whose.currentIndexChanged.connect(self.compute)
+        whose_label = QLabel("Figures f&or", self)
+        whose_label.setBuddy(self.whose)
+        whose_label.setVisible(self.whose.isVisible())
+        controls.addWidget(whose_label)
+        controls.addWidget(self.whose)
         self.start = self._month_edit("From month", QDate(today.year - 1, today.month, 1))
         self.end = self._month_edit("To month", QDate(today.year, today.month, 1))
         for text, edit in (("&From", self.start), ("&To", self.end)):
@@ -161,12 +175,29 @@ class StatisticsView(QWidget):
     def _months(self) -> tuple[str, str]:
         return self.start.date().toString("yyyy-MM"), self.end.date().toString("yyyy-MM")
 
+    def _organisation(self) -> bool:
+        return bool(self.whose.currentData())
+
     def compute(self) -> None:
         start, end = self._months()
+        organisation = self._organisation()
+        self.heading.setText(
+            "<h2>Statistics</h2>"
+            + (
+                "The whole organisation's screenings by month, counted by the team server."
+                if organisation
+                else "Your team's screenings by month."
+            )
+        )
         self.show_button.setEnabled(False)
+        statistics = self.services.statistics
         run_in_background(
             self,
-            lambda: self.services.statistics.monthly(start, end),
+            lambda: (
+                statistics.from_server(start, end)
+                if organisation
+                else statistics.monthly(start, end)
+            ),
             self._show,
             self._failed,
             self.busy,
@@ -231,7 +262,10 @@ class StatisticsView(QWidget):
     def write_pdf(self, path: Path) -> None:
         try:
             self.services.statistics.write_pdf(
-                self.figures, path, suppressed=self.suppress.isChecked()
+                self.figures,
+                path,
+                suppressed=self.suppress.isChecked(),
+                organisation=self._organisation(),
             )
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))

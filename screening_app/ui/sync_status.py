@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.sync import SyncReport
+from screening_app.services.sync_report import SyncReport
 from screening_app.ui.operations import Changes, Op
 
 EVERY = dt.timedelta(minutes=5)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from screening_app.cli import run
@@ -75,6 +76,23 @@ def test_an_unreachable_database_is_exit_2(
         run(["server", "init", "--database", url, "--admin", "ada", "--password-file", admin]) == 2
     )
     assert "Cannot reach the server's PostgreSQL database" in capsys.readouterr().err
+
+
+def test_a_database_not_in_utf8_is_refused_with_the_fix(
+    cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cluster made under the C locale gives SQL_ASCII databases, whose text comes back as
+    bytes: init says so and how to create the database instead of failing later."""
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS plain_ascii")
+        admin.execute(
+            "CREATE DATABASE plain_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+    admin_pw = pw(tmp_path, "a.pw", "server-admin-pw-1")
+    init = ["server", "init", "--database", cluster.url("plain_ascii"), "--admin", "ada"]
+    assert run([*init, "--password-file", admin_pw]) == 2
+    assert "not UTF8" in capsys.readouterr().err
 
 
 def _free_port() -> int:

@@ -3,6 +3,7 @@ blocks it and is retried later."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from screening_app.errors import StorageError
 from screening_app.services import access
 from screening_app.services.model import FAST_KDF
 from screening_app.ui.main_window import MainWindow
+from screening_app.ui.stats_view import StatisticsView
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
 from tests.server.conftest import PW
@@ -105,3 +107,22 @@ def test_a_supervisor_connects_from_the_window(
     assert shown and "recovery key" in shown[0]
     assert services.sync.connected()
     services.close()
+
+
+def test_a_connected_supervisor_sees_the_organisations_figures_in_the_window(
+    qtbot: QtBot, connected_kit: Path
+) -> None:
+    kit = open_app(connected_kit, "kit", PW)
+    kit.sync.sync()
+    kit.close()
+    sol = open_app(connected_kit.with_name("sol.db"), "sol", PW)
+    view = StatisticsView(sol, dt.date(2026, 11, 26))
+    qtbot.addWidget(view)
+    qtbot.waitUntil(view.show_button.isEnabled, timeout=10_000)
+    assert view.whose.count() == 2  # connected: the organisation's figures are offered
+    assert sum(int(row[1]) for row in view.model.rows) == 0  # sol's computer has not synced
+    view.whose.setCurrentIndex(1)
+    qtbot.waitUntil(view.show_button.isEnabled, timeout=10_000)
+    assert "whole organisation" in view.heading.text()
+    assert sum(int(row[1]) for row in view.model.rows) == 1  # kit's screening, on the server
+    sol.close()

@@ -1,0 +1,31 @@
+"""What one sync did, in words for the command line and the window's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    received: int = 0
+    decisions_sent: int = 0
+    decisions_received: int = 0
+    outcomes_sent: int = 0
+    outcomes_received: int = 0
+    removed: int = 0  # screenings whose content the retention period removed here
+    notes: list[str] = field(default_factory=list)  # what was done besides (the team key)
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Sent {self.sent} screening(s), {self.decisions_sent} decision(s) and "
+            f"{self.outcomes_sent} outcome(s); received {self.received} screening(s), "
+            f"{self.decisions_received} decision(s) and {self.outcomes_received} outcome(s)."
+        ]
+        if self.removed:
+            out.append(
+                f"Removed the content of {self.removed} approved screening(s) from this "
+                "computer under your organisation's retention period (the server keeps it)."
+            )
+        return out + self.notes + self.problems
