@@ -31,14 +31,14 @@ class SyncError(StorageError):
         self.status = status
 
 
-def fetch_certificate(url: str, expected_fingerprint: str) -> str:
-    """The server's certificate (PEM), if its fingerprint is ``expected_fingerprint``."""
+def presented_certificate(url: str) -> bytes:
+    """The certificate (DER) the server at ``url`` presents now, not yet trusted."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         raise SyncError("The server address must start with https:// and name a host.")
     context = ssl.create_default_context()
     context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # fetched only to compare with the fingerprint given
+    context.verify_mode = ssl.CERT_NONE  # fetched only to compare with a pinned fingerprint
     try:
         address = (parts.hostname, parts.port or 443)
         with (
@@ -50,6 +50,12 @@ def fetch_certificate(url: str, expected_fingerprint: str) -> str:
         raise SyncError(f"The server at {url} cannot be reached ({exc.strerror or exc}).") from None
     if der is None:
         raise SyncError("The server sent no certificate.")
+    return der
+
+
+def fetch_certificate(url: str, expected_fingerprint: str) -> str:
+    """The server's certificate (PEM), if its fingerprint is ``expected_fingerprint``."""
+    der = presented_certificate(url)
     found = hashlib.sha256(der).hexdigest()
     wanted = expected_fingerprint.strip().lower().replace(":", "")
     if found != wanted:
@@ -58,6 +64,20 @@ def fetch_certificate(url: str, expected_fingerprint: str) -> str:
             f"Expected fingerprint {wanted}, the server shows {found}. Ask IT before going on."
         )
     return ssl.DER_cert_to_PEM_cert(der)
+
+
+def _changed_certificate(url: str, pinned_pem: str) -> SyncError:
+    """The refusal when the server's certificate is no longer the pinned one, naming both."""
+    pinned = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pinned_pem)).hexdigest()
+    try:
+        now = hashlib.sha256(presented_certificate(url)).hexdigest()
+    except SyncError:
+        now = "(not readable)"
+    return SyncError(
+        "The server's certificate has changed since this computer connected, so nothing was "
+        f"sent. This computer trusts fingerprint {pinned}; the server now shows {now}. Ask IT "
+        "whether the change is expected; if it is, connect again with the new fingerprint."
+    )
 
 
 class ServerClient:
@@ -71,6 +91,7 @@ class ServerClient:
             base_url=url.rstrip("/"), verify=context, timeout=TIMEOUT, transport=transport
         )
         self.token = ""
+        self.url, self.pinned = url, certificate_pem
 
     def close(self) -> None:
         self.http.close()
@@ -101,10 +122,7 @@ class ServerClient:
             response = self.http.request(method, path, **kwargs)
         except httpx.ConnectError as exc:
             if "CERTIFICATE" in str(exc).upper():
-                raise SyncError(
-                    "The server's certificate has changed since this computer connected, so "
-                    "nothing was sent. Ask IT for the new fingerprint and connect again."
-                ) from None
+                raise _changed_certificate(self.url, self.pinned) from None
             raise SyncError(
                 "The server cannot be reached; nothing was lost and the queue stays for the "
                 "next try."

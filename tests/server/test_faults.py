@@ -162,3 +162,20 @@ def test_computers_with_wrong_clocks_still_sync_and_a_future_date_is_named(
         assert "1 waiting to send" in kit.sync.waiting()
     finally:
         kit.close()
+
+
+def test_a_changed_certificate_is_refused_naming_both_fingerprints(
+    served: tuple[Served, str], on: Machine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server, old = served
+    url = f"https://127.0.0.1:{server.port}"
+    assert cli(capsys, "connect", url, "--fingerprint", old, *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
+    server.kill()
+    new = self_signed(server.folder, "127.0.0.1")  # someone else's certificate on that address
+    server.start()
+    code, out = cli(capsys, "sync", *on("kit", "kit"))
+    assert code == 2 and "certificate has changed" in out
+    assert old in out and new in out and new != old
+    code, out = cli(capsys, "list", "--json", *on("kit", "kit"))
+    assert code == 0 and '"submitted"' in out  # nothing lost; it still waits to be sent
