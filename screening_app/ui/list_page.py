@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +23,7 @@ from screening_app.domain import checklist, reassessment
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import STATUS_LABELS
 from screening_app.ui.screenings_model import ScreeningsModel
+from screening_app.ui.tables import SortBox, keyboard_friendly
 
 SEARCH_DELAY_MS = 250
 NEWS_SHOWN = 5
@@ -56,7 +58,31 @@ class ListPage(QWidget):
         }
         self.model = ScreeningsModel(services.listing.list, labels, services.session.today)
         self.table = self._table()
+        sort_row = QHBoxLayout()
+        self.sort_box = SortBox(
+            self.table,
+            [
+                ("Newest screening first", 3, Qt.SortOrder.DescendingOrder),
+                ("Oldest screening first", 3, Qt.SortOrder.AscendingOrder),
+                ("Child's name, A to Z", 0, Qt.SortOrder.AscendingOrder),
+                ("Youngest child first", 1, Qt.SortOrder.AscendingOrder),
+                ("Area", 2, Qt.SortOrder.AscendingOrder),
+                ("Status", 4, Qt.SortOrder.AscendingOrder),
+                ("Highest band first", 5, Qt.SortOrder.DescendingOrder),
+                ("Reassessment due soonest", 6, Qt.SortOrder.AscendingOrder),
+            ],
+            self,
+        )
+        self.sort_box.setAccessibleName("Sort by")
+        sort_label = QLabel("Sort b&y", self)
+        sort_label.setBuddy(self.sort_box)
+        sort_row.addWidget(sort_label)
+        sort_row.addWidget(self.sort_box)
+        sort_row.addStretch(1)
+        layout.addLayout(sort_row)
         layout.addWidget(self.table, 1)
+        QWidget.setTabOrder(self.owner_filter, self.sort_box)  # in reading order
+        QWidget.setTabOrder(self.sort_box, self.table)
         buttons = QHBoxLayout()
         for text, signal in (
             ("&New screening", self.new_requested),
@@ -71,9 +97,11 @@ class ListPage(QWidget):
         buttons.addWidget(self.count_label)
         layout.addLayout(buttons)
 
-    def _filters(self) -> QHBoxLayout:
+    def _filters(self) -> QGridLayout:
+        """Labels above their boxes: a screen reader reads "Status, Any status" (on Linux Qt
+        names a combo box by its value; the label is its name through the buddy relation)."""
         services = self.services
-        filters = QHBoxLayout()
+        filters = QGridLayout()
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search by child's name")
         self.search.setAccessibleName("Search by child's name")
@@ -83,16 +111,20 @@ class ListPage(QWidget):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        filters.addWidget(self.search, 2)
+        search_label = QLabel("S&earch", self)
+        search_label.setBuddy(self.search)
+        filters.addWidget(search_label, 0, 0)
+        filters.addWidget(self.search, 1, 0)
+        filters.setColumnStretch(0, 2)
         statuses = [(c, label) for c, label in STATUS_LABELS.items() if c != "superseded"]
         bands = services.registry.latest(checklist.FORM_ID).bands
-        self.status_filter = self._combo("Status", [(None, "Any status"), *statuses])
+        self.status_filter = self._combo("S&tatus", [(None, "Any status"), *statuses])
         self.band_filter = self._combo(
-            "Band", [(None, "Any band")] + [(b.code, b.label) for b in bands]
+            "&Band", [(None, "Any band")] + [(b.code, b.label) for b in bands]
         )
-        self.area_filter = self._combo("Area", [(None, "Any area"), *services.listing.areas()])
+        self.area_filter = self._combo("&Area", [(None, "Any area"), *services.listing.areas()])
         self.due_filter = self._combo(
-            "Reassessment",
+            "Reasse&ssment",
             [
                 ("any", "Any reassessment"),
                 ("due_or_overdue", "Due or overdue"),
@@ -100,21 +132,31 @@ class ListPage(QWidget):
             ],
         )
         owners = [(u.id, u.display_name) for u in services.listing.owners()]
-        self.owner_filter = self._combo("Practitioner", [(None, "Anyone"), *owners])
-        self.owner_filter.setVisible(services.user.role == "supervisor")
-        for combo in (
-            self.status_filter,
-            self.band_filter,
-            self.area_filter,
-            self.due_filter,
-            self.owner_filter,
+        self.owner_filter = self._combo("&Practitioner", [(None, "Anyone"), *owners])
+        supervisor = services.user.role == "supervisor"
+        for column, combo in enumerate(
+            (
+                self.status_filter,
+                self.band_filter,
+                self.area_filter,
+                self.due_filter,
+                self.owner_filter,
+            ),
+            start=1,
         ):
-            filters.addWidget(combo, 1)
+            label = QLabel(combo.accessibleName(), self)
+            label.setBuddy(combo)
+            filters.addWidget(label, 0, column)
+            filters.addWidget(combo, 1, column)
+            filters.setColumnStretch(column, 1)
+            if combo is self.owner_filter:
+                label.setVisible(supervisor)
+                combo.setVisible(supervisor)
         return filters
 
     def _combo(self, name: str, items: list[tuple[object, str]]) -> QComboBox:
         combo = QComboBox(self)
-        combo.setAccessibleName(f"Filter: {name}")
+        combo.setAccessibleName(name)  # (the mnemonic is shown by its label)
         # May narrow (long choices are elided) so the window fits a small or 200 % screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
@@ -137,6 +179,7 @@ class ListPage(QWidget):
         table.doubleClicked.connect(lambda _i: self.open_selected())
         table.activated.connect(lambda _i: self.open_selected())
         table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest screening first
+        keyboard_friendly(table)
         return table
 
     # -- behaviour -----------------------------------------------------------------------------
@@ -163,8 +206,10 @@ class ListPage(QWidget):
         )
 
     def selected_id(self) -> int | None:
+        """The chosen row's screening: the selected one, else the one with keyboard focus."""
         rows = self.table.selectionModel().selectedRows()
-        row = self.model.row_at(rows[0].row()) if rows else None
+        index = rows[0].row() if rows else self.table.currentIndex().row()
+        row = self.model.row_at(index)
         return row.id if row else None
 
     def open_selected(self) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from screening_app.services.app_services import AppServices
+from screening_app.ui.announce import announce
 
 Progress = Callable[[str, float], None]
 Unlock = Callable[[str, str, Progress], "AppServices"]
@@ -60,6 +61,7 @@ class ErrorLine(QLabel):
         self.setText(message)
         self.setVisible(True)
         self.window().adjustSize()
+        announce(self, message, assertive=True)
 
 
 class PasswordEdit(QLineEdit):

@@ -59,6 +59,9 @@ def test_new_draft_autosaves_and_reopens_on_the_same_page(qtbot: QtBot, db_path:
     assert win.current is not None
     draft_id = win.current.row.id
     editor = view.editor("child_first_name")
+    heading = view.pages["child"].heading
+    assert heading.hasFocus()  # the page's title is read first; Tab goes on to the first field
+    qtbot.keyClick(heading, Qt.Key.Key_Tab)
     assert editor.edit.hasFocus()
     qtbot.keyClicks(editor.edit, "Rowan")
     editor.flush()

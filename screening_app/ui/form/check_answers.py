@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
 from screening_app.domain.evaluation import Evaluation, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
-from screening_app.ui.form.page import ErrorSummary
+from screening_app.ui.form.page import ErrorSummary, PageHeading
 
 NOT_ANSWERED = "Not answered"
 
 
 def answer_text(form: Form, question_id: str, value: Any) -> str:
     question = form.question(question_id)
-    if value is None or value == "" or value == []:
+    if _blank(value):
         return NOT_ANSWERED
     if isinstance(value, list):
         return "; ".join(question.option_label(str(v)) for v in value)
@@ -35,6 +35,10 @@ def answer_text(form: Form, question_id: str, value: Any) -> str:
         day = parse_date(value)
         return day.strftime("%d/%m/%Y") if day else str(value)
     return str(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
 
 class CheckAnswersPage(QScrollArea):
@@ -50,6 +54,7 @@ class CheckAnswersPage(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.summary = ErrorSummary()
+        self.heading: PageHeading | None = None
         self.submit_button: QPushButton | None = None
 
     def show_answers(self, evaluation: Evaluation, result: ScoreResult) -> None:
@@ -57,7 +62,8 @@ class CheckAnswersPage(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 12)
         title = "Answers" if self.read_only else "Check your answers before submitting"
-        layout.addWidget(QLabel(f"<h2>{title}</h2>", body))
+        self.heading = PageHeading(title, body)
+        layout.addWidget(self.heading)
         self.summary = ErrorSummary(body)
         self.summary.go_to.connect(self.change.emit)
         layout.addWidget(self.summary)
@@ -72,24 +78,16 @@ class CheckAnswersPage(QScrollArea):
             if not shown:
                 continue
             layout.addWidget(QLabel(f"<h3>{_escape(section.title)}</h3>", body))
+            answered = [q for q in shown if not _blank(evaluation.value(q.id))]
             grid = QGridLayout()
             grid.setColumnStretch(0, 2)  # the same proportions in every section, so the
             grid.setColumnStretch(1, 3)  # answers line up down the page
-            for row, question in enumerate(shown):
-                label = QLabel(question.label, body)
-                label.setWordWrap(True)
-                label.setObjectName("answerLabel")
-                value = QLabel(answer_text(self.form, question.id, evaluation.value(question.id)))
-                value.setWordWrap(True)
-                value.setTextFormat(Qt.TextFormat.PlainText)
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
-                if not self.read_only and not question.calculated:
-                    button = QPushButton("Change", body)
-                    button.setAccessibleName(f"Change: {question.label}")
-                    button.clicked.connect(lambda _c=False, q=question.id: self.change.emit(q))
-                    grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            for row, question in enumerate(answered):
+                text = answer_text(self.form, question.id, evaluation.value(question.id))
+                self._answer_row(grid, row, question, text, body)
+            missing = [q for q in shown if _blank(evaluation.value(q.id)) and not q.calculated]
+            if missing:
+                self._not_answered_row(grid, len(answered), section.id, missing, body)
             layout.addLayout(grid)
         if not self.read_only:
             if result.awaiting_approval:
@@ -110,6 +108,55 @@ class CheckAnswersPage(QScrollArea):
             layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.setWidget(body)
+
+    def _answer_row(
+        self, grid: QGridLayout, row: int, question: Any, text: str, body: QWidget
+    ) -> None:
+        """Question and answer, read as one: the Change button (or, read-only, the answer
+        itself) is the row's single focusable item and says both."""
+        label = QLabel(question.label, body)
+        label.setWordWrap(True)
+        label.setObjectName("answerLabel")
+        value = QLabel(text, body)
+        value.setWordWrap(True)
+        value.setTextFormat(Qt.TextFormat.PlainText)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+        spoken = f"{question.label}: {text}"
+        if self.read_only or question.calculated:
+            value.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            value.setAccessibleName(spoken)
+            if question.calculated:
+                value.setAccessibleDescription("Worked out from other answers.")
+            return
+        button = QPushButton("Change", body)
+        button.setAccessibleName(f"{spoken}. Change")
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _c=False, q=question.id: self.change.emit(q))
+        grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+
+    def _not_answered_row(
+        self, grid: QGridLayout, row: int, section_id: str, missing: list[Any], body: QWidget
+    ) -> None:
+        """The section's unanswered questions in one row, not one row each."""
+        names = "; ".join(q.label for q in missing)
+        count = len(missing)
+        label = QLabel(f"Not answered ({count})", body)
+        label.setObjectName("answerLabel")
+        value = QLabel(names, body)
+        value.setWordWrap(True)
+        value.setObjectName("helpText")
+        grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+        if not self.read_only:
+            button = QPushButton("Answer", body)
+            button.setAccessibleName(
+                f"{count} question{'' if count == 1 else 's'} not answered: {names}. Answer"
+            )
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, q=missing[0].id: self.change.emit(q))
+            grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
 
     def _warnings(self, evaluation: Evaluation) -> list[str]:
         out = []

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -78,6 +78,45 @@ class Editor(QWidget):
             widget.setAccessibleDescription(description)
 
 
+class _RadioKeys(QObject):
+    """One Tab stop per group, as on every platform's radio groups: Tab comes into the group on
+    the chosen button; the arrow keys move to the next or previous option and choose it (Qt's
+    arrows only moved focus when nothing was chosen yet, so an answer stayed silently blank)."""
+
+    MOVES: ClassVar[dict[Qt.Key, int]] = {
+        Qt.Key.Key_Down: 1,
+        Qt.Key.Key_Right: 1,
+        Qt.Key.Key_Up: -1,
+        Qt.Key.Key_Left: -1,
+    }
+
+    def __init__(self, group: QButtonGroup) -> None:
+        super().__init__(group)
+        self.group = group
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        buttons = self.group.buttons()
+        if watched not in buttons:
+            return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = self.MOVES.get(Qt.Key(event.key()))
+            if step is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                target = buttons[(buttons.index(watched) + step) % len(buttons)]
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                target.click()
+                return True
+        if event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+            chosen = self.group.checkedButton()
+            tabbed = event.reason() in (
+                Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason,
+            )
+            if tabbed and chosen is not None and chosen is not watched:
+                chosen.setFocus(event.reason())
+                return True
+        return False
+
+
 class ChoiceEditor(Editor):
     """Radio buttons (yes/no/not known, timed indicators, short choice lists)."""
 
@@ -87,8 +126,10 @@ class ChoiceEditor(Editor):
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
         self.codes: list[str] = []
+        keys = _RadioKeys(self.group)
         for index, (code, label) in enumerate(question.option_pairs()):
             button = QRadioButton(label, self)
+            button.installEventFilter(keys)
             self.group.addButton(button, index)
             self.codes.append(code)
             layout.addWidget(button)
@@ -190,6 +231,12 @@ class _FlushingLineEdit(QLineEdit):
     def __init__(self, owner: _TextBase) -> None:
         super().__init__(owner)
         self._owner = owner
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Save before Tab moves on: questions the answer reveals are then shown, and Tab goes
+        to the first of them rather than past them."""
+        self._owner.flush()
+        return super().focusNextPrevChild(forward)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self._owner.flush()

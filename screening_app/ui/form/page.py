@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -21,20 +22,32 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.forms import Question, Section
+from screening_app.ui.announce import announce
 from screening_app.ui.form.editors import Editor, make_editor
+
+
+def need_words(question: Question, when_needed: str = "") -> str:
+    """After the label: nothing when required, " (optional)", or — for a question whose need
+    depends on other answers, like the rationale of a different judgement — when it is."""
+    if question.required:
+        return ""
+    return f" ({when_needed})" if when_needed else " (optional)"
 
 
 class QuestionBlock(QWidget):
     """Label, required/optional in words, help on demand, the editor and its error text."""
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, parent: QWidget | None = None, *, when_needed: str = ""
+    ) -> None:
         super().__init__(parent)
         self.question = question
+        self.when_needed = when_needed
         self.setObjectName("questionBlock")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 10)
         layout.setSpacing(4)
-        need = "" if question.required else " (optional)"
+        need = need_words(question, when_needed)
         self.label = QLabel(f"<b>{_escape(question.label)}</b>{need}", self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -45,10 +58,14 @@ class QuestionBlock(QWidget):
         self.help_text.setVisible(False)
         self.help_button: QToolButton | None = None
         if question.help:
+            # A disclosure, not a Tab stop of its own: a screen reader already hears the help
+            # as the field's description, and F1 in the field shows or hides it on screen.
             self.help_button = QToolButton(self)
             self.help_button.setText("Help ▸")
             self.help_button.setCheckable(True)
             self.help_button.setAutoRaise(True)
+            self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.help_button.setToolTip("Show or hide the help (F1 in the field)")
             self.help_button.toggled.connect(self._help_toggled)
             self.help_button.setAccessibleName(f"Help: {question.label}")
             self.help_button.toggled.connect(self.help_text.setVisible)
@@ -69,8 +86,7 @@ class QuestionBlock(QWidget):
             self.editor = make_editor(question, self)
             self.label.setBuddy(self.editor.focus_target())
             layout.addWidget(self.editor)
-            description = ("Required. " if question.required else "Optional. ") + question.help
-            self.editor.name_widgets(question.label, description)
+            self.editor.name_widgets(question.label, self.description())
         self.warning = QLabel("", self)
         self.warning.setObjectName("warningBox")
         self.warning.setWordWrap(True)
@@ -81,21 +97,38 @@ class QuestionBlock(QWidget):
         if self.help_button is not None:
             self.help_button.setText("Help ▾" if shown else "Help ▸")
 
+    def description(self) -> str:
+        """What a screen reader says after the field's name: required or not, then the help."""
+        need = need_words(self.question, self.when_needed).strip(" ()")
+        help_text = self.question.help.strip()
+        if not need or help_text.lower().startswith(need.split(",")[0].lower()):
+            return help_text  # the help already says it ("Optional. …", "Required, …")
+        return f"{need[0].upper()}{need[1:]}. {help_text}".strip()
+
+    def toggle_help(self) -> None:
+        if self.help_button is not None:
+            self.help_button.toggle()
+
     def show_error(self, message: str | None) -> None:
         self.error.setText(f"Error: {message}" if message else "")
         self.error.setVisible(bool(message))
         if self.editor is not None:
-            base = ("Required. " if self.question.required else "Optional. ") + self.question.help
+            base = self.description()
             text = f"Error: {message}. {base}" if message else base
-            self.editor.focus_target().setAccessibleDescription(text)
+            for widget in self.editor.findChildren(QWidget):
+                widget.setAccessibleDescription(text)
 
     def show_calculated(self, value: Any, reason: str) -> None:
         words = self.question.option_label(str(value)) if value is not None else "not yet known"
         self.calculated.setText(f"Calculated: {words}" + (f" — {reason}" if reason else ""))
 
     def show_warning(self, value: Any) -> None:
+        """The form's warning for this answer (Call 999...), said at once when it appears."""
         text = (self.question.warnings or {}).get(str(value)) if value is not None else None
-        self.warning.setText(f"⚠ Important: {text}" if text else "")
+        shown = f"⚠ Important: {text}" if text else ""
+        if shown and shown != self.warning.text() and self.isVisible():
+            announce(self, shown.replace("⚠ ", ""), assertive=True)
+        self.warning.setText(shown)
         self.warning.setVisible(bool(text))
 
     def focus(self) -> None:
@@ -111,7 +144,10 @@ class ErrorSummary(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorSummary")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # focused when it appears (read first), but not a Tab stop of its own (GOV.UK's
+        # tabindex=-1): the next Tab goes to its first link. (ClickFocus, not NoFocus: Qt
+        # will not order the Tab chain from a NoFocus widget.)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName("There is a problem")
         self._layout = QVBoxLayout(self)
         self.title = QLabel("<b>There is a problem</b>", self)
@@ -124,19 +160,55 @@ class ErrorSummary(QFrame):
         for link in self.links:
             link.deleteLater()
         self.links = []
+        previous: QWidget = self
         for qid, message in problems:
-            link = QPushButton(message, self)
+            link = ErrorLink(message, self)
             link.setObjectName("errorLink")
             link.setFlat(True)
             link.setCursor(Qt.CursorShape.PointingHandCursor)
             link.setAccessibleName(f"Go to the problem: {message}")
             link.clicked.connect(lambda _c=False, q=qid: self.go_to.emit(q))
             self._layout.addWidget(link)
+            QWidget.setTabOrder(previous, link)  # right after the summary, in order
+            previous = link
             self.links.append(link)
         self.setVisible(bool(problems))
         if problems:
-            self.setAccessibleDescription(f"{len(problems)} problem(s) on this page")
+            count = len(problems)
+            self.setAccessibleDescription(
+                f"{count} problem{'' if count == 1 else 's'} on this page: "
+                + "; ".join(message for _qid, message in problems)
+            )
             self.setFocus(Qt.FocusReason.OtherFocusReason)
+            announce(self, f"There is a problem. {self.accessibleDescription()}", assertive=True)
+
+
+class ErrorLink(QPushButton):
+    """A link of the error summary: Return or Enter follows it, as Space does."""
+
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setAutoDefault(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+
+class PageHeading(QLabel):
+    """A page's title: given focus when the page appears, so a screen reader reads it first and
+    Tab goes on from the top of the page; never a Tab stop of its own."""
+
+    def __init__(self, title: str, parent: QWidget) -> None:
+        super().__init__(f"<h2>{_escape(title)}</h2>", parent)
+        self.setObjectName("pageHeading")
+        self.setAccessibleName(title)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def take_focus(self) -> None:
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class SectionPage(QScrollArea):
@@ -149,6 +221,8 @@ class SectionPage(QScrollArea):
         count: int,
         on_edit: Callable[[str, Any], None],
         parent: QWidget | None = None,
+        *,
+        when_needed: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.section = section
@@ -159,10 +233,10 @@ class SectionPage(QScrollArea):
         layout.setContentsMargins(16, 12, 16, 12)
         caption = QLabel(f"Section {number} of {count}", body)
         caption.setObjectName("caption")
-        heading = QLabel(f"<h2>{_escape(section.title)}</h2>", body)
-        heading.setAccessibleName(section.title)
+        self.heading = PageHeading(section.title, body)
+        self.heading.setAccessibleDescription(f"Section {number} of {count}")
         layout.addWidget(caption)
-        layout.addWidget(heading)
+        layout.addWidget(self.heading)
         self.summary = ErrorSummary(body)
         layout.addWidget(self.summary)
         if section.intro:
@@ -171,7 +245,9 @@ class SectionPage(QScrollArea):
             layout.addWidget(intro)
         self.blocks: dict[str, QuestionBlock] = {}
         for question in section.questions:
-            block = QuestionBlock(question, body)
+            block = QuestionBlock(
+                question, body, when_needed=(when_needed or {}).get(question.id, "")
+            )
             self.blocks[question.id] = block
             layout.addWidget(block)
             if block.editor is not None:
@@ -179,6 +255,23 @@ class SectionPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self.summary.go_to.connect(self.focus_question)
+
+    def show_summary(self, problems: Sequence[tuple[str, str]]) -> None:
+        """The error summary, scrolled into view with focus (or hidden when none)."""
+        self.summary.show_problems(problems)
+        if problems:
+            self.verticalScrollBar().setValue(0)
+            self.ensureWidgetVisible(self.summary)
+
+    def show_top(self) -> None:
+        """Scrolled to the top, focus on the heading (a page just shown)."""
+        self.verticalScrollBar().setValue(0)
+        self.heading.take_focus()
+
+    def toggle_help_of(self, focused: QWidget | None) -> None:
+        for block in self.blocks.values():
+            if focused is not None and block.isAncestorOf(focused):
+                block.toggle_help()
 
     def focus_question(self, question_id: str) -> None:
         block = self.blocks.get(question_id)

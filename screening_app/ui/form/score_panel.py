@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
+from screening_app.ui.announce import announce
 
 BAND_COLOURS = ("#2e7d32", "#c9a000", "#e06c00", "#b71c1c")
 
@@ -70,6 +71,7 @@ class ScorePanel(QFrame):
 
     def __init__(self, form: Form, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._heard: tuple[str, str] | None = None  # the band and action last shown
         self.form = form
         self.setObjectName("scorePanel")
         self.setMinimumWidth(300)
@@ -106,8 +108,19 @@ class ScorePanel(QFrame):
         for label in (self.band, self.total, self.rules, self.action, self.why):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
-    def show_result(self, result: ScoreResult) -> None:
+    def show_result(self, result: ScoreResult, *, announcing: bool = False) -> None:
+        """Show ``result``; when ``announcing``, say a change of band or action out loud
+        (at once — assertive — when it reaches the highest band)."""
         band = self.form.band(result.operative_band)
+        heard = (result.operative_band, result.action)
+        if announcing and self._heard is not None and heard != self._heard:
+            top = self.form.band_codes()[-1]
+            announce(
+                self,
+                f"Band now {band.label}. What to do: {result.action}",
+                assertive=result.operative_band == top,
+            )
+        self._heard = heard
         self.band.setText(f"Band: {band.label.upper()}")
         self.band.setAccessibleName(f"Band: {band.label}")
         self.gauge.set_band(self.form.band_rank(result.operative_band))

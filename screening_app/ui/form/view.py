@@ -31,14 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.answers import question_problems, validate
-from screening_app.domain.evaluation import Evaluation, evaluate, is_blank
+from screening_app.domain.evaluation import Evaluation, evaluate
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
-from screening_app.ui.form.answer_change import AnswerChange, AnswerSink, required_message
+from screening_app.ui.form.answer_change import AnswerChange, AnswerSink
 from screening_app.ui.form.check_answers import CheckAnswersPage
 from screening_app.ui.form.page import SectionPage
 from screening_app.ui.form.score_panel import ScorePanel
+from screening_app.ui.form.wording import problem_wording, section_states
 
 CHECK_PAGE = "check_answers"
 
@@ -67,6 +68,7 @@ class FormView(QWidget):
         self._unsaved: set[str] = set()
         self._input_problems: dict[str, str] = {}
         self._checked: set[str] = set()  # sections whose problems the user has been shown
+        self._moving_to_question = False  # a Change or error link: focus goes to the field
         self.undo_stack = QUndoStack(self)
         self._build()
         self._load_editors()
@@ -93,8 +95,14 @@ class FormView(QWidget):
         self.stack = QStackedWidget(splitter)
         self.pages: dict[str, SectionPage] = {}
         count = len(self.form.sections)
+        when_needed = {
+            self.form.judgement.rationale_question: "required when your judgement differs "
+            "from the band"
+        }
         for number, section in enumerate(self.form.sections, start=1):
-            page = SectionPage(section, number, count, self._edited, self.stack)
+            page = SectionPage(
+                section, number, count, self._edited, self.stack, when_needed=when_needed
+            )
             page.setEnabled(not self.read_only)
             self.pages[section.id] = page
             self.stack.addWidget(page)
@@ -128,6 +136,7 @@ class FormView(QWidget):
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.discard.clicked.connect(self.discard_requested.emit)
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, self._toggle_help)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
         QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
         row.addWidget(self.back)
@@ -154,19 +163,22 @@ class FormView(QWidget):
     def go_to(self, page_id: str, question_id: str | None = None) -> None:
         ids = [s.id for s in self.form.sections]
         index = ids.index(page_id) if page_id in ids else len(ids)
-        self.nav.setCurrentRow(index)
+        self._moving_to_question = bool(question_id and page_id in self.pages)
+        try:
+            self.nav.setCurrentRow(index)
+        finally:
+            self._moving_to_question = False
         if question_id and page_id in self.pages:
             self.pages[page_id].focus_question(question_id)
 
     def focus_first(self) -> None:
-        """Focus the first field of the current page (or the page itself when read-only)."""
+        """Focus the current page's heading: read first, and Tab goes on from the top."""
         page = self.pages.get(self.current_page())
-        if page is not None and not self.read_only:
-            for qid, block in page.blocks.items():
-                if block.editor is not None and block.isVisibleTo(page):
-                    page.focus_question(qid)
-                    return
-        self.nav.setFocus()
+        if page is not None:
+            page.show_top()
+        elif self.check_page.heading is not None:
+            self.check_page.verticalScrollBar().setValue(0)
+            self.check_page.heading.take_focus()
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Problems from the service (e.g. on submit): summary on the check page with links."""
@@ -252,7 +264,7 @@ class FormView(QWidget):
                     block.show_calculated(calc.value if calc else None, calc.reason if calc else "")
                 block.show_warning(evaluation.value(qid))
         result = score(self.form, self._answers)
-        self.score_panel.show_result(result)
+        self.score_panel.show_result(result, announcing=self.isVisible())
         if self.current_page() == CHECK_PAGE:
             self.check_page.show_answers(evaluation, result)
         self._update_sections()
@@ -281,6 +293,8 @@ class FormView(QWidget):
         if page == CHECK_PAGE:
             evaluation = evaluate(self.form, self._answers)
             self.check_page.show_answers(evaluation, score(self.form, self._answers))
+        if self.isVisible() and not self._moving_to_question:
+            self.focus_first()  # the new page's heading, never a button left behind
         if not self.read_only:
             # The page is a convenience; answers are what must not be lost.
             with contextlib.suppress(ScreeningError):
@@ -296,7 +310,7 @@ class FormView(QWidget):
             return
         page.flush()
         problems = self._page_problems(page)
-        page.summary.show_problems(problems)
+        page.show_summary(problems)
         for qid, block in page.blocks.items():
             block.show_error(next((m for q, m in problems if q == qid), None))
         self._checked.add(page_id)  # all of these problems are on this page
@@ -329,30 +343,23 @@ class FormView(QWidget):
         self._update_sections()
 
     def _update_sections(self) -> None:
-        """Each section's state in words and a sign (never colour alone): ✓ complete,
-        ⚠ n problems (once checked), in progress, or not started."""
+        """Each section's state in words and a sign (never colour alone)."""
         if self.read_only:
             return
-        counts: dict[str, int] = {}
         found = [p.where for p in validate(self.form, self._answers, self.today)]
-        for where in [*found, *self._input_problems]:
-            section_id = self.section_of(where)
-            counts[section_id] = counts.get(section_id, 0) + 1
-        for row, section in enumerate(self.form.sections):
-            count = counts.get(section.id, 0)
-            answered = any(q.id in self._answers for q in section.questions)
-            if count and section.id in self._checked:
-                state = f"{count} problem{'' if count == 1 else 's'}"
-                text = f"⚠ {section.title} — {state}"
-            elif not count and (answered or section.id in self._checked):
-                state, text = "complete", f"✓ {section.title}"
-            else:
-                state = "in progress" if answered else "not started"
-                text = section.title
+        states = section_states(
+            self.form, self._answers, [*found, *self._input_problems], self._checked
+        )
+        for row, (text, spoken, tip) in enumerate(states):
             item = self.nav.item(row)
             item.setText(text)
-            item.setToolTip(f"{section.title}: {state}")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}, {state}")
+            item.setToolTip(tip)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+
+    def _toggle_help(self) -> None:
+        """F1: show or hide the help of the question whose field has focus."""
+        for page in self.pages.values():
+            page.toggle_help_of(self.focusWidget())
 
     # -- helpers ------------------------------------------------------------------------------
     def editor(self, question_id: str) -> Any:
@@ -375,13 +382,7 @@ class FormView(QWidget):
 
     def message_for(self, problem: Problem) -> str:
         """The wording shown beside a question for ``problem``."""
-        if problem.where not in self.form.index:
-            return problem.message
-        question = self.form.question(problem.where)
-        if question.required and is_blank(self._answers.get(question.id)):
-            return required_message(question)
-        label, text = question.label, problem.message
-        return text if text.startswith(label) else f"{label}: {text}"
+        return problem_wording(self.form, self._answers, problem)
 
     def _load_editors(self) -> None:
         for page in self.pages.values():

@@ -1,0 +1,57 @@
+"""What the form says about problems and sections, in words people use (never question ids)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from screening_app.domain.evaluation import is_blank
+from screening_app.domain.forms import Form
+from screening_app.errors import Problem
+from screening_app.ui.form.answer_change import required_message
+
+
+def without_ids(form: Form, message: str) -> str:
+    """A form's check message names questions by their ids; people read their labels."""
+    for qid in sorted(form.index, key=len, reverse=True):
+        if qid in message:
+            label = form.question(qid).label
+            message = re.sub(rf"\b{re.escape(qid)}\b", f"“{label}”", message)
+    return message
+
+
+def problem_wording(form: Form, answers: dict[str, Any], problem: Problem) -> str:
+    """The wording shown beside a question (and in the error summary) for ``problem``."""
+    if problem.where not in form.index:
+        return without_ids(form, problem.message)
+    question = form.question(problem.where)
+    if question.required and is_blank(answers.get(question.id)):
+        return required_message(question)
+    label, text = question.label, without_ids(form, problem.message)
+    return text if text.startswith(label) else f"{label}: {text}"
+
+
+def section_states(
+    form: Form, answers: dict[str, Any], problem_places: Iterable[str], checked: set[str]
+) -> list[tuple[str, str, str]]:
+    """Per section: (text shown, text spoken, tooltip) — ✓ complete, ⚠ n problems (once
+    checked), in progress, or not started."""
+    counts: dict[str, int] = {}
+    for where in problem_places:
+        section_id = form.section_of(where).id if where in form.index else ""
+        counts[section_id] = counts.get(section_id, 0) + 1
+    out = []
+    for section in form.sections:
+        count = counts.get(section.id, 0)
+        answered = any(q.id in answers for q in section.questions)
+        if count and section.id in checked:
+            state = f"{count} problem{'' if count == 1 else 's'}"
+            text = f"⚠ {section.title} — {state}"
+        elif not count and (answered or section.id in checked):
+            state, text = "complete", f"✓ {section.title}"
+        else:
+            state = "in progress" if answered else "not started"
+            text = section.title
+        out.append((text, f"{section.title}, {state}", f"{section.title}: {state}"))
+    return out

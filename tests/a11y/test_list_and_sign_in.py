@@ -1,0 +1,36 @@
+"""Signing in and the screenings list, as a screen reader and a keyboard reach them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.a11y.conftest import sign_in
+from tests.a11y.harness import App, tab_walk, unnamed_controls
+
+pytestmark = pytest.mark.a11y
+
+
+def test_sign_in_is_named_and_a_wrong_password_is_announced(demo: App) -> None:
+    tree = demo.tree()
+    assert unnamed_controls(tree) == []
+    with demo.listening() as heard:
+        demo.keys("shift+Tab", "ctrl+a")
+        demo.type("demo")
+        demo.keys("Tab")
+        demo.type("not-the-password")
+        demo.keys("Return")
+        demo.wait_for(lambda t: any("do not match" in n["name"] + (n["text"] or "") for n in t))
+    announced = [e for e in heard if e["type"].startswith("object:announcement")]
+    assert any("do not match" in e["data"] for e in announced), heard
+
+
+def test_tab_leaves_the_list_and_reaches_its_buttons(demo: App) -> None:
+    sign_in(demo)
+    tree = demo.tree()
+    assert unnamed_controls(tree) == []
+    seen = tab_walk(demo, until="Open / resume")
+    cells = [name for role, name in seen if role == "table cell"]
+    assert len(cells) == 1, seen  # one Tab into the table, the next one out of it
+    names = [name for _role, name in seen]
+    assert names.index("Sort by") < names.index(cells[0]) < names.index("New screening"), seen
+    assert "Open / resume" in names
