@@ -3,9 +3,10 @@
 The window, the CLI, the demo and the tests all get their services from :func:`sign_in` (or
 :func:`sign_in_with_recovery`) here; nothing else constructs a ``Session`` or ``AppServices``.
 Nothing here touches Qt: the windows are built by ``screening_app.ui.startup`` from the
-:class:`~screening_app.ui.startup.Entry` this module passes in. ``--demo`` builds a throwaway
-database of fictional data in a temporary folder; ``--smoke-test`` (used by packaging) opens the
-demo main window signed in, renders one referral to a temporary file and quits with status 0.
+:class:`~screening_app.ui.startup.Entry` this module passes in. ``--demo`` opens a database of
+fictional data of its own (``demo/demo.db`` in the data folder, made the first time and again on
+File → Fresh demo data); ``--smoke-test`` (used by packaging) builds one in a temporary folder,
+opens the demo main window signed in, renders one referral to a file and quits with status 0.
 Services are imported inside functions: the sign-in window comes first, and fast.
 """
 
@@ -148,7 +149,7 @@ def main(args: argparse.Namespace) -> int:
                 return _smoke_test(path)
             return startup.run(
                 app,
-                _entry(path),
+                _entry(path, demo=bool(args.demo)),
                 demo=bool(args.demo),
                 user_name=DEMO_USER if args.demo else "",
                 after_first_paint=setup_logging,
@@ -167,16 +168,36 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _database_path(args: argparse.Namespace, scratch: Path) -> Path:
-    from screening_app.services.locations import default_database_path
+    """The smoke test's throwaway database; the demo's, kept between runs (made the first
+    time, and again on "Fresh demo data"); or the user's own."""
+    from screening_app.services.locations import (
+        database_exists,
+        default_database_path,
+        demo_database_path,
+    )
 
-    if args.demo or args.smoke_test:
+    if args.smoke_test:
         path = scratch / "demo.db"
         build_demo_database(path)
+        return path
+    if args.demo:
+        path = demo_database_path()
+        if not database_exists(path):
+            fresh_demo(path)
         return path
     return Path(args.db) if args.db else default_database_path()
 
 
-def _entry(path: Path) -> Entry:
+def fresh_demo(path: Path) -> None:
+    """Make the demo database anew: its files are removed first (fictional data only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(path.name + "*"):
+        if old.is_file():
+            old.unlink()
+    build_demo_database(path)
+
+
+def _entry(path: Path, *, demo: bool = False) -> Entry:
     """The ways into ``path`` before a session exists, for the start-up windows."""
     from screening_app.domain.passwords import account_password_hint
     from screening_app.services.locations import database_exists
@@ -195,7 +216,14 @@ def _entry(path: Path) -> Entry:
 
         return restore_backup(path, backup, name, password, default_kdf())
 
-    return Entry(lambda: database_exists(path), create, unlock, restore, account_password_hint)
+    return Entry(
+        lambda: database_exists(path),
+        create,
+        unlock,
+        restore,
+        account_password_hint,
+        (lambda: fresh_demo(path)) if demo else None,
+    )
 
 
 def _preload() -> None:

@@ -7,6 +7,7 @@ Anything that is not a ScreeningError is a bug: logged with its traceback and re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -24,6 +25,9 @@ class Problem(NamedTuple):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_-]*$|^$")
+
+
 class ScreeningError(Exception):
     """Root of every error that is the user's or the environment's, not a bug."""
 
@@ -33,8 +37,17 @@ class ScreeningError(Exception):
         self.problems: list[Problem] = list(problems)
 
     def lines(self) -> list[str]:
-        """One line per problem (or the message alone), for the CLI and dialogs."""
+        """One line per problem (or the message alone), for the command line: each names
+        where it is (the file, the line, the question id)."""
         return [str(p) for p in self.problems] or [self.message]
+
+    def for_people(self) -> str:
+        """The same for the window: a place that is an identifier (a question id, a field
+        name) means nothing to a person and is left out; a file name is kept."""
+        lines = [p.message if _IDENTIFIER.match(p.where) else str(p) for p in self.problems] or [
+            self.message
+        ]
+        return "\n".join(lines)
 
 
 class ExpressionError(ScreeningError):

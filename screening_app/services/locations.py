@@ -12,6 +12,11 @@ def default_database_path() -> Path:
     return data_dir() / "screenings.db"
 
 
+def demo_database_path() -> Path:
+    """The demo's own database, apart from real records: ``<user data dir>/demo/demo.db``."""
+    return data_dir() / "demo" / "demo.db"
+
+
 def database_exists(path: Path) -> bool:
     """True when the database and its key file are both there."""
     return path.exists() and path.with_name(path.name + ".keys").exists()

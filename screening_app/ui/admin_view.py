@@ -180,7 +180,7 @@ class AdminView(QWidget):
                 team=dialog.team.text().strip(),
             )
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Account not added", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Account not added", exc.for_people())
             return
         self.refresh()
 
@@ -193,7 +193,7 @@ class AdminView(QWidget):
         try:
             self.services.accounts.set_active(self.user_ids[index], not active)
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Not changed", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Not changed", exc.for_people())
             return
         if not active:
             QMessageBox.information(
@@ -220,7 +220,7 @@ class AdminView(QWidget):
         try:
             self.services.accounts.reset_password(self.user_ids[index], password)
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Not changed", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Not changed", exc.for_people())
             return
         self.refresh()
 
@@ -242,7 +242,7 @@ class AdminView(QWidget):
         try:
             self.services.accounts.grant_with_recovery(self.user_ids[index], key)
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Access not granted", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Access not granted", exc.for_people())
             return
         self.refresh()
 
@@ -250,7 +250,7 @@ class AdminView(QWidget):
         try:
             made = self.services.backups.backup_now()
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Backup failed", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Backup failed", exc.for_people())
             return
         QMessageBox.information(self, "Backup made", f"Encrypted backup written: {made.path}")
         self.refresh()

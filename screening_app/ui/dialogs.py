@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.ui.announce import announce
 
 
 def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
@@ -32,3 +42,59 @@ def fill_form(dialog: QDialog, rows: Sequence[tuple[str, QWidget]]) -> QFormLayo
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
     return form
+
+
+class ErrorLine(QLabel):
+    """A hidden line of error text (bold, red, with a bar: not colour alone) that shows a
+    message and lets its window grow to show all of it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("", parent)
+        self.setObjectName("errorText")
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(True)
+        self.window().adjustSize()
+        announce(self, message, assertive=True)
+
+
+class TextDialog(QDialog):
+    """A few lines of text that must be given (a return comment): the box is named by its
+    question, Tab leaves it (it does not type a tab), and an empty or too short text is said
+    in the dialog, which stays open with what was typed."""
+
+    def __init__(
+        self, parent: QWidget, title: str, prompt: str, *, needed: str, min_length: int = 1
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.needed, self.min_length = needed, min_length
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        self.text = QPlainTextEdit(self)
+        self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName(prompt)
+        label.setBuddy(self.text)
+        self.error = ErrorLine(self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        for widget in (label, self.error, self.text, buttons):
+            layout.addWidget(widget)
+        resize_within_screen(self, 520, 300)
+
+    def _check(self) -> None:
+        if len(self.value()) < self.min_length:
+            self.error.show_message(self.needed)
+            self.text.setFocus()
+            return
+        self.accept()
+
+    def value(self) -> str:
+        return self.text.toPlainText().strip()

@@ -27,7 +27,7 @@ ShowMessage = Callable[[str, str], None]
 def show_error(parent: QWidget | None, error: ScreeningError, title: str = "Please check") -> None:
     from PySide6.QtWidgets import QMessageBox  # here: this module is on the start-up path
 
-    QMessageBox.warning(parent, title, "\n".join(error.lines()))
+    QMessageBox.warning(parent, title, error.for_people())
 
 
 def bug_message(log_path: Path) -> str:
@@ -55,7 +55,7 @@ class ErrorHandler:
 
     def handle(self, exc: BaseException) -> None:
         if isinstance(exc, ScreeningError):
-            self._show("Please check", "\n".join(exc.lines()))
+            self._show("Please check", exc.for_people())
             return
         self._hook(type(exc), exc, exc.__traceback__)
 
@@ -63,7 +63,7 @@ class ErrorHandler:
         self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
         if isinstance(exc, ScreeningError):
-            self._show("Please check", "\n".join(exc.lines()))
+            self._show("Please check", exc.for_people())
             return
         path = self.open_log()
         log.error("unexpected error", exc_info=(kind, exc, tb))

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.ui.background import BusyIndicator, run_in_background
-from screening_app.ui.sign_in import CAPS_HINT, ErrorLine, PasswordEdit, grow_with_content
+from screening_app.ui.dialogs import ErrorLine
+from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit, grow_with_content
 
 
 class FirstRunDialog(QDialog):
@@ -98,7 +99,7 @@ class FirstRunDialog(QDialog):
         self.button.setEnabled(True)
         if not isinstance(exc, ScreeningError):
             raise exc
-        self.error.show_message("\n".join(exc.lines()))
+        self.error.show_message(exc.for_people())
 
 
 class RecoveryKeyDialog(QDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain import checklist, reassessment
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import STATUS_LABELS
+from screening_app.ui.heading import page_top
 from screening_app.ui.screenings_model import ScreeningsModel
 from screening_app.ui.tables import SortBox, keyboard_friendly
 
@@ -41,8 +42,14 @@ class ListPage(QWidget):
         super().__init__(parent)
         self.services = services
         layout = QVBoxLayout(self)
+        top, self.heading = page_top(self, "Screenings", None)
+        layout.addLayout(top)
         if demo:
-            banner = QLabel("DEMO – every child, person and screening here is fictional.")
+            banner = QLabel(
+                "DEMO – every child, person and screening here is fictional. Your changes are "
+                "kept, even after you quit, until you choose File → Fresh demo data."
+            )
+            banner.setWordWrap(True)
             banner.setObjectName("demoBanner")
             layout.addWidget(banner)
         self.news = QLabel(self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.ui.announce import announce
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit
 
@@ -71,6 +72,7 @@ class LockScreen(QWidget):
     """Asks the signed-in user's password; ``unlocked`` when it is right."""
 
     unlocked = Signal()
+    sign_out = Signal()
 
     def __init__(
         self, user_label: str, verify: Callable[[str], bool], parent: QWidget | None = None
@@ -112,6 +114,10 @@ class LockScreen(QWidget):
         self.button.setAccessibleName("Unlock")
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        self.other = QPushButton("&Sign out (someone else uses this computer)", self)
+        self.other.setAccessibleName("Sign out so that someone else can sign in")
+        self.other.clicked.connect(self.sign_out.emit)
+        layout.addWidget(self.other, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(2)
 
     def reset(self) -> None:
@@ -134,6 +140,7 @@ class LockScreen(QWidget):
         else:
             self.error.setText("Error: that password is not right.")
             self.error.setVisible(True)
+            announce(self.error, self.error.text(), assertive=True)
             self.password.selectAll()
 
     def _failed(self, exc: BaseException) -> None:

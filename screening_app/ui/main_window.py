@@ -88,6 +88,7 @@ class MainWindow(SafeWindow):
         self.save_now()
         self.stack.setCurrentWidget(self.list_page)
         self.statusBar().showMessage(self.list_page.refresh())
+        self.list_page.heading.take_focus()
 
     def focus_search(self) -> None:
         self.show_list()
@@ -164,20 +165,22 @@ class MainWindow(SafeWindow):
 
         queue = self._pages.get("queue")
         if not isinstance(queue, ReviewQueue):
-            queue = ReviewQueue(self.services, self.open_screening)
+            queue = ReviewQueue(self.services, self.open_screening, back=self.show_list)
             self.changes.changed.connect(queue.refresh)
             self._replace_page("queue", queue)
         queue.refresh()
         self.stack.setCurrentWidget(queue)
+        queue.heading.take_focus()
 
     def show_statistics(self) -> None:
         from screening_app.ui.stats_view import StatisticsView
 
         view = self._pages.get("stats")
-        if view is None:
-            view = StatisticsView(self.services, self.services.session.today())
+        if not isinstance(view, StatisticsView):
+            view = StatisticsView(self.services, self.services.session.today(), back=self.show_list)
             self._replace_page("stats", view)
         self.stack.setCurrentWidget(view)
+        view.title.take_focus()
 
     def _replace_page(self, name: str, page: QWidget) -> None:
         old = self._pages.pop(name, None)

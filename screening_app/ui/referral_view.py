@@ -136,7 +136,7 @@ class ReferralView(QDialog):
                 self.screening_id, self.pdf, target, password=password
             )
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Not saved", exc.for_people())
             return False
         return True
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from screening_app.domain import checklist
 from screening_app.services.app_services import AppServices
 from screening_app.services.review import QueueItem
+from screening_app.ui.heading import page_top
+from screening_app.ui.tables import keyboard_friendly
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Submitted", "Child", "Practitioner", "Band that applies", "Judgement")
@@ -77,6 +79,8 @@ class ReviewQueue(QWidget):
         services: AppServices,
         open_screening: Callable[[int], None],
         parent: QWidget | None = None,
+        *,
+        back: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -85,13 +89,14 @@ class ReviewQueue(QWidget):
         labels = {b.code: b.label for b in form.bands}
         self.model = QueueModel(lambda code: labels.get(code or "", code or "—"), services.user.id)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "<h2>Review queue</h2>Submitted screenings of your team, "
-                "oldest first. Open one to approve it or return it.",
-                self,
-            )
+        top, self.heading = page_top(self, "Review queue", back)
+        layout.addLayout(top)
+        intro = QLabel(
+            "Submitted screenings of your team, oldest first. Open one to approve it or return it.",
+            self,
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Screenings waiting for review")
@@ -102,6 +107,7 @@ class ReviewQueue(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setAccessibleName("Column headings")
         self.table.activated.connect(lambda _i: self.open_selected())
+        keyboard_friendly(self.table)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.open_button = QPushButton("&Open for review", self)
@@ -119,5 +125,6 @@ class ReviewQueue(QWidget):
 
     def open_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.open_screening(self.model.items[rows[0].row()].row.id)
+        row = rows[0].row() if rows else self.table.currentIndex().row()
+        if 0 <= row < len(self.model.items):
+            self.open_screening(self.model.items[row].row.id)

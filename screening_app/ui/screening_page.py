@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from screening_app.errors import AnswersError
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import STATUS_LABELS, Screening
+from screening_app.services.review import MIN_COMMENT
+from screening_app.ui.dialogs import TextDialog
 from screening_app.ui.form.view import FormView
 from screening_app.ui.operations import Changes, Op, guarded
 
@@ -87,8 +89,10 @@ class ScreeningPage(QWidget):
                 header.addWidget(self._button(text, slot))
             header.addStretch(1)
             layout.addLayout(header)
+        done = {"approve": "Approved", "return": "Returned for changes", "comment": "Comment"}
         for comment in screening.comments:
-            note = QLabel(f"{comment.decision.title()} by {comment.author_name}: {comment.text}")
+            what = f"{done[comment.decision]} by {comment.author_name}, {comment.at:%d/%m/%Y}"
+            note = QLabel(f"{what}: {comment.text}" if comment.text.strip() else f"{what}.")
             note.setObjectName("noteBox")
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -215,11 +219,16 @@ class ScreeningPage(QWidget):
         ).success(approved).run()
 
     def return_it(self) -> None:
-        comment, ok = QInputDialog.getMultiLineText(
-            self, "Return for changes", "What needs changing? The practitioner will see this."
+        dialog = TextDialog(
+            self,
+            "Return for changes",
+            "What needs changing? The practitioner will see this.",
+            needed="Say what needs changing, so the practitioner can act on it.",
+            min_length=MIN_COMMENT,
         )
-        if not ok:
+        if dialog.exec() != TextDialog.DialogCode.Accepted:
             return
+        comment = dialog.value()
         with guarded(self) as attempt:
             self.services.review.return_for_changes(self.screening_id, comment)
         if not attempt.failed:

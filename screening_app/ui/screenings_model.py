@@ -111,8 +111,8 @@ class ScreeningsModel(QAbstractTableModel):
     def reassessment_text(self, row: ScreeningRow) -> str:
         """Words first ("Overdue"/"Due"), then the date: never colour alone. A screening that a
         later one of the same child replaced is never due (``domain.reassessment``)."""
-        if row.reassess_by is None:
-            return ""
+        if row.reassess_by is None or row.status in ("superseded", "draft"):
+            return ""  # an amended version, or not yet submitted: nothing is due from it
         day = row.reassess_by.strftime("%d/%m/%Y")
         state = reassessment.state(row.reassess_by, self.today(), newest=row.newest)
         if state == "overdue":

@@ -47,6 +47,9 @@ class SafeWindow(QMainWindow):
         user = services.user
         self.lock_screen = LockScreen(user.display_name, services.accounts.verify_password)
         self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.sign_out.connect(self.sign_out)
+        self.signing_out = False  # closed to let someone else sign in (startup.run)
+        self.fresh_demo = False  # closed to start the demo again with fresh data
         self.stack.addWidget(self.lock_screen)
         self.hidden = HiddenScreen()
         self.stack.addWidget(self.hidden)
@@ -76,11 +79,30 @@ class SafeWindow(QMainWindow):
         return action
 
     def add_safety_actions(self, menu: QMenu) -> None:
-        """Settings, Lock now and Quit: the end of every File menu."""
+        """Settings, Lock now, Sign out and Quit: the end of every File menu."""
         menu.addSeparator()
         self.action(menu, "S&ettings…", QKeySequence.StandardKey.Preferences, self.settings)
         self.action(menu, "&Lock now", "Ctrl+L", self.lock)
+        self.action(menu, "Sign &out / switch user", "Ctrl+Shift+O", self.sign_out)
+        if self.demo:
+            self.action(menu, "Fresh &demo data…", "", self.start_demo_again)
         self.action(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+    def sign_out(self) -> None:
+        """Close this session (everything is saved) and show the sign-in window again."""
+        self.signing_out = True
+        self.close()
+
+    def start_demo_again(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Fresh demo data",
+            "Throw away every change made in the demo and start again with fresh fictional "
+            "data? (The demo keeps your changes, even after you quit, until you do this.)",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.fresh_demo = True
+            self.sign_out()
 
     def add_view_and_help_menus(self, bar: QMenuBar) -> QMenu:
         """The View menu (quick hide) and Help; returns the View menu for more actions."""
@@ -100,8 +122,9 @@ class SafeWindow(QMainWindow):
 
     def shortcuts_text(self) -> str:
         return (
-            "Ctrl+L lock now · F12 or Ctrl+Shift+H quick hide: blanks the window at once; press "
-            "it again to return · Ctrl+Q quit\nTab moves between fields."
+            "Ctrl+L lock now · Ctrl+Shift+O sign out / switch user · F12 or Ctrl+Shift+H quick "
+            "hide: blanks the window at once; press it again to return · Ctrl+Q quit\nTab moves "
+            "between fields."
         )
 
     # -- safety ------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from screening_app.services.app_services import AppServices
-from screening_app.ui.announce import announce
+from screening_app.ui.dialogs import ErrorLine
 
 Progress = Callable[[str, float], None]
 Unlock = Callable[[str, str, Progress], "AppServices"]
@@ -45,23 +45,6 @@ def grow_with_content(dialog: QDialog, layout: QVBoxLayout) -> None:
     """The dialog grows when an error appears instead of clipping the text."""
     dialog.setMinimumWidth(460)
     layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-
-
-class ErrorLine(QLabel):
-    """A hidden line of error text (bold, red, with a bar: not colour alone) that shows a
-    message and lets its window grow to show all of it."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__("", parent)
-        self.setObjectName("errorText")
-        self.setWordWrap(True)
-        self.setVisible(False)
-
-    def show_message(self, message: str) -> None:
-        self.setText(message)
-        self.setVisible(True)
-        self.window().adjustSize()
-        announce(self, message, assertive=True)
 
 
 class PasswordEdit(QLineEdit):
@@ -161,7 +144,7 @@ class SignInDialog(QDialog):
             self._offer_restore(exc)
             return
         if isinstance(exc, ScreeningError):
-            self.error.show_message("\n".join(exc.lines()))
+            self.error.show_message(exc.for_people())
             self.password.selectAll()
             self.password.setFocus()
             return
@@ -184,6 +167,6 @@ class SignInDialog(QDialog):
         try:
             self.restore(path, self.name.text().strip(), self.password.text())
         except ScreeningError as error:
-            self.error.show_message("\n".join(error.lines()))
+            self.error.show_message(error.for_people())
             return
         self.submit()

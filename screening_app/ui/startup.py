@@ -37,6 +37,7 @@ class Entry(NamedTuple):
     unlock: Callable[[str, str, Callable[[str, float], None]], AppServices]
     restore: Callable[[Path, str, str], object]  # (backup, user, password)
     password_hint: Callable[[str], str]
+    fresh: Callable[[], None] | None = None  # the demo only: its fictional data made anew
 
 
 def application(open_log: Callable[[], Path], *, report_bugs: bool) -> QApplication:
@@ -86,17 +87,31 @@ def run(
         if not first.exec():
             return 0
         user_name = first.admin_name
-    dialog = SignInDialog(entry.unlock, entry.restore, user_name=user_name, demo=demo)
-    if not dialog.exec() or dialog.services is None:
-        return 0
-    services = dialog.services
-    try:
-        window = main_window(services, demo=demo)
-        app.installEventFilter(window.idle)
-        window.activateWindow()  # keyboard focus moves from the closed sign-in window
-        return int(app.exec())
-    finally:
-        services.close()
+    while True:  # until the window is closed other than by "Sign out"
+        dialog = SignInDialog(entry.unlock, entry.restore, user_name=user_name, demo=demo)
+        if not dialog.exec() or dialog.services is None:
+            return 0
+        services = dialog.services
+        try:
+            window = main_window(services, demo=demo)
+            app.installEventFilter(window.idle)
+            window.activateWindow()  # keyboard focus moves from the closed sign-in window
+            status = int(app.exec())
+            app.removeEventFilter(window.idle)
+        finally:
+            services.close()
+        if not window.signing_out:
+            return status
+        if window.fresh_demo and entry.fresh is not None:
+            from PySide6.QtCore import Qt
+
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                entry.fresh()
+            finally:
+                QApplication.restoreOverrideCursor()
+        user_name = ""  # someone else is signing in
+        window.deleteLater()
 
 
 def main_window(services: AppServices, *, demo: bool) -> SafeWindow:

@@ -8,6 +8,7 @@ nothing depends on telling colours apart.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -40,6 +41,8 @@ from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.heading import page_top
+from screening_app.ui.tables import keyboard_friendly
 
 Index = QModelIndex | QPersistentModelIndex
 BAND_PATTERNS = (
@@ -83,14 +86,22 @@ class FiguresModel(QAbstractTableModel):
 
 class StatisticsView(QWidget):
     def __init__(
-        self, services: AppServices, today: dt.date, parent: QWidget | None = None
+        self,
+        services: AppServices,
+        today: dt.date,
+        parent: QWidget | None = None,
+        *,
+        back: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.form = services.statistics.form()
         self.figures: list[MonthFigures] = []
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self)
+        top, self.title = page_top(self, "Statistics", back)
+        layout.addLayout(top)
+        self.heading = QLabel(self)  # whose figures these are
+        self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         controls = QHBoxLayout()
         self.whose = QComboBox(self)
@@ -163,6 +174,7 @@ class StatisticsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setAccessibleName("Column headings")
+        keyboard_friendly(self.table)
         layout.addWidget(splitter, 1)
         self.compute()  # the last twelve months at once; other months with Show figures
 
@@ -182,12 +194,9 @@ class StatisticsView(QWidget):
         start, end = self._months()
         organisation = self._organisation()
         self.heading.setText(
-            "<h2>Statistics</h2>"
-            + (
-                "The whole organisation's screenings by month, counted by the team server."
-                if organisation
-                else "Your team's screenings by month."
-            )
+            "The whole organisation's screenings by month, counted by the team server."
+            if organisation
+            else "Your team's screenings by month."
         )
         self.show_button.setEnabled(False)
         statistics = self.services.statistics
@@ -207,7 +216,7 @@ class StatisticsView(QWidget):
         self.show_button.setEnabled(True)
         if not isinstance(exc, ScreeningError):
             raise exc
-        QMessageBox.warning(self, "Statistics", "\n".join(exc.lines()))
+        QMessageBox.warning(self, "Statistics", exc.for_people())
 
     def _show(self, figures: list[MonthFigures]) -> None:
         self.show_button.setEnabled(True)
@@ -268,7 +277,7 @@ class StatisticsView(QWidget):
                 organisation=self._organisation(),
             )
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Not saved", exc.for_people())
 
     def write_csv(self, path: Path) -> None:
         try:
@@ -276,4 +285,4 @@ class StatisticsView(QWidget):
                 self.figures, path, suppressed=self.suppress.isChecked()
             )
         except ScreeningError as exc:
-            QMessageBox.warning(self, "Not saved", "\n".join(exc.lines()))
+            QMessageBox.warning(self, "Not saved", exc.for_people())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.a11y.conftest import sign_in
-from tests.a11y.harness import App, tab_walk, unnamed_controls
+from tests.a11y.harness import App, Bus, named, tab_walk, unnamed_controls
 
 pytestmark = pytest.mark.a11y
 
@@ -34,3 +36,35 @@ def test_tab_leaves_the_list_and_reaches_its_buttons(demo: App) -> None:
     names = [name for _role, name in seen]
     assert names.index("Sort by") < names.index(cells[0]) < names.index("New screening"), seen
     assert "Open / resume" in names
+
+
+def test_sign_out_lets_someone_else_sign_in_and_the_demo_keeps_its_work(
+    bus: Bus, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    app = App(bus, data, "--demo")
+    try:
+        app.wait_for(lambda tree: named(tree, "push button", "Sign in"), timeout=60)
+        sign_in(app, "demo")
+        before = shown_count(app)
+        app.keys("ctrl+n")  # a new draft, saved at once
+        app.wait_for(lambda tree: named(tree, "push button", "Discard draft"))
+        app.keys("ctrl+shift+o")  # File → Sign out / switch user
+        app.wait_for(lambda tree: named(tree, "push button", "Sign in"))
+        sign_in(app, "supervisor")
+        assert app.wait_for(lambda tree: named(tree, "menu item", "Review"))
+    finally:
+        app.close()
+    again = App(bus, data, "--demo")  # the demo is opened again: its work is still there
+    try:
+        again.wait_for(lambda tree: named(tree, "push button", "Sign in"), timeout=60)
+        sign_in(again, "demo")
+        assert shown_count(again) == before + 1
+    finally:
+        again.close()
+
+
+def shown_count(app: App) -> int:
+    """The list's "N shown" figure."""
+    label = app.wait_for(lambda tree: next((n for n in tree if n["name"].endswith(" shown")), None))
+    return int(label["name"].split()[0].rstrip("+"))

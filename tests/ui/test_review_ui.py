@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from screening_app.demo import generator
@@ -17,6 +18,7 @@ from screening_app.services.app_services import AppServices
 from screening_app.services.model import ListQuery
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.child_page import ChildPage
+from screening_app.ui.dialogs import TextDialog
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.review_view import ReviewQueue
 from screening_app.ui.stats_view import StatisticsView
@@ -80,12 +82,22 @@ def test_queue_approve_with_password_and_return_with_comment(
         qtbot.waitUntil(lambda: win.current is not None and win.current.row.status == "approved")
         assert win.current.row.operative_band == "moderate"
         win.open_screening(second)
-        monkeypatch.setattr(
-            QInputDialog,
-            "getMultiLineText",
-            lambda *a, **k: ("Please add the child's words.", True),
-        )
+        seen: list[str] = []
+
+        def answer() -> None:  # the Return dialog, as a keyboard user meets it
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, TextDialog)
+            assert dialog.text.accessibleName().startswith("What needs changing?")
+            dialog._check()  # OK with nothing typed: said, and the dialog stays
+            seen.append(dialog.error.text())
+            qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
+            seen.append(repr(dialog.text.toPlainText()))  # Tab moved on, typed nothing
+            dialog.text.setPlainText("Please add the child's words.")
+            dialog._check()
+
+        QTimer.singleShot(0, answer)
         page_of(win).return_it()
+        assert seen == ["Say what needs changing, so the practitioner can act on it.", "''"]
         assert win.current.row.status == "returned"
         assert queue.model.items == []  # the queue heard of both changes
     finally:
@@ -129,7 +141,6 @@ def test_child_record_chronology_in_date_order_and_merge(
     second = submit_screening(db_path, screening_date="2026-11-20", v_education="yes")
     other = submit_screening(db_path, child_first_name="Kitt", screening_date="2026-11-01")
     sol = open_app(db_path, "sol")
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Add words.", True))
     sol.review.return_for_changes(first, "Add the child's words.")
     sol.review.add_outcome(second, "strategy_discussion", dt.date(2026, 11, 22))
     child_id = sol.screenings.get(first).row.child_id

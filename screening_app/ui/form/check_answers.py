@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from screening_app.domain.evaluation import Evaluation, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
-from screening_app.ui.form.page import ErrorSummary, PageHeading
+from screening_app.ui.form.page import ErrorSummary
+from screening_app.ui.heading import PageHeading
 
 NOT_ANSWERED = "Not answered"
 

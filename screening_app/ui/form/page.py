@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.forms import Question, Section
 from screening_app.ui.announce import announce
 from screening_app.ui.form.editors import Editor, make_editor
+from screening_app.ui.heading import PageHeading
 
 
 def need_words(question: Question, when_needed: str = "") -> str:
@@ -195,20 +196,6 @@ class ErrorLink(QPushButton):
             self.click()
             return
         super().keyPressEvent(event)
-
-
-class PageHeading(QLabel):
-    """A page's title: given focus when the page appears, so a screen reader reads it first and
-    Tab goes on from the top of the page; never a Tab stop of its own."""
-
-    def __init__(self, title: str, parent: QWidget) -> None:
-        super().__init__(f"<h2>{_escape(title)}</h2>", parent)
-        self.setObjectName("pageHeading")
-        self.setAccessibleName(title)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-    def take_focus(self) -> None:
-        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class SectionPage(QScrollArea):
