@@ -158,7 +158,9 @@ def _date_problems(
     day = parse_date(value)
     assert day is not None  # well_typed checked it
     if q.not_future and day > today:
-        yield Problem(f"{value} is in the future; give a date on or before today", q.id)
+        yield Problem(
+            f"{day.day} {day:%B %Y} is in the future; give a date on or before today", q.id
+        )
     if q.id == form.age.date_of_birth:
         on = parse_date(ev.value(form.age.on))
         if on is not None and day > on:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS, User
-from screening_app.ui.dialogs import fill_form
+from screening_app.ui.dialogs import ErrorLine, fill_form
 
 
 class AddUserDialog(QDialog):
@@ -43,7 +43,9 @@ class AddUserDialog(QDialog):
         self.team = QLineEdit(self)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        fill_form(
+        self.repeat = QLineEdit(self)
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        form = fill_form(
             self,
             [
                 ("&User name", self.name),
@@ -51,8 +53,19 @@ class AddUserDialog(QDialog):
                 ("&Role", self.role),
                 ("&Team", self.team),
                 ("First &password", self.password),
+                ("First password &again", self.repeat),
             ],
         )
+        self.error = ErrorLine(self)
+        form.insertRow(form.rowCount() - 1, self.error)
+
+    def accept(self) -> None:
+        """Only when the first password was typed the same twice (it is not shown)."""
+        if self.password.text() != self.repeat.text():
+            self.error.show_message("The two passwords are different. Type the same one twice.")
+            self.repeat.setFocus()
+            return
+        super().accept()
 
 
 class AdminView(QWidget):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -98,3 +101,18 @@ class TextDialog(QDialog):
 
     def value(self) -> str:
         return self.text.toPlainText().strip()
+
+
+def save_path(parent: QWidget, title: str, file_name: str, kinds: str) -> Path | None:
+    """Where to save, asked in the user's Documents folder (not the program's own)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    start = str(Path(folder or Path.home()) / file_name)
+    name, _ = QFileDialog.getSaveFileName(parent, title, start, kinds)
+    return Path(name) if name else None
+
+
+def confirm_saved(status: QLabel, path: Path) -> None:
+    """Say where a file went: on screen, and to a screen reader."""
+    status.setText(f"Saved as {path.name} in {path.parent}.")
+    status.setVisible(True)
+    announce(status, status.text())

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.ui.background import BusyIndicator, run_in_background
-from screening_app.ui.dialogs import ErrorLine
+from screening_app.ui.dialogs import ErrorLine, save_path
 from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit, grow_with_content
 
 
@@ -69,6 +68,8 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.caps)
         self.password.textChanged.connect(lambda text: self.strength.setText(hint(text)))
         self.error = ErrorLine(self)
+        for box in (self.password, self.repeat):  # a mismatch said once is unsaid once mended
+            box.textChanged.connect(self._mended)
         layout.addWidget(self.error)
         self.busy = BusyIndicator("Creating the encrypted database…", self)
         layout.addWidget(self.busy)
@@ -76,6 +77,10 @@ class FirstRunDialog(QDialog):
         self.button.setAccessibleName("Create the database")
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)
+
+    def _mended(self) -> None:
+        if self.error.isVisible() and self.password.text() == self.repeat.text():
+            self.error.setVisible(False)
 
     def submit(self) -> None:
         if self.password.text() != self.repeat.text():
@@ -127,8 +132,10 @@ class RecoveryKeyDialog(QDialog):
         buttons = QDialogButtonBox(self)
         copy = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
         save = buttons.addButton("&Save to file…", QDialogButtonBox.ButtonRole.ActionRole)
+        printing = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(key))
         save.clicked.connect(self._save)
+        printing.clicked.connect(self.print_key)
         layout.addWidget(buttons)
         self.stored = QCheckBox("I have stored the recovery key safely", self)
         layout.addWidget(self.stored)
@@ -138,8 +145,28 @@ class RecoveryKeyDialog(QDialog):
         self.go.clicked.connect(self.accept)
         layout.addWidget(self.go)
 
+    def print_key(self, printer: object = None) -> bool:
+        """Print the key on a page of its own, with what it is for."""
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if not isinstance(printer, QPrinter):
+            printer = QPrinter()
+            if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+                return False
+        page = QTextDocument()
+        page.setHtml(
+            "<h1>CSE Screening recovery key</h1>"
+            f"<p style='font-size:24pt; font-family:monospace'>{self.key}</p>"
+            "<p>Whoever holds this key can read every record. Keep it locked away, apart from "
+            "the computer, with your designated safeguarding lead.</p>"
+        )
+        page.print_(printer)
+        return True
+
     def _save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save the recovery key", "recovery-key.txt")
+        start = save_path(self, "Save the recovery key", "recovery-key.txt", "Text files (*.txt)")
+        name = str(start) if start else ""
         if name:
             try:
                 Path(name).write_text(f"CSE Screening recovery key: {self.key}\n", "utf-8")

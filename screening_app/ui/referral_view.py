@@ -17,13 +17,14 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.passwords import pdf_password_hint
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.ui.dialogs import resize_within_screen
+from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
 
 
 class PasswordDialog(QDialog):
@@ -101,12 +102,25 @@ class ReferralView(QDialog):
         self.buffer.setData(QByteArray(pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self.buffer)
-        self.view = QPdfView(self)
-        self.view.setAccessibleName(f"Preview of referral {reference}")
+        tabs = QTabWidget(self)
+        self.view = QPdfView(tabs)
+        self.view.setAccessibleName(f"Pages of referral {reference}")
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
-        layout.addWidget(self.view, 1)
+        # the pages are pictures to assistive technology: the same words as text, to read
+        self.text = QPlainTextEdit(tabs)
+        self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName(f"Text of referral {reference}")
+        self.text.setPlainText(self.words())
+        tabs.addTab(self.text, "&Text (for reading aloud)")
+        tabs.addTab(self.view, "P&ages")
+        layout.addWidget(tabs, 1)
+        self.status = QLabel(self)
+        self.status.setVisible(False)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         row = QHBoxLayout()
         for text, slot in (
             ("&Save as…", self.save),
@@ -121,11 +135,16 @@ class ReferralView(QDialog):
             row.addWidget(button)
         layout.addLayout(row)
 
+    def words(self) -> str:
+        """Every page's text, in reading order, with the page numbers."""
+        pages = []
+        for page in range(self.document.pageCount()):
+            text = self.document.getAllText(page).text().strip()
+            pages.append(f"Page {page + 1} of {self.document.pageCount()}\n\n{text}")
+        return "\n\n".join(pages)
+
     def _target(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save the referral", f"{self.reference}.pdf", "PDF files (*.pdf)"
-        )
-        return Path(name) if name else None
+        return save_path(self, "Save the referral", f"{self.reference}.pdf", "PDF files (*.pdf)")
 
     def save(self, target: Path | None = None, password: str | None = None) -> bool:
         target = target or self._target()
@@ -138,6 +157,7 @@ class ReferralView(QDialog):
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not saved", exc.for_people())
             return False
+        confirm_saved(self.status, target)
         return True
 
     def save_encrypted(self) -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,6 +40,7 @@ from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.dialogs import confirm_saved, save_path
 from screening_app.ui.heading import page_top
 from screening_app.ui.tables import keyboard_friendly
 
@@ -149,6 +149,9 @@ class StatisticsView(QWidget):
         self.pdf_button.setEnabled(False)
         exports.addWidget(self.pdf_button)
         layout.addLayout(exports)
+        self.saved = QLabel(self)  # "Saved as … in …" after an export
+        self.saved.setVisible(False)
+        layout.addWidget(self.saved)
         self.busy = BusyIndicator("Counting…", self)
         layout.addWidget(self.busy)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -255,18 +258,14 @@ class StatisticsView(QWidget):
         series.attachAxis(counts)
 
     def export_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export statistics", "statistics.csv", "CSV files (*.csv)"
-        )
-        if name:
-            self.write_csv(Path(name))
+        path = save_path(self, "Export statistics", "statistics.csv", "CSV files (*.csv)")
+        if path:
+            self.write_csv(path)
 
     def export_pdf(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save the summary", "statistics.pdf", "PDF files (*.pdf)"
-        )
-        if name:
-            self.write_pdf(Path(name))
+        path = save_path(self, "Save the summary", "statistics.pdf", "PDF files (*.pdf)")
+        if path:
+            self.write_pdf(path)
 
     def write_pdf(self, path: Path) -> None:
         try:
@@ -278,6 +277,8 @@ class StatisticsView(QWidget):
             )
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not saved", exc.for_people())
+            return
+        confirm_saved(self.saved, path)
 
     def write_csv(self, path: Path) -> None:
         try:
@@ -286,3 +287,5 @@ class StatisticsView(QWidget):
             )
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not saved", exc.for_people())
+            return
+        confirm_saved(self.saved, path)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from screening_app.domain.forms import Form
@@ -115,3 +115,60 @@ def test_check_answers_reads_each_row_as_question_and_answer(qtbot: QtBot, form:
     assert any(name.endswith(f": {first_name}. Change") for name in buttons), buttons
     assert any("not answered" in name for name in buttons)
     assert not any(name.endswith(": Not answered. Change") for name in buttons)
+
+
+def test_the_field_shows_the_answer_the_score_uses_and_why(qtbot: QtBot, form: Form) -> None:
+    """4 episodes in 3 months, "No" ticked: the score counts "within the last 3 months"; the
+    field shows that too, and says why (it once kept showing "No")."""
+    answers = base_answers()
+    answers.update(missing_count_3m=4, missing_count_12m=4, s_repeat_missing="no")
+    view = shown(qtbot, form, answers)
+    view.go_to("significant")
+    block = view.block("s_repeat_missing")
+    editor = block.editor
+    assert editor.value() == "current"
+    assert block.implied.isVisible() and "3 or more times" in block.implied.text()
+    assert view.answers()["s_repeat_missing"] == "no"  # what was given is kept
+    view.go_to("missing")
+    view.pages["missing"].focus_question("missing_count_3m")
+    focused().clear()
+    qtbot.keyClicks(focused(), "0")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert editor.value() == "no" and not block.implied.isVisible()  # the floor is gone
+
+
+def test_a_negative_count_says_what_is_wrong(qtbot: QtBot, form: Form) -> None:
+    view = shown(qtbot, form, base_answers())
+    view.go_to("missing")
+    editor = view.editor("missing_count_3m")
+    editor.edit.setText("-1")
+    assert editor.input_problem() == "Enter 0 or more: a count cannot be below 0"
+
+
+def test_the_calendar_is_a_named_dialog_and_return_picks_the_day(qtbot: QtBot, form: Form) -> None:
+    from PySide6.QtCore import QTimer
+
+    from screening_app.ui.form.editors import CalendarDialog
+
+    view = shown(qtbot, form, base_answers())
+    editor = view.editor("child_dob")
+    seen: list[str] = []
+
+    def pick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CalendarDialog)
+        try:
+            names = {w.accessibleName() for w in dialog.calendar.findChildren(QWidget)}
+            seen.extend(sorted(n for n in names if "month" in n))
+            grid = dialog.calendar.findChild(QAbstractItemView)
+            assert grid is not None and dialog.focusWidget() is grid  # the days have focus
+            qtbot.keyClick(grid, Qt.Key.Key_Right)
+            qtbot.keyClick(grid, Qt.Key.Key_Return)
+        finally:
+            if dialog.isVisible():  # a failure above must not leave the test waiting
+                dialog.reject()
+
+    QTimer.singleShot(0, pick)
+    editor.pick.click()
+    assert seen == ["Choose the month", "Next month", "Previous month"]
+    assert view.answers()["child_dob"] == "2011-03-11"  # the day after 10/03/2011

@@ -201,8 +201,13 @@ def test_referral_preview_save_and_print_are_audited(
     room = view.screen().availableGeometry()  # offscreen: a small 800 x 600 screen
     for shown in (view, win):  # the buttons at the bottom stay on the screen
         assert shown.width() <= room.width() and shown.height() <= room.height()
+    words = view.text.toPlainText()  # what a screen reader reads instead of the page images
+    assert words.startswith("Page 1 of") and "CSE-2026-000001" in words
+    first_name = services.screenings.get(sid).answers["child_first_name"]
+    assert first_name in words
     assert view.save(tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert view.status.text() == f"Saved as r.pdf in {tmp_path}."  # said, not silent
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))

@@ -12,21 +12,22 @@ import re
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
     QRadioButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
-    QWidgetAction,
 )
 
 from screening_app.domain.forms import Question
@@ -312,6 +313,8 @@ class IntegerEditor(TextEditor):
 
     def input_problem(self) -> str | None:
         text = self.edit.text().strip()
+        if re.fullmatch(r"-\s*\d+", text):
+            return "Enter 0 or more: a count cannot be below 0"
         if text and not re.fullmatch(r"\d{1,6}", text):
             return "Enter a whole number, like 0, 1 or 2"
         return None
@@ -337,21 +340,12 @@ class DateEditor(TextEditor):
 
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
-        self.edit.setPlaceholderText("DD/MM/YYYY")
+        self.edit.setPlaceholderText("DD/MM/YYYY or YYYY-MM-DD")
         self.edit.setMaximumWidth(160)
         self.pick = QToolButton(self)
         self.pick.setText("Calendar…")
         self.pick.setAccessibleName(f"{question.label}: choose from a calendar")
-        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.pick)
-        self.calendar = QCalendarWidget(menu)
-        self.calendar.setAccessibleName(f"Calendar for {question.label}")
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
-        self.pick.setMenu(menu)
-        self._menu = menu
-        self.calendar.clicked.connect(self._picked)
+        self.pick.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         layout = self.layout()
@@ -362,10 +356,16 @@ class DateEditor(TextEditor):
         row.addStretch(1)
         layout.addLayout(row)
 
-    def _picked(self, day: QDate) -> None:
-        self.edit.setText(day.toString("dd/MM/yyyy"))
-        self._menu.close()
-        self._emit()
+    def _choose(self) -> None:
+        """A calendar in a dialog of its own (a pop-up menu was missing from the
+        accessibility tree): arrows move, Return or OK picks the day, Escape cancels."""
+        day = parse_typed_date(self.edit.text())
+        dialog = CalendarDialog(self.question.label, day, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            picked = dialog.calendar.selectedDate()
+            self.edit.setText(picked.toString("dd/MM/yyyy"))
+            self._emit()
+        self.edit.setFocus()
 
     def flush(self) -> None:
         super().flush()
@@ -380,14 +380,49 @@ class DateEditor(TextEditor):
     def _show(self, value: Any) -> None:
         day = parse_typed_date(str(value)) if value else None
         self.edit.setText(day.strftime("%d/%m/%Y") if day else "")
-        if day:
-            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def input_problem(self) -> str | None:
         text = self.edit.text().strip()
         if text and parse_typed_date(text) is None:
             return f"Enter a real date as day/month/year, {DATE_HINT}"
         return None
+
+
+class CalendarDialog(QDialog):
+    """Pick a day: the calendar and its month buttons named, Return picks, Escape cancels."""
+
+    def __init__(self, label: str, day: dt.date | None, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Choose a date: {label}")
+        layout = QVBoxLayout(self)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setAccessibleName(f"Calendar: {label}")
+        self.calendar.setGridVisible(True)
+        if day is not None:
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        for name, words in (
+            ("qt_calendar_prevmonth", "Previous month"),
+            ("qt_calendar_nextmonth", "Next month"),
+            ("qt_calendar_monthbutton", "Choose the month"),
+            ("qt_calendar_yearbutton", "Choose the year"),
+            ("qt_calendar_yearedit", "Year"),
+        ):
+            child = self.calendar.findChild(QWidget, name)
+            if child is not None:
+                child.setAccessibleName(words)
+        self.calendar.activated.connect(lambda _d: self.accept())  # Return or a double-click
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(self.calendar)
+        layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grid = self.calendar.findChild(QAbstractItemView)  # the days: arrows move, Return picks
+        (grid or self.calendar).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def make_editor(question: Question, parent: QWidget | None = None) -> Editor:

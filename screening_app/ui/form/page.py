@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.evaluation import Evaluation
 from screening_app.domain.forms import Question, Section
 from screening_app.ui.announce import announce
 from screening_app.ui.form.editors import Editor, make_editor
@@ -88,6 +89,11 @@ class QuestionBlock(QWidget):
             self.label.setBuddy(self.editor.focus_target())
             layout.addWidget(self.editor)
             self.editor.name_widgets(question.label, self.description())
+        self.implied = QLabel("", self)  # why the answer used is higher than the one given
+        self.implied.setObjectName("calculatedText")
+        self.implied.setWordWrap(True)
+        self.implied.setVisible(False)
+        layout.addWidget(self.implied)
         self.warning = QLabel("", self)
         self.warning.setObjectName("warningBox")
         self.warning.setWordWrap(True)
@@ -122,6 +128,35 @@ class QuestionBlock(QWidget):
     def show_calculated(self, value: Any, reason: str) -> None:
         words = self.question.option_label(str(value)) if value is not None else "not yet known"
         self.calculated.setText(f"Calculated: {words}" + (f" — {reason}" if reason else ""))
+
+    def follow_implied(self, evaluation: Evaluation, given: Any) -> None:
+        """For a question other answers can raise: the field shows the answer the score
+        uses, and why when it is not the one given."""
+        qid = self.question.id
+        if self.question.implied is None or self.editor is None:
+            return
+        used = evaluation.value(qid)
+        raised = qid in evaluation.calculated and used != given
+        shown = used if raised else given
+        if self.editor.value() != shown:
+            self.editor.set_value(shown)
+        self.show_implied(used, evaluation.calculated[qid].reason if raised else "")
+
+    def show_implied(self, value: Any, reason: str) -> None:
+        """The answer the score uses when other answers raise it (3 or more missing episodes
+        in 3 months make "repeatedly missing" current), shown in the field and said why."""
+        text = ""
+        if reason:
+            words = self.question.option_label(str(value))
+            text = f"Set to “{words}” because: {reason}"
+        if text != self.implied.text() and text and self.isVisible():
+            announce(self, text)
+        self.implied.setText(text)
+        self.implied.setVisible(bool(text))
+        if self.editor is not None:
+            base = self.description()
+            for widget in self.editor.findChildren(QWidget):
+                widget.setAccessibleDescription(f"{text} {base}".strip())
 
     def show_warning(self, value: Any) -> None:
         """The form's warning for this answer (Call 999...), said at once when it appears."""

@@ -263,6 +263,7 @@ class FormView(QWidget):
                     calc = evaluation.calculated.get(qid)
                     block.show_calculated(calc.value if calc else None, calc.reason if calc else "")
                 block.show_warning(evaluation.value(qid))
+                block.follow_implied(evaluation, self._answers.get(qid))
         result = score(self.form, self._answers)
         self.score_panel.show_result(result, announcing=self.isVisible())
         if self.current_page() == CHECK_PAGE:
