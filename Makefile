@@ -8,8 +8,11 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3
 
-# The tests also start a throwaway PostgreSQL cluster from the installed server binaries.
-TEST_APT_PACKAGES := postgresql
+# The tests also start a throwaway PostgreSQL cluster from the installed server binaries, and
+# drive the app through the real accessibility bus (tests/a11y): Xvfb, D-Bus, at-spi2-core and
+# a pyatspi client in Debian's own Python.
+TEST_APT_PACKAGES := postgresql xvfb xauth xdotool dbus-x11 at-spi2-core python3-pyatspi \
+	gir1.2-atspi-2.0
 
 .PHONY: run test lint bench bundle system-deps test-deps clean
 

@@ -16,6 +16,7 @@ from screening_app.domain import checklist
 from screening_app.services.app_services import AppServices
 from screening_app.services.children import ChildRecord
 from screening_app.ui.child_view import ChildView
+from screening_app.ui.heading import page_top
 from screening_app.ui.operations import Changes, guarded
 
 
@@ -36,17 +37,19 @@ class ChildPage(QWidget):
         self.changes = changes
         form = services.registry.latest(checklist.FORM_ID)
         layout = QVBoxLayout(self)
+        top, self.heading = page_top(self, f"Child's record: {record.name}", None)
+        layout.addLayout(top)
         row = QHBoxLayout()
+        back = QPushButton("Back to the &screening", self)
+        back.setAccessibleName("Back to the screening")
+        back.clicked.connect(self.back_requested.emit)
+        row.addWidget(back)  # first: the way back, then what changes records
         if services.user.role == "supervisor":
             merge = QPushButton("&Merge a duplicate record…", self)
             merge.setAccessibleName("Merge a duplicate record of this child")
             merge.clicked.connect(self.merge_duplicate)
             row.addWidget(merge)
         row.addStretch(1)
-        back = QPushButton("Back to the &screening", self)
-        back.setAccessibleName("Back to the screening")
-        back.clicked.connect(self.back_requested.emit)
-        row.addWidget(back)
         layout.addLayout(row)
         layout.addWidget(ChildView(record, [(b.code, b.label) for b in form.bands]), 1)
 

@@ -159,6 +159,7 @@ class MainWindow(SafeWindow):
         )
         page.merged.connect(self.show_child)
         self._replace_page("child", page)
+        page.heading.take_focus()  # not the first button ("Merge…")
 
     def show_queue(self) -> None:
         from screening_app.ui.review_view import ReviewQueue

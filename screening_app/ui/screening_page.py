@@ -134,7 +134,14 @@ class ScreeningPage(QWidget):
         note = ""
         if done.score and done.score.get("awaiting_approval"):
             note = " Your lower judgement is awaiting a supervisor's approval."
-        QMessageBox.information(self, "Submitted", f"{done.row.reference} was submitted.{note}")
+        action = str((done.score or {}).get("action") or "")
+        next_step = f"\n\nWhat to do now: {action}" if action else ""
+        QMessageBox.information(
+            self,
+            "Submitted",
+            f"{done.row.reference} was submitted.{note}{next_step}\n\nThe referral PDF for "
+            "the SCU is ready: File → Referral PDF (Ctrl+P).",
+        )
         self.changes.changed.emit()
         self.replaced.emit(done)
 

@@ -48,6 +48,9 @@ def application(open_log: Callable[[], Path], *, report_bugs: bool) -> QApplicat
     app.setApplicationName("CSE Screening")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "cse-screening-256.png")))
     apply_style(app)
+    from screening_app.ui.keys import ReturnPressesButtons
+
+    app.installEventFilter(ReturnPressesButtons(app))
     if report_bugs:
         ErrorHandler(open_log, dialog_shower(app.activeWindow)).install()
     return app

@@ -249,7 +249,7 @@ class StatisticsView(QWidget):
             series.append(bar_set)
         self.chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([m.month for m in self.figures])
+        months.append([_month_words(m.month) for m in self.figures])
         counts = QValueAxis()
         counts.setLabelFormat("%d")
         self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
@@ -289,3 +289,8 @@ class StatisticsView(QWidget):
             QMessageBox.warning(self, "Not saved", exc.for_people())
             return
         confirm_saved(self.saved, path)
+
+
+def _month_words(month: str) -> str:
+    """2026-11 → "Nov 2026": a chart axis, read by eye and aloud."""
+    return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%b %Y")

@@ -103,7 +103,9 @@ def listen():
         except Exception:
             node = {}
         record = {"type": event.type, "detail1": event.detail1, "data": str(event.any_data)}
-        record.update({k: node.get(k) for k in ("role", "name", "extents", "states")})
+        record.update(
+            {k: node.get(k) for k in ("role", "name", "extents", "states", "labelled_by")}
+        )
         print(json.dumps(record), flush=True)
 
     pyatspi.Registry.registerEventListener(

@@ -109,6 +109,16 @@ class App:
         self.env = env
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log = (data_dir / "app.log").open("wb")
+        # what a screen reader hears, from before the app starts: focus changes and
+        # announcements, one JSON line each (Orca follows focus the same way)
+        self.events_path = data_dir / "events.jsonl"
+        self.events_file = self.events_path.open("w")
+        self.listener = subprocess.Popen(
+            [SYSTEM_PYTHON, str(CLIENT), "listen"], env=env, stdout=self.events_file
+        )
+        deadline = time.monotonic() + 10
+        while not self.events_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)  # "ready"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "screening_app", *arguments],
             env=env,
@@ -125,6 +135,9 @@ class App:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self.log.close()
+        self.listener.terminate()
+        self.listener.wait(timeout=10)
+        self.events_file.close()
 
     # -- reading -----------------------------------------------------------------------------
     def tree(self) -> list[Node]:
@@ -148,9 +161,19 @@ class App:
                 raise AssertionError(f"not found within {timeout} s")
             time.sleep(0.3)
 
+    def events(self) -> list[Node]:
+        time.sleep(0.3)  # events reach the listener a moment after the key
+        lines = self.events_path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
     def focused(self) -> Node | None:
-        nodes = [n for n in self.tree() if "focused" in n["states"]]
-        return nodes[-1] if nodes else None
+        """The object that gained focus last (from the focus events, as Orca tracks it)."""
+        gained = [
+            e
+            for e in self.events()
+            if e["type"] == "object:state-changed:focused" and e["detail1"] == 1
+        ]
+        return gained[-1] if gained else None
 
     # -- driving -----------------------------------------------------------------------------
     def _focus_window(self) -> None:
@@ -183,19 +206,13 @@ class App:
     @contextmanager
     def listening(self) -> Iterator[list[Node]]:
         """Focus changes and announcements heard while the block runs (filled at its end)."""
-        listener = subprocess.Popen(
-            [SYSTEM_PYTHON, str(CLIENT), "listen"], env=self.env, stdout=subprocess.PIPE, text=True
-        )
-        assert listener.stdout is not None
-        listener.stdout.readline()  # "ready"
+        before = len(self.events())
         heard: list[Node] = []
         try:
             yield heard
         finally:
-            time.sleep(1.0)
-            listener.terminate()
-            out, _ = listener.communicate(timeout=10)
-            heard.extend(json.loads(line) for line in out.splitlines() if line.strip())
+            time.sleep(0.7)
+            heard.extend(self.events()[before:])
 
 
 def named(tree: list[Node], role: str, name: str) -> Node | None:
@@ -219,6 +236,16 @@ def unnamed_controls(tree: list[Node]) -> list[str]:
         if (n["role"] == "combo box" and not n.get("labelled_by")) or not spoken_name(n):
             found.append(f"{n['role']} {n['name']!r} at depth {n['depth']}")
     return found
+
+
+def duplicate_names(tree: list[Node]) -> list[str]:
+    """Focusable controls a listener cannot tell apart (the same role and spoken name)."""
+    seen: dict[tuple[str, str], int] = {}
+    for n in tree:
+        if n["role"] in INTERACTIVE and "focusable" in n["states"] and n["role"] != "table cell":
+            key = (n["role"], spoken_name(n))
+            seen[key] = seen.get(key, 0) + 1
+    return [f"{role} {name!r} ×{count}" for (role, name), count in seen.items() if count > 1]
 
 
 def on_screen(node: Node, window: Node) -> bool:

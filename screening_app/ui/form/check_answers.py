@@ -52,6 +52,8 @@ class CheckAnswersPage(QScrollArea):
         super().__init__(parent)
         self.form = form
         self.read_only = read_only
+        self.setAccessibleName("Answers" if read_only else "Check your answers")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not an unnamed Tab stop of its own
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.summary = ErrorSummary()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
@@ -187,13 +188,26 @@ class MultiEditor(Editor):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
+        self.definitions: dict[str, str] = {}
         for option in question.options or ():
             box = QCheckBox(option.label, self)
-            if option.help:
-                box.setToolTip(option.help)
             self.boxes.append((option.code, box))
             layout.addWidget(box)
+            if option.help:  # on screen and read aloud, not only in a tooltip
+                self.definitions[option.code] = option.help
+                definition = QLabel(option.help, self)
+                definition.setObjectName("helpText")
+                definition.setWordWrap(True)
+                definition.setContentsMargins(24, 0, 0, 4)
+                layout.addWidget(definition)
             box.toggled.connect(lambda _c: self._emit())
+
+    def name_widgets(self, name: str, description: str) -> None:
+        super().name_widgets(name, description)
+        for code, box in self.boxes:
+            meaning = self.definitions.get(code)
+            if meaning:
+                box.setAccessibleDescription(f"{meaning} {description}".strip())
 
     def value(self) -> Any:
         chosen = [code for code, box in self.boxes if box.isChecked()]

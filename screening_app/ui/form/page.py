@@ -6,6 +6,7 @@ of the page listing each problem as a link; activating one moves focus to the fi
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -223,7 +224,9 @@ class ErrorLink(QPushButton):
     """A link of the error summary: Return or Enter follows it, as Space does."""
 
     def __init__(self, text: str, parent: QWidget) -> None:
-        super().__init__(text, parent)
+        # a button does not wrap its text: lines are broken here, so that a long message
+        # stays inside the window instead of pushing out a horizontal scroll bar
+        super().__init__(textwrap.fill(text, 70), parent)
         self.setAutoDefault(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -248,6 +251,8 @@ class SectionPage(QScrollArea):
     ) -> None:
         super().__init__(parent)
         self.section = section
+        self.setAccessibleName(section.title)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not an unnamed Tab stop of its own
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(self)

@@ -114,6 +114,8 @@ class FormView(QWidget):
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
         self.nav.currentRowChanged.connect(self._nav_row)
         self.score_panel = ScorePanel(self.form, splitter)
+        if self.read_only:  # a submitted screening's score is final, not "so far"
+            self.score_panel.title.setText("<b>Score</b>")
         splitter.setStretchFactor(1, 3)
         outer.addWidget(splitter, 1)
         outer.addLayout(self._buttons())
@@ -294,8 +296,10 @@ class FormView(QWidget):
         if page == CHECK_PAGE:
             evaluation = evaluate(self.form, self._answers)
             self.check_page.show_answers(evaluation, score(self.form, self._answers))
-        if self.isVisible() and not self._moving_to_question:
-            self.focus_first()  # the new page's heading, never a button left behind
+        if self.isVisible() and not self._moving_to_question and not self.nav.hasFocus():
+            # the new page's heading, never a button left behind (but someone browsing the
+            # list of sections with the arrow keys stays in it)
+            self.focus_first()
         if not self.read_only:
             # The page is a convenience; answers are what must not be lost.
             with contextlib.suppress(ScreeningError):

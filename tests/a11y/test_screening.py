@@ -1,0 +1,82 @@
+"""A screening by keyboard, as a screen reader hears it: the page heading after each page
+change, the error summary, the band rising, and Call 999."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.a11y.conftest import sign_in
+from tests.a11y.harness import (
+    App,
+    Node,
+    duplicate_names,
+    named,
+    on_screen,
+    spoken_name,
+    unnamed_controls,
+)
+
+pytestmark = pytest.mark.a11y
+
+
+def window_of(app: App) -> Node:
+    return app.wait_for(lambda tree: next((n for n in tree if n["role"] == "frame"), None))
+
+
+def tab_to(app: App, *starts: str, back: bool = False, limit: int = 60) -> Node:
+    """Tab (or Shift+Tab) until the focused control's name starts with one of ``starts``."""
+    for _ in range(limit):
+        app.keys("shift+Tab" if back else "Tab")
+        focused = app.focused()
+        if focused and spoken_name(focused).startswith(starts):
+            return focused
+    raise AssertionError(f"{starts!r} not reached by Tab")
+
+
+def test_a_screening_by_keyboard_is_heard(demo: App) -> None:
+    sign_in(demo)
+    demo.keys("ctrl+n")
+    demo.wait_for(lambda tree: named(tree, "push button", "Discard draft"))
+    window = window_of(demo)
+    heading = demo.focused()
+    assert heading is not None and heading["name"] == "The child and this screening"
+    assert on_screen(heading, window)  # focus can be seen: on the screen, in the window
+    tree = demo.tree()
+    assert unnamed_controls(tree) == [] and duplicate_names(tree) == []
+
+    with demo.listening() as heard:
+        tab_to(demo, "Continue")
+        demo.keys("Return")  # nothing answered: the error summary
+    summary = demo.focused()
+    assert summary is not None and summary["name"] == "There is a problem"
+    assert on_screen(summary, window)
+    assert any(
+        e["type"] == "object:announcement" and "There is a problem" in e["data"] for e in heard
+    )
+    demo.keys("Tab")
+    link = demo.focused()
+    assert link is not None and link["name"].startswith("Go to the problem")
+
+    sections = ("Sections of the screening", "The child and this screening")
+    tab_to(demo, *sections, back=True)  # the list of sections
+    demo.keys("Down", "Down")  # browsing it keeps focus in it
+    assert spoken_name(demo.focused() or {"name": ""}).startswith("Vulnerabilities")
+    demo.keys("Tab")
+    first = demo.focused()
+    assert first is not None and first["role"] == "radio button", first  # no unnamed stop
+    with demo.listening() as heard:
+        for _ in range(6):  # six vulnerabilities: Mild
+            demo.keys("Down", "Up", "Tab")  # the first answer, "Yes", chosen with arrows
+    assert any(
+        e["type"] == "object:announcement" and "Band now Mild" in e["data"] for e in heard
+    ), [e["data"] for e in heard if e["type"] == "object:announcement"]
+
+    tab_to(demo, "Sections of the screening", "Vulnerabilities", back=True)
+    for _ in range(4):
+        demo.keys("Down")  # to "What you know, your judgement and next steps"
+    demo.keys("Tab")
+    tab_to(demo, "Is the child in immediate danger now?")
+    with demo.listening() as heard:
+        demo.keys("Down", "Up")  # "Yes"
+    call = [e for e in heard if e["type"] == "object:announcement" and "999" in e["data"]]
+    assert call, heard
