@@ -120,7 +120,9 @@ class StatisticsView(QWidget):
         self.end = self._month_edit("To month", QDate(today.year, today.month, 1))
         for text, edit in (("&From", self.start), ("&To", self.end)):
             label = QLabel(text, self)
-            label.setContentsMargins(0, 0, 4, 0)  # Qt measures the kerned "To" too narrow
+            label.setContentsMargins(0, 0, 4, 0)
+            # Qt measures the kerned "To" too narrow (it showed "Tc"): room for it, measured
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text.replace("&", "")) + 12)
             label.setBuddy(edit)
             controls.addWidget(label)
             controls.addWidget(edit)
@@ -175,7 +177,9 @@ class StatisticsView(QWidget):
         self.table.setAccessibleName("Figures by month")
         self.table.setCornerButtonEnabled(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # nothing clipped
+        header.setStretchLastSection(True)
         self.table.horizontalHeader().setAccessibleName("Column headings")
         keyboard_friendly(self.table)
         layout.addWidget(splitter, 1)

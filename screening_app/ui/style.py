@@ -41,6 +41,8 @@ QLabel#bandWord {{ font-size: 16pt; font-weight: bold; }}
 QLabel#caption {{ font-style: italic; }}
 QLabel#demoBanner {{ background: #1d70b8; color: white; font-weight: bold; padding: 4px 8px; }}
 QFrame#scorePanel {{ border-left: 1px solid palette(mid); padding-left: 8px; }}
+QLabel#pageHeading {{ border: 3px solid transparent; padding: 0 4px; }}
+QLabel#pageHeading:focus, QLabel:focus {{ border: 3px solid {FOCUS}; }}
 """
 
 

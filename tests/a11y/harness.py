@@ -161,19 +161,33 @@ class App:
                 raise AssertionError(f"not found within {timeout} s")
             time.sleep(0.3)
 
-    def events(self) -> list[Node]:
-        time.sleep(0.3)  # events reach the listener a moment after the key
+    def events(self, settle: float = 0.3) -> list[Node]:
+        time.sleep(settle)  # events reach the listener a moment after the key
         lines = self.events_path.read_text().splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
-    def focused(self) -> Node | None:
-        """The object that gained focus last (from the focus events, as Orca tracks it)."""
-        gained = [
+    def _gained(self, settle: float = 0.3) -> list[Node]:
+        return [
             e
-            for e in self.events()
+            for e in self.events(settle)
             if e["type"] == "object:state-changed:focused" and e["detail1"] == 1
         ]
+
+    def focused(self) -> Node | None:
+        """The object that gained focus last (from the focus events, as Orca tracks it)."""
+        gained = self._gained()
         return gained[-1] if gained else None
+
+    def move_focus(self, key: str, timeout: float = 5.0) -> Node | None:
+        """Press ``key`` and wait for the focus it moves (a busy machine answers late)."""
+        before = len(self._gained(0))
+        self.keys(key)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            gained = self._gained(0.05)
+            if len(gained) > before:
+                return gained[-1]
+        return self.focused()
 
     # -- driving -----------------------------------------------------------------------------
     def _focus_window(self) -> None:
@@ -261,8 +275,7 @@ def tab_walk(app: App, *, until: str, limit: int = 40) -> list[tuple[str, str]]:
     """(role, spoken name) of each control Tab reaches, up to the one called ``until``."""
     seen: list[tuple[str, str]] = []
     for _ in range(limit):
-        app.keys("Tab")
-        focused = app.focused()
+        focused = app.move_focus("Tab")
         seen.append((focused["role"], spoken_name(focused)) if focused else ("", ""))
         if seen[-1][1] == until:
             break

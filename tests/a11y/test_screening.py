@@ -26,8 +26,7 @@ def window_of(app: App) -> Node:
 def tab_to(app: App, *starts: str, back: bool = False, limit: int = 60) -> Node:
     """Tab (or Shift+Tab) until the focused control's name starts with one of ``starts``."""
     for _ in range(limit):
-        app.keys("shift+Tab" if back else "Tab")
-        focused = app.focused()
+        focused = app.move_focus("shift+Tab" if back else "Tab")
         if focused and spoken_name(focused).startswith(starts):
             return focused
     raise AssertionError(f"{starts!r} not reached by Tab")
@@ -59,7 +58,8 @@ def test_a_screening_by_keyboard_is_heard(demo: App) -> None:
 
     sections = ("Sections of the screening", "The child and this screening")
     tab_to(demo, *sections, back=True)  # the list of sections
-    demo.keys("Down", "Down")  # browsing it keeps focus in it
+    demo.move_focus("Down")
+    demo.move_focus("Down")  # browsing it keeps focus in it
     assert spoken_name(demo.focused() or {"name": ""}).startswith("Vulnerabilities")
     demo.keys("Tab")
     first = demo.focused()
@@ -73,7 +73,8 @@ def test_a_screening_by_keyboard_is_heard(demo: App) -> None:
 
     tab_to(demo, "Sections of the screening", "Vulnerabilities", back=True)
     for _ in range(4):
-        demo.keys("Down")  # to "What you know, your judgement and next steps"
+        demo.move_focus("Down")  # to "What you know, your judgement and next steps"
+    assert spoken_name(demo.focused() or {"name": ""}).startswith("What you know")
     demo.keys("Tab")
     tab_to(demo, "Is the child in immediate danger now?")
     with demo.listening() as heard:
