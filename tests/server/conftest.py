@@ -121,3 +121,24 @@ def on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Machine:
         return ["--db", database, "--user", user, "--password-file", str(password)]
 
     return arguments
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Run the command line as a user would; (exit code, what it printed)."""
+    from screening_app.cli import run
+
+    code = run(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def connect(
+    capsys: pytest.CaptureFixture[str], url: str, fingerprint: str, on: Machine, *names: str
+) -> dict[str, str]:
+    """``connect`` each named account from its own computer; what each printed."""
+    printed = {}
+    for name in names:
+        code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))
+        assert code == 0, out
+        printed[name] = out
+    return printed

@@ -11,8 +11,7 @@ import pytest
 
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-from tests.server.test_journey import cli
+from tests.server.conftest import PW, Machine, cli, connect
 
 
 def test_a_deleted_audit_tail_is_noticed_by_the_server(
@@ -23,8 +22,7 @@ def test_a_deleted_audit_tail_is_noticed_by_the_server(
     database_url: str,
 ) -> None:
     url, fingerprint = server
-    for name in ("sol", "kit"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
     code, out = cli(capsys, "sync", *on("kit", "kit"))
     assert code == 0 and "audit trail" not in out

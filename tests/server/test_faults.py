@@ -23,8 +23,7 @@ from screening_app.server.tls import self_signed
 from screening_app.services.model import ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-from tests.server.test_journey import cli
+from tests.server.conftest import PW, Machine, cli, connect
 from tests.server.test_server_cli import _free_port
 
 
@@ -90,8 +89,7 @@ def test_the_server_killed_mid_upload_loses_nothing_and_stores_one_copy(
 ) -> None:
     server, fingerprint = served
     url = f"https://127.0.0.1:{server.port}"
-    for name in ("sol", "kit"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     examples = [str(p) for p in all_examples()] * 40
     assert cli(capsys, "import", *examples, *on("kit", "kit"))[0] == 0
 
@@ -136,8 +134,7 @@ def test_computers_with_wrong_clocks_still_sync_and_a_future_date_is_named(
     not depend on their clocks; an outcome dated by the fast laptop's "today" is refused by
     the server with the reason, and waits on the laptop (nothing lost)."""
     url, fingerprint = server
-    for name in ("sol", "kit"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     real = dt.datetime.now()
     fast, slow = real + dt.timedelta(days=3), real - dt.timedelta(hours=10)
     assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0

@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from screening_app.cli import run
 from screening_app.services import access
 from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = run(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+from tests.server.conftest import PW, Machine, cli
 
 
 def test_submit_here_review_there_and_the_answer_comes_back(

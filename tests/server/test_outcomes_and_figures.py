@@ -14,17 +14,13 @@ import pytest
 from screening_app.services.model import ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-from tests.server.test_journey import cli
+from tests.server.conftest import PW, Machine, cli, connect
 
 PERIOD = ["--from", "2026-01", "--to", "2026-12", "--csv", "--no-suppress"]
 
 
 def connect_all(capsys: pytest.CaptureFixture[str], server: tuple[str, str], on: Machine) -> None:
-    url, fingerprint = server
-    for name in ("sol", "kit", "lou"):
-        code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))
-        assert code == 0, out
+    connect(capsys, *server, on, "sol", "kit", "lou")
 
 
 def test_outcomes_reach_the_other_computer_and_the_figures_match(

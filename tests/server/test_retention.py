@@ -13,8 +13,7 @@ from screening_app.services.model import ListQuery
 from screening_app.storage import screenings_repo as repo
 from tests.conftest import NOW, open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-from tests.server.test_journey import cli
+from tests.server.conftest import PW, Machine, cli, connect
 
 
 def test_content_leaves_the_practitioners_computer_after_the_period(
@@ -30,8 +29,7 @@ def test_content_leaves_the_practitioners_computer_after_the_period(
     assert code == 2 and "not a whole number of days" in out
     code, out = cli(capsys, "server", "settings", "--retention-days", "30", *admin)
     assert code == 0 and "30 days after approval" in out
-    for name in ("sol", "kit"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     first, second = (str(p) for p in all_examples()[:2])
     assert cli(capsys, "import", first, second, *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0

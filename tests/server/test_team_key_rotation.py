@@ -15,8 +15,7 @@ from screening_app.services.team_key import TEAM_KEY
 from screening_app.sync.envelope import EnvelopeError, open_content, parse
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine
-from tests.server.test_journey import cli
+from tests.server.conftest import PW, Machine, cli, connect
 
 
 def test_a_leavers_key_opens_nothing_sent_after(
@@ -29,8 +28,7 @@ def test_a_leavers_key_opens_nothing_sent_after(
     url, fingerprint = server
     code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("sol", "sol"))
     team_code = out.split("Team recovery key: ")[1].split()[0]
-    for name in ("sam", "kit"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sam", "kit")
     code, out = cli(capsys, "sync", *on("sol", "sol"))
     assert "Shared the team key with sam's computer" in out
     first, second = (str(p) for p in all_examples()[:2])
@@ -87,8 +85,7 @@ def test_a_revoked_supervisor_device_also_changes_the_key(
 ) -> None:
     """IT revokes a supervisor's lost laptop through the API: the key changes too."""
     url, fingerprint = server
-    for name in ("sol", "sam"):
-        assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(name, name))[0] == 0
+    connect(capsys, url, fingerprint, on, "sol", "sam")
     with psycopg.connect(database_url) as conn:
         device = conn.execute(
             "SELECT d.id FROM devices d JOIN accounts a ON a.id = d.account_id WHERE a.name = 'sam'"
