@@ -81,3 +81,53 @@ def test_a_screening_by_keyboard_is_heard(demo: App) -> None:
         demo.keys("Down", "Up")  # "Yes"
     call = [e for e in heard if e["type"] == "object:announcement" and "999" in e["data"]]
     assert call, heard
+
+
+def answer_focused(app: App, field: Node, today: str) -> None:
+    """Answer the field that has focus the way a keyboard user would, by its kind."""
+    name = spoken_name(field).lower()
+    if field["role"] == "radio button":
+        app.keys("Down", "Up")  # the first answer, chosen with arrows
+    elif field["role"] == "combo box":
+        app.keys("Down")
+    elif field["role"] == "check box":
+        app.keys("space")
+    elif "birth" in name:
+        app.type("10/03/2012")
+    elif "date" in name:
+        app.type(today)
+    elif name.startswith("times"):
+        app.type("0")
+    else:
+        app.type("Fictional")
+
+
+def test_a_whole_screening_is_done_by_keyboard_alone(demo: App) -> None:
+    """Continue, follow each problem's link, answer, Continue again; then Submit: a screen
+    reader user completes and submits a screening without a mouse."""
+    import datetime as dt
+
+    today = dt.date.today().strftime("%d/%m/%Y")
+    sign_in(demo)
+    demo.keys("ctrl+n")
+    demo.wait_for(lambda tree: named(tree, "push button", "Discard draft"))
+    for _ in range(60):
+        focused = demo.move_focus("alt+c")  # Continue
+        if focused is not None and focused["name"] == "There is a problem":
+            link = demo.move_focus("Tab")
+            assert link is not None and link["name"].startswith("Go to the problem")
+            field = demo.move_focus("Return")
+            assert field is not None and field["role"] != "push button", field
+            answer_focused(demo, field, today)
+            continue
+        if focused is not None and focused["name"].startswith("Check your answers"):
+            break
+    else:
+        raise AssertionError("the check page was never reached")
+    demo.keys("alt+s")  # Submit screening
+    box = demo.wait_for(
+        lambda tree: next((n for n in tree if "was submitted" in n["name"]), None), timeout=20
+    )
+    assert "What to do now" in box["name"]
+    demo.keys("Return")  # closes the message
+    demo.wait_for(lambda tree: named(tree, "push button", "Referral PDF"))
