@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from screening_app.domain import entities
 from screening_app.domain.evaluation import Evaluation, evaluate, is_blank, parse_date, well_typed
 from screening_app.domain.forms import Form, Question
 from screening_app.domain.scoring import ScoreResult, score
@@ -123,6 +124,13 @@ def _describe(value: Any) -> str:
 def _value_problems(
     form: Form, q: Question, value: Any, ev: Evaluation, today: dt.date
 ) -> Iterator[Problem]:
+    if q.type == "repeatable_group":
+        if q.max_repeats is not None and len(value) > q.max_repeats:
+            yield Problem(f"{len(value)} items: at most {q.max_repeats}", q.id)
+            return
+        for message in entities.check(value, today):
+            yield Problem(message, q.id)
+        return
     if q.type in {"text", "long_text"}:
         limit = q.text_limit()
         if limit is not None and len(value.strip()) > limit:

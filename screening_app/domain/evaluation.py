@@ -67,6 +67,8 @@ def well_typed(question: Question, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "multi_choice":
         return isinstance(value, list) and all(c in question.option_codes() for c in value)
+    if kind == "repeatable_group":  # its items are checked by domain/entities.py
+        return isinstance(value, list)
     return isinstance(value, str) and value in question.option_codes()
 
 

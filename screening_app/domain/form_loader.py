@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from screening_app.domain.entities import MAX_ENTITIES
 from screening_app.domain.expressions import Expression
 from screening_app.domain.forms import (
     OPTION_TYPES,
@@ -254,6 +255,14 @@ def _question_problems(
     def at(key: str, message: str) -> Problem:
         return locate.problem((*path, key), message)
 
+    if q.type == "repeatable_group" and not 1 <= (q.max_repeats or 0) <= MAX_ENTITIES:
+        yield at(
+            "max_repeats",
+            f"a repeatable group needs max_repeats from 1 to {MAX_ENTITIES} (how many items "
+            "one screening may hold)",
+        )
+    if q.type != "repeatable_group" and q.max_repeats is not None:
+        yield at("max_repeats", f"max_repeats is only for repeatable groups, not {q.type}")
     if q.type in OPTION_TYPES and not q.options:
         yield at("options", f"option list is empty: a {q.type} question needs at least one option")
     if q.type not in OPTION_TYPES and q.options is not None:

@@ -15,7 +15,15 @@ from screening_app.domain.expressions import Expression, parse
 from screening_app.errors import ExpressionError
 
 QuestionType = Literal[
-    "text", "long_text", "date", "integer", "yes_no", "choice", "multi_choice", "timed_indicator"
+    "text",
+    "long_text",
+    "date",
+    "integer",
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "timed_indicator",
+    "repeatable_group",  # entities of concern: a list of objects (domain/entities.py)
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 SCORED_TYPES = frozenset({"yes_no", "choice", "timed_indicator"})
@@ -86,6 +94,7 @@ class Question(_Model):
     options: tuple[Option, ...] | None = None
     min: int | None = None
     max: int | None = None
+    max_repeats: int | None = None  # repeatable_group: at most this many items
     max_length: int | None = None
     min_length: int | None = None
     format: Literal["nhs_number"] | None = None

@@ -10,9 +10,11 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from screening_app.export.blocks import Cell, Kit, Section, answer_rows, kv_table, note, text_block
+from screening_app.export.entity_table import entity_table
 from screening_app.export.wording import format_date, format_datetime, initials
 
-FORM_KEYS = frozenset({("cse-risk-screening", 1)})
+FORM_KEYS = frozenset({("cse-risk-screening", 1), ("cse-risk-screening", 2)})
+ENTITIES = "entities_of_concern"  # version 2: a table by kind, before the free text
 
 REFERRER = ("practitioner_name", "practitioner_role", "practitioner_agency", "practitioner_contact")
 CONSENT = ("parent_aware", "parent_not_aware_reason", "child_aware")
@@ -63,7 +65,7 @@ def handles(form_id: str, version: int) -> bool:
 
 def placed_question_ids() -> frozenset[str]:
     """Every question id this layout prints (a test checks none of v1 is forgotten)."""
-    ids = {*REFERRER, *CONSENT, *CHILD, *MISSING, MODELS, *ELSEWHERE}
+    ids = {*REFERRER, *CONSENT, *CHILD, *MISSING, MODELS, *ELSEWHERE, ENTITIES}
     for _title, row, long_text in FREE_TEXT:
         ids.update(q for q in (row, long_text) if q)
     return frozenset(ids)
@@ -178,6 +180,8 @@ def _free_text(kit: Kit, title: str, row_id: str | None, text_id: str) -> Sectio
     content: list[Flowable] = []
     if row_id and row_id in kit.result.evaluation.relevant:
         content += [kv_table(kit, answer_rows(kit, (row_id,))), _gap()]
+    if text_id == "persons_of_concern" and ENTITIES in kit.form.index:
+        content += entity_table(kit, kit.value(ENTITIES) or [])
     value = kit.value(text_id)
     content += text_block(kit, kit.label(text_id), value if isinstance(value, str) else None)
     return Section(title, content)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Question
 
@@ -43,6 +44,8 @@ def answer_words(question: Question, value: Any) -> str | None:
     kind = question.type
     if kind == "date":
         return format_date(value)
+    if kind == "repeatable_group" and isinstance(value, list):
+        return "; ".join(summary(v) for v in value if isinstance(v, dict)) or None
     if kind == "multi_choice" and isinstance(value, list):
         return "; ".join(question.option_label(str(code)) for code in value)
     if kind in ("yes_no", "choice", "timed_indicator"):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import Evaluation, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
@@ -28,6 +29,8 @@ def answer_text(form: Form, question_id: str, value: Any) -> str:
     question = form.question(question_id)
     if _blank(value):
         return NOT_ANSWERED
+    if question.type == "repeatable_group" and isinstance(value, list):
+        return "; ".join(summary(v) for v in value if isinstance(v, dict))
     if isinstance(value, list):
         return "; ".join(question.option_label(str(v)) for v in value)
     if question.type in ("yes_no", "timed_indicator", "choice"):

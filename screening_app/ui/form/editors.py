@@ -448,6 +448,10 @@ def make_editor(question: Question, parent: QWidget | None = None) -> Editor:
         return ComboEditor(question, parent) if many else ChoiceEditor(question, parent)
     if kind == "multi_choice":
         return MultiEditor(question, parent)
+    if kind == "repeatable_group":
+        from screening_app.ui.form.entities_editor import EntitiesEditor
+
+        return EntitiesEditor(question, parent)
     if kind == "date":
         return DateEditor(question, parent)
     if kind == "integer":
