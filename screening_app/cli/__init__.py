@@ -29,13 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the app on a throwaway database filled with fictional data",
+        help="open the app on its demo database of fictional data (kept until Fresh demo data)",
     )
     parser.add_argument("--db", type=Path, help="use this database file instead of the default")
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     from screening_app.cli import (
         db_cmds,
         forms_cmds,
+        links_cmds,
         records_cmds,
         referral_cmd,
         server_cmds,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         db_cmds,
         users_cmds,
         records_cmds,
+        links_cmds,
         stats_cmd,
         sync_cmds,
         server_cmds,

@@ -9,6 +9,7 @@ from screening_app.domain.registry import FormRegistry
 from screening_app.services.accounts import AccountService
 from screening_app.services.administration import AuditService, BackupService, SettingsService
 from screening_app.services.children import ChildrenService
+from screening_app.services.links import LinksService
 from screening_app.services.listing import ListingService
 from screening_app.services.model import User
 from screening_app.services.referrals import ReferralService
@@ -32,6 +33,7 @@ class AppServices:
         self.accounts = AccountService(session)
         self.screenings = ScreeningService(session)
         self.listing = ListingService(session)
+        self.links = LinksService(session)
         self.referrals = ReferralService(session)
         self.review = ReviewService(session)
         self.children = ChildrenService(session)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Literal
 
 from screening_app.domain.scoring import score
+from screening_app.errors import ExportError, InputFileError, NotFound, Problem
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.services import permissions
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
 
-ExportKind = Literal["referral_preview", "referral_saved", "referral_encrypted", "printed"]
+ExportKind = Literal[
+    "referral_preview", "referral_saved", "referral_encrypted", "printed", "pole_exported"
+]
 
 
 class ReferralService:
@@ -52,6 +56,42 @@ class ReferralService:
 
         write_referral(path, pdf, password=password, force=True)
         self.record_export(screening_id, "referral_encrypted" if password else "referral_saved")
+
+    def export_pole(self, reference: str, path: Path, *, force: bool = False) -> Path:
+        """A screening's entities and links, POLE-shaped: CSV when ``path`` ends in .csv,
+        JSON otherwise; never over an existing file without ``force``; audited."""
+        from screening_app.export import pole
+        from screening_app.services.links import ENTITIES, LinksService
+
+        found = repo.id_of_reference(self.s.db, reference.strip().upper())
+        if found is None:
+            raise NotFound(f"There is no screening {reference} that you can see.")
+        record = self.s.visible(found)
+        permissions.check(permissions.refusal_of_referral(record))
+        answers = repo.answers(self.s.db, self.s.scope(), record.id)
+        given = answers.get(ENTITIES) if isinstance(answers.get(ENTITIES), list) else []
+        links = [link.as_json() for link in LinksService(self.s).links_of(record.reference)]
+        items = pole.pole_entities(record.reference, given or [], links)
+        if path.suffix.lower() == ".csv":
+            text = pole.to_csv(record.reference, items)
+        else:
+            text = pole.to_json(record.reference, record.screening_date, items)
+        if path.exists() and not force:
+            raise InputFileError(
+                f"{path.name}: already exists",
+                [Problem("already exists; choose another name or add --force", path.name)],
+            )
+        try:
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as exc:
+            raise ExportError(
+                f"{path.name} was not written ({exc.strerror}); choose another folder or free "
+                "some disk space."
+            ) from None
+        self.record_export(record.id, "pole_exported", f"{len(items)} entities")
+        return path
 
     def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
         record = self.s.visible(screening_id)

@@ -18,7 +18,7 @@ from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, NotFound, Problem, WorkflowError
-from screening_app.services import outbox, permissions, signing
+from screening_app.services import links, outbox, permissions, signing
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
@@ -89,6 +89,7 @@ class ScreeningService:
         repo.set_score(self.s.db, self.s.scope(), new_id, result.snapshot())
         models = answers.get(checklist.CSE_MODELS) or []
         repo.set_models(self.s.db, self.s.scope(), new_id, [str(m) for m in models])
+        links.index(self.s, new_id, answers)
         self.s.audit("received", reference, f"band={result.operative_band}")
         return new_id
 
@@ -161,6 +162,7 @@ class ScreeningService:
             repo.set_score(db, self.s.scope(), screening_id, result.snapshot())
             models = answers.get(checklist.CSE_MODELS) or []
             repo.set_models(db, self.s.scope(), screening_id, [str(m) for m in models])
+            links.index(self.s, screening_id, answers)
             if record.previous_id:
                 repo.update(db, self.s.scope(), record.previous_id, {"status": "superseded"})
             content = signing.submission(

@@ -281,7 +281,26 @@ def _v6(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(db: Database) -> None:
+    """The entities of concern of form version 2, as the normalised keys that link screenings
+    (domain/entities.py): indexed, so that a new screening is matched without reading others."""
+    _run(
+        db,
+        """
+        CREATE TABLE entity_keys (
+            screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
+            entity INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            exact INTEGER NOT NULL,
+            PRIMARY KEY (screening_id, entity, kind, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_keys_key ON entity_keys(kind, key);
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 LATEST = len(STEPS)
 
 

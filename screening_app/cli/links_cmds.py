@@ -1,0 +1,52 @@
+"""``links`` and ``export pole``: the links between screenings through their entities of
+concern, and one screening's entities for a police intelligence submission (docs/CLI.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from screening_app.cli.common import open_session, signed_in_args
+
+
+def register(subparsers: Any) -> None:
+    links = subparsers.add_parser("links", help="links between screenings (form version 2)")
+    signed_in_args(links)
+    links.add_argument("--json", action="store_true", help="print JSON")
+    links.set_defaults(func=cmd_links)
+
+    export = subparsers.add_parser("export", help="export a screening's data")
+    export_sub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    pole = export_sub.add_parser("pole", help="entities and links, POLE-shaped (JSON or CSV)")
+    pole.add_argument("reference", metavar="REFERENCE")
+    pole.add_argument("-o", dest="out", type=Path, required=True, metavar="OUT.json|OUT.csv")
+    pole.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    signed_in_args(pole)
+    pole.set_defaults(func=cmd_pole)
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        found = app.links.links()
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps([link.as_json() for link in found], ensure_ascii=False, indent=1))
+        return 0
+    for link in found:
+        print(f"{link.strength}\t{link.entity_kind}\t{link.key}\t{', '.join(link.references)}")
+    print(f"{len(found)} link(s).")
+    return 0
+
+
+def cmd_pole(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        written = app.referrals.export_pole(args.reference, args.out, force=args.force)
+    finally:
+        app.close()
+    print(f"wrote {written}")
+    return 0

@@ -1,0 +1,113 @@
+"""Links between screenings through their entities of concern (form version 2; docs/FORMS.md).
+
+When a screening is submitted (or received from the team server) its entities' normalised keys
+are stored (``index``). ``links`` lists what the signed-in account may see: an exact link is the
+same phone, registration, postcode and house, or handle in two screenings; a "possible" one is a
+partial registration that fits a full one, or two names alike (``rapidfuzz``) — names are never
+taken as proof. A supervisor sees the team's links; a practitioner, those among their own and
+shared screenings. Every listing is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from screening_app.domain import entities
+from screening_app.services.session import Session
+from screening_app.storage import links_repo
+from screening_app.storage.links_repo import KeyRow
+
+ENTITIES = "entities_of_concern"
+
+
+@dataclass
+class Link:
+    entity_kind: str
+    key: str
+    strength: str  # "exact" or "possible"
+    references: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "entity_kind": self.entity_kind,
+            "key": self.key,
+            "strength": self.strength,
+            "references": self.references,
+        }
+
+
+def index(session: Session, screening_id: int, answers: dict[str, Any]) -> None:
+    """Store the keys of a screening's entities (inside the caller's transaction)."""
+    given = answers.get(ENTITIES)
+    rows = []
+    if isinstance(given, list):
+        for number, entity in enumerate(given):
+            if isinstance(entity, dict):
+                rows += [(number, k.kind, k.key, k.exact) for k in entities.keys(entity)]
+    links_repo.set_keys(session.db, session.scope(), screening_id, rows)
+
+
+class LinksService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def links(self) -> list[Link]:
+        """Every link among the screenings this account may see, exact ones first."""
+        self.s.require("practitioner", "supervisor", doing="see links between screenings")
+        rows = links_repo.all_keys(self.s.db, self.s.scope())
+        found = [*_exact(rows), *_partial(rows), *_names(rows)]
+        with self.s.write("record that links were viewed"):
+            self.s.audit("links_viewed", None, f"{len(found)} links")
+        return sorted(found, key=lambda k: (k.strength != "exact", k.entity_kind, k.key))
+
+    def links_of(self, reference: str) -> list[Link]:
+        """The links that involve one screening (for its POLE export)."""
+        return [link for link in self.links() if reference in link.references]
+
+
+def _group(rows: list[KeyRow]) -> dict[tuple[str, str], set[str]]:
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.kind, row.key), set()).add(row.reference)
+    return grouped
+
+
+def _exact(rows: list[KeyRow]) -> list[Link]:
+    grouped = _group([r for r in rows if r.exact])
+    return [
+        Link(kind, key, "exact", sorted(refs))
+        for (kind, key), refs in grouped.items()
+        if len(refs) > 1
+    ]
+
+
+def _partial(rows: list[KeyRow]) -> list[Link]:
+    """A partial registration and the full ones (of other screenings) it fits."""
+    full = [r for r in rows if r.kind == "vehicle" and r.exact]
+    out = []
+    for pattern, refs in _group([r for r in rows if r.kind == "vehicle" and not r.exact]).items():
+        fits = {r.reference for r in full if entities.registration_fits(pattern[1], r.key)}
+        if fits - refs:
+            out.append(Link("vehicle", pattern[1], "possible", sorted(refs | fits)))
+    return out
+
+
+def _names(rows: list[KeyRow]) -> list[Link]:
+    """Folded names alike in two or more screenings: possible links, never exact."""
+    grouped = _group([r for r in rows if r.kind == "person"])
+    names = sorted(key for _kind, key in grouped)
+    seen: set[frozenset[str]] = set()
+    out = []
+    for name in names:
+        alike = process.extract(
+            name, names, scorer=fuzz.ratio, score_cutoff=entities.NAME_THRESHOLD, limit=None
+        )
+        group = frozenset(match for match, _score, _i in alike)
+        refs = set().union(*(grouped[("person", n)] for n in group))
+        if len(refs) > 1 and group not in seen:
+            seen.add(group)
+            out.append(Link("person", " / ".join(sorted(group)), "possible", sorted(refs)))
+    return out

@@ -1,0 +1,126 @@
+"""Links between screenings through their entities of concern: exact and possible, within what
+each account may see; and one screening's entities as a POLE export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screening_app.errors import InputFileError
+from screening_app.services.access import grant_with_recovery
+from screening_app.services.model import FAST_KDF
+from tests.conftest import ADMIN_PW, load_example, open_app, recovery_key_of
+
+V2 = Path(__file__).parents[1] / "forms" / "examples" / "v2-entities.json"
+
+
+def submit(db_path: Path, user: str, name: str, found: list[dict[str, Any]]) -> str:
+    app = open_app(db_path, user)
+    try:
+        form = app.registry.get("cse-risk-screening", 2)
+        answers = load_example(V2)["answers"]
+        answers.update(child_first_name=name, entities_of_concern=found)
+        return app.screenings.import_answers(form, answers).row.reference
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def linked(db_path: Path) -> dict[str, str]:
+    """kit and rowan (North) and ari (South) each screen a child; lou supervises South."""
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    admin.accounts.add_user("lou", "supervisor-pw-1", role="supervisor", team="South")
+    admin.close()
+    grant_with_recovery(db_path, recovery_key_of(db_path), ["lou"], FAST_KDF)
+    return {
+        "kit": submit(
+            db_path,
+            "kit",
+            "Robin",
+            [
+                {"kind": "vehicle", "registration": "ab12 cde"},
+                {"kind": "phone", "number": "07700 900123"},
+                {"kind": "person", "name": "Jay-Jay"},
+            ],
+        ),
+        "rowan": submit(
+            db_path,
+            "rowan",
+            "Sky",
+            [
+                {"kind": "vehicle", "registration": "AB12CDE"},
+                {"kind": "phone", "number": "+44 7700 900123"},
+                {"kind": "person", "name": "Jayjay"},
+            ],
+        ),
+        "rowan2": submit(
+            db_path, "rowan", "Ash", [{"kind": "vehicle", "registration": "AB12 C?E"}]
+        ),
+        "ari": submit(db_path, "ari", "Kai", [{"kind": "phone", "number": "07700 900123"}]),
+    }
+
+
+def links_of(db_path: Path, user: str, password: str | None = None) -> list[dict[str, Any]]:
+    app = open_app(db_path, user, password) if password else open_app(db_path, user)
+    try:
+        return [link.as_json() for link in app.links.links()]
+    finally:
+        app.close()
+
+
+def test_a_supervisor_sees_the_teams_links_exact_and_possible(
+    db_path: Path, linked: dict[str, str]
+) -> None:
+    found = {
+        (k["entity_kind"], k["key"], k["strength"]): k["references"]
+        for k in links_of(db_path, "sol")
+    }
+    kit, rowan, rowan2 = linked["kit"], linked["rowan"], linked["rowan2"]
+    assert found == {
+        ("phone", "+447700900123", "exact"): sorted([kit, rowan]),  # not ari's: South
+        ("vehicle", "AB12CDE", "exact"): sorted([kit, rowan]),
+        ("vehicle", "AB12C?E", "possible"): sorted([kit, rowan, rowan2]),
+        ("person", "jayjay", "possible"): sorted([kit, rowan]),  # names are never exact
+    }
+    sol = open_app(db_path, "sol")
+    actions = [e.action for e in sol.audit.entries()]
+    sol.close()
+    assert "links_viewed" in actions
+
+
+def test_another_team_and_a_practitioner_see_no_link_to_these_children(
+    db_path: Path, linked: dict[str, str]
+) -> None:
+    assert links_of(db_path, "lou", "supervisor-pw-1") == []  # ari's phone is the same number
+    assert links_of(db_path, "kit") == []  # only their own screening
+
+
+def test_the_pole_export_lists_each_entity_with_its_links(
+    db_path: Path, linked: dict[str, str], tmp_path: Path
+) -> None:
+    sol = open_app(db_path, "sol")
+    try:
+        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.json")
+        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
+        with pytest.raises(InputFileError, match="already exists"):
+            sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
+    finally:
+        sol.close()
+    document = json.loads((tmp_path / "kit.json").read_text())
+    assert document["event"]["reference"] == linked["kit"]
+    kinds = [(e["pole_type"], e["kind"], e["keys"]) for e in document["entities"]]
+    assert kinds == [
+        ("Object", "vehicle", ["AB12CDE"]),
+        ("Object", "phone", ["+447700900123"]),
+        ("Person", "person", ["jayjay"]),
+    ]
+    vehicle_links = {link["reference"] for link in document["entities"][0]["links"]}
+    assert vehicle_links == {linked["rowan"], linked["rowan2"]}  # exact, and the partial fit
+    with (tmp_path / "kit.csv").open() as exported:
+        rows = list(csv.DictReader(exported))
+    assert [r["key"] for r in rows] == ["AB12CDE", "+447700900123", "jayjay"]
+    assert f"{linked['rowan']} (exact)" in rows[1]["links"]
