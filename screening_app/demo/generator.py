@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from screening_app.domain import checklist
+from screening_app.domain import checklist, entities
 from screening_app.domain.evaluation import add_months, age_on
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
-from screening_app.storage import review_repo
+from screening_app.storage import links_repo, review_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 
@@ -159,6 +159,29 @@ def generate(
     return ids
 
 
+# A small pool of fictional entities of concern (form version 2), so that some screenings share
+# one and the Links view has something to show. Ofcom's 07700 900xxx numbers are for fiction.
+ENTITY_POOL: tuple[dict[str, Any], ...] = (
+    {"kind": "vehicle", "registration": "AB12 CDE", "colour": "silver"},
+    {"kind": "vehicle", "registration": "XY61 FKE", "make": "Fictional Motors"},
+    {"kind": "vehicle", "registration": "XY61 F?E", "colour": "black"},
+    {"kind": "phone", "number": "07700 900123"},
+    {"kind": "phone", "number": "+44 7700 900456"},
+    {"kind": "person", "name": "Jay-Jay", "relationship": "adult"},
+    {"kind": "person", "name": "Jayjay", "approx_age": 22},
+    {"kind": "person", "name": "Ricky Roe", "relationship": "peer"},
+    {"kind": "place", "address": "12 Imaginary Row", "postcode": "BS1 4DJ", "place_type": "house"},
+    {"kind": "online_account", "platform": "Snapchat", "handle": "jay_fake_99"},
+)
+
+
+def _entities(rng: random.Random) -> list[dict[str, Any]]:
+    """None for most screenings; one or two from the pool for about one in six."""
+    if rng.random() > 0.16:
+        return []
+    return [dict(e) for e in rng.sample(ENTITY_POOL, rng.choice((1, 1, 2)))]
+
+
 def _add_screening(
     db: Database,
     form: Form,
@@ -183,6 +206,9 @@ def _add_screening(
         practitioner_contact="01000 000000",
         concern_summary="Fictional concern written by the demo data generator.",
     )
+    found = _entities(random.Random(f"{child.first}{child.last}{day}"))  # noqa: S311 - demo data
+    if "entities_of_concern" in form.index and found:
+        answers["entities_of_concern"] = found
     age = age_on(child.dob, day)
     result = template.results[age < 13]
     done = status != "draft"
@@ -223,6 +249,12 @@ def _add_screening(
     if done:
         repo.set_score(db, repo.ALL, sid, result)
         repo.set_models(db, repo.ALL, sid, answers[checklist.CSE_MODELS])
+        keys = [
+            (number, key.kind, key.key, key.exact)
+            for number, entity in enumerate(answers.get("entities_of_concern") or [])
+            for key in entities.keys(entity)
+        ]
+        links_repo.set_keys(db, repo.ALL, sid, keys)
     return sid
 
 

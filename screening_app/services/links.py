@@ -10,6 +10,7 @@ shared screenings. Every listing is audited.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +55,11 @@ class LinksService:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def links(self) -> list[Link]:
-        """Every link among the screenings this account may see, exact ones first."""
+    def links(self, since: dt.date | None = None) -> list[Link]:
+        """Every link among the screenings this account may see (dated from ``since`` on),
+        exact ones first."""
         self.s.require("practitioner", "supervisor", doing="see links between screenings")
-        rows = links_repo.all_keys(self.s.db, self.s.scope())
+        rows = links_repo.all_keys(self.s.db, self.s.scope(), since.isoformat() if since else None)
         found = [*_exact(rows), *_partial(rows), *_names(rows)]
         with self.s.write("record that links were viewed"):
             self.s.audit("links_viewed", None, f"{len(found)} links")

@@ -21,6 +21,7 @@ class KeyRow(NamedTuple):
     kind: str
     key: str
     exact: bool
+    screening_date: str | None = None
 
 
 def set_keys(
@@ -40,13 +41,13 @@ def set_keys(
 def _rows(db: Database, scope: Scope, where: str, params: list[object]) -> list[KeyRow]:
     clause, scoped = scope.clause(counting=True)
     sql = (
-        "SELECT k.screening_id, s.reference, k.entity, k.kind, k.key, k.exact "
+        "SELECT k.screening_id, s.reference, k.entity, k.kind, k.key, k.exact, s.screening_date "
         f"FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
         f"WHERE {COUNTED} AND {clause} AND {where}"
     )
     return [
-        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f))
-        for a, b, c, d, e, f in db.execute(sql, [*scoped, *params]).fetchall()
+        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f), g)
+        for a, b, c, d, e, f, g in db.execute(sql, [*scoped, *params]).fetchall()
     ]
 
 
@@ -65,7 +66,8 @@ def fitting(db: Database, scope: Scope, pattern: str) -> list[KeyRow]:
     return _rows(db, scope, "k.kind = 'vehicle' AND k.key LIKE ?", [like])
 
 
-def all_keys(db: Database, scope: Scope, kind: str | None = None) -> list[KeyRow]:
-    if kind is None:
+def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRow]:
+    """Every key the scope may see (of screenings dated from ``since`` on, when given)."""
+    if since is None:
         return _rows(db, scope, "1", [])
-    return _rows(db, scope, "k.kind = ?", [kind])
+    return _rows(db, scope, "s.screening_date >= ?", [since])

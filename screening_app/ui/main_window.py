@@ -71,6 +71,7 @@ class MainWindow(SafeWindow):
             review = bar.addMenu("&Review")
             self.action(review, "Review &queue", "Ctrl+R", self.show_queue)
             self.action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
+            self.action(review, "&Links between screenings", "Ctrl+Shift+K", self.show_links)
             self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
@@ -182,6 +183,19 @@ class MainWindow(SafeWindow):
             self._replace_page("stats", view)
         self.stack.setCurrentWidget(view)
         view.title.take_focus()
+
+    def show_links(self) -> None:
+        from screening_app.ui.links_view import LinksView
+
+        def open_reference(reference: str) -> None:
+            with guarded(self) as attempt:
+                screening_id = self.services.screenings.id_of(reference)
+            if not attempt.failed:
+                self.open_screening(screening_id)
+
+        view = LinksView(self.services, open_reference, back=self.show_list)
+        self._replace_page("links", view)
+        view.heading.take_focus()
 
     def _replace_page(self, name: str, page: QWidget) -> None:
         old = self._pages.pop(name, None)

@@ -1,0 +1,245 @@
+"""Links between screenings for supervisors (form version 2): a table and a network drawing of
+the same content. Children's screenings and entities are nodes; each kind of entity has its
+own shape and a label, and a possible link is dashed — nothing rests on colour. The table is
+what a keyboard or a screen reader uses; the drawing is its picture (networkx lays it out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+import networkx as nx
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.entities import KIND_LABELS
+from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
+from screening_app.services.links import Link
+from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.heading import page_top
+from screening_app.ui.tables import keyboard_friendly
+
+PERIODS = (("Any time", None), ("Last 3 months", 3), ("Last 12 months", 12))
+SHAPE_WORDS = {
+    "person": "circle",
+    "vehicle": "square",
+    "place": "triangle",
+    "phone": "diamond",
+    "online_account": "hexagon",
+}
+
+
+def _shape(kind: str, size: float) -> QPainterPath:
+    path = QPainterPath()
+    half = size / 2
+    if kind == "person":
+        path.addEllipse(-half, -half, size, size)
+    elif kind == "vehicle":
+        path.addRect(-half, -half, size, size)
+    else:
+        corners = {"place": 3, "phone": 4, "online_account": 6}.get(kind, 4)
+        points = [
+            QPointF(
+                half * math.sin(2 * math.pi * i / corners),
+                -half * math.cos(2 * math.pi * i / corners),
+            )
+            for i in range(corners)
+        ]
+        path.addPolygon(QPolygonF(points))
+        path.closeSubpath()
+    return path
+
+
+class LinksView(QWidget):
+    def __init__(
+        self,
+        services: AppServices,
+        open_reference: Callable[[str], None],
+        parent: QWidget | None = None,
+        *,
+        back: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.open_reference = open_reference
+        self.found: list[Link] = []
+        layout = QVBoxLayout(self)
+        top, self.heading = page_top(self, "Links between screenings", back)
+        layout.addLayout(top)
+        intro = QLabel(
+            "Children of your team connected through the same phone, vehicle, place or "
+            "account (exact), or a partial registration or a similar name (possible: check "
+            "before acting). Shapes: "
+            + ", ".join(f"{KIND_LABELS[k].lower()} {w}" for k, w in SHAPE_WORDS.items())
+            + "; screenings are labelled boxes; possible links are dashed.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        filters = QHBoxLayout()
+        self.period = self._combo("&Period", [(label, value) for label, value in PERIODS], filters)
+        self.kind = self._combo(
+            "&Kind", [("Any kind", None), *((v, k) for k, v in KIND_LABELS.items())], filters
+        )
+        self.strength = self._combo(
+            "&Strength",
+            [("Exact and possible", None), ("Exact", "exact"), ("Possible", "possible")],
+            filters,
+        )
+        self.open_button = QPushButton("&Open a screening of this link…", self)
+        self.open_button.setAccessibleName("Open a screening of the chosen link")
+        self.open_button.clicked.connect(self.open_chosen)
+        filters.addStretch(1)
+        filters.addWidget(self.open_button)
+        layout.addLayout(filters)
+        self.busy = BusyIndicator("Finding links…", self)
+        layout.addWidget(self.busy)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.scene = QGraphicsScene(self)
+        self.drawing = QGraphicsView(self.scene, splitter)
+        self.drawing.setAccessibleName(
+            "Network drawing of the links; the table below says the same"
+        )
+        self.drawing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.drawing.setMinimumHeight(220)
+        self.table = QTableWidget(0, 4, splitter)
+        self.table.setHorizontalHeaderLabels(["Kind", "Linked on", "Strength", "Screenings"])
+        self.table.setAccessibleName("Links")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(lambda _i: self.open_chosen())
+        keyboard_friendly(self.table)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def _combo(self, text: str, items: list[tuple[str, object]], row: QHBoxLayout) -> QComboBox:
+        box = QComboBox(self)
+        for words, data in items:
+            box.addItem(words, data)
+        box.setAccessibleName(text.replace("&", ""))
+        label = QLabel(text, self)
+        label.setBuddy(box)
+        row.addWidget(label)
+        row.addWidget(box)
+        # the period asks again; kind and strength only filter what was found
+        box.currentIndexChanged.connect(
+            lambda _i: self.refresh() if box is self.period else self._show(self.found)
+        )
+        return box
+
+    def refresh(self) -> None:
+        months = self.period.currentData()
+        today = self.services.session.today()
+        since = today - dt.timedelta(days=31 * months) if months else None
+        run_in_background(
+            self, lambda: self.services.links.links(since), self._show, self._failed, self.busy
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ScreeningError):
+            raise exc
+        self.table.setRowCount(0)
+        self.heading.setToolTip(exc.for_people())
+
+    def shown(self) -> list[Link]:
+        kind, strength = self.kind.currentData(), self.strength.currentData()
+        return [
+            link
+            for link in self.found
+            if (kind is None or link.entity_kind == kind)
+            and (strength is None or link.strength == strength)
+        ]
+
+    def _show(self, found: list[Link]) -> None:
+        self.found = found
+        shown = self.shown()
+        self.table.setRowCount(len(shown))
+        for row, link in enumerate(shown):
+            for column, text in enumerate(
+                (
+                    KIND_LABELS.get(link.entity_kind, link.entity_kind),
+                    link.key,
+                    link.strength,
+                    ", ".join(link.references),
+                )
+            ):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self._draw(shown)
+
+    def _draw(self, shown: list[Link]) -> None:
+        """Screenings and entities as nodes, laid out by networkx's spring layout."""
+        self.scene.clear()
+        graph: nx.Graph[str] = nx.Graph()
+        for number, link in enumerate(shown):
+            entity = f"e{number}"
+            graph.add_node(entity, link=link)
+            for reference in link.references:
+                graph.add_node(reference)
+                graph.add_edge(entity, reference, possible=link.strength == "possible")
+        if not graph:
+            self.scene.addText("No links in this period.")
+            return
+        # room grows with the number of nodes, so that labels do not pile up
+        where = nx.spring_layout(graph, seed=7, scale=max(260.0, 110 * len(graph) ** 0.5))
+        pen = QPen(Qt.GlobalColor.darkGray, 1.5)
+        dashed = QPen(Qt.GlobalColor.darkGray, 1.5, Qt.PenStyle.DashLine)
+        for a, b, data in graph.edges(data=True):
+            (x1, y1), (x2, y2) = where[a], where[b]
+            self.scene.addLine(x1, y1, x2, y2, dashed if data["possible"] else pen)
+        for node, data in graph.nodes(data=True):
+            x, y = where[node]
+            drawn: Link | None = data.get("link")
+            if drawn is None:
+                box = self.scene.addRect(
+                    x - 52,
+                    y - 11,
+                    104,
+                    22,
+                    QPen(Qt.GlobalColor.black),
+                    QBrush(Qt.GlobalColor.white),
+                )
+                box.setToolTip(node)
+                text = self.scene.addText(node)
+            else:
+                item = self.scene.addPath(
+                    _shape(drawn.entity_kind, 22),
+                    QPen(Qt.GlobalColor.black),
+                    QBrush(Qt.GlobalColor.lightGray),
+                )
+                item.setPos(x, y)
+                text = self.scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
+                y += 14
+            text.setPos(x - text.boundingRect().width() / 2, y - 12)
+
+    def open_chosen(self) -> None:
+        row = self.table.currentRow()
+        shown = self.shown()
+        if 0 <= row < len(shown) and shown[row].references:
+            from PySide6.QtWidgets import QInputDialog
+
+            references = shown[row].references
+            chosen, ok = QInputDialog.getItem(
+                self, "Open a screening", "Which screening of this link?", references, 0, False
+            )
+            if ok and chosen:
+                self.open_reference(chosen)
