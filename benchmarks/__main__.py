@@ -13,7 +13,16 @@ import sys
 
 from benchmarks.common import Measure, format_table
 
-MODULES = ("startup", "storage", "referral", "stats", "rekey", "server", "server_figures")
+MODULES = (
+    "startup",
+    "storage",
+    "referral",
+    "stats",
+    "links",
+    "rekey",
+    "server",
+    "server_figures",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -254,7 +254,8 @@ def _add_screening(
             for number, entity in enumerate(answers.get("entities_of_concern") or [])
             for key in entities.keys(entity)
         ]
-        links_repo.set_keys(db, repo.ALL, sid, keys)
+        if keys:  # (a database older than schema 7 has no keys table: v1 data has no keys)
+            links_repo.set_keys(db, repo.ALL, sid, keys)
     return sid
 
 

@@ -20,6 +20,7 @@ from screening_app.domain import entities
 from screening_app.services.session import Session
 from screening_app.storage import links_repo
 from screening_app.storage.links_repo import KeyRow
+from screening_app.storage.scope import Scope
 
 ENTITIES = "entities_of_concern"
 
@@ -64,6 +65,45 @@ class LinksService:
         with self.s.write("record that links were viewed"):
             self.s.audit("links_viewed", None, f"{len(found)} links")
         return sorted(found, key=lambda k: (k.strength != "exact", k.entity_kind, k.key))
+
+    def matches(self, screening_id: int, scope: Scope | None = None) -> list[Link]:
+        """The links of one screening only, by indexed lookups of its own keys (and its names
+        against the distinct names): what is checked when a screening is submitted."""
+        scope = scope or self.s.scope()
+        db = self.s.db
+        mine = links_repo.keys_of(db, scope, screening_id)
+        reference = mine[0].reference if mine else ""
+        out: list[Link] = []
+        for row in mine:
+            if row.kind == "person":
+                alike = process.extract(
+                    row.key,
+                    links_repo.names(db, scope),
+                    scorer=fuzz.ratio,
+                    score_cutoff=entities.NAME_THRESHOLD,
+                    limit=None,
+                )
+                others = {
+                    r.reference
+                    for name, _score, _i in alike
+                    for r in links_repo.same_key(db, scope, "person", name)
+                }
+                strength = "possible"
+            elif row.exact:
+                others = {r.reference for r in links_repo.same_key(db, scope, row.kind, row.key)}
+                strength = "exact"
+            else:
+                others = {r.reference for r in links_repo.fitting(db, scope, row.key)}
+                strength = "possible"
+            if others - {reference}:
+                out.append(Link(row.kind, row.key, strength, sorted(others | {reference})))
+        return out
+
+    def a_supervisor_will_be_told(self, screening_id: int) -> bool:
+        """For a practitioner who just submitted: is there any link in the team? (Only yes or
+        no: never another team's child, nor which screening.)"""
+        team = Scope("team", self.s.user.id, self.s.user.team)
+        return bool(self.matches(screening_id, team))
 
     def links_of(self, reference: str) -> list[Link]:
         """The links that involve one screening (for its POLE export)."""

@@ -71,3 +71,14 @@ def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRo
     if since is None:
         return _rows(db, scope, "1", [])
     return _rows(db, scope, "s.screening_date >= ?", [since])
+
+
+def names(db: Database, scope: Scope) -> list[str]:
+    """The distinct folded names the scope may see (for fuzzy matching of one new name)."""
+    clause, scoped = scope.clause(counting=True)
+    rows = db.execute(
+        "SELECT DISTINCT k.key FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
+        f"WHERE k.kind = 'person' AND {COUNTED} AND {clause}",
+        scoped,
+    ).fetchall()
+    return [str(r[0]) for r in rows]

@@ -134,6 +134,11 @@ class ScreeningPage(QWidget):
         note = ""
         if done.score and done.score.get("awaiting_approval"):
             note = " Your lower judgement is awaiting a supervisor's approval."
+        if self.services.links.a_supervisor_will_be_told(done.row.id):
+            note += (
+                "\n\nSomething you recorded (a phone, vehicle, place, account or name) is also "
+                "in another screening of your team: a supervisor will be told of a possible link."
+            )
         action = str((done.score or {}).get("action") or "")
         next_step = f"\n\nWhat to do now: {action}" if action else ""
         QMessageBox.information(

@@ -124,3 +124,27 @@ def test_the_pole_export_lists_each_entity_with_its_links(
         rows = list(csv.DictReader(exported))
     assert [r["key"] for r in rows] == ["AB12CDE", "+447700900123", "jayjay"]
     assert f"{linked['rowan']} (exact)" in rows[1]["links"]
+
+
+def test_one_screening_is_matched_by_its_own_keys(db_path: Path, linked: dict[str, str]) -> None:
+    sol = open_app(db_path, "sol")
+    try:
+        everything = [k.as_json() for k in sol.links.links_of(linked["kit"])]
+        screening_id = sol.screenings.id_of(linked["kit"])
+        matched = [k.as_json() for k in sol.links.matches(screening_id)]
+    finally:
+        sol.close()
+    assert sorted(m["key"] for m in matched) == sorted(
+        k["key"] for k in everything if k["key"] != "AB12C?E"
+    )  # the partial of another screening is found from that one, not from this
+    kit = open_app(db_path, "kit")
+    try:  # kit cannot see rowan's screening, but is told a supervisor will hear of a link
+        assert kit.links.links() == []
+        assert kit.links.a_supervisor_will_be_told(kit.screenings.id_of(linked["kit"]))
+    finally:
+        kit.close()
+    ari = open_app(db_path, "ari")
+    try:  # ari's phone is the same number, in South: no link across teams
+        assert not ari.links.a_supervisor_will_be_told(ari.screenings.id_of(linked["ari"]))
+    finally:
+        ari.close()

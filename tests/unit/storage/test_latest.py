@@ -68,7 +68,7 @@ def test_migration_fills_latest_for_screenings_written_before_it(tmp_path: Path)
         "INSERT INTO users (id, name, name_fold, role, team, created_at) "
         "VALUES (1, 'kit', 'kit', 'practitioner', 'North', '2026-01-01')"
     )
-    form = FormRegistry(forms_dir()).latest("cse-risk-screening")
+    form = FormRegistry(forms_dir()).get("cse-risk-screening", 1)  # what schema 1 knew
     bulk.generate(db, form, [bulk.Owner(1, "North", "teacher", "Kit")], n=200, seed=3, today=TODAY)
     migrations.migrate(db)
     flags = [r[0] for r in db.execute("SELECT latest FROM screenings").fetchall()]

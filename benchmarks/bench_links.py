@@ -1,0 +1,75 @@
+"""Links between screenings (form version 2) over ``n`` stored screenings, about one in six
+with entities from a small shared pool (so links are many and large — a hard case).
+
+- matching one new screening (its own keys, looked up in the index; its names against the
+  distinct names) vs the raw indexed lookups of the same keys;
+- every link of the team (what the Links view shows) vs reading the team's keys raw.
+Run: ``python -m benchmarks --only links [--n 100000]``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from benchmarks.bench_storage import PASSWORD, build
+from benchmarks.common import Measure, median_time, print_table
+from screening_app.app import sign_in
+from screening_app.storage import links_repo
+
+
+def run(n: int = 100_000) -> list[Measure]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        build(path, n, supervisor=True)
+        app = sign_in(path, "sol", PASSWORD)
+        try:
+            db = app.session.store.db
+            row = db.execute(
+                "SELECT screening_id FROM entity_keys GROUP BY screening_id "
+                "HAVING count(*) >= 2 LIMIT 1"
+            ).fetchone()
+            assert row is not None, "no screening with entities"
+            screening_id = int(row[0])
+            keys = db.execute(
+                "SELECT kind, key FROM entity_keys WHERE screening_id = ?", [screening_id]
+            ).fetchall()
+            linked = db.execute("SELECT count(DISTINCT screening_id) FROM entity_keys").fetchone()
+            matching = median_time(lambda: app.links.matches(screening_id), repeats=5)
+
+            def raw_lookups() -> None:
+                for kind, key in keys:
+                    db.execute(
+                        "SELECT screening_id FROM entity_keys WHERE kind = ? AND key = ?",
+                        [kind, key],
+                    ).fetchall()
+
+            raw = median_time(raw_lookups, repeats=5)
+            scope = app.session.scope()
+            everything = median_time(app.links.links, repeats=3)
+            read = median_time(lambda: links_repo.all_keys(db, scope), repeats=3)
+        finally:
+            app.close()
+    with_entities = int(linked[0]) if linked else 0
+    return [
+        Measure(
+            f"Match one new screening's entities against {n:,} ({with_entities:,} with entities)",
+            matching,
+            raw,
+            "s",
+            "≤ 50 ms",
+            "raw indexed lookups of its keys",
+        ),
+        Measure(
+            f"Every link of the team, for the Links view ({with_entities:,} screenings)",
+            everything,
+            read,
+            "s",
+            "≤ 1 s",
+            "reading the team's keys raw",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    print_table(run())
