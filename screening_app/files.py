@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from screening_app.errors import InputFileError, Problem
+from screening_app.errors import ExportError, InputFileError, Problem
 
 
 def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
@@ -48,3 +48,17 @@ def _size(limit: int) -> str:
 
 def _problem(path: Path, message: str) -> InputFileError:
     return InputFileError(f"{path.name}: {message}", [Problem(message, str(path))])
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a ``.partial`` file, then one rename);
+    a full disk or a folder that refuses is an ExportError saying what to do."""
+    try:
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ExportError(
+            f"{path.name} was not written ({exc.strerror}); choose another folder or free "
+            "some disk space."
+        ) from None

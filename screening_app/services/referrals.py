@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Literal
 
 from screening_app.domain.scoring import score
-from screening_app.errors import ExportError, InputFileError, NotFound, Problem
+from screening_app.errors import InputFileError, NotFound, Problem
 from screening_app.export.model import ReferralInput, ReviewInfo
+from screening_app.files import write_text
 from screening_app.services import permissions
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
@@ -81,15 +81,7 @@ class ReferralService:
                 f"{path.name}: already exists",
                 [Problem("already exists; choose another name or add --force", path.name)],
             )
-        try:
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(text, encoding="utf-8")
-            os.replace(partial, path)
-        except OSError as exc:
-            raise ExportError(
-                f"{path.name} was not written ({exc.strerror}); choose another folder or free "
-                "some disk space."
-            ) from None
+        write_text(path, text)
         self.record_export(record.id, "pole_exported", f"{len(items)} entities")
         return path
 

@@ -7,13 +7,12 @@ even aggregated, small teams' figures can point to a child.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from screening_app.domain import checklist
 from screening_app.domain.forms import Form
 from screening_app.domain.statistics import MonthFigures, months_between, positive_outcomes
-from screening_app.errors import ExportError
+from screening_app.files import write_text
 from screening_app.services.session import Session
 from screening_app.storage import stats_repo
 
@@ -21,18 +20,6 @@ from screening_app.storage import stats_repo
 def _next_month(month: str) -> str:
     year, number = int(month[:4]), int(month[5:7])
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(
-            f"{path.name} was not written ({exc.strerror}); choose another "
-            "folder or free some disk space."
-        ) from None
 
 
 class StatisticsService:
@@ -105,7 +92,7 @@ class StatisticsService:
         from screening_app.export.stats_csv import to_csv
 
         self.s.require("supervisor", doing="export statistics")
-        _write_text(path, to_csv(figures, self.form(), suppressed=suppressed))
+        write_text(path, to_csv(figures, self.form(), suppressed=suppressed))
         with self.s.write("record the export"):
             self.s.audit(
                 "statistics_exported", None, f"{len(figures)} months, suppressed={suppressed}"
