@@ -17,7 +17,7 @@ from tests.conftest import load_example
 from tests.forms.test_forms import all_examples
 from tests.unit.export.test_referral_pdf import flat, make_input, pages_text
 
-V2_EXAMPLE = Path(__file__).with_name("examples") / "v2-entities.json"
+V2_EXAMPLE = Path(__file__).with_name("v2") / "entities.json"
 TODAY = dt.date(2026, 11, 26)
 
 

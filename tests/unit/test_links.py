@@ -15,7 +15,7 @@ from screening_app.services.access import grant_with_recovery
 from screening_app.services.model import FAST_KDF
 from tests.conftest import ADMIN_PW, load_example, open_app, recovery_key_of
 
-V2 = Path(__file__).parents[1] / "forms" / "examples" / "v2-entities.json"
+V2 = Path(__file__).parents[1] / "forms" / "v2" / "entities.json"
 
 
 def submit(db_path: Path, user: str, name: str, found: list[dict[str, Any]]) -> str:
