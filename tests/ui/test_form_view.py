@@ -16,7 +16,8 @@ from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
 from screening_app.errors import Problem
 from screening_app.ui.accessibility import missing_accessible_names
-from screening_app.ui.form.editors import ChoiceEditor, DateEditor, MultiEditor, TextEditor
+from screening_app.ui.form.date_editor import DateEditor
+from screening_app.ui.form.editors import ChoiceEditor, MultiEditor, TextEditor
 from screening_app.ui.form.view import CHECK_PAGE, FormView
 from tests.conftest import base_answers, load_example
 from tests.forms.test_forms import all_examples

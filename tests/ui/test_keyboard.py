@@ -148,7 +148,7 @@ def test_a_negative_count_says_what_is_wrong(qtbot: QtBot, form: Form) -> None:
 def test_the_calendar_is_a_named_dialog_and_return_picks_the_day(qtbot: QtBot, form: Form) -> None:
     from PySide6.QtCore import QTimer
 
-    from screening_app.ui.form.editors import CalendarDialog
+    from screening_app.ui.form.date_editor import CalendarDialog
 
     view = shown(qtbot, form, base_answers())
     editor = view.editor("child_dob")
