@@ -75,10 +75,12 @@ class LinksView(QWidget):
         parent: QWidget | None = None,
         *,
         back: Callable[[], None] | None = None,
+        open_child: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.open_reference = open_reference
+        self.open_child = open_child
         self.found: list[Link] = []
         layout = QVBoxLayout(self)
         top, self.heading = page_top(self, "Links between screenings", back)
@@ -108,6 +110,11 @@ class LinksView(QWidget):
         self.open_button.clicked.connect(self.open_chosen)
         filters.addStretch(1)
         filters.addWidget(self.open_button)
+        self.child_button = QPushButton("Open a &child's record…", self)
+        self.child_button.setAccessibleName("Open the record of a child of the chosen link")
+        self.child_button.clicked.connect(lambda: self.open_chosen(child=True))
+        self.child_button.setVisible(open_child is not None)
+        filters.addWidget(self.child_button)
         layout.addLayout(filters)
         self.busy = BusyIndicator("Finding links…", self)
         layout.addWidget(self.busy)
@@ -231,7 +238,8 @@ class LinksView(QWidget):
                 y += 14
             text.setPos(x - text.boundingRect().width() / 2, y - 12)
 
-    def open_chosen(self) -> None:
+    def open_chosen(self, *, child: bool = False) -> None:
+        """Ask which screening of the chosen link, then open it (or its child's record)."""
         row = self.table.currentRow()
         shown = self.shown()
         if 0 <= row < len(shown) and shown[row].references:
@@ -242,4 +250,7 @@ class LinksView(QWidget):
                 self, "Open a screening", "Which screening of this link?", references, 0, False
             )
             if ok and chosen:
-                self.open_reference(chosen)
+                if child and self.open_child is not None:
+                    self.open_child(chosen)
+                else:
+                    self.open_reference(chosen)

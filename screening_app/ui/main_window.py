@@ -193,7 +193,13 @@ class MainWindow(SafeWindow):
             if not attempt.failed:
                 self.open_screening(screening_id)
 
-        view = LinksView(self.services, open_reference, back=self.show_list)
+        def open_child(reference: str) -> None:
+            with guarded(self) as attempt:
+                screening = self.services.screenings.get(self.services.screenings.id_of(reference))
+            if not attempt.failed and screening.row.child_id is not None:
+                self.show_child(screening.row.child_id)
+
+        view = LinksView(self.services, open_reference, back=self.show_list, open_child=open_child)
         self._replace_page("links", view)
         view.heading.take_focus()
 

@@ -36,3 +36,26 @@ def test_the_table_and_the_drawing_show_the_links(
     assert {r.strength for r in view.shown()} == {"possible"}
     assert view.table.rowCount() == 2
     sol.close()
+
+
+def test_a_link_opens_a_screening_or_a_childs_record(
+    qtbot: QtBot,
+    db_path: Path,
+    linked: dict[str, str],  # noqa: F811  (the fixture)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    sol = open_app(db_path, "sol")
+    screenings: list[str] = []
+    children: list[str] = []
+    view = LinksView(sol, screenings.append, open_child=children.append)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 4, timeout=10_000)
+    view.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][-1], True))
+    view.open_chosen()
+    view.open_chosen(child=True)
+    assert screenings and children and screenings == children  # the last screening of the link
+    assert screenings[0] in view.shown()[0].references
+    sol.close()
