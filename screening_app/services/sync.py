@@ -151,10 +151,7 @@ class SyncService:
         it witnessed that are gone or changed since are reported (docs/SECURITY.md)."""
         before = client.call("GET", "/v1/devices/mine/witness")["witness"]
         length, head = audit.tail(self.s.db)
-        at_previous = None
-        if before is not None:
-            at_previous = audit.hash_at(self.s.db, before["length"]) if before["length"] else None
-            at_previous = at_previous or (audit.GENESIS if not before["length"] else None)
+        at_previous = audit.hash_at(self.s.db, before["length"]) if before else None
         body = {"length": length, "head": head, "at_previous": at_previous}
         if not client.call("POST", "/v1/devices/mine/witness", json=body)["consistent"]:
             report.problems.append(

@@ -84,7 +84,10 @@ def tail(db: Database) -> tuple[int, str]:
 
 
 def hash_at(db: Database, position: int) -> str | None:
-    """The hash of the ``position``-th row (1 = the oldest), or None past the end."""
+    """The hash of the ``position``-th row (1 = the oldest), or None past the end; position 0
+    is the start of the chain (GENESIS), as ``tail`` gives for an empty trail."""
+    if position <= 0:
+        return GENESIS  # (SQLite reads OFFSET -1 as 0: it would have answered the first row)
     row = db.execute(
         "SELECT hash FROM audit ORDER BY id LIMIT 1 OFFSET ?", [position - 1]
     ).fetchone()
