@@ -139,7 +139,7 @@ class ServerStore:
             except psycopg.errors.UniqueViolation:
                 raise ServerError(409, f"There is already an account called {name}.") from None
             assert row is not None
-            self._audit(conn, int(row[0]), "account_added", f"account:{row[0]}", role)
+            self.audit(conn, int(row[0]), "account_added", f"account:{row[0]}", role)
         found = self.account(name)
         assert found is not None
         return found
@@ -163,7 +163,7 @@ class ServerStore:
                 [now, target.id],
             )
             mark_rotation_due(conn, target.id)
-            self._audit(conn, admin.id, "account_disabled", f"account:{target.id}", "")
+            self.audit(conn, admin.id, "account_disabled", f"account:{target.id}", "")
         found = self.account(name)
         assert found is not None
         return found
@@ -185,7 +185,7 @@ class ServerStore:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [str(days)],
                 )
-            self._audit(conn, admin.id, "setting_changed", None, f"retention_days={days}")
+            self.audit(conn, admin.id, "setting_changed", None, f"retention_days={days}")
 
     def retention_days(self) -> int | None:
         with self.transaction() as conn:
@@ -222,7 +222,7 @@ class ServerStore:
             if not self._verify(row[1] if known and row else self._dummy, password) or not known:
                 account_id = int(row[0]) if row else None
                 delay = _count_failure(conn, address, account_id, now)
-                self._audit(conn, account_id, "sign_in_failed", None, address)
+                self.audit(conn, account_id, "sign_in_failed", None, address)
                 message = "That user name and password do not match an active account."
                 refusal = ServerError(401, message, retry_after=delay)
             else:
@@ -282,30 +282,14 @@ class ServerStore:
             raise ServerError(403, "This account is disabled.")
         return Caller(Account(*found), row[1])
 
-    # -- devices -------------------------------------------------------------------------
     # -- audit -----------------------------------------------------------------------------
     def audit(
-        self, conn: psycopg.Connection, account_id: int | None, action: str, record: str | None
-    ) -> None:
-        self._audit(conn, account_id, action, record, "")
-
-    def audit_detail(
         self,
         conn: psycopg.Connection,
         account_id: int | None,
         action: str,
         record: str | None,
-        detail: str,
-    ) -> None:
-        self._audit(conn, account_id, action, record, detail)
-
-    def _audit(
-        self,
-        conn: psycopg.Connection,
-        account_id: int | None,
-        action: str,
-        record: str | None,
-        detail: str,
+        detail: str = "",
     ) -> None:
         """Append one row, chained to the one before (who, what, when — never content)."""
         conn.execute("SELECT pg_advisory_xact_lock(7301)")  # one appender at a time
