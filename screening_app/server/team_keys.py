@@ -80,15 +80,10 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
             "ORDER BY epoch",
             [caller.account.team_id, caller.device_id],
         ).fetchall()
-        publics = conn.execute(
-            "SELECT epoch, public FROM team_epochs WHERE team_id = %s AND epoch = %s",
-            [caller.account.team_id, row[1] if row else 1],
-        ).fetchone()
     if row is None or row[0] is None:
         return {"public": None, "epoch": 0, "rotation_due": False, "keys": []}
-    public = bytes(publics[1]) if publics else bytes(row[0])
     return {
-        "public": public.hex(),
+        "public": bytes(row[0]).hex(),  # teams.key_public is the current epoch's (rotate sets it)
         "epoch": int(row[1]),
         "rotation_due": bool(row[2]),
         "recovery_public": bytes(row[3]).hex() if row[3] is not None else None,
