@@ -13,7 +13,7 @@ from screening_app.services import access
 from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine, cli
+from tests.server.conftest import PW, Machine, cli, connect
 
 
 def test_submit_here_review_there_and_the_answer_comes_back(
@@ -26,9 +26,7 @@ def test_submit_here_review_there_and_the_answer_comes_back(
     url, fingerprint = server
     code, out = cli(capsys, "connect", url, "--fingerprint", "00" * 32, *on("sol", "sol"))
     assert code == 2 and "not the one you were given" in out  # a wrong pin is refused
-    for machine, user in (("sol", "sol"), ("kit", "kit"), ("lou", "lou")):
-        code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(machine, user))
-        assert code == 0, out
+    connect(capsys, url, fingerprint, on, "sol", "kit", "lou")
     examples = [str(p) for p in all_examples()]
     code, out = cli(capsys, "import", *examples, *on("kit", "kit"))
     assert code == 0, out
@@ -102,9 +100,8 @@ def test_an_unreachable_server_loses_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, fingerprint = server
-    kit, sol = on("kit", "kit"), on("sol", "sol")
-    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *sol)[0] == 0
-    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *kit)[0] == 0
+    kit = on("kit", "kit")
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     assert cli(capsys, "import", str(all_examples()[0]), *kit)[0] == 0
     monkeypatch.setattr(
         "screening_app.sync.client.ServerClient.__init__",
@@ -138,10 +135,8 @@ def test_the_team_key_comes_back_with_its_recovery_key(
     printed when the key was made, a new computer of sol's takes it back and reads the team's
     screenings again."""
     url, fingerprint = server
-    code, out = cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("sol", "sol"))
-    assert code == 0
-    team_code = out.split("Team recovery key: ")[1].split()[0]
-    assert cli(capsys, "connect", url, "--fingerprint", fingerprint, *on("kit", "kit"))[0] == 0
+    printed = connect(capsys, url, fingerprint, on, "sol", "kit")
+    team_code = printed["sol"].split("Team recovery key: ")[1].split()[0]
     assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
 
@@ -176,10 +171,7 @@ def test_an_answer_lost_after_the_server_stored_it_leaves_one_copy(
     from screening_app.sync.client import ServerClient, SyncError
 
     url, fingerprint = server
-    for machine in ("sol", "kit"):
-        assert (
-            cli(capsys, "connect", url, "--fingerprint", fingerprint, *on(machine, machine))[0] == 0
-        )
+    connect(capsys, url, fingerprint, on, "sol", "kit")
     assert cli(capsys, "import", str(all_examples()[0]), *on("kit", "kit"))[0] == 0
     real_call = ServerClient.call
 
