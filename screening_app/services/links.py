@@ -92,11 +92,25 @@ class LinksService:
             elif row.exact:
                 others = {r.reference for r in links_repo.same_key(db, scope, row.kind, row.key)}
                 strength = "exact"
+                if row.kind == "vehicle":  # a partial registration elsewhere that this one fits
+                    out += self._patterns_fitting(row.key, reference, scope)
             else:
                 others = {r.reference for r in links_repo.fitting(db, scope, row.key)}
                 strength = "possible"
             if others - {reference}:
                 out.append(Link(row.kind, row.key, strength, sorted(others | {reference})))
+        return out
+
+    def _patterns_fitting(self, full: str, reference: str, scope: Scope) -> list[Link]:
+        """The possible links of a full registration: each visible pattern it fits, with every
+        screening of that pattern and of the registrations it fits (as ``links`` gives them)."""
+        db = self.s.db
+        out = []
+        fitting = links_repo.patterns(db, scope, len(full))
+        for pattern in sorted({p.key for p in fitting if entities.registration_fits(p.key, full)}):
+            refs = {r.reference for r in links_repo.fitting(db, scope, pattern)} | {reference}
+            if len(refs) > 1:
+                out.append(Link("vehicle", pattern, "possible", sorted(refs)))
         return out
 
     def a_supervisor_will_be_told(self, screening_id: int) -> bool:
@@ -105,9 +119,10 @@ class LinksService:
         team = Scope("team", self.s.user.id, self.s.user.team)
         return bool(self.matches(screening_id, team))
 
-    def links_of(self, reference: str) -> list[Link]:
-        """The links that involve one screening (for its POLE export)."""
-        return [link for link in self.links() if reference in link.references]
+    def links_of(self, screening_id: int) -> list[Link]:
+        """The links that involve one screening (for its POLE export): its own keys looked up,
+        not every link of the team worked out again."""
+        return self.matches(screening_id)
 
 
 def _group(rows: list[KeyRow]) -> dict[tuple[str, str], set[str]]:

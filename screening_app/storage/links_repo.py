@@ -66,6 +66,11 @@ def fitting(db: Database, scope: Scope, pattern: str) -> list[KeyRow]:
     return _rows(db, scope, "k.kind = 'vehicle' AND k.key LIKE ?", [like])
 
 
+def patterns(db: Database, scope: Scope, length: int) -> list[KeyRow]:
+    """Partial registrations (``?`` for unknown characters) as long as ``length``."""
+    return _rows(db, scope, "k.kind = 'vehicle' AND k.exact = 0 AND length(k.key) = ?", [length])
+
+
 def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRow]:
     """Every key the scope may see (of screenings dated from ``since`` on, when given)."""
     if since is None:
