@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -25,12 +25,21 @@ from screening_app.storage.scope import Scope
 ENTITIES = "entities_of_concern"
 
 
+class Child(NamedTuple):
+    """The child a screening is about, as the Links view draws it: one node per child record
+    (a screening without one is a node of its own)."""
+
+    node: str
+    name: str
+
+
 @dataclass
 class Link:
     entity_kind: str
     key: str
     strength: str  # "exact" or "possible"
     references: list[str] = field(default_factory=list)
+    children: dict[str, Child] = field(default_factory=dict)  # by reference (``links`` only)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +71,12 @@ class LinksService:
         self.s.require("practitioner", "supervisor", doing="see links between screenings")
         rows = links_repo.all_keys(self.s.db, self.s.scope(), since.isoformat() if since else None)
         found = [*_exact(rows), *_partial(rows), *_names(rows)]
+        who = {
+            r.reference: Child(f"child:{r.child_id}" if r.child_id else r.reference, r.child_name)
+            for r in rows
+        }
+        for link in found:
+            link.children = {reference: who[reference] for reference in link.references}
         with self.s.write("record that links were viewed"):
             self.s.audit("links_viewed", None, f"{len(found)} links")
         return sorted(found, key=lambda k: (k.strength != "exact", k.entity_kind, k.key))

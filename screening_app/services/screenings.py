@@ -173,8 +173,10 @@ class ScreeningService:
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 
-    def amend(self, screening_id: int, reason: str) -> Screening:
-        """A new draft copying a submitted screening; the old one is replaced on submit."""
+    def amend(self, screening_id: int, reason: str, *, newest_form: bool = False) -> Screening:
+        """A new draft copying a submitted screening; the old one is replaced on submit. It
+        stays on the old one's form version unless ``newest_form`` (then the answers to
+        questions the newest version still asks are copied, docs/FORMS.md)."""
         old = self.s.visible(screening_id)
         permissions.check(permissions.refusal_to_amend(self.s.user, old))
         if len(reason.strip()) < MIN_AMEND_REASON:
@@ -182,6 +184,10 @@ class ScreeningService:
                 "reason needed", [Problem("Say why the screening is being amended.", "reason")]
             )
         at = self.s.now_text()
+        version = old.form_version
+        if newest_form:
+            version = self.s.registry.latest(old.form_id).version
+        form = self.s.registry.get(old.form_id, version)
         with self.s.write("start the amendment") as db:
             new_id = repo.insert_screening(
                 db,
@@ -190,7 +196,7 @@ class ScreeningService:
                     "owner_id": old.owner_id,
                     "team": old.team,
                     "form_id": old.form_id,
-                    "form_version": old.form_version,
+                    "form_version": version,
                     "status": "draft",
                     "version": old.version + 1,
                     "previous_id": screening_id,
@@ -203,8 +209,9 @@ class ScreeningService:
                     "screening_date": old.screening_date,
                 },
             )
-            repo.copy_answers(db, self.s.scope(), screening_id, new_id, at)
-            self.s.audit("amend", old.reference, f"new version {old.version + 1}")
+            repo.copy_answers(db, self.s.scope(), screening_id, new_id, at, set(form.index))
+            moved = f", form version {version}" if version != old.form_version else ""
+            self.s.audit("amend", old.reference, f"new version {old.version + 1}{moved}")
         return self._load(new_id)
 
     # -- reading --------------------------------------------------------------------------

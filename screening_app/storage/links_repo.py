@@ -22,6 +22,8 @@ class KeyRow(NamedTuple):
     key: str
     exact: bool
     screening_date: str | None = None
+    child_id: int | None = None
+    child_name: str = ""
 
 
 def set_keys(
@@ -41,13 +43,14 @@ def set_keys(
 def _rows(db: Database, scope: Scope, where: str, params: list[object]) -> list[KeyRow]:
     clause, scoped = scope.clause(counting=True)
     sql = (
-        "SELECT k.screening_id, s.reference, k.entity, k.kind, k.key, k.exact, s.screening_date "
+        "SELECT k.screening_id, s.reference, k.entity, k.kind, k.key, k.exact, s.screening_date, "
+        "s.child_id, s.child_name "
         f"FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
         f"WHERE {COUNTED} AND {clause} AND {where}"
     )
     return [
-        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f), g)
-        for a, b, c, d, e, f, g in db.execute(sql, [*scoped, *params]).fetchall()
+        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f), g, h, str(i or ""))
+        for a, b, c, d, e, f, g, h, i in db.execute(sql, [*scoped, *params]).fetchall()
     ]
 
 

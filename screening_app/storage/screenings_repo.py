@@ -198,14 +198,21 @@ def delete_answer(db: Database, scope: Scope, screening_id: int, question_id: st
     )
 
 
-def copy_answers(db: Database, scope: Scope, source_id: int, target_id: int, at: str) -> None:
+def copy_answers(
+    db: Database, scope: Scope, source_id: int, target_id: int, at: str, asked: set[str]
+) -> None:
+    """Copy the answers of ``source_id`` to ``target_id``, those to questions in ``asked``."""
     require_visible(db, scope, source_id)
     require_visible(db, scope, target_id)
-    db.execute(
-        "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
-        "SELECT ?, question_id, value_json, ? FROM answers WHERE screening_id = ?",
-        [target_id, at, source_id],
-    )
+    for question_id, value_json in db.execute(
+        "SELECT question_id, value_json FROM answers WHERE screening_id = ?", [source_id]
+    ).fetchall():
+        if question_id in asked:
+            db.execute(
+                "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                [target_id, question_id, value_json, at],
+            )
 
 
 def answers(db: Database, scope: Scope, screening_id: int) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.entities import KIND_LABELS
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.links import Link
+from screening_app.services.links import Child, Link
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.heading import page_top
 from screening_app.ui.tables import keyboard_friendly
@@ -90,7 +90,8 @@ class LinksView(QWidget):
             "account (exact), or a partial registration or a similar name (possible: check "
             "before acting). Shapes: "
             + ", ".join(f"{KIND_LABELS[k].lower()} {w}" for k, w in SHAPE_WORDS.items())
-            + "; screenings are labelled boxes; possible links are dashed.",
+            + "; children are boxes labelled with their name and screenings; possible links are "
+            "dashed.",
             self,
         )
         intro.setWordWrap(True)
@@ -127,7 +128,9 @@ class LinksView(QWidget):
         self.drawing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.drawing.setMinimumHeight(220)
         self.table = QTableWidget(0, 4, splitter)
-        self.table.setHorizontalHeaderLabels(["Kind", "Linked on", "Strength", "Screenings"])
+        self.table.setHorizontalHeaderLabels(
+            ["Kind", "Linked on", "Strength", "Children (screenings)"]
+        )
         self.table.setAccessibleName("Links")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -187,22 +190,24 @@ class LinksView(QWidget):
                     KIND_LABELS.get(link.entity_kind, link.entity_kind),
                     link.key,
                     link.strength,
-                    ", ".join(link.references),
+                    "; ".join(_children_words(link)),
                 )
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self._draw(shown)
 
     def _draw(self, shown: list[Link]) -> None:
-        """Screenings and entities as nodes, laid out by networkx's spring layout."""
+        """Children and entities as nodes, laid out by networkx's spring layout."""
         self.scene.clear()
         graph: nx.Graph[str] = nx.Graph()
         for number, link in enumerate(shown):
             entity = f"e{number}"
             graph.add_node(entity, link=link)
             for reference in link.references:
-                graph.add_node(reference)
-                graph.add_edge(entity, reference, possible=link.strength == "possible")
+                child = link.children.get(reference, Child(reference, ""))
+                graph.add_node(child.node, name=child.name)
+                graph.nodes[child.node].setdefault("references", set()).add(reference)
+                graph.add_edge(entity, child.node, possible=link.strength == "possible")
         if not graph:
             self.scene.addText("No links in this period.")
             return
@@ -217,26 +222,22 @@ class LinksView(QWidget):
             x, y = where[node]
             drawn: Link | None = data.get("link")
             if drawn is None:
+                text = self.scene.addText(_child_label(data["name"], data["references"]))
+                frame = text.boundingRect().adjusted(-4, -2, 4, 2)
                 box = self.scene.addRect(
-                    x - 52,
-                    y - 11,
-                    104,
-                    22,
-                    QPen(Qt.GlobalColor.black),
-                    QBrush(Qt.GlobalColor.white),
+                    frame, QPen(Qt.GlobalColor.black), QBrush(Qt.GlobalColor.white)
                 )
-                box.setToolTip(node)
-                text = self.scene.addText(node)
-            else:
-                item = self.scene.addPath(
-                    _shape(drawn.entity_kind, 22),
-                    QPen(Qt.GlobalColor.black),
-                    QBrush(Qt.GlobalColor.lightGray),
-                )
-                item.setPos(x, y)
-                text = self.scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
-                y += 14
-            text.setPos(x - text.boundingRect().width() / 2, y - 12)
+                box.setPos(x - frame.width() / 2, y - frame.height() / 2)
+                text.setParentItem(box)
+                continue
+            item = self.scene.addPath(
+                _shape(drawn.entity_kind, 22),
+                QPen(Qt.GlobalColor.black),
+                QBrush(Qt.GlobalColor.lightGray),
+            )
+            item.setPos(x, y)
+            text = self.scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
+            text.setPos(x - text.boundingRect().width() / 2, y + 2)
 
     def open_chosen(self, *, child: bool = False) -> None:
         """Ask which screening of the chosen link, then open it (or its child's record)."""
@@ -245,12 +246,27 @@ class LinksView(QWidget):
         if 0 <= row < len(shown) and shown[row].references:
             from PySide6.QtWidgets import QInputDialog
 
-            references = shown[row].references
-            chosen, ok = QInputDialog.getItem(
-                self, "Open a screening", "Which screening of this link?", references, 0, False
+            link = shown[row]
+            words = _children_words(link)
+            picked, ok = QInputDialog.getItem(
+                self, "Open a screening", "Which screening of this link?", words, 0, False
             )
-            if ok and chosen:
+            chosen = link.references[words.index(picked)] if ok and picked in words else ""
+            if chosen:
                 if child and self.open_child is not None:
                     self.open_child(chosen)
                 else:
                     self.open_reference(chosen)
+
+
+def _children_words(link: Link) -> list[str]:
+    """ "Robin Example (NTH-2026-0001)" for each screening of the link, in its order."""
+    out = []
+    for reference in link.references:
+        name = link.children[reference].name if reference in link.children else ""
+        out.append(f"{name} ({reference})" if name else reference)
+    return out
+
+
+def _child_label(name: str, references: set[str]) -> str:
+    return "\n".join([name, *sorted(references)] if name else sorted(references))

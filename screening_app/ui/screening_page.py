@@ -131,10 +131,19 @@ class ScreeningPage(QWidget):
                 return
         if attempt.failed:
             return
+        # links are looked for off the GUI thread (a team's many screenings); the message
+        # waits for the answer, and says nothing of links if looking failed
+        self.setEnabled(False)  # submitted already: nothing on the page is to be pressed
+        Op(self, lambda: self.services.links.a_supervisor_will_be_told(done.row.id)).success(
+            lambda linked: self._submitted(done, linked)
+        ).failure(lambda _exc: self._submitted(done, False)).run()
+
+    def _submitted(self, done: Screening, linked: bool) -> None:
+        self.setEnabled(True)
         note = ""
         if done.score and done.score.get("awaiting_approval"):
             note = " Your lower judgement is awaiting a supervisor's approval."
-        if self.services.links.a_supervisor_will_be_told(done.row.id):
+        if linked:
             note += (
                 "\n\nSomething you recorded (a phone, vehicle, place, account or name) is also "
                 "in another screening of your team: a supervisor will be told of a possible link."
@@ -172,11 +181,41 @@ class ScreeningPage(QWidget):
         )
         if not ok:
             return
+        newest = self._offer_newest_form()
+        if newest is None:
+            return
         with guarded(self) as attempt:
-            amended = self.services.screenings.amend(self.screening_id, reason)
+            amended = self.services.screenings.amend(self.screening_id, reason, newest_form=newest)
         if not attempt.failed:
             self.changes.changed.emit()
             self.replaced.emit(amended)
+
+    def _offer_newest_form(self) -> bool | None:
+        """For a screening on an older form version: continue in it (the default), or move
+        to the newest? None when the person cancels."""
+        row = self.screening.row
+        latest = self.services.registry.latest(self.screening.form_id).version
+        if self.screening.form_version >= latest:
+            return False
+        box = QMessageBox(self)
+        box.setWindowTitle("Which version of the form?")
+        box.setText(
+            f"{row.reference} was made on version {self.screening.form_version} of the form. "
+            f"Continue in version {self.screening.form_version}, as it was, or move to version "
+            f"{latest}? Version {latest} also records the people, vehicles, places, phones and "
+            "online accounts of concern, and links them across screenings. Every answer is "
+            "kept either way."
+        )
+        stay = box.addButton(
+            f"Continue in version {self.screening.form_version}", QMessageBox.ButtonRole.AcceptRole
+        )
+        move = box.addButton(f"Move to version {latest}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(stay)
+        box.exec()
+        if box.clickedButton() is move:
+            return True
+        return False if box.clickedButton() is stay else None
 
     def share(self) -> None:
         name, ok = QInputDialog.getText(

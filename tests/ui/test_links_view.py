@@ -9,8 +9,12 @@ from pytestqt.qtbot import QtBot
 
 from screening_app.ui.accessibility import missing_accessible_names
 from screening_app.ui.links_view import LinksView
-from tests.conftest import open_app
-from tests.unit.test_links import linked  # noqa: F401  (fixture)
+from tests.conftest import load_example, open_app
+from tests.unit.test_links import (
+    V2,
+    linked,  # noqa: F401  (fixture)
+    submit,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -27,11 +31,14 @@ def test_the_table_and_the_drawing_show_the_links(
     qtbot.waitUntil(lambda: view.table.rowCount() == 4, timeout=10_000)
     assert missing_accessible_names(view) == []
     rows = [[view.table.item(r, c).text() for c in range(4)] for r in range(view.table.rowCount())]
-    assert ["Phone", "+447700900123", "exact", f"{linked['kit']}, {linked['rowan']}"] in [
-        [r[0], r[1], r[2], ", ".join(sorted(r[3].split(", ")))] for r in rows
-    ]
+    phone = next(r for r in rows if r[0] == "Phone")
+    assert phone[1:3] == ["+447700900123", "exact"]
+    # the children by name, each with the screening that links them
+    assert sorted(phone[3].split("; ")) == sorted(
+        [f"Robin Example ({linked['kit']})", f"Sky Example ({linked['rowan']})"]
+    )
     texts = {item.toPlainText() for item in view.scene.items() if hasattr(item, "toPlainText")}
-    assert linked["kit"] in texts and "Vehicle: AB12CDE" in texts
+    assert f"Robin Example\n{linked['kit']}" in texts and "Vehicle: AB12CDE" in texts
     view.strength.setCurrentIndex(view.strength.findData("possible"))
     assert {r.strength for r in view.shown()} == {"possible"}
     assert view.table.rowCount() == 2
@@ -59,3 +66,69 @@ def test_a_link_opens_a_screening_or_a_childs_record(
     assert screenings and children and screenings == children  # the last screening of the link
     assert screenings[0] in view.shown()[0].references
     sol.close()
+
+
+def test_a_child_screened_twice_is_one_node_of_the_drawing(
+    qtbot: QtBot,
+    db_path: Path,
+    linked: dict[str, str],  # noqa: F811
+) -> None:
+    again = submit(db_path, "kit", "Robin", [{"kind": "phone", "number": "07700900123"}])
+    sol = open_app(db_path, "sol")
+    view = LinksView(sol, lambda _r: None)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 4, timeout=10_000)
+    phone = next(link for link in view.found if link.entity_kind == "phone")
+    assert set(phone.references) == {linked["kit"], linked["rowan"], again}
+    assert phone.children[again].node == phone.children[linked["kit"]].node  # the same child
+    boxes = [
+        item.toPlainText()
+        for item in view.scene.items()
+        if hasattr(item, "toPlainText") and item.toPlainText().startswith("Robin")
+    ]
+    assert boxes == ["\n".join(["Robin Example", *sorted([linked["kit"], again])])]
+    sol.close()
+
+
+def test_submitting_looks_for_links_off_the_gui_thread_and_says_one_was_found(
+    qtbot: QtBot,
+    db_path: Path,
+    linked: dict[str, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from screening_app.services.links import LinksService
+    from screening_app.ui.operations import Changes
+    from screening_app.ui.screening_page import ScreeningPage
+
+    kit = open_app(db_path, "kit")
+    answers = load_example(V2)["answers"]
+    answers.update(
+        child_first_name="Wren", entities_of_concern=[{"kind": "phone", "number": "07700 900123"}]
+    )
+    draft = kit.screenings.start()
+    assert draft.form_version == 2  # a new screening uses the newest form
+    for question, value in answers.items():
+        kit.screenings.save_answer(draft.row.id, question, value)
+    threads: list[threading.Thread] = []
+    looked = LinksService.a_supervisor_will_be_told
+
+    def spy(self: LinksService, screening_id: int) -> bool:
+        threads.append(threading.current_thread())
+        return looked(self, screening_id)
+
+    monkeypatch.setattr(LinksService, "a_supervisor_will_be_told", spy)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    page = ScreeningPage(kit, kit.screenings.get(draft.row.id), Changes())
+    qtbot.addWidget(page)
+    page.submit()
+    assert not page.isEnabled()  # submitted: nothing to press while links are looked for
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert "a supervisor will be told of a possible link" in told[0]
+    assert page.isEnabled()
+    kit.close()

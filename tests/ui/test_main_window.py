@@ -365,3 +365,38 @@ def test_every_shortcut_of_the_administrator_s_window_works(
     assert win.stack.currentWidget() is win.admin_page
     names["Lock now"].trigger()
     assert win.is_locked()
+
+
+@pytest.mark.parametrize(("press", "version"), [("Continue in version 1", 1), ("Move", 2)])
+def test_amending_a_version_1_screening_offers_to_continue_in_version_1(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch, press: str, version: int
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.conftest import base_answers
+
+    services = open_app(db_path)
+    old = services.screenings.import_answers(
+        services.registry.get("cse-risk-screening", 1), base_answers()
+    )
+    win = window(qtbot, services)
+    win.open_screening(old.row.id)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Wrong date of birth", True))
+    offered: list[str] = []
+
+    def choose() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        offered.extend(b.text() for b in box.buttons())
+        next(b for b in box.buttons() if b.text().startswith(press)).click()
+
+    QTimer.singleShot(0, choose)
+    assert win.screening_page is not None
+    win.screening_page.amend()
+    assert "Continue in version 1" in offered and "Move to version 2" in offered
+    page = win.screening_page
+    assert page is not None and page.screening.row.status == "draft"
+    assert page.screening.form_version == version
+    assert (page.form_view.editor("entities_of_concern") is not None) == (version == 2)
+    services.close()

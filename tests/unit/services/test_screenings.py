@@ -15,7 +15,7 @@ from screening_app.errors import (
     WorkflowError,
 )
 from screening_app.services.model import ListQuery
-from tests.conftest import USER_PW, open_app, submit_screening
+from tests.conftest import USER_PW, base_answers, open_app, submit_screening
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -260,3 +260,25 @@ def test_sharing_lets_one_colleague_see_a_screening(db_path: Path) -> None:
     rowan = open_app(db_path, "rowan")
     assert rowan.listing.count(ListQuery()) == 0
     rowan.close()
+
+
+def test_a_version_1_screening_is_amended_in_version_1_unless_moved(db_path: Path) -> None:
+    """Saved v1 screenings stay v1; amending one continues in v1, or moves to the newest
+    version when asked, keeping every answer and the score."""
+    app = open_app(db_path)
+    v1 = app.registry.get("cse-risk-screening", 1)
+    old = app.screenings.import_answers(v1, base_answers())
+    assert old.form_version == 1
+    stayed = app.screenings.amend(old.row.id, "Wrong date of birth")
+    assert stayed.form_version == 1 and stayed.answers == old.answers
+    app.screenings.discard(stayed.row.id)
+    moved = app.screenings.amend(old.row.id, "Adding the car the school saw", newest_form=True)
+    assert moved.form_version == 2 and moved.answers == old.answers
+    app.screenings.save_answer(
+        moved.row.id, "entities_of_concern", [{"kind": "vehicle", "registration": "AB12 CDE"}]
+    )
+    done = app.screenings.submit(moved.row.id, today=TODAY)
+    assert done.form_version == 2 and done.row.operative_band == old.row.operative_band
+    assert (done.score or {})["total"] == (old.score or {})["total"]
+    assert app.screenings.get(old.row.id).row.status == "superseded"
+    app.close()
