@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from screening_app.domain.form_loader import load_form_file
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, Outcome
 from screening_app.errors import FormError, Problem
 
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
@@ -61,6 +61,12 @@ class FormRegistry:
                 [Problem(f"no form with id '{form_id}' is installed", "form")],
             )
         return self.get(form_id, max(versions))
+
+    def outcomes(self, form_id: str) -> tuple[Outcome, ...]:
+        """The outcomes a screening of ``form_id`` may record, whatever version it was made on:
+        the newest version's list. Outcomes happen after the screening (a warning notice a year
+        on), and a newer version keeps every older code with its meaning (docs/FORMS.md)."""
+        return self.latest(form_id).outcomes
 
     @staticmethod
     def _check_identity(form: Form, form_id: str, version: int, path: Path) -> None:

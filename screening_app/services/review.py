@@ -165,8 +165,7 @@ class ReviewService:
     def add_outcome(self, screening_id: int, code: str, day: dt.date, note: str = "") -> None:
         record = self.s.visible(screening_id)
         permissions.check(permissions.refusal_to_add_outcome(self.s.user, record))
-        form = self.s.registry.get(record.form_id, record.form_version)
-        codes = {o.code for o in form.outcomes}
+        codes = {o.code for o in self.s.registry.outcomes(record.form_id)}
         problems = []
         if code not in codes:
             problems.append(Problem(f"Choose one of: {', '.join(sorted(codes))}.", "code"))
@@ -190,8 +189,7 @@ class ReviewService:
 
     def outcomes(self, screening_id: int) -> list[OutcomeEntry]:
         record = self.s.visible(screening_id)
-        form = self.s.registry.get(record.form_id, record.form_version)
-        labels = {o.code: o.label for o in form.outcomes}
+        labels = {o.code: o.label for o in self.s.registry.outcomes(record.form_id)}
         return [
             OutcomeEntry(
                 o.id,

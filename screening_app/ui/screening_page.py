@@ -233,9 +233,9 @@ class ScreeningPage(QWidget):
     def add_outcome(self) -> None:
         from screening_app.ui.outcome_dialog import OutcomeDialog
 
-        form = self.services.registry.get(self.screening.form_id, self.screening.form_version)
+        outcomes = self.services.registry.outcomes(self.screening.form_id)
         today = self.services.session.today()
-        dialog = OutcomeDialog([(o.code, o.label) for o in form.outcomes], today, self)
+        dialog = OutcomeDialog([(o.code, o.label) for o in outcomes], today, self)
         if dialog.exec() != OutcomeDialog.DialogCode.Accepted:
             return
         code, day, note = dialog.values()

@@ -201,3 +201,44 @@ def test_stats_cli_csv_and_bad_month(
     missing = [*base[:5], "--password-file", str(tmp_path / "missing")]
     assert run([*missing, "--from", "2026-01", "--to", "2026-02"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_statistics_count_version_1_and_version_2_screenings_together(db_path: Path) -> None:
+    """A month with a v1 and a v2 screening: both counted, each outcome in its column, the v1
+    disruption code and the v2 warning notice both positive; the CSV has the v2 columns."""
+    from tests.conftest import base_answers
+
+    kit = open_app(db_path)
+    old = kit.screenings.import_answers(
+        kit.registry.get("cse-risk-screening", 1), base_answers(screening_date="2026-11-02")
+    )
+    new = kit.screenings.import_answers(
+        kit.registry.get("cse-risk-screening", 2), base_answers(screening_date="2026-11-03")
+    )
+    third = kit.screenings.import_answers(
+        kit.registry.get("cse-risk-screening", 2),
+        base_answers(screening_date="2026-11-04", child_first_name="Rowan"),
+    )
+    # outcomes come after the screening: a v1 one records the newest list's codes too
+    kit.review.add_outcome(old.row.id, "disruption_activity", dt.date(2026, 11, 20))
+    kit.review.add_outcome(old.row.id, "caution", dt.date(2026, 11, 23))
+    assert "Police investigation: caution" in [o.label for o in kit.review.outcomes(old.row.id)]
+    kit.review.add_outcome(new.row.id, "cawn", dt.date(2026, 11, 21))
+    kit.review.add_outcome(third.row.id, "nfa_evidential", dt.date(2026, 11, 22))
+    kit.close()
+    sol = open_app(db_path, "sol")
+    (month,) = sol.statistics.monthly("2026-11", "2026-11")
+    assert month.screenings == 3
+    assert month.outcomes == {
+        "disruption_activity": 1,
+        "caution": 1,
+        "cawn": 1,
+        "nfa_evidential": 1,
+    }
+    assert month.with_positive_outcome == 2  # not the "no further action"
+    header, line = to_csv([month], sol.statistics.form(), suppressed=False).splitlines()
+    values = dict(zip(header.split(","), line.split(","), strict=True))
+    assert values["outcome_disruption_activity"] == values["outcome_cawn"] == "1"
+    assert values["outcome_nfa_evidential"] == values["outcome_caution"] == "1"
+    assert values["outcome_sexual_risk_order"] == "0"
+    sol.close()
