@@ -19,6 +19,10 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``GET /v1/teams/mine/recovery``, ``POST /v1/teams/mine/key/recover`` — the recovery copy
 - ``GET|PUT /v1/teams/mine/link``, ``GET /v1/teams/mine/link/waiting``,
   ``POST /v1/teams/mine/link/grants`` — the team's link secret (child tags)
+- ``GET|PUT /v1/organisation/link``, ``GET /v1/organisation/link/waiting``,
+  ``POST /v1/organisation/link/grants`` — the organisation's link secret (supervisors)
+- ``PUT /v1/organisation/link-keys``, ``GET /v1/organisation/links`` — keyed hashes of a team's
+  entities, and its screenings that share one with another team
 - ``POST /v1/screenings/{id}/{version}/review``, ``GET /v1/reviews?after=SEQ`` — decisions
 - ``POST /v1/outcomes``, ``GET /v1/outcomes?after=SEQ`` — outcomes (code and date clear)
 - ``GET /v1/figures?first=YYYY-MM&last=YYYY-MM&positive=CODE`` — organisation figures
@@ -31,84 +35,34 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server import devices, outcomes, reviews, schema, screenings, team_keys
+from screening_app.server import (
+    devices,
+    org_links,
+    outcomes,
+    reviews,
+    schema,
+    screenings,
+    team_keys,
+)
+from screening_app.server.api_models import (
+    MAX_BODY,
+    MONTH,
+    DeviceSignIn,
+    EpochKey,
+    Grant,
+    LinkKeys,
+    NewDevice,
+    Recovered,
+    Rotation,
+    Sealed,
+    SignIn,
+    TeamKey,
+    Upload,
+    Witness,
+)
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
-
-MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
-
-
-class SignIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
-    device_id: uuid.UUID | None = None  # a registered device: its token may send screenings
-
-
-class DeviceSignIn(BaseModel):
-    device_id: uuid.UUID
-    nonce: str = Field(max_length=100)  # base64
-    signature: str = Field(max_length=200)  # base64
-
-
-class NewDevice(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
-    ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
-
-
-class Upload(BaseModel):
-    envelope: str = Field(max_length=1_500_000)  # base64
-    signature: str = Field(max_length=200)
-
-
-class Witness(BaseModel):
-    length: int = Field(ge=0, le=2_000_000_000)
-    head: str = Field(pattern=r"^[0-9a-f]{64}$")
-    at_previous: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-
-
-class Sealed(BaseModel):
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class EpochKey(BaseModel):
-    epoch: int = Field(ge=1, le=100_000)
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class Grant(BaseModel):
-    device_id: uuid.UUID
-    sealed: str = Field(default="", max_length=1000)  # base64 (the link secret)
-    keys: list[EpochKey] = Field(default=[], max_length=1000)  # the team key's epochs
-
-
-class TeamKey(BaseModel):
-    public: str = Field(pattern=r"^[0-9a-f]{64}$")
-    sealed: str = Field(max_length=1000)  # base64
-    recovery: str = Field(max_length=2000)  # base64: the recovery key locked under the code
-    recovery_public: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    epoch_recovery: str | None = Field(default=None, max_length=1000)  # base64
-
-
-class DeviceKey(BaseModel):
-    device_id: uuid.UUID
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class Rotation(BaseModel):
-    epoch: int = Field(ge=2, le=100_000)
-    public: str = Field(pattern=r"^[0-9a-f]{64}$")
-    recovery: str | None = Field(default=None, max_length=1000)  # base64
-    keys: list[DeviceKey] = Field(min_length=1, max_length=1000)
-
-
-class Recovered(BaseModel):
-    keys: list[EpochKey] = Field(min_length=1, max_length=1000)
-
-
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 def _bytes(text: str, what: str) -> bytes:
@@ -273,6 +227,31 @@ def create_app(store: ServerStore) -> FastAPI:
     def grant_link(body: Grant, who: Authorised) -> None:
         team_keys.grant_link(store, who, body.device_id, _bytes(body.sealed, "secret"))
 
+    @app.get("/v1/organisation/link")
+    def get_organisation_link(who: Authorised) -> dict[str, Any]:
+        return org_links.secret_copy(store, who)
+
+    @app.put("/v1/organisation/link", status_code=204)
+    def create_organisation_link(body: Sealed, who: Authorised) -> None:
+        org_links.create_secret(store, who, _bytes(body.sealed, "secret"))
+
+    @app.get("/v1/organisation/link/waiting")
+    def organisation_link_waiting(who: Authorised) -> dict[str, Any]:
+        return {"devices": org_links.waiting(store, who)}
+
+    @app.post("/v1/organisation/link/grants", status_code=204)
+    def grant_organisation_link(body: Grant, who: Authorised) -> None:
+        org_links.grant(store, who, body.device_id, _bytes(body.sealed, "secret"))
+
+    @app.put("/v1/organisation/link-keys")
+    def put_link_keys(body: LinkKeys, who: Authorised) -> dict[str, Any]:
+        keys = {item.screening_id: [_hex32(k) for k in item.keys] for item in body.screenings}
+        return {"unknown": org_links.put_keys(store, who, keys)}
+
+    @app.get("/v1/organisation/links")
+    def organisation_links(who: Authorised) -> dict[str, Any]:
+        return {"links": org_links.links(store, who)}
+
     @app.post("/v1/outcomes")
     def send_outcome(body: Upload, who: Authorised) -> JSONResponse:
         created = outcomes.record(
@@ -312,6 +291,16 @@ def create_app(store: ServerStore) -> FastAPI:
         return {"reviews": reviews.since(store, who, after)}
 
     return app
+
+
+def _hex32(text: str) -> bytes:
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise ServerError(422, "A link key is not hexadecimal.") from None
+    if len(key) != 32:
+        raise ServerError(422, "A link key is not 32 bytes.")
+    return key
 
 
 def _epochs(keys: list[EpochKey]) -> dict[int, bytes]:

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 
 from screening_app.server.schema_v7 import V7
+from screening_app.server.schema_v8 import V8
 
 API_ROLE = "screening_api"
 
@@ -219,7 +220,12 @@ def _v7(conn: psycopg.Connection) -> None:
     conn.execute(V7)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(conn: psycopg.Connection) -> None:
+    """Links across the organisation: keyed hashes of entities, never the entities."""
+    conn.execute(V8)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 LATEST = len(STEPS)
 
 
@@ -288,5 +294,13 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
             "GRANT EXECUTE ON FUNCTION organisation_figures(text, text, text[]) TO {}",
             "GRANT SELECT, INSERT, UPDATE ON settings TO {}",
             "GRANT SELECT, INSERT ON witnesses TO {}",
+        ):
+            conn.execute(sql.SQL(statement).format(role))
+    if version(conn) >= 8:
+        for statement in (
+            "GRANT SELECT, INSERT ON organisation_link TO {}",
+            "GRANT SELECT, INSERT, DELETE ON organisation_link_keys TO {}",
+            "GRANT EXECUTE ON FUNCTION organisation_links(), organisation_link_state(), "
+            "organisation_link_waiting() TO {}",
         ):
             conn.execute(sql.SQL(statement).format(role))

@@ -24,7 +24,7 @@ from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerError, ServerStore
 
 
-def _supervisor_device(caller: Caller, doing: str) -> uuid.UUID:
+def supervisor_device(caller: Caller, doing: str) -> uuid.UUID:
     if caller.account.role != "supervisor" or caller.device_id is None:
         raise ServerError(403, f"Only a supervisor's registered device {doing}.")
     return caller.device_id
@@ -45,7 +45,7 @@ def create(
     epoch_recovery: bytes | None,
 ) -> None:
     """The first supervisor of a team makes its key (epoch 1) and its recovery copy."""
-    device = _supervisor_device(caller, "creates the team key")
+    device = supervisor_device(caller, "creates the team key")
     if len(public) != 32 or (recovery_public is not None and len(recovery_public) != 32):
         raise ServerError(422, "A public key is 32 bytes.")
     with store.acting(caller) as conn:
@@ -93,7 +93,7 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
     """Supervisors' devices of the team missing a copy of some epoch, with those epochs."""
-    _supervisor_device(caller, "shares the team key")
+    supervisor_device(caller, "shares the team key")
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT d.id, a.name, d.box_public, array_agg(e.epoch ORDER BY e.epoch) "
@@ -114,7 +114,7 @@ def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
 
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int, bytes]) -> None:
     """A supervisor who holds the team key seals its epochs for another supervisor's device."""
-    mine = _supervisor_device(caller, "shares the team key")
+    mine = supervisor_device(caller, "shares the team key")
     if not keys:
         raise ServerError(422, "Name the epochs of the team key being shared.")
     missing = {w["device_id"]: set(w["epochs"]) for w in waiting(store, caller)}
@@ -150,7 +150,7 @@ def rotate(
 ) -> None:
     """Make ``epoch`` (the next one) the team's key, sealed for the devices in ``sealed_for``
     (the rotating device among them) and for the recovery key."""
-    mine = _supervisor_device(caller, "rotates the team key")
+    mine = supervisor_device(caller, "rotates the team key")
     if len(public) != 32:
         raise ServerError(422, "A public key is 32 bytes.")
     if mine not in sealed_for:
@@ -209,7 +209,7 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 def keep_recovered(store: ServerStore, caller: Caller, keys: dict[int, bytes]) -> None:
     """A supervisor's device that had no copy keeps the ones it recovered with the code."""
-    device = _supervisor_device(caller, "keeps a team key")
+    device = supervisor_device(caller, "keeps a team key")
     with store.acting(caller) as conn:
         added = 0
         for epoch, sealed in keys.items():
@@ -242,7 +242,7 @@ def link_copy(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 
 def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
-    device = _supervisor_device(caller, "makes the team's link secret")
+    device = supervisor_device(caller, "makes the team's link secret")
     with store.acting(caller) as conn:
         done = conn.execute(
             "UPDATE teams SET link_made = true WHERE id = %s AND NOT link_made",
@@ -259,7 +259,7 @@ def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
 
 def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
     """Every active device of the team without a copy of the link secret."""
-    _supervisor_device(caller, "shares the link secret")
+    supervisor_device(caller, "shares the link secret")
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT d.id, a.name, d.box_public FROM devices d "
@@ -273,7 +273,7 @@ def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
 
 
 def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
-    mine = _supervisor_device(caller, "shares the link secret")
+    mine = supervisor_device(caller, "shares the link secret")
     if str(device) not in {w["device_id"] for w in link_waiting(store, caller)}:
         raise ServerError(404, "That device of your team is not waiting for the link secret.")
     with store.acting(caller) as conn:

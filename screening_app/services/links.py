@@ -18,8 +18,9 @@ from rapidfuzz import fuzz, process
 
 from screening_app.domain import entities
 from screening_app.services.session import Session
-from screening_app.storage import links_repo
+from screening_app.storage import links_repo, org_links_repo
 from screening_app.storage.links_repo import KeyRow
+from screening_app.storage.org_links_repo import OrganisationLink
 from screening_app.storage.scope import Scope
 
 ENTITIES = "entities_of_concern"
@@ -33,6 +34,15 @@ class Child(NamedTuple):
     name: str
 
 
+class OtherTeam(NamedTuple):
+    """Another team holding screenings with the same key (from the team server): its name, how
+    many of its screenings, and its supervisors to talk to — nothing of the screenings."""
+
+    team: str
+    screenings: int
+    supervisors: str
+
+
 @dataclass
 class Link:
     entity_kind: str
@@ -40,14 +50,18 @@ class Link:
     strength: str  # "exact" or "possible"
     references: list[str] = field(default_factory=list)
     children: dict[str, Child] = field(default_factory=dict)  # by reference (``links`` only)
+    other_teams: list[OtherTeam] = field(default_factory=list)  # across the organisation
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "entity_kind": self.entity_kind,
             "key": self.key,
             "strength": self.strength,
             "references": self.references,
         }
+        if self.other_teams:
+            out["other_teams"] = [t._asdict() for t in self.other_teams]
+        return out
 
 
 def index(session: Session, screening_id: int, answers: dict[str, Any]) -> None:
@@ -69,14 +83,18 @@ class LinksService:
         """Every link among the screenings this account may see (dated from ``since`` on),
         exact ones first."""
         self.s.require("practitioner", "supervisor", doing="see links between screenings")
-        rows = links_repo.all_keys(self.s.db, self.s.scope(), since.isoformat() if since else None)
+        day = since.isoformat() if since else None
+        rows = links_repo.all_keys(self.s.db, self.s.scope(), day)
         found = [*_exact(rows), *_partial(rows), *_names(rows)]
+        if self.s.user.role == "supervisor":
+            across = org_links_repo.links(self.s.db, self.s.scope(), day)
+            found = _with_other_teams(found, across)
         who = {
             r.reference: Child(f"child:{r.child_id}" if r.child_id else r.reference, r.child_name)
             for r in rows
         }
         for link in found:
-            link.children = {reference: who[reference] for reference in link.references}
+            link.children = {ref: who[ref] for ref in link.references if ref in who}
         with self.s.write("record that links were viewed"):
             self.s.audit("links_viewed", None, f"{len(found)} links")
         return sorted(found, key=lambda k: (k.strength != "exact", k.entity_kind, k.key))
@@ -138,6 +156,24 @@ class LinksService:
         """The links that involve one screening (for its POLE export): its own keys looked up,
         not every link of the team worked out again."""
         return self.matches(screening_id)
+
+
+def _with_other_teams(found: list[Link], across: list[OrganisationLink]) -> list[Link]:
+    """The team's links, each told of other teams holding the same key (the server's last
+    answer); a key shared with another team only is a link of its own."""
+    exact = {(link.entity_kind, link.key): link for link in found if link.strength == "exact"}
+    out = list(found)
+    for item in across:
+        link = exact.get((item.kind, item.key))
+        if link is None:
+            link = exact[(item.kind, item.key)] = Link(item.kind, item.key, "exact", [])
+            out.append(link)
+        if item.reference not in link.references:
+            link.references = sorted([*link.references, item.reference])
+        team = OtherTeam(item.team, item.screenings, item.supervisors)
+        if team not in link.other_teams:
+            link.other_teams.append(team)
+    return out
 
 
 def _group(rows: list[KeyRow]) -> dict[tuple[str, str], set[str]]:

@@ -18,7 +18,7 @@ from screening_app import crypto
 from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
-from screening_app.services import outbox, retention, team_key
+from screening_app.services import org_links, outbox, retention, team_key
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Session
 from screening_app.services.sync_decisions import DecisionSync
@@ -139,6 +139,7 @@ class SyncService:
             outcomes = OutcomeSync(self.s)
             report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
             report.outcomes_received = outcomes.receive(client, keys, report.problems)
+            org_links.exchange(self.s, client, report)
             days = client.call("GET", "/v1/settings").get("retention_days")
             report.removed = retention.apply(self.s, days)
             self._witness(client, report)

@@ -300,7 +300,32 @@ def _v7(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(db: Database) -> None:
+    """Links across the organisation, on a supervisor's computer (docs/SERVER.md): which of the
+    team's screenings' link keys the server already has (a digest of the set sent), and the
+    server's last answer — screenings of this team sharing a key with another team's."""
+    _run(
+        db,
+        """
+        CREATE TABLE link_keys_sent (
+            screening_id INTEGER PRIMARY KEY REFERENCES screenings(id) ON DELETE CASCADE,
+            digest TEXT NOT NULL
+        );
+        CREATE TABLE organisation_links (
+            link_key TEXT NOT NULL,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            team TEXT NOT NULL,
+            screenings INTEGER NOT NULL,
+            supervisors TEXT NOT NULL,
+            PRIMARY KEY (link_key, screening_id, team)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 LATEST = len(STEPS)
 
 

@@ -30,6 +30,7 @@ def remove_content(db: Database, screening_id: int, at: str) -> None:
         "DELETE FROM answers WHERE screening_id = ?",
         "DELETE FROM scores WHERE screening_id = ?",
         "DELETE FROM entity_keys WHERE screening_id = ?",
+        "DELETE FROM organisation_links WHERE screening_id = ?",
         "UPDATE reviews SET comment = '' WHERE screening_id = ?",
         "UPDATE outcomes SET note = '' WHERE screening_id = ?",
         "UPDATE sync_items SET envelope = NULL, signature = NULL WHERE screening_id = ?",

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.entities import KIND_LABELS
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.links import Child, Link
+from screening_app.services.links import Child, Link, OtherTeam
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.heading import page_top
 from screening_app.ui.tables import keyboard_friendly
@@ -91,7 +91,8 @@ class LinksView(QWidget):
             "before acting). Shapes: "
             + ", ".join(f"{KIND_LABELS[k].lower()} {w}" for k, w in SHAPE_WORDS.items())
             + "; children are boxes labelled with their name and screenings; possible links are "
-            "dashed.",
+            "dashed. Another team holding the same key (told by the team server) is a box with "
+            "the team's name: ask its supervisors.",
             self,
         )
         intro.setWordWrap(True)
@@ -127,9 +128,9 @@ class LinksView(QWidget):
         )
         self.drawing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.drawing.setMinimumHeight(220)
-        self.table = QTableWidget(0, 4, splitter)
+        self.table = QTableWidget(0, 5, splitter)
         self.table.setHorizontalHeaderLabels(
-            ["Kind", "Linked on", "Strength", "Children (screenings)"]
+            ["Kind", "Linked on", "Strength", "Children (screenings)", "Other teams"]
         )
         self.table.setAccessibleName("Links")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -191,6 +192,7 @@ class LinksView(QWidget):
                     link.key,
                     link.strength,
                     "; ".join(_children_words(link)),
+                    "; ".join(_team_words(t) for t in link.other_teams),
                 )
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
@@ -208,6 +210,10 @@ class LinksView(QWidget):
                 graph.add_node(child.node, name=child.name)
                 graph.nodes[child.node].setdefault("references", set()).add(reference)
                 graph.add_edge(entity, child.node, possible=link.strength == "possible")
+            for team in link.other_teams:
+                node = f"team:{team.team}"
+                graph.add_node(node, name=_team_words(team), references=set())
+                graph.add_edge(entity, node, possible=False)
         if not graph:
             self.scene.addText("No links in this period.")
             return
@@ -266,6 +272,12 @@ def _children_words(link: Link) -> list[str]:
         name = link.children[reference].name if reference in link.children else ""
         out.append(f"{name} ({reference})" if name else reference)
     return out
+
+
+def _team_words(team: OtherTeam) -> str:
+    count = f"{team.screenings} screening" + ("s" if team.screenings != 1 else "")
+    ask = f", ask {team.supervisors}" if team.supervisors else ""
+    return f"Team {team.team} ({count}{ask})"
 
 
 def _child_label(name: str, references: set[str]) -> str:

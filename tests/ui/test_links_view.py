@@ -132,3 +132,31 @@ def test_submitting_looks_for_links_off_the_gui_thread_and_says_one_was_found(
     assert "a supervisor will be told of a possible link" in told[0]
     assert page.isEnabled()
     kit.close()
+
+
+def test_another_team_holding_the_same_phone_is_shown_by_name_and_whom_to_ask(
+    qtbot: QtBot,
+    db_path: Path,
+    linked: dict[str, str],  # noqa: F811
+) -> None:
+    """What the team server last said (tests/server/test_organisation_links.py proves the
+    saying): the phone of North's screenings is also in two of South's."""
+    from screening_app.storage import org_links_repo
+
+    sol = open_app(db_path, "sol")
+    kit_id = sol.screenings.id_of(linked["kit"])
+    with sol.session.write("test") as db:
+        org_links_repo.replace_links(
+            db, [("ab" * 32, kit_id, "phone", "+447700900123", "South", 2, "lou")]
+        )
+    view = LinksView(sol, lambda _r: None)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 4, timeout=10_000)
+    rows = [[view.table.item(r, c).text() for c in range(5)] for r in range(view.table.rowCount())]
+    phone = next(r for r in rows if r[0] == "Phone")
+    assert phone[4] == "Team South (2 screenings, ask lou)"
+    others = [r[4] for r in rows if r[0] != "Phone"]
+    assert others == ["", "", ""]
+    texts = {item.toPlainText() for item in view.scene.items() if hasattr(item, "toPlainText")}
+    assert "Team South (2 screenings, ask lou)" in texts
+    sol.close()

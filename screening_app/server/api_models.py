@@ -1,0 +1,88 @@
+"""The request bodies of the team server's API (docs/SERVER.md): pydantic checks each field's
+type, length and form before any handler sees it."""
+
+import uuid
+
+from pydantic import BaseModel, Field
+
+MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
+
+
+class SignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    device_id: uuid.UUID | None = None  # a registered device: its token may send screenings
+
+
+class DeviceSignIn(BaseModel):
+    device_id: uuid.UUID
+    nonce: str = Field(max_length=100)  # base64
+    signature: str = Field(max_length=200)  # base64
+
+
+class NewDevice(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+    ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Upload(BaseModel):
+    envelope: str = Field(max_length=1_500_000)  # base64
+    signature: str = Field(max_length=200)
+
+
+class Witness(BaseModel):
+    length: int = Field(ge=0, le=2_000_000_000)
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    at_previous: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class Sealed(BaseModel):
+    sealed: str = Field(max_length=1000)  # base64
+
+
+class EpochKey(BaseModel):
+    epoch: int = Field(ge=1, le=100_000)
+    sealed: str = Field(max_length=1000)  # base64
+
+
+class Grant(BaseModel):
+    device_id: uuid.UUID
+    sealed: str = Field(default="", max_length=1000)  # base64 (the link secret)
+    keys: list[EpochKey] = Field(default=[], max_length=1000)  # the team key's epochs
+
+
+class TeamKey(BaseModel):
+    public: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sealed: str = Field(max_length=1000)  # base64
+    recovery: str = Field(max_length=2000)  # base64: the recovery key locked under the code
+    recovery_public: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    epoch_recovery: str | None = Field(default=None, max_length=1000)  # base64
+
+
+class DeviceKey(BaseModel):
+    device_id: uuid.UUID
+    sealed: str = Field(max_length=1000)  # base64
+
+
+class Rotation(BaseModel):
+    epoch: int = Field(ge=2, le=100_000)
+    public: str = Field(pattern=r"^[0-9a-f]{64}$")
+    recovery: str | None = Field(default=None, max_length=1000)  # base64
+    keys: list[DeviceKey] = Field(min_length=1, max_length=1000)
+
+
+class ScreeningLinkKeys(BaseModel):
+    screening_id: uuid.UUID
+    keys: list[str] = Field(max_length=500)  # hex HMAC-SHA256, 64 characters each
+
+
+class LinkKeys(BaseModel):
+    screenings: list[ScreeningLinkKeys] = Field(max_length=1000)
+
+
+class Recovered(BaseModel):
+    keys: list[EpochKey] = Field(min_length=1, max_length=1000)
+
+
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
