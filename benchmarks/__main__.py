@@ -22,6 +22,7 @@ MODULES = (
     "rekey",
     "server",
     "server_figures",
+    "org_links",
 )
 
 

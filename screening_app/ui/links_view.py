@@ -1,18 +1,14 @@
-"""Links between screenings for supervisors (form version 2): a table and a network drawing of
-the same content. Children's screenings and entities are nodes; each kind of entity has its
-own shape and a label, and a possible link is dashed — nothing rests on colour. The table is
-what a keyboard or a screen reader uses; the drawing is its picture (networkx lays it out).
+"""Links between screenings for supervisors (form version 2): a table and a network drawing
+(``links_drawing``) of the same content, with filters by period, kind and strength. The table is
+what a keyboard or a screen reader uses; the drawing is its picture.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 
-import networkx as nx
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsScene,
@@ -31,40 +27,13 @@ from PySide6.QtWidgets import (
 from screening_app.domain.entities import KIND_LABELS
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.links import Child, Link, OtherTeam
+from screening_app.services.links import Link
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.heading import page_top
+from screening_app.ui.links_drawing import SHAPE_WORDS, children_words, draw, team_words
 from screening_app.ui.tables import keyboard_friendly
 
 PERIODS = (("Any time", None), ("Last 3 months", 3), ("Last 12 months", 12))
-SHAPE_WORDS = {
-    "person": "circle",
-    "vehicle": "square",
-    "place": "triangle",
-    "phone": "diamond",
-    "online_account": "hexagon",
-}
-
-
-def _shape(kind: str, size: float) -> QPainterPath:
-    path = QPainterPath()
-    half = size / 2
-    if kind == "person":
-        path.addEllipse(-half, -half, size, size)
-    elif kind == "vehicle":
-        path.addRect(-half, -half, size, size)
-    else:
-        corners = {"place": 3, "phone": 4, "online_account": 6}.get(kind, 4)
-        points = [
-            QPointF(
-                half * math.sin(2 * math.pi * i / corners),
-                -half * math.cos(2 * math.pi * i / corners),
-            )
-            for i in range(corners)
-        ]
-        path.addPolygon(QPolygonF(points))
-        path.closeSubpath()
-    return path
 
 
 class LinksView(QWidget):
@@ -191,59 +160,12 @@ class LinksView(QWidget):
                     KIND_LABELS.get(link.entity_kind, link.entity_kind),
                     link.key,
                     link.strength,
-                    "; ".join(_children_words(link)),
-                    "; ".join(_team_words(t) for t in link.other_teams),
+                    "; ".join(children_words(link)),
+                    "; ".join(team_words(t) for t in link.other_teams),
                 )
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self._draw(shown)
-
-    def _draw(self, shown: list[Link]) -> None:
-        """Children and entities as nodes, laid out by networkx's spring layout."""
-        self.scene.clear()
-        graph: nx.Graph[str] = nx.Graph()
-        for number, link in enumerate(shown):
-            entity = f"e{number}"
-            graph.add_node(entity, link=link)
-            for reference in link.references:
-                child = link.children.get(reference, Child(reference, ""))
-                graph.add_node(child.node, name=child.name)
-                graph.nodes[child.node].setdefault("references", set()).add(reference)
-                graph.add_edge(entity, child.node, possible=link.strength == "possible")
-            for team in link.other_teams:
-                node = f"team:{team.team}"
-                graph.add_node(node, name=_team_words(team), references=set())
-                graph.add_edge(entity, node, possible=False)
-        if not graph:
-            self.scene.addText("No links in this period.")
-            return
-        # room grows with the number of nodes, so that labels do not pile up
-        where = nx.spring_layout(graph, seed=7, scale=max(260.0, 110 * len(graph) ** 0.5))
-        pen = QPen(Qt.GlobalColor.darkGray, 1.5)
-        dashed = QPen(Qt.GlobalColor.darkGray, 1.5, Qt.PenStyle.DashLine)
-        for a, b, data in graph.edges(data=True):
-            (x1, y1), (x2, y2) = where[a], where[b]
-            self.scene.addLine(x1, y1, x2, y2, dashed if data["possible"] else pen)
-        for node, data in graph.nodes(data=True):
-            x, y = where[node]
-            drawn: Link | None = data.get("link")
-            if drawn is None:
-                text = self.scene.addText(_child_label(data["name"], data["references"]))
-                frame = text.boundingRect().adjusted(-4, -2, 4, 2)
-                box = self.scene.addRect(
-                    frame, QPen(Qt.GlobalColor.black), QBrush(Qt.GlobalColor.white)
-                )
-                box.setPos(x - frame.width() / 2, y - frame.height() / 2)
-                text.setParentItem(box)
-                continue
-            item = self.scene.addPath(
-                _shape(drawn.entity_kind, 22),
-                QPen(Qt.GlobalColor.black),
-                QBrush(Qt.GlobalColor.lightGray),
-            )
-            item.setPos(x, y)
-            text = self.scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
-            text.setPos(x - text.boundingRect().width() / 2, y + 2)
+        draw(self.scene, shown)
 
     def open_chosen(self, *, child: bool = False) -> None:
         """Ask which screening of the chosen link, then open it (or its child's record)."""
@@ -253,7 +175,7 @@ class LinksView(QWidget):
             from PySide6.QtWidgets import QInputDialog
 
             link = shown[row]
-            words = _children_words(link)
+            words = children_words(link)
             picked, ok = QInputDialog.getItem(
                 self, "Open a screening", "Which screening of this link?", words, 0, False
             )
@@ -263,22 +185,3 @@ class LinksView(QWidget):
                     self.open_child(chosen)
                 else:
                     self.open_reference(chosen)
-
-
-def _children_words(link: Link) -> list[str]:
-    """ "Robin Example (NTH-2026-0001)" for each screening of the link, in its order."""
-    out = []
-    for reference in link.references:
-        name = link.children[reference].name if reference in link.children else ""
-        out.append(f"{name} ({reference})" if name else reference)
-    return out
-
-
-def _team_words(team: OtherTeam) -> str:
-    count = f"{team.screenings} screening" + ("s" if team.screenings != 1 else "")
-    ask = f", ask {team.supervisors}" if team.supervisors else ""
-    return f"Team {team.team} ({count}{ask})"
-
-
-def _child_label(name: str, references: set[str]) -> str:
-    return "\n".join([name, *sorted(references)] if name else sorted(references))

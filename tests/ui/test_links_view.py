@@ -160,3 +160,33 @@ def test_another_team_holding_the_same_phone_is_shown_by_name_and_whom_to_ask(
     texts = {item.toPlainText() for item in view.scene.items() if hasattr(item, "toPlainText")}
     assert "Team South (2 screenings, ask lou)" in texts
     sol.close()
+
+
+def test_a_drawing_of_over_500_nodes_is_laid_out_cluster_by_cluster(qtbot: QtBot) -> None:
+    """networkx lays out 500 nodes or more with SciPy, which the app does not ship: the drawing
+    lays out each cluster on its own (a ring for one too large), side by side, never overlapping."""
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from screening_app.services.links import Child, Link
+    from screening_app.ui.links_drawing import SPRING_LIMIT, draw
+
+    def link(kind: str, key: str, references: list[str]) -> Link:
+        children = {r: Child(r, f"Child {r}") for r in references}
+        return Link(kind, key, "exact", references, children)
+
+    big = link("phone", "+447700900001", [f"B-{i:04d}" for i in range(SPRING_LIMIT + 50)])
+    small = [link("vehicle", f"AB{i:02d}CDE", [f"S-{i}-a", f"S-{i}-b"]) for i in range(200)]
+    scene = QGraphicsScene()
+    draw(scene, [big, *small])
+    boxes = [item for item in scene.items() if type(item).__name__ == "QGraphicsRectItem"]
+    assert len(boxes) == SPRING_LIMIT + 50 + 400  # every child drawn
+    frames = {}
+    for item in boxes:
+        text = item.childItems()[0].toPlainText()
+        frames[text.split("\n")[1]] = item.sceneBoundingRect()
+    ring = [frames[f"B-{i:04d}"] for i in range(SPRING_LIMIT + 50)]
+    ring_area = ring[0].united(ring[1])
+    for frame in ring[2:]:
+        ring_area = ring_area.united(frame)
+    pair = frames["S-0-a"].united(frames["S-0-b"])
+    assert not ring_area.intersects(pair)  # the clusters sit apart
