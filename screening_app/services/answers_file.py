@@ -63,6 +63,24 @@ def read_json(path: Path) -> Any:
         ) from None
 
 
+def _newer(registry: FormRegistry, form: Form, problem: Problem) -> Problem:
+    """An answer to a question only a newer version of the form asks (a version 2 file sent as
+    version 1) says which version asks it."""
+    if problem.where in form.index or not problem.message.startswith("unknown question"):
+        return problem
+    try:
+        latest = registry.latest(form.form_id)
+    except FormError:
+        return problem
+    if latest.version > form.version and problem.where in latest.index:
+        return Problem(
+            f"asked by version {latest.version} of the form, not version {form.version}: set "
+            f'"form_version": {latest.version} in the file, or remove this answer',
+            problem.where,
+        )
+    return problem
+
+
 def load_answers(
     path: Path, registry: FormRegistry, form_file: Path | None = None, today: dt.date | None = None
 ) -> CheckedAnswers:
@@ -81,7 +99,8 @@ def load_answers(
                 )
             ],
         )
-    problems = validate(form, answers, today or dt.date.today())
+    found = validate(form, answers, today or dt.date.today())
+    problems = [_newer(registry, form, p) for p in found]
     if problems:
         raise AnswersError(
             f"{path.name}: {len(problems)} problem(s)",

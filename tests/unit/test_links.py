@@ -12,7 +12,7 @@ import pytest
 
 from screening_app.errors import InputFileError
 from screening_app.services.access import grant_with_recovery
-from screening_app.services.model import FAST_KDF
+from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import ADMIN_PW, load_example, open_app, recovery_key_of
 
 V2 = Path(__file__).parents[1] / "forms" / "v2" / "entities.json"
@@ -148,3 +148,36 @@ def test_one_screening_is_matched_by_its_own_keys(db_path: Path, linked: dict[st
         assert not ari.links.a_supervisor_will_be_told(ari.screenings.id_of(linked["ari"]))
     finally:
         ari.close()
+
+
+def test_a_v2_file_sent_as_v1_or_with_a_bad_entity_is_refused_and_nothing_stored(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from screening_app.cli import run
+    from tests.conftest import USER_PW
+
+    password = tmp_path / "pw"
+    password.write_text(USER_PW)
+    as_v1 = load_example(V2)
+    as_v1["form_version"] = 1
+    bad = load_example(V2)
+    bad["answers"]["entities_of_concern"] = [
+        {"kind": "vehicle", "registration": "AB12 CDE"},
+        {"kind": "phone", "number": "call me"},
+    ]
+    for name, content in (("as-v1.json", as_v1), ("bad.json", bad)):
+        (tmp_path / name).write_text(json.dumps(content))
+    common = ["--db", str(db_path), "--user", "kit", "--password-file", str(password)]
+    assert run(["import", str(tmp_path / "as-v1.json"), *common]) == 2
+    said = capsys.readouterr().err
+    assert "entities_of_concern: asked by version 2 of the form, not version 1" in said
+    assert '"form_version": 2' in said
+    assert run(["import", str(tmp_path / "bad.json"), *common]) == 2
+    said = capsys.readouterr().err
+    assert "entity 2 (phone): 'call me' is not a phone number" in said
+    assert "Traceback" not in said
+    kit = open_app(db_path)
+    try:
+        assert kit.listing.list(ListQuery()) == []  # nothing stored from either file
+    finally:
+        kit.close()
