@@ -1,5 +1,5 @@
-"""The Links view's network drawing: children, entities and other teams as nodes, laid out by
-networkx one cluster (connected component) at a time, the clusters side by side in rows, largest
+"""The Links view's network drawing: children, entities and other teams as nodes, one cluster
+(connected component, found by networkx) at a time, the clusters side by side in rows, largest
 first. Each kind of entity has its own shape and a label; a possible link is dashed — nothing
 rests on colour. The table beside it says the same for the keyboard and screen readers.
 """
@@ -10,8 +10,8 @@ import math
 
 import networkx as nx
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF, QResizeEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from screening_app.domain.entities import KIND_LABELS
 from screening_app.services.links import Child, Link, OtherTeam
@@ -23,28 +23,81 @@ SHAPE_WORDS = {
     "phone": "diamond",
     "online_account": "hexagon",
 }
-SPRING_LIMIT = 400  # networkx's spring layout needs SciPy from 500 nodes: a ring beyond this
+SPRING_LIMIT = 6  # clusters larger than this are drawn as rings (networkx's spring layout
+# piles children around a shared key, and needs SciPy from 500 nodes)
 ROW_WIDTH = 2400.0
 
 
+class Drawing(QGraphicsView):
+    """The drawing, shrunk to fit its space (never below ``SMALLEST``, so that labels stay
+    legible: a larger drawing scrolls)."""
+
+    SMALLEST = 0.45
+
+    def __init__(self, scene: QGraphicsScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+    def fit(self) -> None:
+        area = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        self.setSceneRect(area)
+        self.resetTransform()
+        width, height = self.viewport().width(), self.viewport().height()
+        if area.width() > 0 and area.height() > 0:
+            factor = min(1.0, width / area.width(), height / area.height())
+            factor = max(factor, self.SMALLEST)
+            self.scale(factor, factor)
+            self.centerOn(area.center())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+
 def layout(graph: nx.Graph[str]) -> dict[str, tuple[float, float]]:
-    """Positions for every node: each cluster laid out on its own (a spring layout, or a ring
-    for a cluster too large for one), the clusters placed left to right in rows."""
+    """Positions for every node: each cluster laid out on its own, the clusters placed left to
+    right in rows, largest first."""
     where: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for part in sorted(nx.connected_components(graph), key=lambda p: (-len(p), min(p))):
-        sub = graph.subgraph(part)
-        radius = max(70.0, 60.0 * len(sub) ** 0.5)
-        if len(sub) <= SPRING_LIMIT:
-            placed = nx.spring_layout(sub, seed=7, scale=radius)
-        else:
-            placed = nx.circular_layout(sub, scale=radius)
+        placed = _cluster(graph.subgraph(part))
+        radius = max(max(abs(px), abs(py)) for px, py in placed.values()) + 80.0
         if x > 0 and x + 2 * radius > ROW_WIDTH:
-            x, y, row_height = 0.0, y + row_height + 80.0, 0.0
+            x, y, row_height = 0.0, y + row_height + 40.0, 0.0
         for node, (px, py) in placed.items():
-            where[node] = (x + radius + float(px), y + radius + float(py))
-        x += 2 * radius + 120.0
+            where[node] = (x + radius + px, y + radius + py)
+        x += 2 * radius + 40.0
         row_height = max(row_height, 2 * radius)
+    return where
+
+
+def _cluster(sub: nx.Graph[str]) -> dict[str, tuple[float, float]]:
+    """One cluster around (0, 0): a small one by networkx's spring layout; a larger one as two
+    rings — its entities inside, its children outside, each child near the entities it shares —
+    so that no labelled box lies on another (a spring layout piles children around a shared
+    phone or car)."""
+    if len(sub) <= SPRING_LIMIT:
+        placed = nx.spring_layout(sub, seed=7, scale=110.0)
+        return {node: (float(px), float(py)) for node, (px, py) in placed.items()}
+    entities = sorted(n for n, data in sub.nodes(data=True) if "link" in data)
+    children = [n for n in sub if n not in set(entities)]
+    outer = max(220.0, len(children) * 150.0 / (2 * math.pi))
+    inner = max(90.0, min(outer * 0.5, len(entities) * 60.0 / (2 * math.pi) + 90.0))
+    where: dict[str, tuple[float, float]] = {}
+    angle_of = {}
+    for i, node in enumerate(entities):
+        angle_of[node] = 2 * math.pi * i / len(entities)
+        where[node] = (inner * math.cos(angle_of[node]), inner * math.sin(angle_of[node]))
+
+    def mean_angle(child: str) -> float:
+        angles = [angle_of[e] for e in sub.neighbors(child) if e in angle_of]
+        return math.atan2(sum(math.sin(a) for a in angles), sum(math.cos(a) for a in angles)) % (
+            2 * math.pi
+        )
+
+    for i, node in enumerate(sorted(children, key=lambda c: (mean_angle(c), c))):
+        angle = 2 * math.pi * i / len(children)
+        where[node] = (outer * math.cos(angle), outer * math.sin(angle))
     return where
 
 

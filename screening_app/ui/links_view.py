@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsScene,
-    QGraphicsView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +29,13 @@ from screening_app.services.app_services import AppServices
 from screening_app.services.links import Link
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.heading import page_top
-from screening_app.ui.links_drawing import SHAPE_WORDS, children_words, draw, team_words
+from screening_app.ui.links_drawing import (
+    SHAPE_WORDS,
+    Drawing,
+    children_words,
+    draw,
+    team_words,
+)
 from screening_app.ui.tables import keyboard_friendly
 
 PERIODS = (("Any time", None), ("Last 3 months", 3), ("Last 12 months", 12))
@@ -91,7 +96,7 @@ class LinksView(QWidget):
         layout.addWidget(self.busy)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.scene = QGraphicsScene(self)
-        self.drawing = QGraphicsView(self.scene, splitter)
+        self.drawing = Drawing(self.scene, splitter)
         self.drawing.setAccessibleName(
             "Network drawing of the links; the table below says the same"
         )
@@ -109,6 +114,7 @@ class LinksView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda _i: self.open_chosen())
         keyboard_friendly(self.table)
+        splitter.setSizes([3000, 2000])  # in proportion: the drawing gets more of the height
         layout.addWidget(splitter, 1)
         self.refresh()
 
@@ -166,6 +172,7 @@ class LinksView(QWidget):
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         draw(self.scene, shown)
+        self.drawing.fit()
 
     def open_chosen(self, *, child: bool = False) -> None:
         """Ask which screening of the chosen link, then open it (or its child's record)."""
