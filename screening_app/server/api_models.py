@@ -74,7 +74,7 @@ class Rotation(BaseModel):
 
 class ScreeningLinkKeys(BaseModel):
     screening_id: uuid.UUID
-    keys: list[str] = Field(max_length=500)  # hex HMAC-SHA256, 64 characters each
+    keys: list[str] = Field(max_length=50)  # hex HMAC-SHA256: one per entity at most
 
 
 class LinkKeys(BaseModel):

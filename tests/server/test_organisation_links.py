@@ -131,3 +131,7 @@ def test_a_practitioner_gets_no_link_secret_and_no_links(
             "screenings": [{"screening_id": "0" * 8 + "-0000-0000-0000-" + "0" * 12, "keys": []}]
         }
         assert raw.put("/v1/organisation/link-keys", json=body, headers=headers).status_code == 403
+        # no screening holds more than 50 entities: more keys than that is a search, refused
+        body["screenings"][0]["keys"] = ["ab" * 32] * 51
+        answer = raw.put("/v1/organisation/link-keys", json=body, headers=headers)
+        assert answer.status_code == 422 and "keys" in answer.text
