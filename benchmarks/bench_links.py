@@ -101,7 +101,7 @@ def _view(path: Path, n: int = 6_000) -> Measure:
         app.close()
     return Measure(
         f"The Links view drawn: {len(found):,} links of {screenings:,} screenings "
-        "(table + networkx layout)",
+        "(table + drawing)",
         drawing,
         working_out,
         "s",
