@@ -1,0 +1,39 @@
+"""``server init`` on a database made by an older server: each step applied once, the API
+role given what the new step needs, and what was there kept."""
+
+from __future__ import annotations
+
+import psycopg
+
+from screening_app.server import schema
+from screening_app.server.store import ServerStore
+from tests.server.conftest import PW
+from tests.server.postgres import Cluster
+
+
+def test_a_version_7_database_is_upgraded_in_place(cluster: Cluster) -> None:
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE upgrade7")
+    url = cluster.url("upgrade7")
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert schema.migrate(conn, target=7) == 7
+        store = ServerStore(url, pool_size=1)
+        try:
+            store.add_account("sol", PW, "supervisor", "North")
+        finally:
+            store.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert schema.migrate(conn) == schema.LATEST
+            assert schema.migrate(conn) == schema.LATEST  # a second run changes nothing
+            assert schema.version(conn) == schema.LATEST
+            steps = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1")]
+            assert steps == list(range(1, schema.LATEST + 1))
+            conn.execute(f"SET ROLE {schema.API_ROLE}")
+            conn.execute("SELECT set_config('app.role', 'supervisor', false)")
+            assert conn.execute("SELECT organisation_link_state()").fetchone() == (False,)
+            assert conn.execute("SELECT count(*) FROM organisation_link_keys").fetchone() == (0,)
+            assert conn.execute("SELECT name FROM accounts").fetchall() == [("sol",)]
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute("DROP DATABASE upgrade7 WITH (FORCE)")
