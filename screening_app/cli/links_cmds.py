@@ -37,7 +37,9 @@ def cmd_links(args: argparse.Namespace) -> int:
         print(json.dumps([link.as_json() for link in found], ensure_ascii=False, indent=1))
         return 0
     for link in found:
-        print(f"{link.strength}\t{link.entity_kind}\t{link.key}\t{', '.join(link.references)}")
+        line = f"{link.strength}\t{link.entity_kind}\t{link.key}\t{', '.join(link.references)}"
+        also = "; ".join(team.words() for team in link.other_teams)
+        print(f"{line}\talso: {also}" if also else line)
     print(f"{len(found)} link(s).")
     return 0
 

@@ -42,6 +42,12 @@ class OtherTeam(NamedTuple):
     screenings: int
     supervisors: str
 
+    def words(self) -> str:
+        """ "Team South (1 screening, ask Lou)": how the window and the command line say it."""
+        count = f"{self.screenings} screening" + ("s" if self.screenings != 1 else "")
+        ask = f", ask {self.supervisors}" if self.supervisors else ""
+        return f"Team {self.team} ({count}{ask})"
+
 
 @dataclass
 class Link:

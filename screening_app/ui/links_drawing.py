@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF, QResi
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from screening_app.domain.entities import KIND_LABELS
-from screening_app.services.links import Child, Link, OtherTeam
+from screening_app.services.links import Child, Link
 
 SHAPE_WORDS = {
     "person": "circle",
@@ -136,7 +136,7 @@ def draw(scene: QGraphicsScene, shown: list[Link]) -> None:
             graph.add_edge(entity, child.node, possible=link.strength == "possible")
         for team in link.other_teams:
             node = f"team:{team.team}"
-            graph.add_node(node, name=team_words(team), references=set())
+            graph.add_node(node, name=team.words(), references=set())
             graph.add_edge(entity, node, possible=False)
     if not graph:
         scene.addText("No links in this period.")
@@ -164,7 +164,15 @@ def draw(scene: QGraphicsScene, shown: list[Link]) -> None:
         )
         item.setPos(x, y)
         text = scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
-        text.setPos(x - text.boundingRect().width() / 2, y + 2)
+        text.setPos(x - text.boundingRect().width() / 2, y + 9)  # under the shape
+        under = scene.addRect(  # the label stays legible where lines cross it
+            text.sceneBoundingRect().adjusted(4, 4, -4, -4),
+            QPen(Qt.PenStyle.NoPen),
+            QBrush(Qt.GlobalColor.white),
+        )
+        text.setZValue(1)
+        under.setZValue(0.5)
+        item.setZValue(2)  # the shape above its label's background
 
 
 def children_words(link: Link) -> list[str]:
@@ -174,12 +182,6 @@ def children_words(link: Link) -> list[str]:
         name = link.children[reference].name if reference in link.children else ""
         out.append(f"{name} ({reference})" if name else reference)
     return out
-
-
-def team_words(team: OtherTeam) -> str:
-    count = f"{team.screenings} screening" + ("s" if team.screenings != 1 else "")
-    ask = f", ask {team.supervisors}" if team.supervisors else ""
-    return f"Team {team.team} ({count}{ask})"
 
 
 def _child_label(name: str, references: set[str]) -> str:

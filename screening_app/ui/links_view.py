@@ -34,7 +34,6 @@ from screening_app.ui.links_drawing import (
     Drawing,
     children_words,
     draw,
-    team_words,
 )
 from screening_app.ui.tables import keyboard_friendly
 
@@ -167,7 +166,7 @@ class LinksView(QWidget):
                     link.key,
                     link.strength,
                     "; ".join(children_words(link)),
-                    "; ".join(team_words(t) for t in link.other_teams),
+                    "; ".join(t.words() for t in link.other_teams),
                 )
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))

@@ -86,6 +86,8 @@ def test_two_teams_supervisors_learn_of_a_shared_phone_and_nothing_more(
     )
     assert sols["other_teams"] == [{"team": "South", "screenings": 1, "supervisors": "lou"}]
     assert len(sols["references"]) == 1  # North's own screening: South's is not named
+    code, out = cli(capsys, "links", *on("sol", "sol"))
+    assert code == 0 and out.splitlines()[0].endswith("also: Team South (1 screening, ask lou)")
     (lous,) = links(capsys, on, "lou")  # the phone only: names are never compared across teams
     assert lous["key"] == "+447700900123" and len(lous["references"]) == 1
     assert lous["other_teams"] == [{"team": "North", "screenings": 1, "supervisors": "sam, sol"}]
