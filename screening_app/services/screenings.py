@@ -5,6 +5,10 @@ nothing. Submitting validates and scores with the domain, stores the score snaps
 columns the list and statistics need, and makes the screening immutable: changing it later means
 an amendment, a new version linked to the old with a reason. Who may do each of these is decided
 in ``services.permissions``.
+
+References are "CSE-2026-000012"; once the computer is connected to a team server they carry a
+code of the computer ("CSE-2026-K7Q-000012"), and a screening received from a colleague keeps the
+reference its author saw, so that everyone names it alike (docs/SERVER.md).
 """
 
 from __future__ import annotations
@@ -23,10 +27,15 @@ from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
+from screening_app.storage.opened import get_meta
 from screening_app.storage.screenings_repo import ScreeningRecord
 
 EDIT_AUDIT_SECONDS = 60
 MIN_AMEND_REASON = 5
+
+
+REFERENCE_CODE = "reference_code"  # meta: this computer's part of its references, once connected
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 class ScreeningService:
@@ -74,12 +83,13 @@ class ScreeningService:
             return self.submit(new_id)
 
     def store_received(
-        self, form: Form, answers: dict[str, Any], owner_id: int, status: str
+        self, form: Form, answers: dict[str, Any], owner_id: int, status: str, reference: str
     ) -> int:
         """A colleague's screening received from the team server (inside the caller's
-        transaction): stored as they submitted it, scored here from the same answers."""
+        transaction): stored as they submitted it, under their reference (with "-2" … only if
+        this computer already has one of that name), scored here from the same answers."""
         self.s.require("supervisor", doing="receive the team's screenings")
-        new_id, reference = self._new_draft(form, answers, owner_id=owner_id)
+        new_id, reference = self._new_draft(form, answers, owner_id=owner_id, reference=reference)
         result = score(form, answers)
         at = self.s.now_text()
         values = self._scored_values(answers, result)
@@ -94,12 +104,22 @@ class ScreeningService:
         return new_id
 
     def _new_draft(
-        self, form: Form, answers: dict[str, Any], *, owner_id: int | None = None
+        self,
+        form: Form,
+        answers: dict[str, Any],
+        *,
+        owner_id: int | None = None,
+        reference: str | None = None,
     ) -> tuple[int, str]:
         """Insert a draft of the user's (or ``owner_id``'s) with ``answers`` (inside the
-        caller's transaction)."""
+        caller's transaction), under a new reference or the given one."""
         db, at = self.s.db, self.s.now_text()
-        reference = f"CSE-{self.s.today().year}-{repo.next_reference_number(db):06d}"
+        if reference is None:
+            code = get_meta(db, REFERENCE_CODE)
+            number = f"{repo.next_reference_number(db):06d}"
+            reference = f"CSE-{self.s.today().year}-{f'{code}-' if code else ''}{number}"
+        else:
+            reference = repo.unused_reference(db, reference)
         new_id = repo.insert_screening(
             db,
             {

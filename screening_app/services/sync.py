@@ -19,7 +19,7 @@ from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
 from screening_app.services import org_links, outbox, retention, team_key
-from screening_app.services.screenings import ScreeningService
+from screening_app.services.screenings import CODE_LETTERS, REFERENCE_CODE, ScreeningService
 from screening_app.services.session import Session
 from screening_app.services.sync_decisions import DecisionSync
 from screening_app.services.sync_outcomes import OutcomeSync
@@ -31,6 +31,14 @@ from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
+
+
+def reference_code(device: str) -> str:
+    """Three characters from this computer's device id, put in the references it makes from now
+    on ("CSE-2026-K7Q-000012"), so that two computers of a team never make the same reference
+    and a screening keeps its reference on every computer that receives it."""
+    number = int(device.replace("-", "")[:8], 16)
+    return "".join(CODE_LETTERS[(number >> (5 * i)) % 32] for i in range(3))
 
 
 def _epoch_of(sealed: Sealed) -> int:
@@ -95,6 +103,8 @@ class SyncService:
                 ("sync_after_reviews", "0"),
             ):
                 set_meta(db, key, value)
+            if get_meta(db, REFERENCE_CODE) is None:
+                set_meta(db, REFERENCE_CODE, reference_code(device))
             for screening_id in repo.own_submitted(db, self.s.user.id):
                 outbox.queue_submission(self.s, screening_id)
             self.s.audit("server_connected", None, url[:200])
@@ -270,7 +280,8 @@ class SyncService:
         meta = body["metadata"]
         form = self.s.registry.get(str(meta["form_id"]), int(meta["form_version"]))
         answers = dict(content["answers"])
-        local_id = self.screenings.store_received(form, answers, author, entry["status"])
+        reference = str(content.get("reference") or "")[:64] or "CSE-received"
+        local_id = self.screenings.store_received(form, answers, author, entry["status"], reference)
         earlier = sync_repo.by_remote(self.s.db, entry["id"], int(entry["version"]) - 1)
         if earlier is not None:  # an amendment: the version it replaces is superseded here too
             repo.update(self.s.db, repo.ALL, earlier.screening_id, {"status": "superseded"})

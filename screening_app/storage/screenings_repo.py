@@ -378,6 +378,15 @@ def review_comments(db: Database, scope: Scope, screening_id: int) -> list[Comme
     return [CommentRow._make(r) for r in cursor.fetchall()]
 
 
+def unused_reference(db: Database, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3`` … when a screening here already has it."""
+    reference, n = wanted, 1
+    while db.execute("SELECT 1 FROM screenings WHERE reference = ?", [reference]).fetchone():
+        n += 1
+        reference = f"{wanted}-{n}"
+    return reference
+
+
 def next_reference_number(db: Database) -> int:
     row = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM screenings").fetchone()
     return int(row[0])
