@@ -4,8 +4,9 @@ When a screening is submitted (or received from the team server) its entities' n
 are stored (``index``). ``links`` lists what the signed-in account may see: an exact link is the
 same phone, registration, postcode and house, or handle in two screenings; a "possible" one is a
 partial registration that fits a full one, or two names alike (``rapidfuzz``) — names are never
-taken as proof. A supervisor sees the team's links; a practitioner, those among their own and
-shared screenings. Every listing is audited.
+taken as proof. A supervisor sees the team's links, each told of other teams holding the same
+exact key (what the team server last said, ``services.org_links``); a practitioner, those among
+their own and shared screenings. Every listing is audited.
 """
 
 from __future__ import annotations
