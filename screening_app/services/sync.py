@@ -41,6 +41,11 @@ def reference_code(device: str) -> str:
     return "".join(CODE_LETTERS[(number >> (5 * i)) % 32] for i in range(3))
 
 
+def _give_reference_code(db: Database, device: str) -> None:
+    if get_meta(db, REFERENCE_CODE) is None:
+        set_meta(db, REFERENCE_CODE, reference_code(device))
+
+
 def _epoch_of(sealed: Sealed) -> int:
     """The team key epoch a kept envelope was sealed for."""
     try:
@@ -103,8 +108,7 @@ class SyncService:
                 ("sync_after_reviews", "0"),
             ):
                 set_meta(db, key, value)
-            if get_meta(db, REFERENCE_CODE) is None:
-                set_meta(db, REFERENCE_CODE, reference_code(device))
+            _give_reference_code(db, device)
             for screening_id in repo.own_submitted(db, self.s.user.id):
                 outbox.queue_submission(self.s, screening_id)
             self.s.audit("server_connected", None, url[:200])
@@ -135,6 +139,9 @@ class SyncService:
         report = SyncReport()
         try:
             device = get_meta(db, "sync_device")
+            if device is not None and get_meta(db, REFERENCE_CODE) is None:
+                with self.s.write("give this computer's references a code") as written:
+                    _give_reference_code(written, device)  # connected by an earlier version
             if password is None:
                 assert device is not None
                 me = client.sign_in_device(device, self.s.store.keys.sign)

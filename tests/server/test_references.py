@@ -57,3 +57,20 @@ def test_the_author_s_reference_is_the_supervisor_s_too(
     # sol's own CSE-YYYY-000001 was there first: kit's is told apart, not merged or lost
     assert f"{before}-2" in sols and sols[f"{before}-2"] == kits[before]
     assert len(sols) == 3
+
+
+def test_a_computer_connected_by_an_earlier_version_gets_its_code_at_the_next_sync(
+    server: tuple[str, str], on: Machine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.conftest import open_app
+
+    connect(capsys, *server, on, "sol", "kit")
+    kit = open_app(tmp_path / "kit.db", "kit", PW)
+    try:
+        with kit.session.write("forget the code, as an earlier version had none") as db:
+            db.execute("DELETE FROM meta WHERE key = 'reference_code'")
+        assert kit.screenings.start().row.reference.count("-") == 2  # CSE-YYYY-NNNNNN
+        kit.sync.sync()
+        assert kit.screenings.start().row.reference.count("-") == 3  # CSE-YYYY-CODE-NNNNNN
+    finally:
+        kit.close()
