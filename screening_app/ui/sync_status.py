@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.services.sync_report import SyncReport
+from screening_app.ui.announce import announce
 from screening_app.ui.operations import Changes, Op
 
 EVERY = dt.timedelta(minutes=5)
@@ -35,6 +36,7 @@ class SyncControl(QObject):
         self.wait = EVERY
         self.running = False
         self.last = ""
+        self.found = ""  # what the last round found, kept until the next one
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.sync_now)
@@ -45,6 +47,7 @@ class SyncControl(QObject):
         text = self.services.sync.waiting()
         if self.last:
             text += f" · {self.last}"
+        extra = extra or self.found
         if extra:
             text += f" · {extra}"
         self.label.setText(text)
@@ -60,8 +63,15 @@ class SyncControl(QObject):
         self.running = False
         self.wait = EVERY
         self.last = f"last sync {self.services.clock().strftime('%H:%M')}"
-        self.show_state("; ".join(report.problems[:1]))
-        if report.received or report.decisions_received:
+        # a problem first; else what the round found besides (a link with another team, a
+        # change of the team key), said once: the label keeps it until the next round
+        said = report.problems[:1] or report.notes[-1:]
+        self.found = "; ".join(said)
+        self.show_state()
+        self.label.setToolTip("\n".join(report.problems + report.notes))
+        if said:
+            announce(self.label, said[0])
+        if report.received or report.decisions_received or report.notes:
             self.changes.changed.emit()
         self.timer.start(int(self.wait.total_seconds() * 1000))
 
@@ -72,5 +82,6 @@ class SyncControl(QObject):
         self.wait = min(self.wait * 2, LONGEST)
         retry = (self.services.clock() + self.wait).strftime("%H:%M")
         reason = "server unreachable" if "reached" in exc.message else exc.message[:80]
-        self.show_state(f"{reason}, will retry at {retry}")
+        self.found = f"{reason}, will retry at {retry}"
+        self.show_state()
         self.timer.start(int(self.wait.total_seconds() * 1000))

@@ -126,3 +126,28 @@ def test_a_connected_supervisor_sees_the_organisations_figures_in_the_window(
     assert "whole organisation" in view.heading.text()
     assert sum(int(row[1]) for row in view.model.rows) == 1  # kit's screening, on the server
     sol.close()
+
+
+def test_what_a_round_found_is_said_in_the_status_bar(
+    qtbot: QtBot, connected_kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link with another team's screenings (docs/SERVER.md) is not only in the command line's
+    report: the window's status says it, and the full report is its tooltip."""
+    from screening_app.services.sync_report import SyncReport
+
+    services = open_app(connected_kit, "kit", PW)
+    found = (
+        "1 of your team's screenings share a phone, vehicle, place or account with screenings "
+        "of other teams: see Review → Links."
+    )
+    monkeypatch.setattr(
+        services.sync, "sync", lambda _password=None: SyncReport(notes=["Made a key.", found])
+    )
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    assert win.team.sync is not None
+    win.team.sync.sync_now()
+    qtbot.waitUntil(lambda: "last sync" in win.team.sync.label.text())  # type: ignore[union-attr]
+    assert win.team.sync.label.text().endswith(found)
+    assert "Made a key." in win.team.sync.label.toolTip()
+    services.close()
