@@ -108,7 +108,8 @@ class LinksService:
 
     def matches(self, screening_id: int, scope: Scope | None = None) -> list[Link]:
         """The links of one screening only, by indexed lookups of its own keys (and its names
-        against the distinct names): what is checked when a screening is submitted."""
+        against the distinct names): what is checked when a screening is submitted, and what
+        its POLE export lists."""
         scope = scope or self.s.scope()
         db = self.s.db
         mine = links_repo.keys_of(db, scope, screening_id)
@@ -158,11 +159,6 @@ class LinksService:
         no: never another team's child, nor which screening.)"""
         team = Scope("team", self.s.user.id, self.s.user.team)
         return bool(self.matches(screening_id, team))
-
-    def links_of(self, screening_id: int) -> list[Link]:
-        """The links that involve one screening (for its POLE export): its own keys looked up,
-        not every link of the team worked out again."""
-        return self.matches(screening_id)
 
 
 def _with_other_teams(found: list[Link], across: list[OrganisationLink]) -> list[Link]:

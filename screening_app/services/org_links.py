@@ -22,6 +22,7 @@ import secrets
 from screening_app import crypto
 from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
+from screening_app.services.team_key import share_secret
 from screening_app.storage import org_links_repo
 from screening_app.sync.client import ServerClient, SyncError, b64, unb64
 
@@ -60,10 +61,7 @@ def exchange(session: Session, client: ServerClient, report: SyncReport) -> None
     opened = secret(session, client)
     if opened is None:
         return
-    for device in client.call("GET", "/v1/organisation/link/waiting")["devices"]:
-        sealed = crypto.seal(opened, bytes.fromhex(device["x25519"]), ORGANISATION_LINK)
-        body = {"device_id": device["device_id"], "sealed": b64(sealed)}
-        client.call("POST", "/v1/organisation/link/grants", json=body)
+    share_secret(client, opened, ORGANISATION_LINK, "/v1/organisation/link")
     db, scope = session.db, session.scope()
     remote: dict[int, str] = {}
     keys: dict[int, dict[str, tuple[str, str]]] = {}

@@ -70,7 +70,7 @@ class ReferralService:
         permissions.check(permissions.refusal_of_referral(record))
         answers = repo.answers(self.s.db, self.s.scope(), record.id)
         given = answers.get(ENTITIES) if isinstance(answers.get(ENTITIES), list) else []
-        links = [link.as_json() for link in LinksService(self.s).links_of(record.id)]
+        links = [link.as_json() for link in LinksService(self.s).matches(record.id)]
         items = pole.pole_entities(record.reference, given or [], links)
         if path.suffix.lower() == ".csv":
             text = pole.to_csv(record.reference, items)

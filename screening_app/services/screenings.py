@@ -27,7 +27,8 @@ from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
-from screening_app.storage.opened import get_meta
+from screening_app.storage.driver import Database
+from screening_app.storage.opened import get_meta, set_meta
 from screening_app.storage.screenings_repo import ScreeningRecord
 
 EDIT_AUDIT_SECONDS = 60
@@ -36,6 +37,16 @@ MIN_AMEND_REASON = 5
 
 REFERENCE_CODE = "reference_code"  # meta: this computer's part of its references, once connected
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def give_reference_code(db: Database, device: str) -> None:
+    """From now on this computer's references carry three characters of its device id
+    ("CSE-2026-K7Q-000012"), so that two computers of a team never make the same one (inside
+    the caller's transaction; a computer that has its code keeps it)."""
+    if get_meta(db, REFERENCE_CODE) is None:
+        number = int(device.replace("-", "")[:8], 16)
+        code = "".join(CODE_LETTERS[(number >> (5 * i)) % 32] for i in range(3))
+        set_meta(db, REFERENCE_CODE, code)
 
 
 class ScreeningService:

@@ -19,7 +19,11 @@ from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
 from screening_app.services import org_links, outbox, retention, team_key
-from screening_app.services.screenings import CODE_LETTERS, REFERENCE_CODE, ScreeningService
+from screening_app.services.screenings import (
+    REFERENCE_CODE,
+    ScreeningService,
+    give_reference_code,
+)
 from screening_app.services.session import Session
 from screening_app.services.sync_decisions import DecisionSync
 from screening_app.services.sync_outcomes import OutcomeSync
@@ -31,19 +35,6 @@ from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
-
-
-def reference_code(device: str) -> str:
-    """Three characters from this computer's device id, put in the references it makes from now
-    on ("CSE-2026-K7Q-000012"), so that two computers of a team never make the same reference
-    and a screening keeps its reference on every computer that receives it."""
-    number = int(device.replace("-", "")[:8], 16)
-    return "".join(CODE_LETTERS[(number >> (5 * i)) % 32] for i in range(3))
-
-
-def _give_reference_code(db: Database, device: str) -> None:
-    if get_meta(db, REFERENCE_CODE) is None:
-        set_meta(db, REFERENCE_CODE, reference_code(device))
 
 
 def _epoch_of(sealed: Sealed) -> int:
@@ -108,7 +99,7 @@ class SyncService:
                 ("sync_after_reviews", "0"),
             ):
                 set_meta(db, key, value)
-            _give_reference_code(db, device)
+            give_reference_code(db, device)
             for screening_id in repo.own_submitted(db, self.s.user.id):
                 outbox.queue_submission(self.s, screening_id)
             self.s.audit("server_connected", None, url[:200])
@@ -141,7 +132,7 @@ class SyncService:
             device = get_meta(db, "sync_device")
             if device is not None and get_meta(db, REFERENCE_CODE) is None:
                 with self.s.write("give this computer's references a code") as written:
-                    _give_reference_code(written, device)  # connected by an earlier version
+                    give_reference_code(written, device)  # connected by an earlier version
             if password is None:
                 assert device is not None
                 me = client.sign_in_device(device, self.s.store.keys.sign)

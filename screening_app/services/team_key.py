@@ -124,11 +124,17 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
             client.call("POST", "/v1/teams/mine/key/grants", json=body)
             said.append(f"Shared the team key with {device['account']}'s computer.")
     if keys.link is not None:
-        for device in client.call("GET", "/v1/teams/mine/link/waiting")["devices"]:
-            sealed = crypto.seal(keys.link, bytes.fromhex(device["x25519"]), LINK_SECRET)
-            body = {"device_id": device["device_id"], "sealed": b64(sealed)}
-            client.call("POST", "/v1/teams/mine/link/grants", json=body)
+        share_secret(client, keys.link, LINK_SECRET, "/v1/teams/mine/link")
     return keys, said
+
+
+def share_secret(client: ServerClient, secret: bytes, context: bytes, path: str) -> None:
+    """Seal ``secret`` for each computer waiting for it at ``path`` (``path/waiting``), and
+    give each its copy (``path/grants``): the team's and the organisation's link secrets."""
+    for device in client.call("GET", f"{path}/waiting")["devices"]:
+        sealed = crypto.seal(secret, bytes.fromhex(device["x25519"]), context)
+        body = {"device_id": device["device_id"], "sealed": b64(sealed)}
+        client.call("POST", f"{path}/grants", json=body)
 
 
 def _rotate(session: Session, client: ServerClient, keys: TeamKeys) -> TeamKeys:
