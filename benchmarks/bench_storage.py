@@ -20,6 +20,7 @@ from screening_app.app import sign_in
 from screening_app.crypto import KdfParams, derive
 from screening_app.demo import generator
 from screening_app.domain import checklist
+from screening_app.services import integrity
 from screening_app.services.access import create_database, grant_with_recovery
 from screening_app.services.model import ListQuery
 
@@ -49,6 +50,7 @@ def build(path: Path, n: int, *, supervisor: bool = False, kdf: KdfParams | None
             count = min(20_000, n - start)
             generator.generate(db, form, [owner], n=count, seed=start, today=TODAY)
         generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
+        integrity.vouch(app.session)
     app.close()
 
 

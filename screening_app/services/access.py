@@ -103,6 +103,9 @@ def record_sign_in(session: Session) -> None:
                 "failed_sign_ins", None, f"{len(failed)} since {first.isoformat(sep=' ')}"
             )
         session.audit("sign_in")
+    from screening_app.services import integrity
+
+    integrity.upgrade(session, session.registry)
 
 
 def reset_admin_with_recovery(

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from screening_app.errors import WorkflowError
-from screening_app.services import signing
+from screening_app.services import integrity
 from screening_app.services.model import AuditEntry, BackupInfo
 from screening_app.services.session import Session
 from screening_app.storage import audit, backup
@@ -132,6 +132,13 @@ class BackupService:
         store.vouch_for_audit(self.s.now_text())
         return finding
 
+    def signed_findings(self) -> builtins.list[str]:
+        """What is shown but not what was signed (``services.integrity``): the window runs it
+        after sign-in, off the GUI thread. Empty for a session without the data key."""
+        if not self.s.store.has_data:
+            return []
+        return integrity.problems(self.s.db, self.s.store.keyring, self.s.registry)
+
     def check(self) -> builtins.list[str]:
         """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).
         The key file and its account log were checked when it was read."""
@@ -144,5 +151,5 @@ class BackupService:
         broken = audit.verify(self.s.db)
         if broken:
             found.append(broken)
-        found += signing.problems(self.s.db, self.s.store.keyring, self.s.registry)
+        found += integrity.problems(self.s.db, self.s.store.keyring, self.s.registry)
         return found

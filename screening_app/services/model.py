@@ -26,6 +26,7 @@ __all__ = [
     "ScreeningRow",
     "Status",
     "User",
+    "status_label",
 ]
 
 Role = Literal["practitioner", "supervisor", "admin"]
@@ -43,6 +44,14 @@ STATUS_LABELS: dict[str, str] = {
     "returned": "Returned for changes",
     "superseded": "Replaced by amendment",
 }
+
+
+def status_label(status: str, version: int) -> str:
+    """The words for a status; a submitted amendment (version 2 on) needs its own review, while
+    the version its supervisor approved keeps that approval (docs/SECURITY.md)."""
+    if status == "submitted" and version > 1:
+        return "Amended – awaiting review"
+    return STATUS_LABELS.get(status, status)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from screening_app.services import signing
 from screening_app.services.session import Session
 from screening_app.storage import retention_repo
 from screening_app.storage import screenings_repo as repo
@@ -24,6 +25,7 @@ def apply(session: Session, days: int | None) -> int:
         for screening_id in due:
             record = repo.fetch(db, session.scope(), screening_id)
             retention_repo.remove_content(db, screening_id, session.now_text())
+            signing.record(session, screening_id, "remove", {"retention_days": days})
             session.audit(
                 "content_removed",
                 record.reference if record else None,

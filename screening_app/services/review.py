@@ -92,10 +92,6 @@ class ReviewService:
                 result.operative_band,
                 at,
             )
-            decided = signing.review(
-                record.reference, "approve", comment.strip(), result.operative_band
-            )
-            signing.sign(self.s, screening_id, "approve", decided, review_id)
             outbox.queue_decision(self.s, screening_id, review_id)
             screenings_repo.update(
                 db,
@@ -112,6 +108,7 @@ class ReviewService:
                 },
             )
             screenings_repo.set_score(db, self.s.scope(), screening_id, result.snapshot())
+            signing.record(self.s, screening_id, "approve", review_id=review_id)
             self.s.audit("review_approve", record.reference, f"band={result.operative_band}")
 
     def return_for_changes(self, screening_id: int, comment: str) -> None:
@@ -134,8 +131,6 @@ class ReviewService:
                 None,
                 at,
             )
-            decided = signing.review(record.reference, "return", comment.strip(), None)
-            signing.sign(self.s, screening_id, "return", decided, review_id)
             outbox.queue_decision(self.s, screening_id, review_id)
             screenings_repo.update(
                 db,
@@ -143,6 +138,7 @@ class ReviewService:
                 screening_id,
                 {"status": "returned", "reviewed_at": at, "updated_at": at},
             )
+            signing.record(self.s, screening_id, "return", review_id=review_id)
             self.s.audit("review_return", record.reference)
 
     def news_since_last_sign_in(self) -> list[ReviewNews]:
@@ -185,6 +181,7 @@ class ReviewService:
                 self.s.now_text(),
             )
             outbox.queue_outcome(self.s, screening_id, outcome_id)
+            signing.record(self.s, screening_id, "outcome", outcome_id=outcome_id)
             self.s.audit("outcome_added", record.reference, code)
 
     def outcomes(self, screening_id: int) -> list[OutcomeEntry]:

@@ -196,10 +196,8 @@ class ScreeningService:
             links.index(self.s, screening_id, answers)
             if record.previous_id:
                 repo.update(db, self.s.scope(), record.previous_id, {"status": "superseded"})
-            content = signing.submission(
-                record.reference, record.form_id, record.form_version, answers, result
-            )
-            signing.sign(self.s, screening_id, "submit", content)
+                signing.record(self.s, record.previous_id, "supersede")
+            signing.record(self.s, screening_id, "submit")
             outbox.queue_submission(self.s, screening_id)
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)

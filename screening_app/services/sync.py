@@ -18,7 +18,7 @@ from screening_app import crypto
 from screening_app.domain import checklist
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
-from screening_app.services import org_links, outbox, retention, team_key
+from screening_app.services import org_links, outbox, retention, signing, team_key
 from screening_app.services.screenings import (
     REFERENCE_CODE,
     ScreeningService,
@@ -284,6 +284,10 @@ class SyncService:
         if earlier is not None:  # an amendment: the version it replaces is superseded here too
             repo.update(self.s.db, repo.ALL, earlier.screening_id, {"status": "superseded"})
             repo.update(self.s.db, repo.ALL, local_id, {"previous_id": earlier.screening_id})
+            signing.record(self.s, earlier.screening_id, "supersede")
+        signing.record(
+            self.s, local_id, "receive", {"from": signing.sender(entry, "author_device_key")}
+        )
         sync_repo.received(
             self.s.db,
             local_id,
@@ -298,6 +302,7 @@ class SyncService:
         record = repo.fetch(db, repo.ALL, local.screening_id)
         if record is not None and record.status != status and status in ("approved", "returned"):
             repo.update(db, repo.ALL, local.screening_id, {"status": status})
+            signing.record(self.s, local.screening_id, "status", {"from": "the team server"})
 
     def _note_failure(self, screening_id: int, exc: SyncError, report: SyncReport) -> None:
         report.problems.append(exc.message)

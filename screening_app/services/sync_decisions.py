@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from screening_app.domain.evaluation import parse_date
+from screening_app.domain.scoring import score
+from screening_app.services import signing
 from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
 from screening_app.storage import review_repo, sync_repo
@@ -106,7 +108,7 @@ class DecisionSync:
         reviewer = sync_repo.remote_user(
             db, int(entry["reviewer_id"]), entry["reviewer"], self.s.user.team, self.s.now_text()
         )
-        review_repo.add_review(
+        review_id = review_repo.add_review(
             db,
             repo.ALL,
             local.screening_id,
@@ -117,7 +119,27 @@ class DecisionSync:
             self.s.now_text(),
         )
         at = self.s.now_text()
-        repo.update(db, repo.ALL, local.screening_id, {"status": status, "reviewed_at": at})
+        values: dict[str, object] = {"status": status, "reviewed_at": at, "updated_at": at}
         record = repo.fetch(db, repo.ALL, local.screening_id)
+        if status == "approved" and record is not None and record.content_removed_at is None:
+            # the approved band applies here too (a lowered judgement, once approved)
+            form = self.s.registry.get(record.form_id, record.form_version)
+            answers = repo.answers(db, repo.ALL, local.screening_id)
+            result = score(form, answers, judgement_approved=True)
+            values.update(
+                judgement_approved=1,
+                awaiting_approval=0,
+                operative_band=result.operative_band,
+                reassess_by=result.reassess_by,
+            )
+            repo.set_score(db, repo.ALL, local.screening_id, result.snapshot())
+        repo.update(db, repo.ALL, local.screening_id, values)
+        signing.record(
+            self.s,
+            local.screening_id,
+            "decision",
+            {"from": signing.sender(entry, "reviewer_device_key")},
+            review_id=review_id,
+        )
         self.s.audit("review_received", record.reference if record else None, status)
         return True

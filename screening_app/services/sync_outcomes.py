@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from screening_app.services import signing
 from screening_app.services.session import Session
 from screening_app.services.team_key import TeamKeys
 from screening_app.storage import review_repo, sync_repo
@@ -109,6 +110,13 @@ class OutcomeSync:
             self.s.now_text(),
         )
         sync_repo.received_outcome(db, new_id, entry["outcome_id"])
+        signing.record(
+            self.s,
+            local.screening_id,
+            "outcome",
+            {"from": signing.sender(entry, "recorder_device_key")},
+            outcome_id=new_id,
+        )
         record = repo.fetch(db, repo.ALL, local.screening_id)
         self.s.audit("outcome_received", record.reference if record else None, entry["code"])
         return 1

@@ -149,3 +149,11 @@ def rows(
     sql += " ORDER BY a.id DESC LIMIT ?"
     params.append(limit)
     return [AuditRow(*r) for r in db.execute(sql, params).fetchall()]
+
+
+def first_detail(db: Database, action: str) -> str | None:
+    """The detail of the oldest row of ``action``, if there is one."""
+    row = db.execute(
+        "SELECT detail FROM audit WHERE action = ? ORDER BY id LIMIT 1", [action]
+    ).fetchone()
+    return str(row[0]) if row else None

@@ -55,6 +55,13 @@ def key_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".keys")
 
 
+def log_copy_path(key_file: Path) -> Path:
+    """Where a copy of the account log is kept, beside the backups: ``NAME-backups/NAME.db.log``
+    for ``NAME.db.keys`` (docs/SECURITY.md, "A leaver")."""
+    db_name = key_file.name.removesuffix(".keys")
+    return key_file.with_name(f"{Path(db_name).stem}-backups") / f"{db_name}.log"
+
+
 def new_recovery_key() -> str:
     """25 random base32 characters (125 bits) in groups of five: ``ABCDE-FGHIJ-…``."""
     raw = base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")[:25]
@@ -127,9 +134,21 @@ class Keyring:
         return Keyring(path, data, directory)
 
     def save(self, path: Path | None = None) -> None:
-        """Atomically: a crash leaves the old file or the new one, never half of one."""
+        """Atomically: a crash leaves the old file or the new one, never half of one. The live
+        key file's account log is also copied beside the backups, so that a key file put back
+        from an older copy (before an account was disabled) is refused by the next key holder."""
         target = path or self.path
-        text = json.dumps(self.data, indent=1, sort_keys=True)
+        self._write(target, json.dumps(self.data, indent=1, sort_keys=True))
+        if path is None or path == self.path:
+            copy_path = log_copy_path(self.path)
+            try:
+                copy_path.parent.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"Could not write the key file ({exc.strerror}).") from None
+            self._write(copy_path, json.dumps(self.data["log"], sort_keys=True))
+
+    @staticmethod
+    def _write(target: Path, text: str) -> None:
         handle, tmp = tempfile.mkstemp(prefix=".keys-", dir=target.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -111,7 +111,13 @@ def _check_file(data: Any) -> None:
         _dict(entry, "unknown name", {"failures", "not_before"})
         _int(entry["failures"], "failures", 0, 10**9)
         _number(entry["not_before"], "not_before", 0, _EPOCH_MAX)
-    state = _dict(data["state"], "audit record", {"rows", "head", "signer", "at", "sig"})
+    fields = {"rows", "head", "signer", "at", "sig"}
+    if isinstance(data["state"], dict) and "screenings" in data["state"]:
+        fields |= {"screenings", "screenings_hash"}  # written since schema 9
+    state = _dict(data["state"], "audit record", fields)
+    if "screenings" in fields:
+        _int(state["screenings"], "audit record", 0, 10**12)
+        _hex(state["screenings_hash"], "audit record", 32)
     _int(state["rows"], "audit record", 0, 10**12)
     _hex(state["head"], "audit record", 32)
     _int(state["signer"], "audit record", 0, 10**6)

@@ -325,7 +325,42 @@ def _v8(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(db: Database) -> None:
+    """What is shown is what was signed (docs/SECURITY.md, "Signed facts"): every signature keeps
+    the content it covers (the shown columns, digests of the answers and the score), so that
+    ``db check`` names the field that differs; signatures also cover outcomes, and kinds beyond
+    submit, approve and return (a screening or decision received, a status the server reported,
+    content removed, a record vouched for at the upgrade)."""
+    _run(
+        db,
+        """
+        CREATE TABLE signatures_new (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            review_id INTEGER,
+            outcome_id INTEGER,
+            signer_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            content TEXT
+        );
+        INSERT INTO signatures_new (id, screening_id, kind, review_id, signer_id, at, digest,
+            signature) SELECT id, screening_id, kind, review_id, signer_id, at, digest, signature
+            FROM signatures;
+        DROP TABLE signatures;
+        ALTER TABLE signatures_new RENAME TO signatures;
+        CREATE INDEX signatures_screening ON signatures(screening_id, id);
+        """,
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) SELECT 'legacy_signatures_to', "
+        "CAST(COALESCE(MAX(id), 0) AS TEXT) FROM signatures"
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 LATEST = len(STEPS)
 
 

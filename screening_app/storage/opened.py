@@ -12,7 +12,7 @@ from pathlib import Path
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
 from screening_app.errors import NoAccess
-from screening_app.storage import audit
+from screening_app.storage import audit, signatures_repo
 from screening_app.storage.driver import Database, DatabaseError
 from screening_app.storage.keyring import Keyring
 from screening_app.storage.lock import DatabaseLock
@@ -134,9 +134,18 @@ class Store:
 
 
 def audit_record(db: Database, actor: int, keys: AccountKeys, at: str) -> dict[str, object]:
-    """The audit trail's length and newest hash, signed by ``actor``."""
+    """The audit trail's length and newest hash, and how many screenings are not drafts with a
+    hash of their ids and versions, signed by ``actor``."""
     rows, head = audit.tail(db)
-    state: dict[str, object] = {"rows": rows, "head": head, "signer": actor, "at": at}
+    count, digest = signatures_repo.witness(db)
+    state: dict[str, object] = {
+        "rows": rows,
+        "head": head,
+        "screenings": count,
+        "screenings_hash": digest,
+        "signer": actor,
+        "at": at,
+    }
     state["sig"] = keys.sign(crypto.digest(state)).hex()
     return state
 

@@ -10,12 +10,24 @@ into the database's ``users`` table. An administrator's store has no database at
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 from pathlib import Path
+from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import KdfParams
 from screening_app.errors import IntegrityProblem, NotADatabase, Problem, StorageError
-from screening_app.storage import account_log, accounts_repo, audit, backup, migrations, rotation
+from screening_app.storage import (
+    account_log,
+    accounts_repo,
+    audit,
+    backup,
+    migrations,
+    rotation,
+    signatures_repo,
+)
 from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.driver import (
     Database,
@@ -32,6 +44,7 @@ from screening_app.storage.keyring import (
     Keyring,
     Unlocked,
     key_path,
+    log_copy_path,
     now_seconds,
 )
 from screening_app.storage.lock import DatabaseLock
@@ -162,6 +175,7 @@ def _open_data(store: Store, progress: Progress | None) -> None:
     candidates = store.keyring.data_key(store.keys, store.actor)
     if not candidates:
         return
+    _refuse_a_key_file_put_back(store)
     for number, key in enumerate(candidates):
         db = try_key(store.path, key)
         if db is None:
@@ -217,7 +231,60 @@ def audit_record_problems(keyring: Keyring, db: Database) -> list[str]:
             f"the first {rows} rows of the audit trail are not the ones there on {at}: rows "
             "were changed or deleted (and the chain computed again)"
         ]
+    if "screenings" not in state:
+        return []  # vouched for by a version before schema 9
+    witnessed, now = int(state["screenings"]), signatures_repo.witness(db)
+    if now[0] < witnessed or (now[0] == witnessed and now[1] != state["screenings_hash"]):
+        gone = sorted(
+            signatures_repo.submitted_references_in_audit(db) - signatures_repo.references(db)
+        )
+        named = f" ({', '.join(gone[:10])}{' …' if len(gone) > 10 else ''})" if gone else ""
+        return [
+            f"{witnessed} screenings were submitted here on {at}, and {now[0]} are now"
+            f"{named}: screenings were deleted, renumbered or turned back into drafts outside "
+            "the app"
+        ]
     return []
+
+
+def _refuse_a_key_file_put_back(store: Store) -> None:
+    """Refuse, before the database is opened, a key file whose account log is an older copy of
+    the one kept beside the backups (every save of the key file writes both): a leaver who puts
+    her key file from before she was disabled back would otherwise have the next key holder work
+    on under the data key she holds (docs/SECURITY.md, "A leaver")."""
+    log = store.keyring.data["log"]
+    kept = _log_copy(log_copy_path(store.keyring.path))
+    if kept is None or len(kept) <= len(log):
+        return
+    if [account_log.entry_hash(e) for e in kept[: len(log)]] != [
+        account_log.entry_hash(e) for e in log
+    ]:
+        return  # another branch (the administrator repeated a decision on this file): theirs
+    try:
+        account_log.fold(kept)
+    except account_log.LogError:
+        return  # a copy that does not hold together proves nothing
+    missing = kept[len(log) :]
+    said = ", ".join(f"{e['action'].replace('_', ' ')} on {str(e['at'])[:10]}" for e in missing)
+    raise KeyFileDamaged(
+        f"The key file {key_path(store.path).name} is older than the copy of its account log "
+        f"kept beside the backups: it lacks {len(missing)} later decision(s) ({said}), so it "
+        "was put back from an older copy. Nothing was opened or written. Ask your "
+        "administrator to make those decisions again on this key file (for example "
+        "`screening-app users disable NAME`), then sign in; tell whoever looks after security."
+    )
+
+
+def _log_copy(path: Path) -> list[dict[str, Any]] | None:
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.lstat(path).st_size > 50_000_000:
+            return None
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, list) or not all(isinstance(e, dict) for e in kept):
+        return None
+    return kept
 
 
 def _check_account_log_anchor(store: Store, db: Database) -> None:

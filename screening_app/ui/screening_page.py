@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import AnswersError
 from screening_app.services.app_services import AppServices
-from screening_app.services.model import STATUS_LABELS, Screening
+from screening_app.services.model import Screening, status_label
 from screening_app.services.review import MIN_COMMENT
 from screening_app.ui.dialogs import TextDialog
 from screening_app.ui.form.view import FormView
@@ -77,7 +77,7 @@ class ScreeningPage(QWidget):
         self.form_view.discard_requested.connect(self.discard)
         layout = QVBoxLayout(self)
         title_row = QHBoxLayout()
-        status = STATUS_LABELS.get(row.status, row.status)
+        status = status_label(row.status, row.version)
         title_row.addWidget(QLabel(f"<b>{row.reference}</b> – {status}", self))
         title_row.addStretch(1)
         title_row.addWidget(self._button("Back to the &list", self.back_requested.emit))

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from screening_app.domain import reassessment
-from screening_app.services.model import STATUS_LABELS, ListQuery, ScreeningRow
+from screening_app.services.model import ListQuery, ScreeningRow, status_label
 
 PAGE = 200
 COLUMNS = (
@@ -102,7 +102,7 @@ class ScreeningsModel(QAbstractTableModel):
         if key == "date":
             return row.screening_date.strftime("%d/%m/%Y") if row.screening_date else ""
         if key == "status":
-            return STATUS_LABELS.get(row.status, row.status)
+            return status_label(row.status, row.version)
         if key == "band":
             band = row.operative_band
             return self.labels.get("band", {}).get(band, band) if band else "—"

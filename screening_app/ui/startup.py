@@ -133,16 +133,39 @@ def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
 
         window = MainWindow(services, demo=demo, idle_minutes=minutes)
     window.show()
-    warnings = services.session.store.warnings
-    if warnings:
-        from PySide6.QtCore import QTimer
+    warn_of_changes(window, services)
+    return window
+
+
+MOST_LISTED = 12
+
+
+def warn_of_changes(window: SafeWindow, services: AppServices) -> None:
+    """The sign-in checks: the key file's record of the trail and the screenings (already done
+    when the database opened), then every shown field against what was signed — off the GUI
+    thread, as it reads every screening — and one warning naming what was found."""
+    from screening_app.ui.operations import Op
+
+    warnings = list(services.session.store.warnings)
+
+    def show(found: list[str]) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        every = warnings + found
+        if not every:
+            return
+        listed = "\n".join(f"• {w}" for w in every[:MOST_LISTED])
+        more = f"\n… and {len(every) - MOST_LISTED} more" if len(every) > MOST_LISTED else ""
         text = (
             "The checks at sign-in found that the records were changed outside the app:\n\n"
-            + "\n".join(f"• {w}" for w in warnings)
-            + "\n\nYou can carry on working. Tell your safeguarding lead and IT today; "
-            "`screening-app db check` lists everything found."
+            f"{listed}{more}\n\nYou can carry on working. Tell your safeguarding lead and IT "
+            "today; `screening-app db check` lists everything found."
         )
-        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Records changed", text))
-    return window
+        box = QMessageBox(QMessageBox.Icon.Warning, "Records changed", text, parent=window)
+        box.setAccessibleName("Records changed")
+        box.open()
+
+    if services.session.store.has_data:
+        Op(window, services.backups.signed_findings).success(show).run()
+    else:
+        show([])

@@ -15,7 +15,7 @@ from screening_app.errors import AuthenticationError, NoAccess, PermissionDenied
 from screening_app.services.model import FAST_KDF, ListQuery
 from screening_app.storage import account_log, rotation
 from screening_app.storage.driver import DatabaseError, connect
-from screening_app.storage.keyring import KeyFileDamaged, Keyring, key_path
+from screening_app.storage.keyring import KeyFileDamaged, Keyring, key_path, log_copy_path
 from tests.conftest import ADMIN_PW, USER_PW, open_app, recovery_key_of, submit_screening
 
 
@@ -147,6 +147,37 @@ def test_a_leaver_s_old_key_file_and_backups_open_nothing_written_after(
     assert actions[-2:] == ["account_disabled", "data_key_rotated"]
 
 
+def test_a_leaver_who_puts_her_old_key_file_back_gets_nothing_written_under_her_key(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Rowan copies the key file, is disabled, and puts her copy back before any colleague
+    signs in. The next key holder is refused before the database is opened — nothing new is
+    written under the data key Rowan holds — and told what to do; once the administrator
+    disables Rowan again on that file, the next sign-in changes the data key."""
+    submit_screening(db_path, "rowan")
+    loot = tmp_path / "old.keys"
+    shutil.copy(key_path(db_path), loot)
+    old_key = data_keys_of(loot, "rowan", USER_PW)[0]
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    rowan_id = next(u.id for u in admin.accounts.list_users() if u.name == "rowan")
+    admin.accounts.set_active(rowan_id, False)
+    admin.close()
+    shutil.copy(loot, key_path(db_path))  # the old file put back
+    before = db_path.read_bytes()
+    with pytest.raises(KeyFileDamaged) as refused:
+        open_app(db_path)
+    assert "lacks 1 later decision(s) (account disabled on" in str(refused.value)
+    assert "users disable NAME" in str(refused.value)
+    assert db_path.read_bytes() == before  # not even opened
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    admin.accounts.set_active(rowan_id, False)
+    admin.close()
+    kit = open_app(db_path)
+    kit.screenings.start()
+    kit.close()
+    assert not opens(db_path, old_key)
+
+
 def test_a_rotation_interrupted_after_the_rekey_is_finished_at_the_next_sign_in(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,6 +269,9 @@ def test_an_older_copy_of_the_key_file_put_back_is_noticed(db_path: Path, tmp_pa
     admin.close()
     open_app(db_path).close()  # kit's sign-in: the database notes where the log ends now
     shutil.copy(older, key_path(db_path))
+    with pytest.raises(KeyFileDamaged, match="lacks 1 later decision"):
+        open_app(db_path)  # the copy of the log beside the backups says so first
+    log_copy_path(key_path(db_path)).unlink()  # and with that copy gone too, the database does
     with pytest.raises(KeyFileDamaged, match="lost 1 entries"):
         open_app(db_path)
 
