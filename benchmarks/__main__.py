@@ -23,6 +23,7 @@ MODULES = (
     "server",
     "server_figures",
     "org_links",
+    "integrity",
 )
 
 

@@ -137,7 +137,7 @@ class BackupService:
         after sign-in, off the GUI thread. Empty for a session without the data key."""
         if not self.s.store.has_data:
             return []
-        return integrity.problems(self.s.db, self.s.store.keyring, self.s.registry)
+        return integrity.check_and_remember(self.s, self.s.registry)
 
     def check(self) -> builtins.list[str]:
         """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).
@@ -151,5 +151,5 @@ class BackupService:
         broken = audit.verify(self.s.db)
         if broken:
             found.append(broken)
-        found += integrity.problems(self.s.db, self.s.store.keyring, self.s.registry)
+        found += integrity.check_and_remember(self.s, self.s.registry)
         return found

@@ -22,20 +22,23 @@ every row — never from a setting a key holder could edit.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from screening_app import crypto
 from screening_app.domain.registry import FormRegistry
+from screening_app.errors import ScreeningError
 from screening_app.services import signing
 from screening_app.services.session import Session
 from screening_app.storage import audit, signatures_repo
 from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.driver import Database
 from screening_app.storage.keyring import Keyring
-from screening_app.storage.opened import get_meta
+from screening_app.storage.opened import get_meta, set_meta
 from screening_app.storage.signatures_repo import SignatureRow
 
 UPGRADE = "integrity_upgrade"
@@ -106,11 +109,24 @@ def boundaries(db: Database) -> tuple[int, int] | None:
         return 0, 1  # an edited row breaks the chain anyway: be strict meanwhile
 
 
-def problems(db: Database, keyring: Keyring, registry: FormRegistry) -> list[str]:
-    """Everything shown that is not what was signed, and every signature that is not sound."""
+def problems(
+    db: Database, keyring: Keyring, registry: FormRegistry, trusted: Verified | None = None
+) -> list[str]:
+    """Everything shown that is not what was signed, and every signature that is not sound.
+    ``trusted``: signatures and audit rows up to these ids were verified by the checking account
+    before and are unchanged since (``verified``): their Ed25519 signatures are not verified
+    again; everything else is checked as always."""
+    return _check(db, keyring, registry, trusted or Verified())[0]
+
+
+def _check(
+    db: Database, keyring: Keyring, registry: FormRegistry, trusted: Verified
+) -> tuple[list[str], bool]:
+    """(findings, whether every signature verified)."""
     names = _Names(db, keyring)
     legacy_to, audit_from = boundaries(db) or (0, 1)
     found: list[str] = []
+    sound = True
     facts: dict[int, list[tuple[SignatureRow, dict[str, Any]]]] = defaultdict(list)
     references = signatures_repo.reference_map(db)
     for row in signatures_repo.all_rows(db):
@@ -119,26 +135,107 @@ def problems(db: Database, keyring: Keyring, registry: FormRegistry) -> list[str
         if row.id <= legacy_to or row.content is None:
             found += _legacy(db, registry, names, row, name, legacy=row.id <= legacy_to)
             continue
-        try:
-            content = json.loads(row.content)
-        except ValueError:
-            content = None
-        if not isinstance(content, dict) or crypto.digest(content).hex() != row.digest:
+        # the content is kept in its canonical encoding, which is what the digest covers
+        content = _parsed(row.content) if _sha256(row.content) == row.digest else None
+        if content is None or not _row_fits(row, content):
             found.append(f"{name}: what {who} signed on {row.at} ({row.kind}) was edited since")
-        elif not names.verify(
-            row.signer_id, bytes.fromhex(row.signature), bytes.fromhex(row.digest)
+        elif row.id > trusted.signatures and not names.verify(
+            row.signer_id, _unhex(row.signature), _unhex(row.digest)
         ):
             found.append(f"{name}: the {row.kind} signature is not {who}'s")
+            sound = False
+        elif row.screening_id in references and _part(content, "shown")["reference"] != name:
+            found.append(
+                f"{name}: a fact {who} signed on {row.at} about "
+                f"{_part(content, 'shown')['reference']} was moved onto it"
+            )
         else:
             facts[row.screening_id].append((row, content))
     found += _screenings(db, names, facts)
     found += _reviews_and_outcomes(db, names, facts, references)
-    found += audit.forged(db, names.verify, audit_from)
+    forged = audit.forged(db, names.verify, audit_from, trusted_to=trusted.audit)
+    found += forged
     gone = signatures_repo.submitted_references_in_audit(db) - set(references.values())
     found += [
         f"{reference}: the audit trail records it, but it is no longer in the database (deleted)"
         for reference in sorted(gone)
     ]
+    return found, sound and not forged
+
+
+# -- what the checking account verified before ---------------------------------------------------
+@dataclass(frozen=True)
+class Verified:
+    """Signatures (by id) and audit rows (by id) up to which the checking account verified every
+    Ed25519 signature, with a hash of those rows as they were: kept in ``meta`` under that
+    account's own signature, so nobody else can vouch for a row in its name."""
+
+    signatures: int = 0
+    audit: int = 0
+
+
+def _cache_key(account_id: int) -> str:
+    return f"verified_by:{account_id}"
+
+
+def verified(session: Session, newest: tuple[str, str] | None = None) -> Verified:
+    """What the signed-in account verified before, if its record is its own and those rows are
+    unchanged; nothing otherwise. ``newest``: the hashes of every signature and audit row now
+    (when the record goes as far as they do, nothing need be hashed again)."""
+    db = session.db
+    raw = get_meta(db, _cache_key(session.user.id))
+    if raw is None:
+        return Verified()
+    try:
+        record = json.loads(raw)
+        signed = {k: v for k, v in record.items() if k != "sig"}
+        upto_signatures, upto_audit = int(record["signatures"]), int(record["audit"])
+        account = session.store.keyring.directory.accounts[session.user.id]
+        mine = any(
+            crypto.verify(key, _unhex(record["sig"]), crypto.digest(signed))
+            for key in account.sign_keys
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Verified()
+    if not mine or signed.get("database") != session.store.keyring.directory.database_id:
+        return Verified()
+    everything = newest is not None and (upto_signatures, upto_audit) == (
+        signatures_repo.newest_id(db),
+        audit.newest_id(db),
+    )
+    hashes = (
+        newest
+        if everything and newest is not None
+        else (
+            signatures_repo.rows_hash(db, upto_signatures),
+            audit.rows_hash(db, upto_audit),
+        )
+    )
+    same_signatures, same_audit = (
+        hashes[0] == record["signatures_hash"],
+        hashes[1] == record["audit_hash"],
+    )
+    return Verified(upto_signatures if same_signatures else 0, upto_audit if same_audit else 0)
+
+
+def check_and_remember(session: Session, registry: FormRegistry) -> list[str]:
+    """The whole check, verifying only what this account has not verified before; when every
+    signature verified, the account signs a new record of how far that goes."""
+    db = session.db
+    upto_signatures, upto_audit = signatures_repo.newest_id(db), audit.newest_id(db)
+    hashes = signatures_repo.rows_hash(db, upto_signatures), audit.rows_hash(db, upto_audit)
+    found, sound = _check(db, session.store.keyring, registry, verified(session, hashes))
+    if sound:
+        record: dict[str, Any] = {
+            "database": session.store.keyring.directory.database_id,
+            "signatures": upto_signatures,
+            "signatures_hash": hashes[0],
+            "audit": upto_audit,
+            "audit_hash": hashes[1],
+        }
+        record["sig"] = session.store.keys.sign(crypto.digest(record)).hex()
+        with session.write("remember what was checked"):
+            set_meta(db, _cache_key(session.user.id), json.dumps(record))
     return found
 
 
@@ -157,11 +254,14 @@ def _legacy(
             f"{name}: a {row.kind} signature by {who} on {row.at} in a form this app no "
             "longer makes (added by hand)"
         ]
-    if not names.verify(row.signer_id, bytes.fromhex(row.signature), bytes.fromhex(row.digest)):
+    if not names.verify(row.signer_id, _unhex(row.signature), _unhex(row.digest)):
         return [f"{name}: the {row.kind} signature is not {who}'s"]
     if signatures_repo.removed_at(db, row.screening_id) is not None:
         return []  # what it covered is gone, as the signed removal says
-    content = signing.legacy_content(db, registry, row)
+    try:
+        content = signing.legacy_content(db, registry, row)
+    except ScreeningError:  # its form or version was edited into one that does not exist
+        content = None
     if content is None or crypto.digest(content).hex() != row.digest:
         return [f"{name}: what {who} signed on {row.at} ({row.kind}) has since been changed"]
     return []
@@ -186,7 +286,7 @@ def _screenings(
         found += _submission_rules(name, names, listed)
         newest_row, newest = listed[-1]
         who, at = names(newest_row.signer_id), newest_row.at
-        signed_shown = newest.get("shown") or {}
+        signed_shown = _part(newest, "shown")
         for column in signatures_repo.SHOWN:
             if values.get(column) != signed_shown.get(column):
                 found.append(
@@ -211,7 +311,7 @@ def _screenings(
         if sid in seen:
             continue
         row, content = listed[-1]
-        reference = (content.get("shown") or {}).get("reference", f"screening {sid}")
+        reference = _part(content, "shown").get("reference", f"screening {sid}")
         if signatures_repo.status_of(db, sid) is None:
             found.append(
                 f"{reference}: signed by {names(row.signer_id)} on {row.at} ({row.kind}), but "
@@ -242,7 +342,7 @@ def _submission_rules(
             "(a submitted screening changes only by an amendment, a new version)"
         )
     for row, content in submissions:
-        owner = (content.get("shown") or {}).get("owner_id")
+        owner = _part(content, "shown").get("owner_id")
         if row.kind == "submit" and owner != row.signer_id:
             found.append(
                 f"{name}: submitted in {names(owner)}'s name but signed by {names(row.signer_id)}"
@@ -285,7 +385,7 @@ def _reviews_and_outcomes(
             )
             continue
         row, content = covering[-1]
-        signed = content.get("review") or {}
+        signed = _part(content, "review")
         stored: dict[str, Any] = {
             "decision": review.decision,
             "comment": review.comment,
@@ -309,7 +409,7 @@ def _reviews_and_outcomes(
     for review_id, covering in by_review.items():
         if review_id not in reviews:
             row, content = covering[-1]
-            who = names((content.get("review") or {}).get("reviewer"))
+            who = names(_part(content, "review").get("reviewer"))
             reference = references.get(row.screening_id, f"screening {row.screening_id}")
             found.append(f"{reference}: a review by {who} signed on {row.at} was deleted")
     outcomes = {o.id: o for o in signatures_repo.outcomes(db)}
@@ -320,7 +420,7 @@ def _reviews_and_outcomes(
             found.append(f"{name}: an outcome ({outcome.code}, {outcome.date}) is not signed")
             continue
         row, content = covering[-1]
-        signed = content.get("outcome") or {}
+        signed = _part(content, "outcome")
         stored_outcome: dict[str, Any] = {
             "code": outcome.code,
             "date": outcome.date,
@@ -338,9 +438,45 @@ def _reviews_and_outcomes(
         if outcome_id not in outcomes:
             row, content = covering[-1]
             reference = references.get(row.screening_id, f"screening {row.screening_id}")
-            code = (content.get("outcome") or {}).get("code")
+            code = _part(content, "outcome").get("code")
             found.append(f"{reference}: an outcome ({code}) signed on {row.at} was deleted")
     return found
+
+
+def _row_fits(row: SignatureRow, content: dict[str, Any]) -> bool:
+    """The row's own columns say what its signed content says."""
+    review, outcome = _part(content, "review").get("id"), _part(content, "outcome").get("id")
+    return (
+        content.get("what") == row.kind
+        and review == row.review_id
+        and outcome == row.outcome_id
+        and _part(content, "shown").get("reference") is not None
+    )
+
+
+def _sha256(text: object) -> str:
+    return hashlib.sha256(str(text).encode()).hexdigest()
+
+
+def _unhex(text: object) -> bytes:
+    """Bytes of a hex text; none for anything else (an edited row then fails to verify)."""
+    try:
+        return bytes.fromhex(str(text))
+    except ValueError:
+        return b""
+
+
+def _part(content: dict[str, Any], key: str) -> dict[str, Any]:
+    value = content.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _parsed(text: object) -> dict[str, Any] | None:
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _cleared(db: Database, item: signatures_repo.ReviewFact | signatures_repo.OutcomeFact) -> bool:

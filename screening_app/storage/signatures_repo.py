@@ -273,3 +273,17 @@ def removed_at(db: Database, screening_id: int) -> str | None:
         "SELECT content_removed_at FROM screenings WHERE id = ?", [screening_id]
     ).fetchone()
     return str(row[0]) if row and row[0] is not None else None
+
+
+def newest_id(db: Database) -> int:
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM signatures").fetchone()[0])
+
+
+def rows_hash(db: Database, upto: int) -> str:
+    """A hash of the signatures up to id ``upto``: ids, signers, digests and signatures."""
+    text = db.execute(
+        "SELECT group_concat(id || '|' || screening_id || '|' || signer_id || '|' || digest || "
+        "'|' || signature, ',' ORDER BY id) FROM signatures WHERE id <= ?",
+        [upto],
+    ).fetchone()[0]
+    return hashlib.sha256(str(text or "").encode()).hexdigest()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from screening_app import crypto
 from screening_app.services import integrity, signing
 from screening_app.storage.driver import Database
 from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
@@ -265,3 +266,86 @@ def test_the_window_warns_at_sign_in_naming_each_finding(qtbot: QtBot, team: Pat
     assert win.isVisible()  # the window stays usable
     warned().close()
     kit.close()
+
+
+def test_a_second_check_verifies_only_what_is_new_and_trusts_no_one_else_s_record(
+    team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sol's check remembers, under sol's signature, how far every signature verified; the next
+    check verifies only newer ones. A signature changed since is verified (and named) again,
+    and a record copied into kit's name is not trusted."""
+    calls: list[int] = []
+    real = crypto.verify
+    monkeypatch.setattr(
+        crypto,
+        "verify",
+        lambda *a: calls.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    sol = open_app(team, "sol")
+    assert sol.backups.check() == []
+    first = len(calls)
+    calls.clear()
+    assert sol.backups.check() == []
+    assert first > 20 and len(calls) < 5  # the record's own signature, not every row again
+    sol.close()
+    with behind_the_app(team) as db:
+        other = db.execute("SELECT signature FROM signatures WHERE id = 1").fetchone()[0]
+        db.execute("UPDATE signatures SET signature = ? WHERE id = 2", [other])
+        sol_record = db.execute("SELECT value FROM meta WHERE key = 'verified_by:5'").fetchone()
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('verified_by:2', ?)", [sol_record[0]]
+        )
+    sol = open_app(team, "sol")
+    assert any("signature is not" in f for f in sol.backups.check())
+    sol.close()
+    kit = open_app(team)
+    assert integrity.verified(kit.session) == integrity.Verified()
+    kit.close()
+
+
+GARBAGE = ("", "zz", "{}", "[]", '{"shown": [1]}', "9" * 30, None)
+
+
+@pytest.mark.parametrize(
+    "column", ["kind", "signer_id", "digest", "signature", "content", "review_id", "screening_id"]
+)
+def test_garbage_in_a_signature_row_is_named_and_never_crashes(
+    column: str,
+    team: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for value in GARBAGE:
+        if value is None and column in ("kind", "signer_id", "digest", "signature", "screening_id"):
+            continue  # NOT NULL columns
+        with behind_the_app(team) as db:
+            db.execute(
+                f"UPDATE signatures SET {column} = ? WHERE id = "
+                "(SELECT min(id) FROM signatures WHERE review_id IS NOT NULL)",
+                [value],
+            )
+        code, err = check(team, capsys, monkeypatch)
+        assert code == 2 and "Traceback" not in err and err.strip(), (column, value)
+
+
+def test_garbage_in_audit_signatures_is_named_and_never_crashes(
+    team: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with behind_the_app(team) as db:
+        db.execute("UPDATE audit SET signer_id = 'x', signature = 'zz' WHERE id = 4")
+        db.execute("UPDATE audit SET signature = '00' WHERE id = 5")
+    code, err = check(team, capsys, monkeypatch)
+    assert code == 2 and "audit row 4: its signature is not its author's" in err
+
+
+def test_a_fact_moved_onto_another_screening_is_named(
+    team: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with behind_the_app(team) as db:
+        db.execute(
+            "UPDATE signatures SET screening_id = 2 WHERE kind = 'approve' AND id = "
+            "(SELECT min(id) FROM signatures WHERE kind = 'approve')"
+        )
+    code, err = check(team, capsys, monkeypatch)
+    assert code == 2 and "CSE-2026-000002: a fact sol signed on" in err
+    assert "about CSE-2026-000001 was moved onto it" in err
