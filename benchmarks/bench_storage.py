@@ -45,11 +45,13 @@ def build(path: Path, n: int, *, supervisor: bool = False, kdf: KdfParams | None
     app = sign_in(path, "kit", PASSWORD, kdf=kdf)
     owner = generator.Owner(user.id, "North", "teacher", "Kit")
     form = app.registry.latest(checklist.FORM_ID)
-    with app.session.write("write the benchmark data") as db:
-        for start in range(0, n, 20_000):
+    for start in range(0, n, 20_000):  # one transaction per batch: a WAL of gigabytes is slow
+        with app.session.write("write the benchmark data") as db:
             count = min(20_000, n - start)
             generator.generate(db, form, [owner], n=count, seed=start, today=TODAY)
+    with app.session.write("write the benchmark data") as db:
         generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
+    with app.session.write("sign the benchmark data as it stands"):
         integrity.vouch(app.session)
     app.close()
 

@@ -76,7 +76,7 @@ def heading(kit: Kit, number: int, title: str) -> list[Flowable]:
 
 
 def kv_table(kit: Kit, rows: Sequence[tuple[str, Cell]]) -> Table:
-    """Two columns, label and answer; an empty answer prints as "Not given" in grey."""
+    """Two columns, label and answer; an empty answer prints as "Not answered" in grey."""
     data = [[kit.text(label, kit.styles.label), _cell(kit, value)] for label, value in rows]
     table = Table(
         data,

@@ -11,7 +11,12 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from screening_app.export.blocks import Cell, Kit, Section, answer_rows, kv_table, note, text_block
 from screening_app.export.entity_table import entity_table
-from screening_app.export.wording import format_date, format_datetime, initials
+from screening_app.export.wording import (
+    CONSENT_NOT_ANSWERED,
+    format_date,
+    format_datetime,
+    initials,
+)
 
 FORM_KEYS = frozenset({("cse-risk-screening", 1), ("cse-risk-screening", 2)})
 ENTITIES = "entities_of_concern"  # version 2: a table by kind, before the free text
@@ -130,7 +135,8 @@ def _referrer(kit: Kit) -> list[Flowable]:
 
 
 def _consent(kit: Kit) -> list[Flowable]:
-    return [kv_table(kit, answer_rows(kit, CONSENT)), _gap(), note(kit, LAWFUL_BASIS)]
+    rows = [(label, value or CONSENT_NOT_ANSWERED) for label, value in answer_rows(kit, CONSENT)]
+    return [kv_table(kit, rows), _gap(), note(kit, LAWFUL_BASIS)]
 
 
 def _child(kit: Kit) -> list[Flowable]:

@@ -13,7 +13,11 @@ from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Question
 
-NOT_GIVEN = "Not given"
+NOT_GIVEN = "Not answered"  # "not given" read as a refusal, under consent above all
+CONSENT_NOT_ANSWERED = (
+    "Not answered: the practitioner did not record this. It is neither consent given nor "
+    "refused: ask before relying on it"
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -44,6 +45,49 @@ def close_dialogs() -> None:
     ]
     for dialog in reversed(dialogs):
         dialog.reject()
+
+
+HIDE_KEYS = (
+    (Qt.Key.Key_F12, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+)
+LOCK_KEYS = ((Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier),)
+
+
+class SafetyKeys(QObject):
+    """F12 / Ctrl+Shift+H (quick hide) and Ctrl+L (lock) while one of ``window``'s dialogs has
+    the keyboard — the referral preview, a question: a dialog blocks its window's own shortcuts,
+    and the moment a child walks in is when a referral is on screen. Installed on the
+    application; ``hide`` and ``lock`` close the dialogs first."""
+
+    def __init__(self, window: QWidget, hide: Callable[[], None], lock: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window, self.hide, self.lock = window, hide, lock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        if not isinstance(event, QKeyEvent) or not self._in_a_dialog_of_mine(watched):
+            return False
+        pressed = (event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if pressed in HIDE_KEYS:
+            self.hide()
+            return True
+        if pressed in LOCK_KEYS:
+            self.lock()
+            return True
+        return False
+
+    def _in_a_dialog_of_mine(self, widget: QWidget) -> bool:
+        top = widget.window()
+        if top is self.window or not isinstance(top, QDialog):
+            return False  # the window's own shortcuts do it there
+        parent = top.parentWidget()
+        while parent is not None:
+            if parent is self.window:
+                return True
+            parent = parent.parentWidget()
+        return False
 
 
 class IdleWatcher(QObject):

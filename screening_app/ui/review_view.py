@@ -66,9 +66,19 @@ class QueueModel(QAbstractTableModel):
             return item.row.owner_name
         if column == 3:
             return self.band_label(item.row.operative_band)
-        if item.lowered_judgement:
-            return f"Lowered to {self.band_label(item.judged_band)}: needs your approval"
-        return "Agrees with the band"
+        return judgement_words(item, self.band_label)
+
+
+def judgement_words(item: QueueItem, band_label: Callable[[str | None], str]) -> str:
+    """How the practitioner's judgement stands to the band the score and rules gave."""
+    if item.lowered_judgement:
+        return f"Lowered to {band_label(item.judged_band)}: needs your approval"
+    if item.judged_band and item.judged_band != item.final_band:
+        return (
+            f"Raised from {band_label(item.final_band)} to {band_label(item.judged_band)} "
+            "by the practitioner"
+        )
+    return "Agrees with the band"
 
 
 class ReviewQueue(QWidget):

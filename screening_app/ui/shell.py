@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -26,7 +27,13 @@ from screening_app.services.administration import IDLE_LOCK_MINUTES
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS
 from screening_app.ui.dialogs import resize_within_screen
-from screening_app.ui.lock import HiddenScreen, IdleWatcher, LockScreen, close_dialogs
+from screening_app.ui.lock import (
+    HiddenScreen,
+    IdleWatcher,
+    LockScreen,
+    SafetyKeys,
+    close_dialogs,
+)
 from screening_app.ui.operations import guarded
 
 TITLE = "CSE Screening"
@@ -56,6 +63,10 @@ class SafeWindow(QMainWindow):
         self._before_lock: QWidget | None = None
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock)
+        self.safety_keys = SafetyKeys(self, self.toggle_hidden, self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.safety_keys)  # removed with the window, or on close
         role = ROLE_LABELS.get(user.role, user.role)
         self.statusBar().addPermanentWidget(QLabel(f"Signed in: {user.display_name} ({role})"))
 
@@ -189,6 +200,9 @@ class SafeWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_now()  # nothing is unsaved after this: every answer autosaves
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.safety_keys)
         event.accept()
 
     def show_shortcuts(self) -> None:

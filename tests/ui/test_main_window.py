@@ -160,6 +160,50 @@ def test_lock_and_quick_hide_close_open_dialogs(qtbot: QtBot, db_path: Path) -> 
         services.close()
 
 
+@pytest.mark.parametrize(
+    ("key", "modifiers", "hidden"),
+    [
+        (Qt.Key.Key_F12, Qt.KeyboardModifier.NoModifier, True),
+        (
+            Qt.Key.Key_H,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+            True,
+        ),
+        (Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier, False),
+    ],
+)
+def test_quick_hide_and_lock_work_while_the_referral_preview_has_the_keyboard(
+    qtbot: QtBot, db_path: Path, key: Qt.Key, modifiers: Qt.KeyboardModifier, hidden: bool
+) -> None:
+    """The keys are pressed in the open, modal preview (as a person would, with its page
+    focused), not sent to the window behind it: the preview is cancelled and the window hidden
+    or locked."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from screening_app.ui.referral_view import ReferralView
+
+    sid = submit_screening(db_path)
+    services = open_app(db_path)
+    try:
+        win = window(qtbot, services)
+        pdf = services.referrals.referral_pdf(sid)
+        preview = ReferralView(services, sid, "CSE-2026-000001", pdf, win)
+
+        def press() -> None:
+            focused = QApplication.focusWidget() or preview
+            assert focused.window() is preview
+            qtbot.keyClick(focused, key, modifiers)
+
+        QTimer.singleShot(100, press)
+        QTimer.singleShot(3000, preview.reject)  # never hang the suite if the keys do nothing
+        assert preview.exec() == QDialog.DialogCode.Rejected
+        expected = win.hidden if hidden else win.lock_screen
+        assert win.stack.currentWidget() is expected
+    finally:
+        services.close()
+
+
 def test_list_fetches_on_demand_and_filters_match_the_service(
     qtbot: QtBot, kit: AppServices
 ) -> None:

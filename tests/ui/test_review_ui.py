@@ -67,11 +67,21 @@ def test_queue_approve_with_password_and_return_with_comment(
 ) -> None:
     first = submit_screening(db_path, **LOWERED_JUDGEMENT)
     second = submit_screening(db_path, child_first_name="Rowan")
+    raised = submit_screening(
+        db_path,
+        child_first_name="Robin",
+        judged_band="moderate",
+        judgement_rationale="Worrying adults seen near the school gate this week.",
+    )
     services = open_app(db_path, "sol")
     try:
         win, queue = open_queue(qtbot, services)
-        assert [i.row.id for i in queue.model.items] == [first, second]
+        assert [i.row.id for i in queue.model.items] == [first, second, raised]
         assert "needs your approval" in str(queue.model.data(queue.model.index(0, 4)))
+        assert queue.model.data(queue.model.index(1, 4)) == "Agrees with the band"
+        assert queue.model.data(queue.model.index(2, 4)) == (
+            "Raised from Low to Moderate by the practitioner"
+        )
         assert missing_accessible_names(queue) == []
         queue.table.selectRow(0)
         queue.open_selected()
@@ -99,7 +109,7 @@ def test_queue_approve_with_password_and_return_with_comment(
         page_of(win).return_it()
         assert seen == ["Say what needs changing, so the practitioner can act on it.", "''"]
         assert win.current.row.status == "returned"
-        assert queue.model.items == []  # the queue heard of both changes
+        assert [i.row.id for i in queue.model.items] == [raised]  # it heard of both changes
     finally:
         services.close()
 

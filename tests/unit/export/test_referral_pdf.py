@@ -222,3 +222,17 @@ def test_cli_invalid_answers_exit_2_and_no_file(
     assert run(["referral", str(bad), "-o", str(out)]) == 2
     assert not out.exists()
     assert "child_first_name" in capsys.readouterr().err
+
+
+def test_an_unanswered_question_reads_not_answered_and_consent_is_never_ambiguous(
+    form: Form,
+) -> None:
+    """A blank printed "Not given", which reads as "consent refused" under consent."""
+    answers = dict(load_example(all_examples()[0])["answers"])
+    for qid in ("parent_aware", "child_aware", "parent_not_aware_reason"):
+        answers.pop(qid, None)
+    text = flat(" ".join(pages_text(render_referral(make_input(form, answers)))))
+    assert "Not given" not in text
+    consent = text[text.index("Consent and information sharing") :][:600]
+    assert consent.count("Not answered: the practitioner did not record this") == 2
+    assert "neither consent given nor refused" in consent
