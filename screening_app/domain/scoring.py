@@ -10,7 +10,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from screening_app.domain.evaluation import Evaluation, add_months, evaluate, parse_date
+from screening_app.domain.evaluation import (
+    Evaluation,
+    add_months,
+    evaluate,
+    is_blank,
+    parse_date,
+)
 from screening_app.domain.forms import Form
 
 
@@ -50,6 +56,9 @@ class ScoreResult:
     reassess_by: str | None
     breakdown: list[BreakdownItem]
     evaluation: Evaluation = field(repr=False, compare=False)
+    # indicators and vulnerabilities (questions that carry points) asked but not answered: they
+    # count as 0, so they are counted and shown, never silently scored
+    unanswered: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``score --json`` contract of docs/CLI.md, exactly these keys."""
@@ -81,6 +90,17 @@ class ScoreResult:
         return data
 
 
+def unanswered_words(count: int) -> str:
+    """What the panel, the check page and the submit question say of unanswered indicators."""
+    if not count:
+        return ""
+    them = "it counts" if count == 1 else "they count"
+    return (
+        f"{count} indicator{'' if count == 1 else 's'} not answered: {them} as 0, so the band "
+        "may be lower than it should be"
+    )
+
+
 def band_for_total(form: Form, total: int) -> str:
     chosen = form.bands[0].code
     for band in form.bands:
@@ -100,11 +120,14 @@ def score(
     ev = evaluate(form, answers)
     groups = {group: 0 for group in form.score_groups()}
     breakdown: list[BreakdownItem] = []
+    unanswered: list[str] = []
     for section in form.sections:
         if not section.score_group:
             continue
         for question in section.questions:
             answer = ev.value(question.id)
+            if question.points and question.id in ev.relevant and is_blank(answer):
+                unanswered.append(question.id)
             points = question.points_for(answer)
             groups[section.score_group] += points
             if points:
@@ -154,6 +177,7 @@ def score(
         reassess_by=reassess.isoformat() if reassess else None,
         breakdown=breakdown,
         evaluation=ev,
+        unanswered=tuple(unanswered),
     )
 
 

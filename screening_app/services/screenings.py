@@ -202,6 +202,14 @@ class ScreeningService:
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 
+    def unanswered(self, screening_id: int) -> list[str]:
+        """The labels of the indicators and vulnerabilities asked but not answered in a draft
+        (each counts as 0: the submit question names them)."""
+        record = self._own_draft(screening_id)
+        form = self.s.registry.get(record.form_id, record.form_version)
+        answers = repo.answers(self.s.db, self.s.scope(), screening_id)
+        return [form.question(qid).label for qid in score(form, answers).unanswered]
+
     def amend(self, screening_id: int, reason: str, *, newest_form: bool = False) -> Screening:
         """A new draft copying a submitted screening; the old one is replaced on submit. It
         stays on the old one's form version unless ``newest_form`` (then the answers to

@@ -288,6 +288,12 @@ class SyncService:
         signing.record(
             self.s, local_id, "receive", {"from": signing.sender(entry, "author_device_key")}
         )
+        stored = repo.fetch(self.s.db, repo.ALL, local_id)
+        if stored is not None and stored.operative_band is not None:
+            codes = form.band_codes()
+            if form.band_rank(stored.operative_band) >= len(codes) - 2:  # the two highest
+                label = form.band(stored.operative_band).label
+                report.urgent.append(f"{stored.reference} ({stored.child_name}): {label}")
         sync_repo.received(
             self.s.db,
             local_id,

@@ -15,6 +15,8 @@ class SyncReport:
     outcomes_received: int = 0
     removed: int = 0  # screenings whose content the retention period removed here
     notes: list[str] = field(default_factory=list)  # what was done besides (the team key)
+    # screenings received at one of the two highest bands, in words, to alert a supervisor
+    urgent: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:

@@ -35,12 +35,19 @@ class MainWindow(SafeWindow):
         self.screening_page: ScreeningPage | None = None
         self._pages: dict[str, QWidget] = {}
         self.team = TeamActions(self, services, self.changes)
+        self.changes.changed.connect(self._refresh_the_list_if_shown)
         self._build_menus()
         self.show_list()
         self.list_page.show_news()
 
     def home(self) -> QWidget:
         return self.list_page
+
+    def _refresh_the_list_if_shown(self) -> None:
+        """Records changed (a sync brought screenings, a review …): the list on screen shows
+        them at once; another page refreshes it when it comes back (``show_list``)."""
+        if self.stack.currentWidget() is self.list_page:
+            self.statusBar().showMessage(self.list_page.refresh())
 
     @property
     def current(self) -> Screening | None:

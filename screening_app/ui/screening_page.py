@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.scoring import unanswered_words
 from screening_app.errors import AnswersError
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import Screening, status_label
@@ -123,6 +124,11 @@ class ScreeningPage(QWidget):
 
     # -- the author's actions ---------------------------------------------------------------
     def submit(self) -> None:
+        self.form_view.flush()
+        with guarded(self) as asked:
+            missing = self.services.screenings.unanswered(self.screening_id)
+        if asked.failed or (missing and not self._submit_anyway(missing)):
+            return
         with guarded(self) as attempt:
             try:
                 done = self.services.screenings.submit(self.screening_id)
@@ -137,6 +143,24 @@ class ScreeningPage(QWidget):
         Op(self, lambda: self.services.links.a_supervisor_will_be_told(done.row.id)).success(
             lambda linked: self._submitted(done, linked)
         ).failure(lambda _exc: self._submitted(done, False)).run()
+
+    def _submit_anyway(self, missing: list[str]) -> bool:
+        """Unanswered indicators count as 0: say which before submitting (Go back is the
+        default, so Enter never submits by accident)."""
+        listed = "\n".join(f"• {label}" for label in missing[:12])
+        more = f"\n… and {len(missing) - 12} more" if len(missing) > 12 else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Submit with questions not answered?",
+            f"{unanswered_words(len(missing))}:\n\n{listed}{more}\n\nAnswer them if you can. "
+            "Submit anyway?",
+            parent=self,
+        )
+        submit = box.addButton("&Submit anyway", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back and answer", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is submit
 
     def _submitted(self, done: Screening, linked: bool) -> None:
         self.setEnabled(True)

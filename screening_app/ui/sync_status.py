@@ -69,7 +69,16 @@ class SyncControl(QObject):
         self.found = "; ".join(said)
         self.show_state()
         self.label.setToolTip("\n".join(report.problems + report.notes))
-        if said:
+        if report.urgent:
+            alert = (
+                f"{len(report.urgent)} new screening{'' if len(report.urgent) == 1 else 's'} "
+                f"to review at a high band: {'; '.join(report.urgent[:3])}"
+                + (" …" if len(report.urgent) > 3 else "")
+            )
+            self.found = alert
+            self.show_state()
+            announce(self.label, alert, assertive=True)
+        elif said:
             announce(self.label, said[0])
         if report.received or report.decisions_received or report.notes:
             self.changes.changed.emit()

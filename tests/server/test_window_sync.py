@@ -151,3 +151,26 @@ def test_what_a_round_found_is_said_in_the_status_bar(
     assert win.team.sync.label.text().endswith(found)
     assert "Made a key." in win.team.sync.label.toolTip()
     services.close()
+
+
+def test_a_high_band_screening_arriving_shows_in_the_list_and_is_announced(
+    qtbot: QtBot, connected_kit: Path
+) -> None:
+    """kit's screening (Significant: a child under 13 with a significant indicator) reaches
+    sol's computer while sol's list is on screen: the list shows it without leaving the view,
+    and the status bar says — and announces — that a high-band screening arrived."""
+    tmp = connected_kit.parent
+    kit = ["--db", str(connected_kit), "--user", "kit", "--password-file", str(tmp / "pw")]
+    assert run(["sync", *kit]) == 0
+    services = open_app(tmp / "sol.db", "sol", PW)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.stack.currentWidget() is win.list_page
+    before = len(win.list_page.model.rows)
+    assert win.team.sync is not None
+    win.team.sync.sync_now()
+    qtbot.waitUntil(lambda: len(win.list_page.model.rows) == before + 1, timeout=20_000)
+    label = win.team.sync.label.text()
+    assert "1 new screening to review at a high band:" in label and "Significant" in label
+    services.close()

@@ -25,7 +25,7 @@ from screening_app.ui.admin_window import AdminWindow
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.startup import main_window
-from tests.conftest import ADMIN_PW, USER_PW, open_app, submit_screening
+from tests.conftest import ADMIN_PW, USER_PW, base_answers, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
 
@@ -444,3 +444,48 @@ def test_amending_a_version_1_screening_offers_to_continue_in_version_1(
     assert page.screening.form_version == version
     assert (page.form_view.editor("entities_of_concern") is not None) == (version == 2)
     services.close()
+
+
+def test_submitting_with_indicators_unanswered_names_them_and_going_back_sends_nothing(
+    qtbot: QtBot, kit: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screening with blank indicators scored 0 silently; now the section list, the score
+    panel and the check page count them, and the submit question names them (Go back is the
+    default)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    win = window(qtbot, kit)
+    draft = kit.screenings.start()
+    for qid, value in base_answers().items():
+        kit.screenings.save_answer(draft.row.id, qid, value)
+    kit.screenings.save_answer(draft.row.id, "v_substance_use", "yes")
+    win.open_screening(draft.row.id)
+    page = win.screening_page
+    assert page is not None
+    view = page.form_view
+    panel = view.score_panel.unanswered.text()
+    assert panel.startswith("⚠ 29 indicators not answered: they count as 0")
+    states = [view.nav.item(row).text() for row in range(view.nav.count())]
+    assert "Vulnerabilities — 9 not answered" in states
+    assert not any(s.startswith("✓") and "ulnerab" in s for s in states), states
+    seen: list[str] = []
+
+    def answer(choice: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        assert box.defaultButton().text() == "&Go back and answer"
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(0, lambda: answer("&Go back and answer"))
+    page.submit()
+    assert "29 indicators not answered" in seen[0] and "• Persistently absent" in seen[0]
+    assert "… and 17 more" in seen[0]
+    assert kit.screenings.get(draft.row.id).row.status == "draft"  # nothing was sent
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    QTimer.singleShot(0, lambda: answer("&Submit anyway"))
+    page.submit()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert kit.screenings.get(draft.row.id).row.status == "submitted"

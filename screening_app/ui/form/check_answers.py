@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import Evaluation, parse_date
 from screening_app.domain.forms import Form
-from screening_app.domain.scoring import ScoreResult
+from screening_app.domain.scoring import ScoreResult, unanswered_words
 from screening_app.ui.form.page import ErrorSummary
 from screening_app.ui.heading import PageHeading
 
@@ -73,6 +73,17 @@ class CheckAnswersPage(QScrollArea):
         self.summary = ErrorSummary(body)
         self.summary.go_to.connect(self.change.emit)
         layout.addWidget(self.summary)
+        missing = unanswered_words(len(result.unanswered))
+        if missing:
+            names = "; ".join(self.form.question(q).label for q in result.unanswered[:8])
+            more = f" and {len(result.unanswered) - 8} more" if len(result.unanswered) > 8 else ""
+            box = QLabel(f"⚠ {missing}: {names}{more}.", body)
+            box.setObjectName("noteBox")
+            box.setWordWrap(True)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by a screen reader in turn
+            box.setAccessibleName(f"{missing}: {names}{more}")
+            layout.addWidget(box)
         for warning in self._warnings(evaluation):
             box = QLabel(f"⚠ Important: {warning}", body)
             box.setObjectName("warningBox")

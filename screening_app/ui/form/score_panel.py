@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
-from screening_app.domain.scoring import ScoreResult
+from screening_app.domain.scoring import ScoreResult, unanswered_words
 from screening_app.ui.announce import announce
 
 BAND_COLOURS = ("#2e7d32", "#c9a000", "#e06c00", "#b71c1c")
@@ -87,6 +87,10 @@ class ScorePanel(QFrame):
         self.total = QLabel(self)
         self.total.setWordWrap(True)
         layout.addWidget(self.total)
+        self.unanswered = QLabel(self)
+        self.unanswered.setObjectName("noteBox")
+        self.unanswered.setWordWrap(True)
+        layout.addWidget(self.unanswered)
         self.rules = QLabel(self)
         self.rules.setWordWrap(True)
         layout.addWidget(self.rules)
@@ -105,7 +109,7 @@ class ScorePanel(QFrame):
         self.why_button.toggled.connect(self.why.setVisible)
         layout.addWidget(self.why)
         layout.addStretch(1)
-        for label in (self.band, self.total, self.rules, self.action, self.why):
+        for label in (self.band, self.total, self.unanswered, self.rules, self.action, self.why):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
     def show_result(self, result: ScoreResult, *, announcing: bool = False) -> None:
@@ -129,6 +133,9 @@ class ScorePanel(QFrame):
             for sid, points in result.section_scores.items()
         )
         self.total.setText(f"Total {result.total} ({sections})")
+        missing = unanswered_words(len(result.unanswered))
+        self.unanswered.setText(f"⚠ {missing}." if missing else "")
+        self.unanswered.setVisible(bool(missing))
         if result.fired_rules:
             reasons = "\n".join(f"• {rule.reason}" for rule in result.fired_rules)
             self.rules.setText(f"Rules that raise the band:\n{reasons}")

@@ -8,6 +8,7 @@ from typing import Any
 
 from screening_app.domain.evaluation import is_blank
 from screening_app.domain.forms import Form
+from screening_app.domain.scoring import score
 from screening_app.errors import Problem
 from screening_app.ui.form.answer_change import required_message
 
@@ -35,12 +36,15 @@ def problem_wording(form: Form, answers: dict[str, Any], problem: Problem) -> st
 def section_states(
     form: Form, answers: dict[str, Any], problem_places: Iterable[str], checked: set[str]
 ) -> list[tuple[str, str, str]]:
-    """Per section: (text shown, text spoken, tooltip) — ✓ complete, ⚠ n problems (once
-    checked), in progress, or not started."""
+    """Per section: (text shown, text spoken, tooltip) — ✓ complete (every indicator in it
+    answered), n not answered, ⚠ n problems (once checked), in progress, or not started."""
     counts: dict[str, int] = {}
     for where in problem_places:
         section_id = form.section_of(where).id if where in form.index else ""
         counts[section_id] = counts.get(section_id, 0) + 1
+    blank: dict[str, int] = {}
+    for qid in score(form, answers).unanswered:
+        blank[form.section_of(qid).id] = blank.get(form.section_of(qid).id, 0) + 1
     out = []
     for section in form.sections:
         count = counts.get(section.id, 0)
@@ -48,6 +52,9 @@ def section_states(
         if count and section.id in checked:
             state = f"{count} problem{'' if count == 1 else 's'}"
             text = f"⚠ {section.title} — {state}"
+        elif not count and blank.get(section.id) and (answered or section.id in checked):
+            state = f"{blank[section.id]} not answered"
+            text = f"{section.title} — {state}"
         elif not count and (answered or section.id in checked):
             state, text = "complete", f"✓ {section.title}"
         else:
