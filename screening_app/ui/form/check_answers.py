@@ -73,16 +73,16 @@ class CheckAnswersPage(QScrollArea):
         self.summary = ErrorSummary(body)
         self.summary.go_to.connect(self.change.emit)
         layout.addWidget(self.summary)
-        missing = unanswered_words(len(result.unanswered))
-        if missing:
+        blank = unanswered_words(len(result.unanswered))
+        if blank:
             names = "; ".join(self.form.question(q).label for q in result.unanswered[:8])
             more = f" and {len(result.unanswered) - 8} more" if len(result.unanswered) > 8 else ""
-            box = QLabel(f"⚠ {missing}: {names}{more}.", body)
+            box = QLabel(f"⚠ {blank}: {names}{more}.", body)
             box.setObjectName("noteBox")
             box.setWordWrap(True)
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by a screen reader in turn
-            box.setAccessibleName(f"{missing}: {names}{more}")
+            box.setAccessibleName(f"{blank}: {names}{more}")
             layout.addWidget(box)
         for warning in self._warnings(evaluation):
             box = QLabel(f"⚠ Important: {warning}", body)
