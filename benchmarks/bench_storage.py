@@ -20,7 +20,7 @@ from screening_app.app import sign_in
 from screening_app.crypto import KdfParams, derive
 from screening_app.demo import generator
 from screening_app.domain import checklist
-from screening_app.services import integrity
+from screening_app.services import vouching
 from screening_app.services.access import create_database, grant_with_recovery
 from screening_app.services.model import ListQuery
 
@@ -52,7 +52,7 @@ def build(path: Path, n: int, *, supervisor: bool = False, kdf: KdfParams | None
     with app.session.write("write the benchmark data") as db:
         generator.add_reviews_and_outcomes(db, {"North": user.id}, seed=1, today=TODAY)
     with app.session.write("sign the benchmark data as it stands"):
-        integrity.vouch(app.session)
+        vouching.vouch(app.session)
     app.close()
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from screening_app.demo import generator
 from screening_app.domain import checklist
-from screening_app.services import integrity
+from screening_app.services import vouching
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import Role
 
@@ -63,5 +63,5 @@ def add_screenings(
     with session.write("write the demo data") as db:
         generator.generate(db, form, owners, n=screenings, seed=seed, today=today)
         generator.add_reviews_and_outcomes(db, supervisors, seed=seed, today=today)
-        integrity.vouch(session)  # signed as they stand, as a key holder writes them
+        vouching.vouch(session)  # signed as they stand, as a key holder writes them
         session.audit("demo_data_generated", None, f"{screenings} fictional screenings")

@@ -103,9 +103,9 @@ def record_sign_in(session: Session) -> None:
                 "failed_sign_ins", None, f"{len(failed)} since {first.isoformat(sep=' ')}"
             )
         session.audit("sign_in")
-    from screening_app.services import integrity
+    from screening_app.services import vouching
 
-    integrity.upgrade(session, session.registry)
+    vouching.upgrade(session, session.registry)
 
 
 def reset_admin_with_recovery(

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from screening_app.errors import WorkflowError
-from screening_app.services import integrity
+from screening_app.services import check_record
 from screening_app.services.model import AuditEntry, BackupInfo
 from screening_app.services.session import Session
 from screening_app.storage import audit, backup
@@ -137,7 +137,7 @@ class BackupService:
         after sign-in, off the GUI thread. Empty for a session without the data key."""
         if not self.s.store.has_data:
             return []
-        return integrity.check_and_remember(self.s, self.s.registry)
+        return check_record.check_and_remember(self.s, self.s.registry)
 
     def check(self) -> builtins.list[str]:
         """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).
@@ -151,5 +151,5 @@ class BackupService:
         broken = audit.verify(self.s.db)
         if broken:
             found.append(broken)
-        found += integrity.check_and_remember(self.s, self.s.registry)
+        found += check_record.check_and_remember(self.s, self.s.registry)
         return found

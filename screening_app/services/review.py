@@ -39,6 +39,14 @@ class ReviewNews:
     comment: str
     at: dt.datetime
     reviewer: str
+    child_name: str = ""
+
+    def words(self) -> str:
+        """ "CSE-2026-000004 (Robin Example): approved by Sol — “Agreed.”" """
+        child = f" ({self.child_name})" if self.child_name else ""
+        done = "returned for changes" if self.decision == "return" else "approved"
+        said = f" — “{self.comment}”" if self.comment else ""
+        return f"{self.reference}{child}: {done} by {self.reviewer}{said}"
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,7 @@ class ReviewService:
                 n.comment,
                 dt.datetime.fromisoformat(n.at),
                 n.reviewer,
+                n.child_name,
             )
             for n in review_repo.news_for_owner(db, self.s.user.id, since)
         ]

@@ -23,6 +23,7 @@ class NewsRow(NamedTuple):
     comment: str
     at: str
     reviewer: str
+    child_name: str  # blank once the content was removed under the retention period
 
 
 class OutcomeRow(NamedTuple):
@@ -148,7 +149,8 @@ def news_for_owner(db: Database, owner_id: int, since: str) -> list[NewsRow]:
     """Reviews of ``owner_id``'s screenings made after ``since`` (newest first)."""
     cursor = db.execute(
         "SELECT s.id, s.reference, r.decision, r.comment, r.at, "
-        "COALESCE(u.display_name, u.name, '') FROM reviews r "
+        "COALESCE(u.display_name, u.name, ''), "
+        "CASE WHEN s.content_removed_at IS NULL THEN s.child_name ELSE '' END FROM reviews r "
         "JOIN screenings s ON s.id = r.screening_id LEFT JOIN users u ON u.id = r.reviewer_id "
         "WHERE s.owner_id = ? AND r.at >= ? ORDER BY r.at DESC",
         [owner_id, since],

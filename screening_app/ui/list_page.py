@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -52,10 +53,10 @@ class ListPage(QWidget):
             banner.setWordWrap(True)
             banner.setObjectName("demoBanner")
             layout.addWidget(banner)
-        self.news = QLabel(self)
+        self.news = QFrame(self)  # "Since you last signed in": one button per screening
         self.news.setObjectName("noteBox")
-        self.news.setWordWrap(True)
         self.news.setVisible(False)
+        self.news_items = QVBoxLayout(self.news)
         layout.addWidget(self.news)
         layout.addLayout(self._filters())
         form = services.registry.latest(checklist.FORM_ID)
@@ -233,10 +234,17 @@ class ListPage(QWidget):
         news = self.services.review.news_since_last_sign_in()
         if not news:
             return
-        lines = [
-            f"{n.reference}: {'returned for changes' if n.decision == 'return' else 'approved'}"
-            f" by {n.reviewer}" + (f" — “{n.comment}”" if n.comment else "")
-            for n in news[:NEWS_SHOWN]
-        ]
-        self.news.setText("Since you last signed in:\n" + "\n".join(lines))
+        box = self.news_items
+        box.addWidget(QLabel("Since you last signed in (choose one to open it):", self.news))
+        for item in news[:NEWS_SHOWN]:
+            button = QPushButton(item.words(), self.news)
+            button.setObjectName("linkButton")
+            button.setFlat(True)
+            button.setAutoDefault(False)
+            button.setAccessibleName(f"Open {item.words()}")
+            button.setStyleSheet("text-align: left")
+            button.clicked.connect(
+                lambda _c=False, sid=item.screening_id: self.open_requested.emit(sid)
+            )
+            box.addWidget(button)
         self.news.setVisible(True)

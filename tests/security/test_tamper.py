@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from screening_app import crypto
-from screening_app.services import integrity, signing
+from screening_app.services import check_record, integrity, signing
 from screening_app.storage.driver import Database
 from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
 from tests.security.test_signed_work import behind_the_app, check
@@ -299,7 +299,7 @@ def test_a_second_check_verifies_only_what_is_new_and_trusts_no_one_else_s_recor
     assert any("signature is not" in f for f in sol.backups.check())
     sol.close()
     kit = open_app(team)
-    assert integrity.verified(kit.session) == integrity.Verified()
+    assert check_record.verified(kit.session) == integrity.Verified()
     kit.close()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from screening_app.app import sign_in
@@ -489,3 +489,22 @@ def test_submitting_with_indicators_unanswered_names_them_and_going_back_sends_n
     page.submit()
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert kit.screenings.get(draft.row.id).row.status == "submitted"
+
+
+def test_since_you_last_signed_in_names_the_child_and_opens_the_screening(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    first = submit_screening(db_path, child_first_name="Robin")
+    sol = open_app(db_path, "sol")
+    sol.review.return_for_changes(first, "Please add the school's view.")
+    sol.close()
+    kit = open_app(db_path, now=dt.datetime(2026, 11, 25, 9, 0))
+    win = window(qtbot, kit)
+    buttons = [b for b in win.list_page.news.findChildren(QPushButton) if b.isVisibleTo(win)]
+    assert [b.text() for b in buttons] == [
+        "CSE-2026-000001 (Robin Fictional): returned for changes by sol — "
+        "“Please add the school's view.”"
+    ]
+    assert buttons[0].accessibleName().startswith("Open CSE-2026-000001 (Robin Fictional)")
+    buttons[0].click()
+    assert win.current is not None and win.current.row.id == first
