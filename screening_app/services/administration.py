@@ -137,7 +137,12 @@ class BackupService:
         after sign-in, off the GUI thread. Empty for a session without the data key."""
         if not self.s.store.has_data:
             return []
-        return check_record.check_and_remember(self.s, self.s.registry)
+        try:
+            return check_record.check_and_remember(self.s, self.s.registry)
+        except Exception:
+            if self.s.store.has_data:
+                raise
+            return []  # signed out while it ran: there is no one to tell
 
     def check(self) -> builtins.list[str]:
         """Problems found by SQLite's, SQLCipher's and the audit trail's checks (empty: fine).

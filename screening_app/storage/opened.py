@@ -135,7 +135,7 @@ class Store:
 
 def audit_record(db: Database, actor: int, keys: AccountKeys, at: str) -> dict[str, object]:
     """The audit trail's length and newest hash, and how many screenings are not drafts with a
-    hash of their ids and versions, signed by ``actor``."""
+    digest of their ids (``signatures_repo.witness``), signed by ``actor``."""
     rows, head = audit.tail(db)
     count, digest = signatures_repo.witness(db)
     state: dict[str, object] = {

@@ -151,6 +151,7 @@ def warn_of_changes(window: SafeWindow, services: AppServices) -> None:
     def show(found: list[str]) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        window.setProperty("signInChecked", True)
         every = warnings + found
         if not every:
             return

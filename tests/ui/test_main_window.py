@@ -336,6 +336,7 @@ def test_the_idle_lock_delay_is_the_administrator_s_to_set(
     kit = open_app(db_path)
     win = main_window(kit, demo=False)
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: bool(win.property("signInChecked")))  # the check off the thread
     assert win.idle.timer.interval() == 12 * 60_000  # everyone's window follows the policy
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (60, True))
     win.settings()
