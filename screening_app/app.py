@@ -237,11 +237,14 @@ def _smoke_test(path: Path) -> int:
     setup_logging()
     from screening_app.demo.database import DEMO_PASSWORD
     from screening_app.services.model import ListQuery
-    from screening_app.ui.startup import main_window
+    from screening_app.ui.startup import main_window, sign_in_check_done
 
     services = sign_in(path, DEMO_USER, DEMO_PASSWORD)
     try:
         window = main_window(services, demo=True)
+        if not sign_in_check_done(window, seconds=60):
+            print("smoke test failed: the sign-in check did not finish", file=sys.stderr)
+            return 1
         row = services.listing.list(ListQuery(status="approved", limit=1))[0]
         pdf = services.referrals.referral_pdf(row.id)
         with tempfile.TemporaryDirectory() as out:

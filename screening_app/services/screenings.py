@@ -202,6 +202,17 @@ class ScreeningService:
             self.s.audit("submit", record.reference, f"band={result.operative_band}")
         return self._load(screening_id)
 
+    def earlier_comments(self, screening: Screening) -> list[ReviewComment]:
+        """The review comments of the version an amendment replaces (what to act on)."""
+        if screening.previous_id is None or not repo.visible(
+            self.s.db, self.s.scope(), screening.previous_id
+        ):
+            return []
+        return [
+            ReviewComment.from_stored(c)
+            for c in repo.review_comments(self.s.db, self.s.scope(), screening.previous_id)
+        ]
+
     def unanswered(self, screening_id: int) -> list[str]:
         """The labels of the indicators and vulnerabilities asked but not answered in a draft
         (each counts as 0: the submit question names them)."""

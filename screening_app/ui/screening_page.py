@@ -91,8 +91,13 @@ class ScreeningPage(QWidget):
             header.addStretch(1)
             layout.addLayout(header)
         done = {"approve": "Approved", "return": "Returned for changes", "comment": "Comment"}
-        for comment in screening.comments:
+        earlier = []
+        if screening.row.status == "draft" and screening.previous_id is not None:
+            earlier = services.screenings.earlier_comments(screening)
+        for comment in [*earlier, *screening.comments]:
             what = f"{done[comment.decision]} by {comment.author_name}, {comment.at:%d/%m/%Y}"
+            if comment in earlier:
+                what = f"On the version you are amending: {what}"
             note = QLabel(f"{what}: {comment.text}" if comment.text.strip() else f"{what}.")
             note.setObjectName("noteBox")
             note.setWordWrap(True)

@@ -102,6 +102,9 @@ def run(
             status = int(app.exec())
             app.removeEventFilter(window.idle)
         finally:
+            # background work (a sync, the sign-in check) finishes first, a few seconds at most:
+            # what is still running then stops at its next read of the closed database
+            QThreadPool.globalInstance().waitForDone(5_000)
             services.close()
         if not window.signing_out:
             return status
@@ -138,6 +141,18 @@ def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
 
 
 MOST_LISTED = 12
+
+
+def sign_in_check_done(window: SafeWindow, *, seconds: float) -> bool:
+    """Wait (handling events) until the window's sign-in check has reported, at most
+    ``seconds`` (the smoke test)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not window.property("signInChecked") and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    return bool(window.property("signInChecked"))
 
 
 def warn_of_changes(window: SafeWindow, services: AppServices) -> None:

@@ -509,3 +509,35 @@ def test_since_you_last_signed_in_names_the_child_and_opens_the_screening(
     assert buttons[0].accessibleName().startswith("Open CSE-2026-000001 (Robin Fictional)")
     buttons[0].click()
     assert win.current is not None and win.current.row.id == first
+
+
+def test_amending_a_returned_screening_shows_the_comment_and_change_comes_back_to_the_check(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    first = submit_screening(db_path)
+    sol = open_app(db_path, "sol")
+    sol.review.return_for_changes(first, "Please add the school's view.")
+    sol.close()
+    kit = open_app(db_path)
+    amendment = kit.screenings.amend(first, "Adding the school's view as asked.")
+    win = window(qtbot, kit)
+    win.open_screening(amendment.row.id)
+    page = win.screening_page
+    assert page is not None
+    notes = [label.text() for label in page.findChildren(QLabel)]
+    assert any(
+        n.startswith("On the version you are amending: Returned for changes by sol")
+        and n.endswith("Please add the school's view.")
+        for n in notes
+    ), notes
+    view = page.form_view
+    view.go_to("check_answers")
+    view.check_page.change.emit("concern_summary")
+    assert view.current_page() != "check_answers"
+    assert view.next.text() == "&Back to Check your answers"
+    view.next.click()
+    assert view.current_page() == "check_answers"
+    view.go_to(view.form.sections[0].id)
+    assert view.next.text() == "&Continue"  # browsing on: Continue goes to the next page

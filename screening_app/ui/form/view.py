@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.answers import question_problems, validate
-from screening_app.domain.evaluation import Evaluation, evaluate
+from screening_app.domain.evaluation import evaluate
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
@@ -39,7 +39,7 @@ from screening_app.ui.form.answer_change import AnswerChange, AnswerSink
 from screening_app.ui.form.check_answers import CheckAnswersPage
 from screening_app.ui.form.page import SectionPage
 from screening_app.ui.form.score_panel import ScorePanel
-from screening_app.ui.form.wording import problem_wording, section_states
+from screening_app.ui.form.wording import page_problems, problem_wording, section_states
 
 CHECK_PAGE = "check_answers"
 
@@ -108,7 +108,8 @@ class FormView(QWidget):
             self.stack.addWidget(page)
             self.nav.addItem(QListWidgetItem(section.title))
         self.check_page = CheckAnswersPage(self.form, self.read_only, self.stack)
-        self.check_page.change.connect(lambda qid: self.go_to(self.section_of(qid), qid))
+        self._back_to_check = False  # a page opened by "Change": Continue returns to the check
+        self.check_page.change.connect(self._change)
         self.check_page.submit.connect(self._submit)
         self.stack.addWidget(self.check_page)
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
@@ -292,8 +293,12 @@ class FormView(QWidget):
             else f"Section {row + 1} of {len(self.form.sections)}"
         )
         self.back.setEnabled(row > 0)
+        label = "&Back to Check your answers" if self._back_to_check else "&Continue"
+        self.next.setText(label)
+        self.next.setAccessibleName(label.replace("&", ""))
         self.next.setVisible(page != CHECK_PAGE)
         if page == CHECK_PAGE:
+            self._back_to_check = False
             evaluation = evaluate(self.form, self._answers)
             self.check_page.show_answers(evaluation, score(self.form, self._answers))
         if self.isVisible() and not self._moving_to_question and not self.nav.hasFocus():
@@ -320,23 +325,20 @@ class FormView(QWidget):
             block.show_error(next((m for q, m in problems if q == qid), None))
         self._checked.add(page_id)  # all of these problems are on this page
         self._update_sections()
-        if not problems:
+        if not problems and self._back_to_check:
+            self.go_to(CHECK_PAGE)
+        elif not problems:
             self._step(1)
 
     def _page_problems(self, page: SectionPage) -> list[tuple[str, str]]:
-        evaluation: Evaluation = evaluate(self.form, self._answers)
-        out: list[tuple[str, str]] = []
-        for qid in page.blocks:
-            if qid not in evaluation.relevant:
-                continue
-            if qid in self._input_problems:
-                out.append((qid, self._input_problems[qid]))
-                continue
-            for problem in question_problems(self.form, qid, self._answers, self.today):
-                if problem.where in ("", qid):
-                    out.append((qid, self.message_for(problem)))
-                    break
-        return out
+        return page_problems(
+            self.form, self._answers, list(page.blocks), self._input_problems, self.today
+        )
+
+    def _change(self, question_id: str) -> None:
+        """ "Change" on Check your answers: the question's page, then back to the check."""
+        self._back_to_check = True
+        self.go_to(self.section_of(question_id), question_id)
 
     def _submit(self) -> None:
         self.flush()

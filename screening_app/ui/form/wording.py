@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from screening_app.domain.evaluation import is_blank
+from screening_app.domain.answers import question_problems
+from screening_app.domain.evaluation import evaluate, is_blank
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
 from screening_app.errors import Problem
@@ -61,4 +63,27 @@ def section_states(
             state = "in progress" if answered else "not started"
             text = section.title
         out.append((text, f"{section.title}, {state}", f"{section.title}: {state}"))
+    return out
+
+
+def page_problems(
+    form: Form,
+    answers: dict[str, Any],
+    question_ids: Iterable[str],
+    input_problems: dict[str, str],
+    today: dt.date,
+) -> list[tuple[str, str]]:
+    """(question id, wording) of the first problem of each relevant question of a page."""
+    evaluation = evaluate(form, answers)
+    out: list[tuple[str, str]] = []
+    for qid in question_ids:
+        if qid not in evaluation.relevant:
+            continue
+        if qid in input_problems:
+            out.append((qid, input_problems[qid]))
+            continue
+        for problem in question_problems(form, qid, answers, today):
+            if problem.where in ("", qid):
+                out.append((qid, problem_wording(form, answers, problem)))
+                break
     return out
