@@ -38,8 +38,9 @@ test-deps:
 run: $(STAMP) system-deps
 	$(BIN)/screening-app --demo
 
+# Each test file is named with its progress as it runs; the slowest five are listed at the end.
 test: $(STAMP) system-deps test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest --durations=5
 
 lint: $(STAMP)
 	$(BIN)/ruff check screening_app tests benchmarks

@@ -80,11 +80,27 @@ def authenticate(
     opened, unlocked = store.unlock(path, user_name.strip(), password, kdf, progress=progress)
     account = unlocked.account
     if account.role in READERS and not opened.has_data:
+        granted = [
+            a
+            for a in opened.keyring.directory.accounts.values()
+            if a.role == "supervisor" and a.team == account.team and a.granted and a.active
+        ]
         opened.close()
+        if granted:
+            how = (
+                f"Ask a supervisor of your team ({', '.join(sorted(a.name for a in granted))}) "
+                "to grant it (Review → Grant access…)"
+            )
+        else:
+            how = (
+                "No supervisor of your team holds access yet, so the first one is given it with "
+                "the recovery key printed when the database was made: whoever keeps it types it "
+                "in the administrator's window (Grant access with the recovery key…) or runs "
+                f"`screening-app users grant {account.name} --recovery-key-file FILE`"
+            )
         raise NoAccess(
             f"Your account {account.name} has not been given access to children's records "
-            "yet. Ask a supervisor of your team to grant it (Accounts, then Grant access), "
-            "then sign in again."
+            f"yet. {how}, then sign in again."
         )
     return opened, to_user(account)
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QVBoxLayout, QWidget
 
 from screening_app.services.children import ChildRecord
+from screening_app.ui.axes import set_whole_range
 
 SHAPES = (
     QScatterSeries.MarkerShape.MarkerShapeCircle,
@@ -92,7 +93,7 @@ class ChildView(QWidget):
                 QDateTime(QDate(first.year, first.month, 1), QTime(0, 0)),
                 QDateTime(QDate(last.year, last.month, 1), QTime(0, 0)).addMonths(1),
             )
-            axis_y.setMax(max(p.total for p in record.scores) + 2)
+            set_whole_range(axis_y, max(p.total for p in record.scores) + 1)
         return chart
 
 

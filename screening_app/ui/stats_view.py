@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
+from screening_app.ui.axes import set_whole_range
 from screening_app.ui.background import BusyIndicator, run_in_background
 from screening_app.ui.dialogs import confirm_saved, save_path
 from screening_app.ui.heading import page_top
@@ -255,7 +256,7 @@ class StatisticsView(QWidget):
         months = QBarCategoryAxis()
         months.append([_month_words(m.month) for m in self.figures])
         counts = QValueAxis()
-        counts.setLabelFormat("%d")
+        set_whole_range(counts, max((sum(m.bands.values()) for m in self.figures), default=0))
         self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(months)

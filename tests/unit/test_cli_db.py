@@ -49,8 +49,12 @@ def new_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, s
     assert add_user(db, admin, "kit", "practitioner", kit) == 0
     assert "can read no records until a supervisor grants access" in capsys.readouterr().out
     assert run(["list", "--db", db, "--user", "kit", "--password-file", kit]) == 2
-    assert "has not been given access" in capsys.readouterr().err
+    refused = capsys.readouterr().err
+    assert "has not been given access" in refused  # and no supervisor can give it yet: the way
+    assert "users grant kit --recovery-key-file FILE" in " ".join(refused.split())
     assert run(["users", "grant", "sol", "--db", db, "--recovery-key-file", recovery]) == 0
+    assert run(["list", "--db", db, "--user", "kit", "--password-file", kit]) == 2
+    assert "Ask a supervisor of your team (sol)" in " ".join(capsys.readouterr().err.split())
     assert run(["users", "grant", "kit", "--db", db, "--user", "sol", "--password-file", sol]) == 0
     return db, admin, sol, kit
 
