@@ -109,7 +109,8 @@ def row(
 
     rate = figures.positive_outcome_rate
     if suppressed and 1 <= figures.screenings <= 4:
-        rate_text = SUPPRESSED  # a rate over fewer than 5 screenings could identify a child
+        rate_text = ""  # a rate over fewer than 5 could identify a child; a number column
+        # stays numbers only (a "<5" there broke every spreadsheet that read it)
     else:
         rate_text = "" if rate is None else f"{rate:.3f}"
     median = figures.median_days_to_review

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.scoring import unanswered_words
+from screening_app.domain.wording import spelt_out
 from screening_app.errors import AnswersError
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import Screening, status_label
@@ -177,7 +178,7 @@ class ScreeningPage(QWidget):
                 "\n\nSomething you recorded (a phone, vehicle, place, account or name) is also "
                 "in another screening of your team: a supervisor will be told of a possible link."
             )
-        action = str((done.score or {}).get("action") or "")
+        action = spelt_out(str((done.score or {}).get("action") or ""))
         next_step = f"\n\nWhat to do now: {action}" if action else ""
         QMessageBox.information(
             self,

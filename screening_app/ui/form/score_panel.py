@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, unanswered_words
+from screening_app.domain.wording import spelt_out
 from screening_app.ui.announce import announce
 
 BAND_COLOURS = ("#2e7d32", "#c9a000", "#e06c00", "#b71c1c")
@@ -141,7 +142,7 @@ class ScorePanel(QFrame):
             self.rules.setText(f"Rules that raise the band:\n{reasons}")
         else:
             self.rules.setText("No rule raises the band.")
-        action = f"What to do: {result.action}"
+        action = f"What to do: {spelt_out(result.action)}"
         reassess_by = parse_date(result.reassess_by)
         if reassess_by:
             action += f"\nScreen again by {reassess_by:%d/%m/%Y}."

@@ -85,3 +85,14 @@ def test_row_matches_columns_and_suppresses(form: Form) -> None:
     assert values["positive_outcome_rate"] == "0.500"
     plain = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", False), strict=True))
     assert plain["children"] == "3"
+
+
+def test_a_suppressed_rate_is_left_empty_never_written_as_text(form: Form) -> None:
+    """A rate over 1 to 4 screenings could identify a child; "<5" in a number column broke the
+    spreadsheets reading it."""
+    figures = MonthFigures(month="2026-02", screenings=3, children=3, with_positive_outcome=1)
+    cols = columns(form, "la_area", "practitioner_role")
+    values = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", True), strict=True))
+    assert values["screenings"] == "<5" and values["positive_outcome_rate"] == ""
+    plain = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", False), strict=True))
+    assert plain["positive_outcome_rate"] == "0.333"
