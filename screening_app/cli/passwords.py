@@ -52,5 +52,17 @@ def password_from(path: Path | None, prompt: str, what: str = "password") -> str
     return text
 
 
+def new_password_from(path: Path | None, prompt: str, what: str = "new password") -> str:
+    """A new password from ``path``, or typed twice (a typing mistake in a password nobody has
+    seen would lock its owner out)."""
+    first = password_from(path, prompt, what)
+    if path is None and password_from(None, "Type it again: ", what) != first:
+        raise InputFileError(
+            f"the two {what}s differ",
+            [Problem(f"the two {what}s you typed differ; nothing was changed", what)],
+        )
+    return first
+
+
 def _problem(path: Path, message: str) -> InputFileError:
     return InputFileError(message, [Problem(message, str(path))])

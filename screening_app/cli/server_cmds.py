@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screening_app.cli.passwords import password_from
+from screening_app.cli.passwords import new_password_from, password_from
 from screening_app.errors import InputFileError, Problem, StorageError
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                     f"The server already has accounts and none is called {args.admin}; add "
                     "accounts with `screening-app server users add`."
                 )
-            password = password_from(args.password_file, f"New password for {args.admin}: ")
+            password = new_password_from(args.password_file, f"New password for {args.admin}: ")
             try:
                 store.add_account(args.admin, password, "admin", None)
             except ServerError as exc:
@@ -192,9 +192,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     with _as_admin(args) as (store, _admin):
-        new_password = password_from(
-            args.new_password_file, f"Password for {args.name}: ", "new password"
-        )
+        new_password = new_password_from(args.new_password_file, f"Password for {args.name}: ")
         account = store.add_account(args.name, new_password, args.role, args.team)
     team = f", team {account.team}" if account.team else ""
     print(f"Added {account.name} ({account.role}{team}).")

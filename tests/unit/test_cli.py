@@ -158,3 +158,21 @@ def test_bad_window_option_exits_2_with_the_full_usage(capsys: pytest.CaptureFix
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "expected one argument" in err and "COMMAND" in err
+
+
+def test_a_new_password_typed_at_the_terminal_is_asked_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`server init` and `server users add` set a password nobody has seen: a typing mistake
+    would lock its owner out, so it is typed twice and two that differ change nothing."""
+    import getpass
+
+    from screening_app.cli.passwords import new_password_from
+    from screening_app.errors import InputFileError
+
+    typed = iter(["server-password-1", "server-password-1", "server-password-1", "typo"])
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt: next(typed))
+    assert new_password_from(None, "New password: ") == "server-password-1"
+    with pytest.raises(InputFileError) as differ:
+        new_password_from(None, "New password: ")
+    assert "the two new passwords you typed differ" in differ.value.problems[0].message
