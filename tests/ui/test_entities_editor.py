@@ -51,3 +51,16 @@ def test_an_entry_is_added_shown_as_stored_and_saved(qtbot: QtBot, registry: For
     assert seen[1] == "Linked on: phone +447700900123"  # what will be stored, before saving
     assert sink.saved["entities_of_concern"] == [{"kind": "phone", "number": "07700 900123"}]
     assert editor.list.item(0).text() == "Phone: 07700 900123"
+
+
+def test_last_seen_takes_day_month_year_as_the_main_form_does(qtbot: QtBot) -> None:
+    """The main form accepts 27/03/2026; the people and vehicles dialog refused it."""
+    parent = QLineEdit()
+    qtbot.addWidget(parent)
+    dialog = EntityDialog({"kind": "person", "name": "Jay"}, dt.date(2026, 11, 26), parent)
+    seen = dialog.inputs["last_seen"]
+    assert isinstance(seen, QLineEdit)
+    seen.setText("27/3/2026")
+    assert dialog.value()["last_seen"] == "2026-03-27"
+    dialog._check()
+    assert dialog.result() == EntityDialog.DialogCode.Accepted and not dialog.error.text()

@@ -32,6 +32,7 @@ from screening_app.domain import entities
 from screening_app.domain.entities import KIND_LABELS, summary
 from screening_app.domain.forms import Question
 from screening_app.ui.dialogs import ErrorLine, resize_within_screen
+from screening_app.ui.form.date_editor import parse_typed_date
 from screening_app.ui.form.editors import Editor
 
 FIELD_LABELS = {
@@ -52,7 +53,7 @@ FIELD_LABELS = {
     "platform": "Platform (Snapchat, Instagram…)",
     "handle": "User name or handle",
     "connection": "How the child is connected",
-    "last_seen": "Last seen (YYYY-MM-DD)",
+    "last_seen": "Last seen (day/month/year)",
 }
 CHOICE_LABELS = {
     "female": "Female",
@@ -153,7 +154,9 @@ class EntityDialog(QDialog):
                 if widget.value() >= 0:
                     entity[name] = widget.value()
             elif isinstance(widget, QLineEdit) and widget.text().strip():
-                entity[name] = widget.text().strip()
+                text = widget.text().strip()
+                day = parse_typed_date(text) if name == "last_seen" else None
+                entity[name] = day.isoformat() if day else text  # as the main form reads dates
         return entity
 
     def _show_stored(self) -> None:
