@@ -226,6 +226,31 @@ def keys(entity: dict[str, Any]) -> list[EntityKey]:
     return found
 
 
+def key_words(kind: str, key: str) -> str:
+    """A link key as people write it: "BS1 4DJ|12" → "12, BS1 4DJ", "+447700900123" →
+    "07700 900123", "snapchat:jay_fake_99" → "jay_fake_99 on snapchat"."""
+    if kind == "place" and "|" in key:
+        postcode, house = key.split("|", 1)
+        return f"{house}, {postcode}"
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(key, "GB")
+        except phonenumbers.NumberParseException:
+            return key
+        style = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 44
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, style)
+    if kind == "online_account" and ":" in key:
+        platform, handle = key.split(":", 1)
+        return f"{handle} on {platform}"
+    if kind == "vehicle" and len(key) == 7 and key[:4].isalnum():
+        return f"{key[:4]} {key[4:]}"  # the current British format, "AB12 CDE"
+    return key
+
+
 def shown(entity: dict[str, Any]) -> str:
     """What will be stored, in words, for the practitioner to see before saving."""
     found = keys(entity)

@@ -10,10 +10,18 @@ import math
 
 import networkx as nx
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF, QResizeEvent
+from PySide6.QtGui import (
+    QBrush,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
-from screening_app.domain.entities import KIND_LABELS
+from screening_app.domain.entities import KIND_LABELS, key_words
 from screening_app.services.links import Child, Link
 
 SHAPE_WORDS = {
@@ -32,11 +40,23 @@ class Drawing(QGraphicsView):
     """The drawing, shrunk to fit its space (never below ``SMALLEST``, so that labels stay
     legible: a larger drawing scrolls)."""
 
-    SMALLEST = 0.45
+    SMALLEST = 0.9  # labels at (nearly) their own size: a larger drawing scrolls, or zoom out
 
     def __init__(self, scene: QGraphicsScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+    def zoom(self, factor: float) -> None:
+        """Ctrl++ / Ctrl+- / Ctrl+wheel; Ctrl+0 fits again (between a fifth and four times)."""
+        now = self.transform().m11()
+        if 0.2 <= now * factor <= 4.0:
+            self.scale(factor, factor)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+        else:
+            super().wheelEvent(event)
 
     def fit(self) -> None:
         area = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
@@ -163,7 +183,8 @@ def draw(scene: QGraphicsScene, shown: list[Link]) -> None:
             QBrush(Qt.GlobalColor.lightGray),
         )
         item.setPos(x, y)
-        text = scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {drawn.key}")
+        words = key_words(drawn.entity_kind, drawn.key)
+        text = scene.addText(f"{KIND_LABELS[drawn.entity_kind]}: {words}")
         text.setPos(x - text.boundingRect().width() / 2, y + 9)  # under the shape
         under = scene.addRect(  # the label stays legible where lines cross it
             text.sceneBoundingRect().adjusted(4, 4, -4, -4),

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsScene,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screening_app.domain.entities import KIND_LABELS
+from screening_app.domain.entities import KIND_LABELS, key_words
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.services.links import Link
@@ -101,6 +102,15 @@ class LinksView(QWidget):
         )
         self.drawing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.drawing.setMinimumHeight(220)
+        for keys, act in (
+            ("Ctrl++", lambda: self.drawing.zoom(1.25)),
+            ("Ctrl+=", lambda: self.drawing.zoom(1.25)),
+            ("Ctrl+-", lambda: self.drawing.zoom(0.8)),
+            ("Ctrl+0", self.drawing.fit),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(act)
         self.table = QTableWidget(0, 5, splitter)
         self.table.setHorizontalHeaderLabels(
             ["Kind", "Linked on", "Strength", "Children (screenings)", "Other teams"]
@@ -163,7 +173,7 @@ class LinksView(QWidget):
             for column, text in enumerate(
                 (
                     KIND_LABELS.get(link.entity_kind, link.entity_kind),
-                    link.key,
+                    key_words(link.entity_kind, link.key),
                     link.strength,
                     "; ".join(children_words(link)),
                     "; ".join(t.words() for t in link.other_teams),

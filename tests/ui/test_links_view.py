@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from screening_app.ui.accessibility import missing_accessible_names
@@ -32,13 +34,21 @@ def test_the_table_and_the_drawing_show_the_links(
     assert missing_accessible_names(view) == []
     rows = [[view.table.item(r, c).text() for c in range(4)] for r in range(view.table.rowCount())]
     phone = next(r for r in rows if r[0] == "Phone")
-    assert phone[1:3] == ["+447700900123", "exact"]
+    assert phone[1:3] == ["07700 900123", "exact"]  # as people write it, not the stored key
     # the children by name, each with the screening that links them
     assert sorted(phone[3].split("; ")) == sorted(
         [f"Robin Example ({linked['kit']})", f"Sky Example ({linked['rowan']})"]
     )
     texts = {item.toPlainText() for item in view.scene.items() if hasattr(item, "toPlainText")}
-    assert f"Robin Example\n{linked['kit']}" in texts and "Vehicle: AB12CDE" in texts
+    assert f"Robin Example\n{linked['kit']}" in texts and "Vehicle: AB12 CDE" in texts
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    view.table.setFocus()
+    QApplication.processEvents()  # the first layout (and its fit) done
+    before = view.drawing.transform().m11()
+    qtbot.keyClick(view.table, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.drawing.transform().m11() == pytest.approx(before * 0.8)  # zoomed out
     view.strength.setCurrentIndex(view.strength.findData("possible"))
     assert {r.strength for r in view.shown()} == {"possible"}
     assert view.table.rowCount() == 2

@@ -181,3 +181,22 @@ def test_a_v2_file_sent_as_v1_or_with_a_bad_entity_is_refused_and_nothing_stored
         assert kit.listing.list(ListQuery()) == []  # nothing stored from either file
     finally:
         kit.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "words"),
+    [
+        ("place", "BS1 4DJ|12", "12, BS1 4DJ"),
+        ("place", "BS1 4DJ", "BS1 4DJ"),
+        ("phone", "+447700900123", "07700 900123"),
+        ("phone", "+33612345678", "+33 6 12 34 56 78"),
+        ("online_account", "snapchat:jay_fake_99", "jay_fake_99 on snapchat"),
+        ("vehicle", "AB12CDE", "AB12 CDE"),
+        ("vehicle", "XY61F?E", "XY61 F?E"),
+        ("person", "jayjay", "jayjay"),
+    ],
+)
+def test_a_key_is_shown_as_people_write_it(kind: str, key: str, words: str) -> None:
+    from screening_app.domain.entities import key_words
+
+    assert key_words(kind, key) == words
