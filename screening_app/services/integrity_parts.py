@@ -105,14 +105,14 @@ def reviews_and_outcomes(
             "reviewer": review.reviewer_id,
             "at": review.at,
         }
-        for key, value in stored.items():
-            if signed.get(key) != value and not (key == "comment" and cleared(db, review)):
-                shown = names(value) if key == "reviewer" else words(value)
-                was = names(signed.get(key)) if key == "reviewer" else words(signed.get(key))
-                found.append(
-                    f"{name}: the review's {key} reads {shown}, but what "
-                    f"{names(row.signer_id)} signed on {row.at} ({row.kind}) says {was}"
-                )
+        found += differences(
+            f"{name}: the review's",
+            stored,
+            signed,
+            row,
+            names,
+            "comment" if cleared(db, review) else "",
+        )
         if row.kind in ("approve", "return") and row.signer_id != review.reviewer_id:
             found.append(
                 f"{name}: a review in {names(review.reviewer_id)}'s name was signed "
@@ -139,13 +139,14 @@ def reviews_and_outcomes(
             "note": outcome.note,
             "user": outcome.user_id,
         }
-        for key, value in stored_outcome.items():
-            if signed.get(key) != value and not (key == "note" and cleared(db, outcome)):
-                found.append(
-                    f"{name}: an outcome's {key} reads {words(value)}, but what "
-                    f"{names(row.signer_id)} signed on {row.at} says "
-                    f"{words(signed.get(key))}"
-                )
+        found += differences(
+            f"{name}: an outcome's",
+            stored_outcome,
+            signed,
+            row,
+            names,
+            "note" if cleared(db, outcome) else "",
+        )
     for outcome_id, covering in by_outcome.items():
         if outcome_id not in outcomes:
             row, content = covering[-1]
@@ -153,6 +154,28 @@ def reviews_and_outcomes(
             code = part(content, "outcome").get("code")
             found.append(f"{reference}: an outcome ({code}) signed on {row.at} was deleted")
     return found
+
+
+def differences(
+    what: str,
+    stored: dict[str, Any],
+    signed: dict[str, Any],
+    row: SignatureRow,
+    names: Names,
+    emptied: str,
+) -> list[str]:
+    """Each field of a review or outcome that is not what was signed (``emptied``: a text the
+    retention period cleared, which may differ); accounts by name."""
+    out = []
+    for key, value in stored.items():
+        if signed.get(key) == value or key == emptied:
+            continue
+        said = names if key in ("reviewer", "user") else words
+        out.append(
+            f"{what} {key} reads {said(value)}, but what {names(row.signer_id)} signed on "
+            f"{row.at} ({row.kind}) says {said(signed.get(key))}"
+        )
+    return out
 
 
 def row_fits(row: SignatureRow, content: dict[str, Any]) -> bool:
