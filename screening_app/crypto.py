@@ -13,6 +13,7 @@ Pure functions over bytes: no files, no database, no Qt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -196,10 +197,17 @@ def digest(value: Any) -> bytes:
 
 def verify(sign_public: bytes, signature: bytes, message: bytes) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(sign_public).verify(signature, message)
+        _public_key(sign_public).verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key(sign_public: bytes) -> Ed25519PublicKey:
+    """A loaded public key (a team has a few dozen; ``db check`` verifies thousands of
+    signatures with each)."""
+    return Ed25519PublicKey.from_public_bytes(sign_public)
 
 
 def tag(secret: bytes, text: str) -> str:
