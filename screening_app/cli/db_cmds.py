@@ -53,6 +53,11 @@ def register(subparsers: Any) -> None:
 
     imp = subparsers.add_parser("import", help="store answers files as submitted screenings")
     imp.add_argument("answers", type=Path, nargs="+", metavar="ANSWERS.json")
+    imp.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="store a file whose answers are already stored (a second screening)",
+    )
     signed_in_args(imp)
     imp.set_defaults(func=cmd_import)
 
@@ -159,6 +164,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     app = open_session(args)
     try:
         for item in checked:
+            earlier = app.screenings.already_stored(item.form, dict(item.answers))
+            if earlier is not None and not args.allow_duplicate:
+                failures.append(
+                    AnswersError(
+                        "duplicate",
+                        [
+                            Problem(
+                                f"{item.path.name}: these answers are already stored as "
+                                f"{earlier}; nothing was stored (add --allow-duplicate to "
+                                "store them again as another screening)",
+                                str(item.path),
+                            )
+                        ],
+                    )
+                )
+                continue
             screening = app.screenings.import_answers(item.form, dict(item.answers))
             print(f"{item.path.name}: stored as {screening.row.reference}")
     finally:

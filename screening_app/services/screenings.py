@@ -27,6 +27,7 @@ from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
+from screening_app.storage import signatures_repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.storage.screenings_repo import ScreeningRecord
@@ -84,6 +85,18 @@ class ScreeningService:
             if codes is None or value in codes:
                 out[qid] = value
         return out
+
+    def already_stored(self, form: Form, answers: dict[str, Any]) -> str | None:
+        """The reference of a screening this user can see with exactly these answers (the same
+        file imported twice), or None."""
+        values = self._list_values(answers)
+        wanted = signatures_repo.digest_of_answers(answers)
+        for screening_id, reference in repo.same_child_and_day(
+            self.s.db, self.s.scope(), str(values["child_name_fold"]), str(values["screening_date"])
+        ):
+            if signatures_repo.answers_digest(self.s.db, screening_id) == wanted:
+                return reference
+        return None
 
     def import_answers(self, form: Form, answers: dict[str, Any]) -> Screening:
         """Store a complete, valid answers set as a submitted screening (all or nothing)."""

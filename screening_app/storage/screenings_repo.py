@@ -235,6 +235,20 @@ def own_submitted(db: Database, owner_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def same_child_and_day(
+    db: Database, scope: Scope, name_fold: str, screening_date: str
+) -> list[tuple[int, str]]:
+    """(id, reference) of the screenings ``scope`` may see, not drafts, of that child's name on
+    that day (the candidates for a duplicate import)."""
+    clause, params = scope.clause()
+    rows = db.execute(
+        "SELECT s.id, s.reference FROM screenings s WHERE s.child_name_fold = ? AND "
+        f"s.screening_date = ? AND s.status NOT IN ('draft', 'superseded') AND {clause}",
+        [name_fold, screening_date, *params],
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
 def id_of_reference(db: Database, reference: str) -> int | None:
     row = db.execute("SELECT id FROM screenings WHERE reference = ?", [reference]).fetchone()
     return int(row[0]) if row else None

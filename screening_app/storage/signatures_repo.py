@@ -5,6 +5,7 @@ the content its signature covers — docs/SECURITY.md, "Signed facts"."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -141,6 +142,16 @@ def answers_digest(db: Database, screening_id: int) -> str | None:
         f"SELECT {ANSWERS_TEXT} FROM answers WHERE screening_id = ?", [screening_id]
     ).fetchone()
     return _text_hash(row[0])
+
+
+def digest_of_answers(answers: dict[str, Any]) -> str | None:
+    """``answers_digest`` of answers not yet stored, as they would be stored."""
+    if not answers:
+        return None
+    text = "\x1e".join(
+        f"{qid}\x1f{json.dumps(answers[qid], ensure_ascii=False)}" for qid in sorted(answers)
+    )
+    return _text_hash(text)
 
 
 def answers_digests(db: Database) -> dict[int, str]:

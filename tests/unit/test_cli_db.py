@@ -165,3 +165,20 @@ def test_disable_and_rotate_key_from_the_command_line(
     assert run(["users", "disable", "nobody", *admin_in]) == 2
     assert run(["users", "grant", "kit", "--db", db]) == 2  # neither --user nor a recovery key
     assert "either --user SUPERVISOR or --recovery-key-file" in capsys.readouterr().err
+
+
+def test_importing_the_same_file_twice_is_refused_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A duplicate import was accepted silently: two screenings of one referral."""
+    db, _admin, _sol, kit = new_team(tmp_path, capsys)
+    signed_in = ["--db", db, "--user", "kit", "--password-file", kit]
+    one = str(all_examples()[0])
+    assert run(["import", one, *signed_in]) == 0
+    first = capsys.readouterr().out.split("stored as ")[1].split()[0]
+    assert run(["import", one, *signed_in]) == 2
+    refused = " ".join(capsys.readouterr().err.split())
+    assert f"these answers are already stored as {first}; nothing was stored" in refused
+    assert "--allow-duplicate" in refused
+    assert run(["import", one, "--allow-duplicate", *signed_in]) == 0
+    assert "stored as CSE-" in capsys.readouterr().out
