@@ -18,7 +18,7 @@ from screening_app.domain import checklist, entities
 from screening_app.domain.evaluation import add_months, age_on
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import score
-from screening_app.storage import links_repo, review_repo
+from screening_app.storage import links_repo, references_repo, review_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 
@@ -214,7 +214,7 @@ def _add_screening(
     done = status != "draft"
     name = f"{child.first} {child.last}"
     values: dict[str, object] = {
-        "reference": f"CSE-{day.year}-{repo.next_reference_number(db):06d}",
+        "reference": f"CSE-{day.year}-{references_repo.next_reference_number(db):06d}",
         "owner_id": owner.user_id,
         "team": owner.team,
         "form_id": form.form_id,

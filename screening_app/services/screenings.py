@@ -26,8 +26,8 @@ from screening_app.services import links, outbox, permissions, signing
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
+from screening_app.storage import references_repo, signatures_repo
 from screening_app.storage import screenings_repo as repo
-from screening_app.storage import signatures_repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
 from screening_app.storage.screenings_repo import ScreeningRecord
@@ -91,7 +91,7 @@ class ScreeningService:
         file imported twice), or None."""
         values = self._list_values(answers)
         wanted = signatures_repo.digest_of_answers(answers)
-        for screening_id, reference in repo.same_child_and_day(
+        for screening_id, reference in references_repo.same_child_and_day(
             self.s.db, self.s.scope(), str(values["child_name_fold"]), str(values["screening_date"])
         ):
             if signatures_repo.answers_digest(self.s.db, screening_id) == wanted:
@@ -140,10 +140,10 @@ class ScreeningService:
         db, at = self.s.db, self.s.now_text()
         if reference is None:
             code = get_meta(db, REFERENCE_CODE)
-            number = f"{repo.next_reference_number(db):06d}"
+            number = f"{references_repo.next_reference_number(db):06d}"
             reference = f"CSE-{self.s.today().year}-{f'{code}-' if code else ''}{number}"
         else:
-            reference = repo.unused_reference(db, reference)
+            reference = references_repo.unused_reference(db, reference)
         new_id = repo.insert_screening(
             db,
             {
