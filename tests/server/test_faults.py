@@ -91,7 +91,7 @@ def test_the_server_killed_mid_upload_loses_nothing_and_stores_one_copy(
     url = f"https://127.0.0.1:{server.port}"
     connect(capsys, url, fingerprint, on, "sol", "kit")
     examples = [str(p) for p in all_examples()] * 40
-    assert cli(capsys, "import", *examples, *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "import", "--allow-duplicate", *examples, *on("kit", "kit"))[0] == 0
 
     def stored() -> int:
         with psycopg.connect(database_url) as conn:

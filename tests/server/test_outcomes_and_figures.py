@@ -34,7 +34,7 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0  # kit's computer gets the link secret
     examples = [str(p) for p in all_examples()]
     # the first child twice: two screenings, one child, on the desktop and on the server
-    assert cli(capsys, "import", *examples, examples[0], *on("kit", "kit"))[0] == 0
+    assert cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
     code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
