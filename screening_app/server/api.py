@@ -13,6 +13,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
 - ``POST /v1/screenings`` — send an encrypted screening (idempotent; 409 on a conflict)
 - ``GET /v1/screenings?after=SEQ`` — the screenings this account may see, sent after SEQ
+- ``GET /v1/screenings/untagged``, ``PUT /v1/screenings/tags`` — a supervisor's computer fills
+  in the child's tag of screenings sent before their computer had the link secret
 - ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copies
 - ``GET /v1/teams/mine/waiting``, ``POST /v1/teams/mine/key/grants`` — share the team key
 - ``POST /v1/teams/mine/key/rotate`` — the next epoch of the team key (a supervisor left)
@@ -49,6 +51,7 @@ from screening_app.server import (
 from screening_app.server.api_models import (
     MAX_BODY,
     MONTH,
+    ChildTags,
     DeviceSignIn,
     EpochKey,
     Grant,
@@ -172,6 +175,15 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.get("/v1/screenings")
     def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"screenings": screenings.since(store, who, after)}
+
+    @app.get("/v1/screenings/untagged")
+    def untagged(who: Authorised) -> dict[str, Any]:
+        return {"screenings": screenings.untagged(store, who)}
+
+    @app.put("/v1/screenings/tags")
+    def put_tags(body: ChildTags, who: Authorised) -> dict[str, Any]:
+        tags = [(t.id, t.version, t.child_tag) for t in body.tags]
+        return {"tagged": screenings.put_tags(store, who, tags)}
 
     @app.put("/v1/teams/mine/key", status_code=204)
     def create_team_key(body: TeamKey, who: Authorised) -> None:

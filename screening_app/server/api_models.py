@@ -81,6 +81,16 @@ class LinkKeys(BaseModel):
     screenings: list[ScreeningLinkKeys] = Field(max_length=1000)
 
 
+class ChildTag(BaseModel):
+    id: uuid.UUID
+    version: int = Field(ge=1, le=100_000)
+    child_tag: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ChildTags(BaseModel):
+    tags: list[ChildTag] = Field(max_length=1000)
+
+
 class Recovered(BaseModel):
     keys: list[EpochKey] = Field(min_length=1, max_length=1000)
 

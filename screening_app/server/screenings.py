@@ -24,6 +24,7 @@ MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 TAG = re.compile(r"^[0-9a-f]{64}$")
 BANDS = {"low", "mild", "moderate", "significant"}
 PAGE = 200
+TAGS_PAGE = 1000  # the most a supervisor's computer tags in one sync
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,39 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
             [after, PAGE],
         ).fetchall()
     return [_listed(row) for row in rows]
+
+
+def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
+    """The team's screenings the server holds without a child's tag (sent from a computer that
+    did not have the team's link secret yet), for a supervisor's computer to tag."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT id, version FROM screenings WHERE child_tag IS NULL "
+            "AND status IN ('submitted', 'approved', 'returned') ORDER BY seq LIMIT %s",
+            [TAGS_PAGE],
+        ).fetchall()
+    return [{"id": str(sid), "version": int(version)} for sid, version in rows]
+
+
+def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int, str]]) -> int:
+    """Fill in the child's tag of the team's screenings that have none; a tag already there is
+    never replaced. Row-level security keeps the update to the caller's own team."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
+    filled = 0
+    with store.acting(caller) as conn:
+        for sid, version, tag in tags:
+            done = conn.execute(
+                "UPDATE screenings SET child_tag = %s "
+                "WHERE id = %s AND version = %s AND child_tag IS NULL",
+                [tag, sid, version],
+            )
+            filled += done.rowcount
+        if filled:
+            store.audit(conn, caller.account.id, "child_tags_filled", str(filled))
+    return filled
 
 
 def _listed(row: tuple[Any, ...]) -> dict[str, Any]:

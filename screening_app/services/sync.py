@@ -14,11 +14,9 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from screening_app import crypto
 from screening_app.domain import checklist
-from screening_app.domain.evaluation import parse_date
 from screening_app.errors import WorkflowError
-from screening_app.services import org_links, outbox, retention, signing, team_key
+from screening_app.services import child_tags, org_links, outbox, retention, signing, team_key
 from screening_app.services.screenings import (
     REFERENCE_CODE,
     ScreeningService,
@@ -43,17 +41,6 @@ def _epoch_of(sealed: Sealed) -> int:
         return int(parse(sealed.envelope)["metadata"].get("team_epoch") or 1)
     except (EnvelopeError, TypeError, ValueError):
         return 0
-
-
-def _child_tag(link: bytes | None, answers: dict[str, Any]) -> str | None:
-    """The child's tag under the team's link secret: the server counts children by it without
-    learning who they are (none until this computer has the secret)."""
-    first = str(answers.get(checklist.FIRST_NAME) or "").strip()
-    last = str(answers.get(checklist.LAST_NAME) or "").strip()
-    dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
-    if link is None or not (first and last and dob):
-        return None
-    return crypto.tag(link, checklist.child_identity(first, last, dob.isoformat()))
 
 
 class SyncService:
@@ -148,6 +135,7 @@ class SyncService:
             report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
             report.outcomes_received = outcomes.receive(client, keys, report.problems)
             org_links.exchange(self.s, client, report)
+            child_tags.fill(self.s, client, keys.link)
             days = client.call("GET", "/v1/settings").get("retention_days")
             report.removed = retention.apply(self.s, days)
             self._witness(client, report)
@@ -203,7 +191,7 @@ class SyncService:
                     "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
                     "practitioner_role": record.practitioner_role or "",
                     "team_epoch": team.epoch,
-                    "child_tag": _child_tag(team.link, answers),
+                    "child_tag": child_tags.child_tag(team.link, answers),
                 }
                 content = {
                     "reference": record.reference,

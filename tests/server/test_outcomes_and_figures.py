@@ -34,7 +34,10 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0  # kit's computer gets the link secret
     examples = [str(p) for p in all_examples()]
     # the first child twice: two screenings, one child, on the desktop and on the server
-    assert cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0] == 0
+    assert (
+        cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0]
+        == 0
+    )
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
     code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
@@ -128,3 +131,37 @@ def test_another_teams_supervisor_sees_the_figures_but_no_outcome(
     finally:
         lou.close()
     assert (report.received, report.outcomes_received) == (0, 0)
+
+
+def test_screenings_sent_before_the_link_secret_count_as_the_same_children(
+    server: tuple[str, str],
+    on: Machine,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    """kit sends before any supervisor's computer gave hers the link secret: the server holds
+    the screenings untagged until sol's computer tags them, and then both count the children
+    alike (the first child twice is one child)."""
+    connect_all(capsys, server, on)
+    examples = [str(p) for p in all_examples()]
+    assert (
+        cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0]
+        == 0
+    )
+    assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
+    with psycopg.connect(database_url) as conn:
+        untagged = conn.execute("SELECT count(*) FROM screenings WHERE child_tag IS NULL")
+        assert untagged.fetchone() == (len(examples) + 1,)
+    assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
+    code, here = cli(capsys, "stats", *PERIOD, *on("sol", "sol"))
+    assert code == 0, here
+    code, there = cli(capsys, "stats", "--server", *PERIOD, *on("sol", "sol"))
+    assert code == 0, there
+    assert there == here
+    header = here.splitlines()[0].split(",")
+    november = next(line for line in here.splitlines() if line.startswith("2026-11"))
+    row = dict(zip(header, november.split(","), strict=True))
+    assert row["children"] == str(len(examples))
+    with psycopg.connect(database_url) as conn:
+        tags = conn.execute("SELECT count(DISTINCT child_tag), count(child_tag) FROM screenings")
+        assert tags.fetchone() == (len(examples), len(examples) + 1)
