@@ -300,3 +300,32 @@ def test_many_answer_changes_keep_python_s_none_alive(qtbot: QtBot, form: Form) 
     for n in range(20):
         enter(qtbot, view, "v_substance_use", "yes" if n % 2 else "no")
     assert sys.getrefcount(None) > before - 200
+
+
+def test_an_error_appearing_or_going_does_not_move_the_options(qtbot: QtBot, form: Form) -> None:
+    """The space of a question's error is kept: a click lands on the option that was under the
+    pointer whether an error has just appeared above it or just gone."""
+    view, _sink = make(qtbot, form)
+    block = next(
+        b
+        for p in view.pages.values()
+        for b in p.blocks.values()
+        if isinstance(b.editor, ChoiceEditor) and b.question.required
+    )
+    view.go_to(view.section_of(block.question.id))
+    page = view.pages[view.current_page()]
+    assert isinstance(block.editor, ChoiceEditor)
+    first = block.editor.group.buttons()[0]
+
+    def top(within: Any) -> int:
+        QApplication.processEvents()
+        return first.mapTo(within, QPoint(0, 0)).y()
+
+    in_block = top(block)
+    qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)  # every blank answer is an error
+    assert block.error.isVisible() and "Error:" in block.error.text()
+    assert top(block) == in_block  # (the summary at the top of the page came too)
+    on_page = top(page.widget())
+    click(qtbot, first)  # answered: its error goes, the options stay where they were
+    assert not block.error.isVisible()
+    assert top(page.widget()) == on_page

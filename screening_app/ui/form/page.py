@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -74,11 +74,23 @@ class QuestionBlock(QWidget):
             self.help_button.toggled.connect(self.help_text.setVisible)
             layout.addWidget(self.help_button)
             layout.addWidget(self.help_text)
-        self.error = QLabel("", self)
+        # The error's line is kept, error or not, so that an error appearing or going never
+        # moves the options under the pointer; a longer one keeps its lines until the page is
+        # shown again (release_error_space).
+        self.error_slot = QWidget(self)
+        slot = QVBoxLayout(self.error_slot)
+        slot.setContentsMargins(0, 0, 0, 0)
+        self.error = QLabel("", self.error_slot)
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
+        slot.addWidget(self.error)
+        self.error.ensurePolished()
+        self.error.setText("Error")
+        self._one_line = self.error.sizeHint().height()
+        self.error.setText("")
         self.error.setVisible(False)
-        layout.addWidget(self.error)
+        self.error_slot.setMinimumHeight(0 if question.calculated else self._one_line)
+        layout.addWidget(self.error_slot)
         self.calculated = QLabel("", self)
         self.calculated.setWordWrap(True)
         self.calculated.setObjectName("calculatedText")
@@ -118,6 +130,8 @@ class QuestionBlock(QWidget):
             self.help_button.toggle()
 
     def show_error(self, message: str | None) -> None:
+        if not message and self.error.isVisible():
+            self.error_slot.setMinimumHeight(max(self._one_line, self.error.height()))
         self.error.setText(f"Error: {message}" if message else "")
         self.error.setVisible(bool(message))
         if self.editor is not None:
@@ -167,6 +181,12 @@ class QuestionBlock(QWidget):
             announce(self, shown.replace("⚠ ", ""), assertive=True)
         self.warning.setText(shown)
         self.warning.setVisible(bool(text))
+
+    def release_error_space(self) -> None:
+        """Back to one line for the error (the page is shown again: nothing is under the
+        pointer yet)."""
+        if not self.question.calculated:
+            self.error_slot.setMinimumHeight(self._one_line)
 
     def focus(self) -> None:
         if self.editor is not None:
@@ -289,6 +309,11 @@ class SectionPage(QScrollArea):
         if problems:
             self.verticalScrollBar().setValue(0)
             self.ensureWidgetVisible(self.summary)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        for block in self.blocks.values():
+            block.release_error_space()
+        super().showEvent(event)
 
     def show_top(self) -> None:
         """Scrolled to the top, focus on the heading (a page just shown)."""
