@@ -48,6 +48,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def format_result(result: ScoreResult) -> str:
+    from screening_app.domain.scoring import unanswered_words
+    from screening_app.domain.wording import spelt_out
+
     sections = ", ".join(f"{k} {v}" for k, v in result.section_scores.items())
     rows = [
         ("Age", str(result.age)),
@@ -60,13 +63,19 @@ def format_result(result: ScoreResult) -> str:
             + ("  (awaiting supervisor approval)" if result.awaiting_approval else ""),
         ),
         ("Operative band", result.operative_band),
-        ("Action", result.action),
+        ("Action", spelt_out(result.action)),
         ("Reassess by", result.reassess_by or "-"),
     ]
-    rows += [(f"  {b.id}", f"{b.answer_text}: {b.points}") for b in result.breakdown]
-    rows.append(("Final band", result.final_band.upper()))
+    if result.unanswered:
+        rows.append(("Not answered", unanswered_words(len(result.unanswered))))
     width = max(len(label) for label, _ in rows) + 2
-    return "\n".join(f"{label:<{width}}{value}" for label, value in rows)
+    lines = [f"{label:<{width}}{value}" for label, value in rows]
+    if result.breakdown:
+        # for people: each indicator as the form asks it, not its id (``--json`` has the ids)
+        lines.append("Points for")
+        lines += [f"  {b.points:>2}  {b.label} — {b.answer_text}" for b in result.breakdown]
+    lines.append(f"{'Final band':<{width}}{result.final_band.upper()}")
+    return "\n".join(lines)
 
 
 def cmd_validate_form(args: argparse.Namespace) -> int:

@@ -39,6 +39,16 @@ def test_plain_output_ends_with_the_final_band(capsys: pytest.CaptureFixture[str
     assert lines[-1].split() == ["Final", "band", "MODERATE"]
 
 
+def test_plain_output_is_in_words_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+    """No question id, the SCU spelt out, and the unanswered indicators counted."""
+    assert run(["score", str(example("worked-check"))]) == 0
+    out = capsys.readouterr().out
+    assert "v_substance_use" not in out and "s_controlling_adult" not in out
+    assert "5  In a relationship with a controlling or much older person — Yes, within" in out
+    assert "Safeguarding Coordination Unit (SCU)" in out
+    assert "24 indicators not answered" in out
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
