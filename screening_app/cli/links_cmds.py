@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from screening_app.cli.common import open_session, signed_in_args
+from screening_app.domain.entities import key_words
 
 
 def register(subparsers: Any) -> None:
@@ -37,7 +38,8 @@ def cmd_links(args: argparse.Namespace) -> int:
         print(json.dumps([link.as_json() for link in found], ensure_ascii=False, indent=1))
         return 0
     for link in found:
-        line = f"{link.strength}\t{link.entity_kind}\t{link.key}\t{', '.join(link.references)}"
+        words = key_words(link.entity_kind, link.key)  # as people write it (``--json``: the key)
+        line = f"{link.strength}\t{link.entity_kind}\t{words}\t{', '.join(link.references)}"
         also = "; ".join(team.words() for team in link.other_teams)
         print(f"{line}\talso: {also}" if also else line)
     print(f"{len(found)} link(s).")

@@ -88,6 +88,7 @@ def test_two_teams_supervisors_learn_of_a_shared_phone_and_nothing_more(
     assert len(sols["references"]) == 1  # North's own screening: South's is not named
     code, out = cli(capsys, "links", *on("sol", "sol"))
     assert code == 0 and out.splitlines()[0].endswith("also: Team South (1 screening, ask lou)")
+    assert "\t07700 900123\t" in out.splitlines()[0]  # the number as people write it
     (lous,) = links(capsys, on, "lou")  # the phone only: names are never compared across teams
     assert lous["key"] == "+447700900123" and len(lous["references"]) == 1
     assert lous["other_teams"] == [{"team": "North", "screenings": 1, "supervisors": "sam, sol"}]
