@@ -241,3 +241,19 @@ class Form(_Model):
             if section.score_group and section.score_group not in groups:
                 groups.append(section.score_group)
         return tuple(groups)
+
+
+def asked_first(form: Form, question_id: str) -> Form:
+    """The form as the window asks it, with ``question_id`` moved to the top of the first
+    section (whether a child is in immediate danger comes before anything else). Only the order
+    of asking changes: the same questions, ids, rules and scores."""
+    if question_id not in form.index or form.sections[0].questions[0].id == question_id:
+        return form
+    question = form.index[question_id]
+    sections = []
+    for number, section in enumerate(form.sections):
+        rest = tuple(q for q in section.questions if q.id != question_id)
+        questions = (question, *rest) if number == 0 else rest
+        if questions:
+            sections.append(section.model_copy(update={"questions": questions}))
+    return form.model_copy(update={"sections": tuple(sections)})

@@ -72,9 +72,9 @@ def test_a_screening_by_keyboard_is_heard(demo: App) -> None:
     ), [e["data"] for e in heard if e["type"] == "object:announcement"]
 
     tab_to(demo, "Sections of the screening", "Vulnerabilities", back=True)
-    for _ in range(4):
-        demo.move_focus("Down")  # to "What you know, your judgement and next steps"
-    assert spoken_name(demo.focused() or {"name": ""}).startswith("What you know")
+    for _ in range(2):
+        demo.move_focus("Up")  # to the first section: immediate danger is asked first
+    assert spoken_name(demo.focused() or {"name": ""}).startswith("The child and this")
     demo.keys("Tab")
     tab_to(demo, "Is the child in immediate danger now?")
     with demo.listening() as heard:

@@ -233,7 +233,7 @@ def test_section_list_says_which_sections_are_complete_or_have_problems(
     qtbot: QtBot, form: Form
 ) -> None:
     view, _sink = make(qtbot, form)
-    first, second = form.sections[0], form.sections[1]
+    first, second = view.form.sections[0], view.form.sections[1]  # as the window asks them
 
     def row(index: int) -> tuple[str, str]:
         item = view.nav.item(index)
@@ -329,3 +329,16 @@ def test_an_error_appearing_or_going_does_not_move_the_options(qtbot: QtBot, for
     click(qtbot, first)  # answered: its error goes, the options stay where they were
     assert not block.error.isVisible()
     assert top(page.widget()) == on_page
+
+
+def test_immediate_danger_is_asked_first(qtbot: QtBot, form: Form) -> None:
+    """Whether the child is in immediate danger is the first question of the first page; the
+    score is the same as with the form's own order."""
+    view, _sink = make(qtbot, form, answers=base_answers(immediate_danger="yes"))
+    first = view.form.sections[0]
+    assert first.questions[0].id == "immediate_danger"
+    assert view.section_of("immediate_danger") == first.id == view.current_page()
+    assert all(q.id != "immediate_danger" for s in view.form.sections[1:] for q in s.questions)
+    assert len(view.form.questions()) == len(form.questions())
+    assert "Call 999 now" in view.block("immediate_danger").warning.text()
+    assert score(view.form, view.answers()) == score(form, view.answers())

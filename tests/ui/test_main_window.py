@@ -62,7 +62,9 @@ def test_new_draft_autosaves_and_reopens_on_the_same_page(qtbot: QtBot, db_path:
     heading = view.pages["child"].heading
     assert heading.hasFocus()  # the page's title is read first; Tab goes on to the first field
     qtbot.keyClick(heading, Qt.Key.Key_Tab)
-    assert editor.edit.hasFocus()
+    danger = view.editor("immediate_danger").focus_target()
+    assert danger.hasFocus()  # whether the child is in immediate danger is asked first
+    editor.edit.setFocus()
     qtbot.keyClicks(editor.edit, "Rowan")
     editor.flush()
     view.go_to("vulnerabilities")

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain import checklist
 from screening_app.domain.answers import question_problems, validate
 from screening_app.domain.evaluation import evaluate
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, asked_first
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
 from screening_app.ui.form.answer_change import AnswerChange, AnswerSink
@@ -60,7 +61,7 @@ class FormView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.form = form
+        self.form = asked_first(form, checklist.IMMEDIATE_DANGER)
         self.sink = sink
         self.today = today or dt.date.today()
         self.read_only = read_only
