@@ -259,6 +259,12 @@ def shown(entity: dict[str, Any]) -> str:
     return "; ".join(f"{k.kind.replace('_', ' ')} {k.key}" for k in found)
 
 
+def linked_on(entity: dict[str, Any]) -> str:
+    """What an entity is linked on, as people write it (the referral: "place 12, BS1 4DJ")."""
+    found = keys(entity)
+    return "; ".join(f"{k.kind.replace('_', ' ')} {key_words(k.kind, k.key)}" for k in found) or "—"
+
+
 def summary(entity: dict[str, Any]) -> str:
     """One line for the list: the kind and what identifies it."""
     kind = KIND_LABELS.get(str(entity.get("kind")), "Entry")

@@ -1,5 +1,6 @@
 """The entities of concern (form version 2) in the referral: one table, grouped by kind, with
-the normalised value each was linked on — what the SCU would otherwise retype."""
+what each was linked on (the normalised value, written as people write it: "12, BS1 4DJ",
+"07700 900123") — what the SCU would otherwise retype."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def entity_table(kit: Kit, given: list[Any]) -> list[Flowable]:
             [
                 kit.text(entities.KIND_LABELS[entity["kind"]], kit.styles.body),
                 kit.text(details, kit.styles.body),
-                kit.text(entities.shown(entity), kit.styles.label),
+                kit.text(entities.linked_on(entity), kit.styles.label),
                 kit.text(seen or "—", kit.styles.body),
             ]
         )

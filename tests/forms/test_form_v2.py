@@ -64,6 +64,14 @@ def test_the_referral_lists_the_entities_by_kind_with_their_keys(registry: FormR
     two = registry.get("cse-risk-screening", 2)
     answers = load_example(V2_EXAMPLE)["answers"]
     text = flat(" ".join(pages_text(render_referral(make_input(two, answers)))))
-    for expected in ("AB12CDE", "+447700900123", "BS1 4DJ|12", "snapchat:jay_fake_99", "Jay-Jay"):
+    written = (
+        "vehicle AB12 CDE",
+        "phone 07700 900123",
+        "12, BS1 4DJ",
+        "jay_fake_99 on snapchat",
+        "Jay-Jay",
+    )
+    for expected in written:  # linked on, as people write it
         assert expected in text, expected
+    assert "BS1 4DJ|12" not in text and "+447700900123" not in text
     assert text.index("Vehicle") > text.index("Person")  # grouped by kind, people first
