@@ -230,7 +230,8 @@ class ServerStore:
                 conn.execute(
                     "UPDATE accounts SET failures = 0, not_before = NULL WHERE id = %s", [row[0]]
                 )
-                conn.execute("DELETE FROM address_failures WHERE address = %s", [address])
+                # the address keeps its count: one good password of the attacker's own must not
+                # clear the way to guess others' (it is forgotten a quarter hour after the last)
                 if device is not None:
                     owned = conn.execute(
                         "SELECT revoked_at FROM devices WHERE id = %s AND account_id = %s",
@@ -334,12 +335,19 @@ def _wait(conn: psycopg.Connection, query: str, key: str, now: dt.datetime) -> N
         raise _waiting(row[0], now)
 
 
+ADDRESS_MEMORY = dt.timedelta(minutes=15)  # an address's failures are forgotten after this
+
+
 def _count_failure(
     conn: psycopg.Connection, address: str, account_id: int | None, now: dt.datetime
 ) -> float:
     """Count one failure for the address and (when known) the account; the longer wait."""
     conn.execute(
         "INSERT INTO address_failures (address) VALUES (%s) ON CONFLICT DO NOTHING", [address]
+    )
+    conn.execute(
+        "UPDATE address_failures SET failures = 0 WHERE address = %s AND not_before < %s",
+        [address, now - ADDRESS_MEMORY],
     )
     delay = _one_more(conn, "address_failures", "address", address, now)
     if account_id is not None:

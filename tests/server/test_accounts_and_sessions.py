@@ -70,12 +70,15 @@ def test_failures_are_throttled_per_account_and_per_address(
     assert attempt("sol") == 429  # this address now waits, whoever signs in from it
     clock.now += dt.timedelta(seconds=3)
     assert attempt("sol") == 200  # the address is clear again
-    assert attempt("kit", "guess") == 401  # kit's sixth failure: kit's own wait grows
-    assert attempt("sol") == 200  # ... which does not hold sol up
+    assert attempt("kit", "guess") == 401  # the sixth failure here: sol's success cleared nothing
+    assert attempt("sol") == 429  # the address waits longer now
     refused = client.post("/v1/sessions", json={"name": "kit", "password": PW})
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     clock.now += dt.timedelta(seconds=5)
     assert attempt("kit") == 200
+    clock.now += dt.timedelta(minutes=16)  # a quarter hour without a failure: forgotten
+    assert [attempt("kit", "guess") for _ in range(4)] == [401] * 4
+    assert attempt("sol") == 200
 
 
 def test_unknown_name_and_wrong_password_read_the_same(
