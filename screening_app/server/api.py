@@ -34,9 +34,11 @@ import base64
 import uuid
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from screening_app.server import (
@@ -75,6 +77,13 @@ def _bytes(text: str, what: str) -> bytes:
         raise ServerError(422, f"The {what} is not base64.") from None
 
 
+_HTTP_WORDS = {
+    400: "The request body is not valid JSON.",
+    404: "There is no such route: see docs/SERVER.md.",
+    405: "That method is not allowed on this route: see docs/SERVER.md.",
+}
+
+
 def create_app(store: ServerStore) -> FastAPI:
     app = FastAPI(
         title="CSE Screening team server", docs_url=None, redoc_url=None, openapi_url=None
@@ -85,6 +94,19 @@ def create_app(store: ServerStore) -> FastAPI:
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:
         headers = {"Retry-After": f"{exc.retry_after:.0f}"} if exc.retry_after else None
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refused(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = _HTTP_WORDS.get(exc.status_code) or f"{str(exc.detail).rstrip('.')}."
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(psycopg.DataError)
+    async def unstorable(_request: Request, _exc: psycopg.DataError) -> JSONResponse:
+        # a NUL character or a number PostgreSQL cannot hold, anywhere a check let it through
+        detail = (
+            "A value in the request cannot be stored (a NUL character or a number out of range)."
+        )
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:

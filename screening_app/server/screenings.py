@@ -33,31 +33,55 @@ class Stored:
     status: str
 
 
+def _text(value: Any, limit: int, *, optional: bool = False) -> Any:
+    """A string of the signed metadata (``None`` when optional and absent); no NUL, cut at
+    ``limit``; anything else is malformed."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError("not text")
+    return value[:limit]
+
+
+def _number(value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("not a number")
+    number = int(value)
+    if not low <= number <= high:
+        raise ValueError("out of range")
+    return number
+
+
 def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    meta = body["metadata"]
+    meta = body.get("metadata")
     try:
+        if not isinstance(meta, dict):
+            raise ValueError("no metadata")
+        models = meta.get("models") or []
+        if not isinstance(models, list):
+            raise ValueError("models is not a list")
         checked = {
-            "id": uuid.UUID(str(meta["id"])),
-            "version": int(meta["version"]),
-            "team": str(meta["team"]),
-            "form_id": str(meta["form_id"])[:100],
-            "form_version": int(meta["form_version"]),
-            "screening_month": str(meta["screening_month"]),
-            "operative_band": meta.get("operative_band"),
-            "la_area": str(meta.get("la_area") or "")[:100],
-            "models": [str(m)[:50] for m in meta.get("models") or []][:20],
-            "practitioner_role": str(meta.get("practitioner_role") or "")[:50],
-            "child_tag": meta.get("child_tag"),
-            "team_epoch": int(meta.get("team_epoch") or 1),
+            "id": uuid.UUID(_text(meta["id"], 100)),
+            "version": _number(meta["version"], 1, 100_000),
+            "team": _text(meta["team"], 200),
+            "form_id": _text(meta["form_id"], 100),
+            "form_version": _number(meta["form_version"], 1, 10_000),
+            "screening_month": _text(meta["screening_month"], 20),
+            "operative_band": _text(meta.get("operative_band"), 20, optional=True),
+            "la_area": _text(meta.get("la_area") or "", 100),
+            "models": [_text(m, 50) for m in models][:20],
+            "practitioner_role": _text(meta.get("practitioner_role") or "", 50),
+            "child_tag": _text(meta.get("child_tag"), 100, optional=True),
+            "team_epoch": _number(meta.get("team_epoch") or 1, 1, 100_000),
         }
     except (KeyError, TypeError, ValueError):
         raise ServerError(422, "The screening's metadata is incomplete or malformed.") from None
-    if checked["version"] < 1 or not MONTH.match(checked["screening_month"]):
-        raise ServerError(422, "The screening's version or month is malformed.")
+    if not MONTH.match(checked["screening_month"]):
+        raise ServerError(422, "The screening's month is malformed.")
     if checked["operative_band"] is not None and checked["operative_band"] not in BANDS:
         raise ServerError(422, "The screening's band is not one of the form's bands.")
     tag = checked["child_tag"]
-    if tag is not None and not (isinstance(tag, str) and TAG.match(tag)):
+    if tag is not None and not TAG.match(tag):
         raise ServerError(422, "The screening's child tag is malformed.")
     if checked["team"] != caller.account.team:
         raise ServerError(403, "A screening is sent to its author's own team.")
