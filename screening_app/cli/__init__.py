@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screening_app import __version__
-from screening_app.errors import ScreeningError
+from screening_app.errors import InputFileError, Problem, ScreeningError
 from screening_app.logs import log_path, setup_logging
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,25 @@ def _window_arguments(argv: list[str]) -> argparse.Namespace | None:
     return options
 
 
+def _text_arguments(args: argparse.Namespace) -> None:
+    """Every text argument is text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) are named, not a crash further on. File paths may hold any bytes."""
+    for key, value in vars(args).items():
+        flag = "--" + key.replace("_", "-")
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str | Path) and "\x00" in str(one):
+                problem = Problem("holds a NUL character; type it again", flag)
+                raise InputFileError(f"{flag} holds a NUL character", [problem])
+            if isinstance(one, str):
+                try:
+                    one.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise InputFileError(
+                        f"{flag} is not valid text",
+                        [Problem("is not valid UTF-8 text; type it again", flag)],
+                    ) from None
+
+
 def run(argv: Sequence[str]) -> int:
     args = _window_arguments(list(argv)) or build_parser().parse_args(list(argv))
     if args.command is None:
@@ -91,11 +110,14 @@ def run(argv: Sequence[str]) -> int:
         return opened
     setup_logging()
     try:
+        _text_arguments(args)
         code: int = args.func(args)
         return code
     except ScreeningError as exc:
         for line in exc.lines():
-            print(f"screening-app: {line}", file=sys.stderr)
+            # a file name may hold bytes that are not UTF-8: shown escaped, never a crash
+            shown = line.encode("utf-8", "backslashreplace").decode("utf-8")
+            print(f"screening-app: {shown}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("screening-app: interrupted; nothing was changed", file=sys.stderr)

@@ -24,6 +24,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from screening_app.domain.sign_in_delay import delay_after
+from screening_app.domain.user_names import name_problem
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
@@ -112,8 +113,9 @@ class ServerStore:
     # -- accounts ------------------------------------------------------------------------
     def add_account(self, name: str, password: str, role: str, team: str | None) -> Account:
         name = name.strip()
-        if not 1 <= len(name) <= 64:
-            raise ServerError(422, "A user name has 1 to 64 characters.")
+        wrong = name_problem(name)
+        if wrong:
+            raise ServerError(422, wrong)
         if role not in ROLES:
             raise ServerError(422, f"The role must be one of {', '.join(ROLES)}.")
         if len(password) < 10:

@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from screening_app.domain.passwords import account_password_problems
+from screening_app.domain.user_names import name_problem
 from screening_app.errors import (
     AnswersError,
     AuthenticationError,
@@ -49,8 +50,9 @@ def create_database(
 ) -> str:
     """Create the database and its first administrator; returns the one-time recovery key."""
     problems = account_password_problems(admin_password)
-    if not admin_name.strip():
-        problems.append(Problem("Give the administrator a user name.", "name"))
+    wrong = name_problem(admin_name.strip(), "the administrator")
+    if wrong:
+        problems.append(Problem(wrong, "name"))
     if problems:
         raise AnswersError("The database was not created.", problems)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from screening_app.crypto import AccountKeys
 from screening_app.domain.passwords import account_password_problems as password_problems
+from screening_app.domain.user_names import name_problem
 from screening_app.errors import (
     AnswersError,
     AuthenticationError,
@@ -150,10 +151,9 @@ class AccountService:
         self.s.require("admin", doing="add accounts")
         name = name.strip()
         problems = password_problems(password)
-        if not name:
-            problems.append(Problem("Give the account a user name.", "name"))
-        elif len(name) > 64:
-            problems.append(Problem("A user name has at most 64 characters.", "name"))
+        wrong = name_problem(name)
+        if wrong:
+            problems.append(Problem(wrong, "name"))
         if role not in ROLES:
             problems.append(Problem(f"Role must be one of {', '.join(ROLES)}.", "role"))
         directory = self.s.store.keyring.directory

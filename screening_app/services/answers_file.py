@@ -45,7 +45,7 @@ def read_json(path: Path) -> Any:
     text = read_regular_text(path, MAX_ANSWERS_FILE, "answers file")
     name = path.name
     try:
-        return json.loads(text, parse_int=lambda digits: _whole_number(digits, name))
+        data = json.loads(text, parse_int=lambda digits: _whole_number(digits, name))
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"{name}: not JSON",
@@ -61,6 +61,42 @@ def read_json(path: Path) -> Any:
             f"{name}: not JSON",
             [Problem("the JSON is nested too deeply to be an answers file", name)],
         ) from None
+    where = _not_text(data, "")
+    if where is not None:
+        raise InputFileError(
+            f"{name}: not valid text",
+            [
+                Problem(
+                    "holds a \\u escape that is not a character (a lone surrogate); "
+                    "correct it or export the file again",
+                    f"{name}:{where or 'top'}",
+                )
+            ],
+        )
+    return data
+
+
+def _not_text(value: Any, where: str) -> str | None:
+    """Where in ``value`` a string holds a lone surrogate (JSON's ``"\\ud800"``), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        inner = f"{where}.{key}" if where else str(key)
+        found = _not_text(key, inner) if isinstance(key, str) else None
+        found = found or _not_text(item, inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _newer(registry: FormRegistry, form: Form, problem: Problem) -> Problem:

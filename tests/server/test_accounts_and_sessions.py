@@ -184,3 +184,11 @@ def test_a_registered_device_signs_in_with_its_key_once_per_challenge(
     assert attempt(keys, nonce)[0] == 401  # too late
     unknown = client.get("/v1/sessions/challenge", params={"device_id": str(uuid.uuid4())})
     assert unknown.status_code == 403
+
+
+def test_a_look_alike_server_account_name_is_refused(store: ServerStore) -> None:
+    store.add_account("sam", PW, "practitioner", "North")
+    for name in ("ѕam", "sam smith", "\u202esam", "x" * 65):
+        with pytest.raises(ServerError) as refused:
+            store.add_account(name, PW, "practitioner", "North")
+        assert refused.value.status == 422
