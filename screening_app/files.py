@@ -8,8 +8,11 @@ reading more than ``limit`` bytes. Used by the CLI, the answers and form loaders
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from screening_app.errors import ExportError, InputFileError, Problem
@@ -50,15 +53,63 @@ def _problem(path: Path, message: str) -> InputFileError:
     return InputFileError(f"{path.name}: {message}", [Problem(message, str(path))])
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a ``.partial`` file, then one rename);
-    a full disk or a folder that refuses is an ExportError saying what to do."""
+def write_text(path: Path, text: str, *, force: bool = True) -> None:
+    """Write ``text`` to ``path`` whole or not at all (see :func:`write_output`)."""
+    write_output(path, text.encode("utf-8"), force=force)
+
+
+def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` whole or not at all, never through a link and never over
+    anything but a regular file (``force`` included): a temporary file of a random name made
+    with ``O_CREAT | O_EXCL`` (a link planted at any name is not followed), flushed to disk,
+    then renamed over ``path`` (``force``) or linked to it, which fails if ``path`` appeared
+    meanwhile. A full disk or a folder that refuses is an ExportError saying what to do."""
+    folder = path.parent if str(path.parent) else Path(".")
     try:
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        found = os.lstat(path)
+    except FileNotFoundError:
+        found = None
     except OSError as exc:
-        raise ExportError(
-            f"{path.name} was not written ({exc.strerror}); choose another folder or free "
-            "some disk space."
-        ) from None
+        raise _not_written(path, _reason(exc)) from None
+    if found is not None:
+        if stat.S_ISLNK(found.st_mode):
+            raise _not_written(path, "is a link; give the path of the file itself, or another name")
+        if not stat.S_ISREG(found.st_mode):
+            raise _not_written(path, "is not a regular file (a folder, pipe or device)")
+        if not force:
+            raise _not_written(path, "already exists; choose another name or use --force")
+    if not folder.is_dir():
+        raise _not_written(path, "cannot be written: its folder does not exist")
+    temporary = ""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if force:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path, follow_symlinks=False)
+            os.unlink(temporary)
+        temporary = ""
+    except FileExistsError:
+        raise _not_written(path, "already exists; choose another name or use --force") from None
+    except OSError as exc:
+        raise _not_written(path, _reason(exc)) from None
+    finally:
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "cannot be written: the disk is full; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "cannot be written: no permission to write there; choose another folder"
+    return f"cannot be written ({exc.strerror}); choose another folder"
+
+
+def _not_written(path: Path, reason: str) -> ExportError:
+    return ExportError(f"{path.name} {reason}", [Problem(f"{path} {reason}", str(path))])

@@ -7,11 +7,7 @@ pypdf (reportlab's own encryption is RC4). Nothing here touches the screen or th
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -34,6 +30,7 @@ from screening_app.export.scoring_block import (
 )
 from screening_app.export.styles import MUTED, PAGE_MARGIN, make_styles
 from screening_app.export.summary import summary_box, title_block
+from screening_app.files import write_output
 
 MARKING = "OFFICIAL-SENSITIVE"
 HEADER_SPACE = 12.0
@@ -165,36 +162,8 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
 def write_referral(
     path: Path, pdf: bytes, *, password: str | None = None, force: bool = False
 ) -> None:
-    """Write ``pdf`` to ``path`` atomically (temp file + rename): never a half-written PDF."""
+    """Write ``pdf`` to ``path`` whole or not at all, never through a link or over a device
+    (:func:`screening_app.files.write_output`)."""
     if password is not None:
         pdf = encrypt_pdf(pdf, password)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and not force:
-        raise _write_error(path, "already exists; choose another name or use --force to replace it")
-    if not folder.is_dir():
-        raise _write_error(path, "cannot be written: its folder does not exist")
-    tmp_name = ""
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=".referral-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "wb") as out:
-            out.write(pdf)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-        raise _write_error(path, _os_reason(exc)) from None
-
-
-def _os_reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "cannot be written: the disk is full; free some space and try again"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "cannot be written: no permission to write there; choose another folder"
-    return f"cannot be written ({exc.strerror or exc.__class__.__name__})"
-
-
-def _write_error(path: Path, reason: str) -> ExportError:
-    return ExportError(f"{path.name} {reason}", [Problem(f"{path} {reason}", str(path))])
+    write_output(path, pdf, force=force)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from screening_app.domain.scoring import score
-from screening_app.errors import InputFileError, NotFound, Problem
+from screening_app.errors import NotFound
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.files import write_text
 from screening_app.services import permissions
@@ -76,12 +76,7 @@ class ReferralService:
             text = pole.to_csv(record.reference, items)
         else:
             text = pole.to_json(record.reference, record.screening_date, items)
-        if path.exists() and not force:
-            raise InputFileError(
-                f"{path.name}: already exists",
-                [Problem("already exists; choose another name or add --force", path.name)],
-            )
-        write_text(path, text)
+        write_text(path, text, force=force)
         self.record_export(record.id, "pole_exported", f"{len(items)} entities")
         return path
 
