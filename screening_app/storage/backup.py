@@ -96,14 +96,21 @@ def make_backup(
             finally:
                 dest.close()
             _fsync(partial)
-        os.replace(partial, target)
+        # the key file and any WAL first, the backup's own name last: killed at any step, a
+        # backup is whole with its key file or does not exist (clean_partials removes the rest)
+        keyring.save(key_path(target))
         wal = db_path.with_name(db_path.name + "-wal")
         if db is None and wal.exists() and wal.stat().st_size:  # an unclean close's last writes
-            _copy_file(wal, partial)
-            os.replace(partial, target.with_name(target.name + "-wal"))
-        keyring.save(key_path(target))
+            wal_partial = partial.with_name(partial.name + "-wal-copy")
+            _copy_file(wal, wal_partial)
+            os.replace(wal_partial, target.with_name(target.name + "-wal"))
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
     except (DatabaseError, OSError) as exc:
         _remove(partial, partial.with_name(partial.name + "-journal"))
+        _remove(partial.with_name(partial.name + "-wal-copy"))
+        if not target.exists():
+            _remove(key_path(target), target.with_name(target.name + "-wal"))
         raise storage_error(exc, f"write the backup {target.name}") from None
     if target.parent == backup_dir(db_path):
         prune(db_path)
@@ -150,9 +157,15 @@ def clean_partials(db_path: Path) -> None:
     for folder in folders:
         if not folder.is_dir():
             continue
-        for pattern in (f"*{PARTIAL}", f"*{PARTIAL}-journal", ".keys-*"):
+        for pattern in (f"*{PARTIAL}", f"*{PARTIAL}-*", ".keys-*"):
             for item in folder.glob(pattern):
                 if item.name.startswith(db_path.stem) or item.name.startswith(".keys-"):
+                    _remove(item)
+    folder = backup_dir(db_path)
+    if folder.is_dir():  # the key file (or WAL) of a backup killed before its own rename
+        for pattern in (f"*{SUFFIX}.keys", f"*{SUFFIX}-wal"):
+            for item in folder.glob(pattern):
+                if not item.with_name(item.name.rsplit(SUFFIX, 1)[0] + SUFFIX).exists():
                     _remove(item)
 
 

@@ -202,3 +202,31 @@ def test_killed_inside_restore_the_database_is_always_the_old_or_the_new(
             submit_screening(db_path)
             old = references(db_path)
     assert len(seen) >= 2, "the kills should land both before and after the rename"
+
+
+@pytest.mark.parametrize("step", ["key file", "rename"])
+def test_a_backup_killed_at_any_step_leaves_the_pair_whole_or_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """Killed before its key file or before its own rename (simulated by an interrupt there):
+    after the next sign-in the backup folder holds whole pairs only, and no leftovers."""
+    submit_screening(db_path)
+    kit = open_app(db_path)
+    kit.backups.backup_now()  # one whole backup, which must stay
+    with monkeypatch.context() as patched:
+
+        def killed(*_args: object, **_kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        if step == "key file":
+            patched.setattr(backup_module.Keyring, "save", killed)
+        else:
+            patched.setattr(backup_module.os, "replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            kit.backups.backup_now()
+    kit.session.store.lock.release()  # the killed process's lock goes with it
+    open_app(db_path).close()  # the next sign-in
+    folder = backup_module.backup_dir(db_path)
+    names = sorted(p.name for p in folder.iterdir() if not p.name.endswith(".log"))
+    backups = [n for n in names if n.endswith(backup_module.SUFFIX)]
+    assert backups and names == sorted([*backups, *(b + ".keys" for b in backups)]), names
