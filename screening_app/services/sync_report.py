@@ -19,12 +19,25 @@ class SyncReport:
     urgent: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def urgent_words(self) -> str:
+        """The alert for a supervisor: the screenings that arrived at a high band."""
+        if not self.urgent:
+            return ""
+        count = len(self.urgent)
+        return (
+            f"{count} new screening{'' if count == 1 else 's'} to review at a high band: "
+            + "; ".join(self.urgent[:3])
+            + (" …" if count > 3 else "")
+        )
+
     def lines(self) -> list[str]:
         out = [
             f"Sent {self.sent} screening(s), {self.decisions_sent} decision(s) and "
             f"{self.outcomes_sent} outcome(s); received {self.received} screening(s), "
             f"{self.decisions_received} decision(s) and {self.outcomes_received} outcome(s)."
         ]
+        if self.urgent:
+            out.append(self.urgent_words())
         if self.removed:
             out.append(
                 f"Removed the content of {self.removed} approved screening(s) from this "

@@ -70,11 +70,7 @@ class SyncControl(QObject):
         self.show_state()
         self.label.setToolTip("\n".join(report.problems + report.notes))
         if report.urgent:
-            alert = (
-                f"{len(report.urgent)} new screening{'' if len(report.urgent) == 1 else 's'} "
-                f"to review at a high band: {'; '.join(report.urgent[:3])}"
-                + (" …" if len(report.urgent) > 3 else "")
-            )
+            alert = report.urgent_words()
             self.found = alert
             self.show_state()
             announce(self.label, alert, assertive=True)

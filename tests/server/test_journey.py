@@ -37,6 +37,7 @@ def test_submit_here_review_there_and_the_answer_comes_back(
 
     code, out = cli(capsys, "sync", *on("sol", "sol"))
     assert code == 0 and f"received {len(examples)} screening(s)" in out, out
+    assert "new screenings to review at a high band" in out and "Significant" in out, out
     code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
     references = [r["reference"] for r in json.loads(out)]
     assert len(references) == len(examples)
