@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from screening_app.errors import InputFileError
+from screening_app.errors import ExportError
 from screening_app.services.access import grant_with_recovery
 from screening_app.services.model import FAST_KDF, ListQuery
 from tests.conftest import ADMIN_PW, load_example, open_app, recovery_key_of
@@ -106,7 +106,7 @@ def test_the_pole_export_lists_each_entity_with_its_links(
     try:
         sol.referrals.export_pole(linked["kit"], tmp_path / "kit.json")
         sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
-        with pytest.raises(InputFileError, match="already exists"):
+        with pytest.raises(ExportError, match="already exists"):
             sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
     finally:
         sol.close()
