@@ -197,11 +197,15 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
     return [_listed(row) for row in rows]
 
 
+def _tagger(caller: Caller) -> None:
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
+
+
 def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
     """The team's screenings the server holds without a child's tag (sent from a computer that
     did not have the team's link secret yet), for a supervisor's computer to tag."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
+    _tagger(caller)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT id, version FROM screenings WHERE child_tag IS NULL "
@@ -213,18 +217,20 @@ def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
 
 def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int, str]]) -> int:
     """Fill in the child's tag of the team's screenings that have none; a tag already there is
-    never replaced. Row-level security keeps the update to the caller's own team."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
-    filled = 0
+    never replaced. Row-level security keeps the update to the caller's own team. One
+    statement for the whole list."""
+    _tagger(caller)
+    if not tags:
+        return 0
+    ids, versions, values = (list(column) for column in zip(*tags, strict=True))
     with store.acting(caller) as conn:
-        for sid, version, tag in tags:
-            done = conn.execute(
-                "UPDATE screenings SET child_tag = %s "
-                "WHERE id = %s AND version = %s AND child_tag IS NULL",
-                [tag, sid, version],
-            )
-            filled += done.rowcount
+        done = conn.execute(
+            "UPDATE screenings s SET child_tag = t.tag "
+            "FROM unnest(%s::uuid[], %s::integer[], %s::text[]) AS t(id, version, tag) "
+            "WHERE s.id = t.id AND s.version = t.version AND s.child_tag IS NULL",
+            [ids, versions, values],
+        )
+        filled = done.rowcount
         if filled:
             store.audit(conn, caller.account.id, "child_tags_filled", str(filled))
     return filled

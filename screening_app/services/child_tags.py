@@ -37,12 +37,13 @@ def fill(session: Session, client: ServerClient, link: bytes | None) -> int:
     if session.user.role != "supervisor" or link is None:
         return 0
     missing = client.call("GET", "/v1/screenings/untagged")["screenings"]
+    db, scope = session.db, session.scope()
     tags = []
     for item in missing:
-        local = sync_repo.by_remote(session.db, str(item["id"]), int(item["version"]))
+        local = sync_repo.by_remote(db, str(item["id"]), int(item["version"]))
         if local is None:
             continue  # not received here yet: the next sync
-        answers = repo.answers(session.db, session.scope(), local.screening_id)
+        answers = repo.answers(db, scope, local.screening_id)
         tag = child_tag(link, answers)
         if tag is not None:
             tags.append({"id": local.remote_id, "version": local.version, "child_tag": tag})
