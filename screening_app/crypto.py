@@ -214,3 +214,32 @@ def tag(secret: bytes, text: str) -> str:
     """HMAC-SHA256 of ``text`` under ``secret``, as hex: the same text gives the same tag for
     whoever holds the secret, and the tag alone tells nothing about the text."""
     return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32: no 0, 1, 8 or 9
+CODE_CHARACTERS = 12  # 60 bits, read aloud as three groups of four
+
+
+def computer_code(box_public: bytes, sign_public: bytes) -> str:
+    """A computer's code, ``ABCD-EFGH-JKLM``: the first 60 bits of SHA-256 over both its public
+    keys, for a person to read aloud or compare (docs/SECURITY.md, "Approving a computer").
+
+    60 bits: an attacker who wanted a key pair with the same code as a given computer would
+    have to make about 2**59 key pairs, each an X25519 and an Ed25519 key generation."""
+    value = int.from_bytes(
+        hashlib.sha256(b"cse-screening computer code" + box_public + sign_public).digest()[:8]
+    )
+    text = "".join(
+        _CODE_ALPHABET[(value >> (64 - 5 * (i + 1))) & 31] for i in range(CODE_CHARACTERS)
+    )
+    return "-".join(text[i : i + 4] for i in range(0, CODE_CHARACTERS, 4))
+
+
+def normalise_code(text: str) -> str | None:
+    """A code as typed (any case, spaces or dashes, 0/1/8 misread for O/I/B) in its printed
+    form; None when it cannot be one."""
+    plain = "".join(c for c in text.upper() if c not in " -\t")
+    plain = plain.translate(str.maketrans("018", "OIB"))
+    if len(plain) != CODE_CHARACTERS or any(c not in _CODE_ALPHABET for c in plain):
+        return None
+    return "-".join(plain[i : i + 4] for i in range(0, CODE_CHARACTERS, 4))

@@ -191,9 +191,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    with _as_admin(args) as (store, _admin):
+    with _as_admin(args) as (store, admin):
         new_password = new_password_from(args.new_password_file, f"Password for {args.name}: ")
-        account = store.add_account(args.name, new_password, args.role, args.team)
+        account = store.add_account(
+            args.name, new_password, args.role, args.team, added_by=admin.name
+        )
     team = f", team {account.team}" if account.team else ""
     print(f"Added {account.name} ({account.role}{team}).")
     return 0

@@ -22,6 +22,16 @@ def register(subparsers: Any) -> None:
     recover.add_argument("--recovery-key-file", type=Path, required=True, metavar="R")
     signed_in_args(recover)
     recover.set_defaults(func=cmd_team_recover)
+    code = team_sub.add_parser("code", help="this computer's code, for a supervisor to approve")
+    signed_in_args(code)
+    code.set_defaults(func=cmd_team_code)
+    computers = team_sub.add_parser("computers", help="the team's computers and their approval")
+    signed_in_args(computers)
+    computers.set_defaults(func=cmd_team_computers)
+    approve = team_sub.add_parser("approve", help="approve a computer of the team by its code")
+    approve.add_argument("code", metavar="CODE")
+    signed_in_args(approve)
+    approve.set_defaults(func=cmd_team_approve)
     sync = subparsers.add_parser("sync", help="send what is queued and receive what is new")
     signed_in_args(sync)
     sync.set_defaults(func=cmd_sync)
@@ -97,4 +107,44 @@ def cmd_team_recover(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print("This computer now holds the team key; `sync` receives the team's screenings.")
+    return 0
+
+
+def cmd_team_code(args: argparse.Namespace) -> int:
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    app = open_session(args, password)
+    try:
+        code = app.sync.computer_code()
+    finally:
+        app.close()
+    print(f"This computer's code: {code}")
+    print("A supervisor of your team who already holds the team key checks this code (read it")
+    print("to them, or show them this screen) and approves the computer with it.")
+    return 0
+
+
+def cmd_team_computers(args: argparse.Namespace) -> int:
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    app = open_session(args, password)
+    try:
+        listed = app.sync.computers(password)
+    finally:
+        app.close()
+    for computer in listed:
+        print(computer.words())
+    waiting = sum(1 for c in listed if c.approved_by is None and not c.this_computer)
+    print(f"{len(listed)} computer(s); {waiting} waiting for approval.")
+    return 0
+
+
+def cmd_team_approve(args: argparse.Namespace) -> int:
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    app = open_session(args, password)
+    try:
+        computer, shared = app.sync.approve(args.code, password)
+    finally:
+        app.close()
+    print(f"Approved {computer.account}'s computer {computer.name} (code {computer.code}).")
+    if shared:
+        print(shared)
     return 0

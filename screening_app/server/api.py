@@ -17,6 +17,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
   in the child's tag of screenings sent before their computer had the link secret
 - ``PUT|GET /v1/teams/mine/key`` — the team's public key and this device's sealed copies
 - ``GET /v1/teams/mine/waiting``, ``POST /v1/teams/mine/key/grants`` — share the team key
+- ``GET /v1/teams/mine/computers``, ``POST /v1/teams/mine/approvals`` — the team's computers
+  and the approvals a supervisor in post signed for them (no key goes to a computer without one)
 - ``POST /v1/teams/mine/key/rotate`` — the next epoch of the team key (a supervisor left)
 - ``GET /v1/teams/mine/recovery``, ``POST /v1/teams/mine/key/recover`` — the recovery copy
 - ``GET|PUT /v1/teams/mine/link``, ``GET /v1/teams/mine/link/waiting``,
@@ -39,9 +41,9 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from screening_app.server import (
+    approvals,
     devices,
     org_links,
     outcomes,
@@ -51,8 +53,8 @@ from screening_app.server import (
     team_keys,
 )
 from screening_app.server.api_models import (
-    MAX_BODY,
     MONTH,
+    Approval,
     ChildTags,
     DeviceSignIn,
     EpochKey,
@@ -67,6 +69,7 @@ from screening_app.server.api_models import (
     Upload,
     Witness,
 )
+from screening_app.server.body_limit import BodyLimit
 from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
 
 
@@ -88,7 +91,7 @@ def create_app(store: ServerStore) -> FastAPI:
     app = FastAPI(
         title="CSE Screening team server", docs_url=None, redoc_url=None, openapi_url=None
     )
-    app.add_middleware(_BodyLimit)
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:
@@ -231,6 +234,23 @@ def create_app(store: ServerStore) -> FastAPI:
     def grant(body: Grant, who: Authorised) -> None:
         team_keys.grant(store, who, body.device_id, _epochs(body.keys))
 
+    @app.get("/v1/teams/mine/computers")
+    def team_computers(who: Authorised) -> dict[str, Any]:
+        return approvals.computers(store, who)
+
+    @app.post("/v1/teams/mine/approvals")
+    def approve_computer(body: Approval, who: Authorised) -> JSONResponse:
+        stored = approvals.record(
+            store,
+            who,
+            body.device_id,
+            body.epoch,
+            _bytes(body.statement, "approval"),
+            _bytes(body.signature, "signature"),
+            _bytes(body.team_signature, "signature"),
+        )
+        return JSONResponse({"stored": stored}, status_code=201 if stored else 200)
+
     @app.post("/v1/teams/mine/key/rotate", status_code=204)
     def rotate(body: Rotation, who: Authorised) -> None:
         sealed_for = {k.device_id: _bytes(k.sealed, "key") for k in body.keys}
@@ -343,45 +363,3 @@ def _epochs(keys: list[EpochKey]) -> dict[int, bytes]:
 
 def _account(name: str, role: str, team: str | None) -> dict[str, Any]:
     return {"name": name, "role": role, "team": team}
-
-
-class _BodyLimit:
-    """413 for a request body over MAX_BODY, declared or streamed, before anything reads it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            await _too_large(send)
-            return
-        seen = 0
-
-        async def counted() -> Any:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise ServerError(413, "The request is too large.")
-            return message
-
-        await self.app(scope, counted, send)
-
-
-async def _too_large(send: Send) -> None:
-    body = b'{"detail":"The request is too large."}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -91,6 +91,14 @@ class ChildTags(BaseModel):
     tags: list[ChildTag] = Field(max_length=1000)
 
 
+class Approval(BaseModel):
+    device_id: uuid.UUID
+    epoch: int = Field(ge=1, le=100_000)
+    statement: str = Field(max_length=6000)  # base64 of the signed statement (sync/approval.py)
+    signature: str = Field(max_length=200)  # base64: the approving computer's key
+    team_signature: str = Field(max_length=200)  # base64: the team key of that epoch
+
+
 class Recovered(BaseModel):
     keys: list[EpochKey] = Field(min_length=1, max_length=1000)
 

@@ -16,6 +16,7 @@ from psycopg import sql
 
 from screening_app.server.schema_v7 import V7
 from screening_app.server.schema_v8 import V8
+from screening_app.server.schema_v9 import V9
 
 API_ROLE = "screening_api"
 
@@ -225,7 +226,12 @@ def _v8(conn: psycopg.Connection) -> None:
     conn.execute(V8)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(conn: psycopg.Connection) -> None:
+    """Computers approved by a supervisor in post; who made each account."""
+    conn.execute(V9)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 LATEST = len(STEPS)
 
 
@@ -304,3 +310,5 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
             "organisation_link_waiting() TO {}",
         ):
             conn.execute(sql.SQL(statement).format(role))
+    if version(conn) >= 9:
+        conn.execute(sql.SQL("GRANT SELECT, INSERT ON device_approvals TO {}").format(role))

@@ -111,7 +111,11 @@ class ServerStore:
             yield conn
 
     # -- accounts ------------------------------------------------------------------------
-    def add_account(self, name: str, password: str, role: str, team: str | None) -> Account:
+    def add_account(
+        self, name: str, password: str, role: str, team: str | None, added_by: str | None = None
+    ) -> Account:
+        """A new account; ``added_by`` is the administrator making it, shown to a supervisor
+        who approves one of its computers (docs/SECURITY.md, "Approving a computer")."""
         name = name.strip()
         wrong = name_problem(name)
         if wrong:
@@ -134,9 +138,9 @@ class ServerStore:
                 team_id = int(row[0])
             try:
                 row = conn.execute(
-                    "INSERT INTO accounts (name, name_fold, role, team_id, password_hash) "
-                    "VALUES (%s, %s, %s, %s, %s) RETURNING id",
-                    [name, name.casefold(), role, team_id, self.hasher.hash(password)],
+                    "INSERT INTO accounts (name, name_fold, role, team_id, password_hash, "
+                    "added_by) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                    [name, name.casefold(), role, team_id, self.hasher.hash(password), added_by],
                 ).fetchone()
             except psycopg.errors.UniqueViolation:
                 raise ServerError(409, f"There is already an account called {name}.") from None

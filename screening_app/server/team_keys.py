@@ -30,6 +30,21 @@ def supervisor_device(caller: Caller, doing: str) -> uuid.UUID:
     return caller.device_id
 
 
+def approved(conn: psycopg.Connection, team_id: int | None, device: uuid.UUID) -> bool:
+    """True when ``device`` has an approval at its team's current epoch (approvals.py): checked
+    before a key or a link secret is stored for it. The desktops decide by verifying the
+    approval under the team key; the server refuses whatever comes without one."""
+    row = conn.execute(
+        "SELECT 1 FROM device_approvals v JOIN teams t ON t.id = v.team_id "
+        "WHERE v.team_id = %s AND v.device_id = %s AND v.epoch = t.key_epoch",
+        [team_id, device],
+    ).fetchone()
+    return row is not None
+
+
+_NOT_APPROVED = "That computer has not been approved by a supervisor of your team."
+
+
 def _current_epoch(conn: psycopg.Connection, team_id: int | None) -> int:
     row = conn.execute("SELECT key_epoch FROM teams WHERE id = %s", [team_id]).fetchone()
     return int(row[0]) if row else 1
@@ -132,6 +147,8 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int,
         }
         if not set(keys) <= held:
             raise ServerError(403, "This device has no copy of those team keys to share.")
+        if not approved(conn, caller.account.team_id, device):
+            raise ServerError(403, _NOT_APPROVED)
         for epoch, sealed in keys.items():
             conn.execute(
                 "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
@@ -282,6 +299,8 @@ def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: by
             [caller.account.team_id, mine],
         ).fetchone():
             raise ServerError(403, "This device has no copy of the link secret to share.")
+        if not approved(conn, caller.account.team_id, device):
+            raise ServerError(403, _NOT_APPROVED)
         conn.execute(
             "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
             [caller.account.team_id, device, sealed],

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from screening_app import crypto
+from screening_app.services.approvals import may_receive
 from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
-from screening_app.services.team_key import share_secret
+from screening_app.services.team_key import TeamKeys, share_secret
 from screening_app.storage import org_links_repo
 from screening_app.sync.client import ServerClient, SyncError, b64, unb64
 
@@ -54,14 +56,21 @@ def secret(session: Session, client: ServerClient) -> bytes | None:
     return made
 
 
-def exchange(session: Session, client: ServerClient, report: SyncReport) -> None:
-    """One round for a supervisor's computer (nothing for anyone else's)."""
+def exchange(session: Session, client: ServerClient, report: SyncReport, team: TeamKeys) -> None:
+    """One round for a supervisor's computer (nothing for anyone else's). The secret goes to
+    computers of this team only when their approval verified here; to another team's, when the
+    server says that team approved them (docs/SECURITY.md, "Approving a computer")."""
     if session.user.role != "supervisor":
         return
     opened = secret(session, client)
     if opened is None:
         return
-    share_secret(client, opened, ORGANISATION_LINK, "/v1/organisation/link")
+    ours = may_receive(team.approved)
+
+    def allowed(device: dict[str, Any]) -> bool:
+        return device.get("team") != session.user.team or ours(device)
+
+    share_secret(client, opened, ORGANISATION_LINK, "/v1/organisation/link", allowed)
     db, scope = session.db, session.scope()
     remote: dict[int, str] = {}
     keys: dict[int, dict[str, tuple[str, str]]] = {}

@@ -12,11 +12,21 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from screening_app.domain import checklist
 from screening_app.errors import WorkflowError
-from screening_app.services import child_tags, org_links, outbox, retention, signing, team_key
+from screening_app.services import (
+    approvals,
+    child_tags,
+    org_links,
+    outbox,
+    retention,
+    signing,
+    team_key,
+)
 from screening_app.services.screenings import (
     REFERENCE_CODE,
     ScreeningService,
@@ -74,7 +84,7 @@ class SyncService:
             }
             device = client.call("POST", "/v1/devices", json=computer)["device_id"]
             if self.s.user.role == "supervisor":
-                made = team_key.create_if_none(self.s, client)
+                made = team_key.create_if_none(self.s, client, device)
         finally:
             client.close()
         with self.s.write("remember the team server") as db:
@@ -105,16 +115,16 @@ class SyncService:
         return text + (f" ({failing} could not be sent yet)" if failing else "")
 
     # -- a round -------------------------------------------------------------------------
-    def sync(self, password: str | None = None) -> SyncReport:
-        """One round. Without ``password`` this computer signs in with its own key (how the
-        window syncs in the background)."""
+    @contextmanager
+    def _signed_in(self, password: str | None) -> Iterator[tuple[ServerClient, dict[str, Any]]]:
+        """A client signed in for this computer: with ``password``, or else with its own key
+        (how the window syncs in the background); closed after the block."""
         if not self.connected():
             raise WorkflowError("This database is not connected to a team server: `connect` first.")
         db = self.s.db
         url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")
         assert url is not None and pem is not None
         client = ServerClient(url, pem)
-        report = SyncReport()
         try:
             device = get_meta(db, "sync_device")
             if device is not None and get_meta(db, REFERENCE_CODE) is None:
@@ -125,7 +135,19 @@ class SyncService:
                 me = client.sign_in_device(device, self.s.store.keys.sign)
             else:
                 me = client.sign_in(self.s.user.name, password, device)
+            yield client, me
+        finally:
+            client.close()
+
+    def sync(self, password: str | None = None) -> SyncReport:
+        """One round. Without ``password`` this computer signs in with its own key."""
+        report = SyncReport()
+        with self._signed_in(password) as (client, me):
             keys, report.notes = team_key.tend(self.s, client, team_key.fetch(self.s, client))
+            if keys.link is None or (
+                self.s.user.role == "supervisor" and keys.epoch not in keys.held
+            ):
+                report.notes.append(approvals.waiting_words(self.s))
             self._send(client, keys, report)
             decisions = DecisionSync(self.s)
             decisions.send(client, keys.public, report)
@@ -134,14 +156,35 @@ class SyncService:
             outcomes = OutcomeSync(self.s)
             report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
             report.outcomes_received = outcomes.receive(client, keys, report.problems)
-            org_links.exchange(self.s, client, report)
+            org_links.exchange(self.s, client, report, keys)
             child_tags.fill(self.s, client, keys.link)
             days = client.call("GET", "/v1/settings").get("retention_days")
             report.removed = retention.apply(self.s, days)
             self._witness(client, report)
-        finally:
-            client.close()
         return report
+
+    # -- this team's computers (docs/SECURITY.md, "Approving a computer") ---------------
+    def computer_code(self) -> str:
+        """This computer's code, for a supervisor in post to approve it by."""
+        return approvals.this_code(self.s)
+
+    def computers(self, password: str | None = None) -> list[approvals.Computer]:
+        """The team's computers, as a supervisor's computer verifies their approvals."""
+        self.s.require("supervisor", doing="see the team's computers")
+        with self._signed_in(password) as (client, _me):
+            keys = team_key.fetch(self.s, client)
+            return approvals.computers(self.s, client, keys)
+
+    def approve(self, code: str, password: str | None = None) -> tuple[approvals.Computer, str]:
+        """Approve the waiting computer with ``code``, then share the team's keys with it at
+        once; the computer, and what was shared in words."""
+        self.s.require("supervisor", doing="approve a computer")
+        with self._signed_in(password) as (client, _me):
+            keys = team_key.fetch(self.s, client)
+            chosen, _statement = approvals.approve(self.s, client, keys, code)
+            _keys, notes = team_key.tend(self.s, client, keys)
+        shared = [n for n in notes if n.startswith("Shared")]
+        return chosen, " ".join(shared)
 
     def _witness(self, client: ServerClient, report: SyncReport) -> None:
         """The server witnesses the head of this computer's audit trail at every sync; entries

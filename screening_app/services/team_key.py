@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
 from screening_app.errors import AuthenticationError, StorageError, WorkflowError
+from screening_app.services import approvals
 from screening_app.services.session import Session
 from screening_app.storage.keyring import new_recovery_key, normalise_recovery_key
 from screening_app.storage.opened import get_meta
@@ -39,6 +41,8 @@ class TeamKeys:
     rotation_due: bool = False
     recovery_public: bytes | None = None
     link: bytes | None = None  # the link secret, for child tags
+    # computers whose approval verified here at this epoch (services/approvals.py)
+    approved: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def opener(self, epoch: int) -> AccountKeys | None:
         return self.held.get(epoch)
@@ -69,8 +73,9 @@ def fetch(session: Session, client: ServerClient) -> TeamKeys:
     )
 
 
-def create_if_none(session: Session, client: ServerClient) -> str | None:
-    """The first supervisor of a team makes its key; returns the team's recovery code."""
+def create_if_none(session: Session, client: ServerClient, device: str) -> str | None:
+    """The first supervisor of a team makes its key, and approves its own computer (``device``)
+    under it; returns the team's recovery code."""
     current = client.call("GET", "/v1/teams/mine/key")
     if current["public"] is not None:
         return None
@@ -88,6 +93,8 @@ def create_if_none(session: Session, client: ServerClient) -> str | None:
         "epoch_recovery": b64(crypto.seal(team.to_bytes(), recovery.box_public, TEAM_KEY)),
     }
     client.call("PUT", "/v1/teams/mine/key", json=body)
+    keys = TeamKeys(public=team.box_public, epoch=1, held={1: team})
+    approvals.approve_itself(session, client, keys, device)
     _make_link(session, client)
     return code
 
@@ -99,21 +106,28 @@ def _make_link(session: Session, client: ServerClient) -> None:
 
 
 def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKeys, list[str]]:
-    """A supervisor's computer looks after the team's keys; what it did, in words."""
+    """A supervisor's computer looks after the team's keys; what it did, in words. Keys and
+    the link secret go only to computers whose approval verifies here (services/approvals.py)."""
     if session.user.role != "supervisor" or keys.epoch not in keys.held:
         return keys, []
     said = []
     if keys.link is None and not client.call("GET", "/v1/teams/mine/link")["exists"]:
         _make_link(session, client)
         said.append("Made the team's link secret.")
+    before = None
     if keys.rotation_due:
+        before = approvals.verified(client.call("GET", "/v1/teams/mine/computers"), keys)
         keys = _rotate(session, client, keys)
         said.append(
             f"A supervisor has left: the team key was changed (epoch {keys.epoch}); "
             "what is sent from now on is sealed with the new key."
         )
+    keys.approved, unapproved = approvals.look_after(session, client, keys, before)
+    allowed = approvals.may_receive(keys.approved)
     for device in client.call("GET", "/v1/teams/mine/waiting")["devices"]:
-        box = bytes.fromhex(device["x25519"])
+        if not allowed(device):
+            continue
+        box = bytes.fromhex(keys.approved[device["device_id"]]["x25519"])
         copies = [
             {"epoch": e, "sealed": b64(crypto.seal(keys.held[e].to_bytes(), box, TEAM_KEY))}
             for e in device["epochs"]
@@ -124,14 +138,30 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
             client.call("POST", "/v1/teams/mine/key/grants", json=body)
             said.append(f"Shared the team key with {device['account']}'s computer.")
     if keys.link is not None:
-        share_secret(client, keys.link, LINK_SECRET, "/v1/teams/mine/link")
+        share_secret(client, keys.link, LINK_SECRET, "/v1/teams/mine/link", allowed)
+    if unapproved:
+        whose = ", ".join(sorted({f"{c['account']}'s" for c in unapproved}))
+        said.append(
+            f"{len(unapproved)} computer(s) of your team wait for a supervisor's approval "
+            f"({whose}): they receive no key until one of you checks the code on their screen "
+            "and approves it (Review → Team computers…, or `screening-app team approve CODE`)."
+        )
     return keys, said
 
 
-def share_secret(client: ServerClient, secret: bytes, context: bytes, path: str) -> None:
-    """Seal ``secret`` for each computer waiting for it at ``path`` (``path/waiting``), and
-    give each its copy (``path/grants``): the team's and the organisation's link secrets."""
+def share_secret(
+    client: ServerClient,
+    secret: bytes,
+    context: bytes,
+    path: str,
+    allowed: Callable[[dict[str, Any]], bool],
+) -> None:
+    """Seal ``secret`` for each computer waiting for it at ``path`` (``path/waiting``) that
+    ``allowed`` accepts, and give each its copy (``path/grants``): the team's and the
+    organisation's link secrets."""
     for device in client.call("GET", f"{path}/waiting")["devices"]:
+        if not allowed(device):
+            continue
         sealed = crypto.seal(secret, bytes.fromhex(device["x25519"]), context)
         body = {"device_id": device["device_id"], "sealed": b64(sealed)}
         client.call("POST", f"{path}/grants", json=body)

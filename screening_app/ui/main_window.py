@@ -73,6 +73,7 @@ class MainWindow(SafeWindow):
         self.action(file_menu, "Back to the &list", "Ctrl+Shift+L", self.show_list)
         self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.team.sync_now)
         self.action(file_menu, "&Connect to a team server…", "", self.team.connect_server)
+        self.action(file_menu, "This computer's co&de…", "", self.team.this_computers_code)
         self.add_safety_actions(file_menu)
         if self.services.user.role == "supervisor":
             review = bar.addMenu("&Review")
@@ -80,6 +81,7 @@ class MainWindow(SafeWindow):
             self.action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
             self.action(review, "&Links between screenings", "Ctrl+Shift+K", self.show_links)
             self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
+            self.action(review, "Team &computers…", "", self.team.team_computers)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMainWindow, QMessageBox
 
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS
+from screening_app.ui.computers_dialog import TeamComputersDialog, show_this_computers_code
 from screening_app.ui.connect_dialog import ConnectDialog, show_team_recovery_key
 from screening_app.ui.operations import Changes, Op, guarded
 from screening_app.ui.sync_status import SyncControl
@@ -51,6 +52,20 @@ class TeamActions(QObject):
             accounts.grant(user.id)
         if not attempt.failed:
             self.window.statusBar().showMessage(f"{user.display_name} can now read records.", 8000)
+
+    def team_computers(self) -> None:
+        """Review → Team computers…: approve a computer of the team by its code."""
+        if not self.services.sync.connected():
+            self.sync_now()  # says how to connect
+            return
+        TeamComputersDialog(self.window, self.services).exec()
+
+    def this_computers_code(self) -> None:
+        """File → This computer's code…: for a supervisor in post to approve it by."""
+        if not self.services.sync.connected():
+            self.sync_now()
+            return
+        show_this_computers_code(self.window, self.services)
 
     def _start_sync(self) -> None:
         self.sync = SyncControl(self.window, self.services, self.changes)

@@ -142,3 +142,14 @@ def connect(
         assert code == 0, out
         printed[name] = out
     return printed
+
+
+def approve(capsys: pytest.CaptureFixture[str], on: Machine, approver: str, approved: str) -> str:
+    """``approved`` reads their computer's code to ``approver``, who approves it: the computer
+    then receives the team key (a supervisor's) and the link secret. What approving printed."""
+    code, out = cli(capsys, "team", "code", *on(approved, approved))
+    assert code == 0, out
+    computer_code = out.split("code: ")[1].split()[0]
+    code, out = cli(capsys, "team", "approve", computer_code, *on(approver, approver))
+    assert code == 0, out
+    return out

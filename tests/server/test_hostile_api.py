@@ -53,6 +53,17 @@ ROUTES: list[tuple[str, str, Any]] = [
         "/v1/teams/mine/key/rotate",
         {"epoch": 2, "public": HEX, "keys": [{"device_id": SOME_ID, "sealed": B64}]},
     ),
+    (
+        "POST",
+        "/v1/teams/mine/approvals",
+        {
+            "device_id": SOME_ID,
+            "epoch": 1,
+            "statement": B64,
+            "signature": B64,
+            "team_signature": B64,
+        },
+    ),
     ("POST", "/v1/teams/mine/key/recover", {"keys": [{"epoch": 1, "sealed": B64}]}),
     ("PUT", "/v1/teams/mine/link", {"sealed": B64}),
     ("POST", "/v1/teams/mine/link/grants", {"device_id": SOME_ID, "sealed": B64}),

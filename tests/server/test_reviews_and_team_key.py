@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import uuid
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from screening_app.crypto import AccountKeys, seal, unseal
 from screening_app.server.store import ServerStore
+from screening_app.sync import approval
 from screening_app.sync.envelope import Sealed, open_content, verify
 from screening_app.sync.envelope import seal as seal_envelope
 from tests.server.test_screenings_e2e import PW, Desktop, screening_by, team_key_created_by
@@ -74,6 +76,33 @@ def test_a_decision_reaches_the_author_and_a_second_one_is_a_conflict(
     assert [s["status"] for s in kit.receive()] == ["returned"]
 
 
+def approve_by_api(
+    by: Desktop, signer: Desktop, team: AccountKeys, target: Desktop, x25519: str = ""
+) -> httpx.Response:
+    """``by`` posts an approval of ``target``'s computer, signed with ``signer``'s keys."""
+    statement = {
+        "what": approval.WHAT,
+        "team_key": team.box_public.hex(),
+        "epoch": 1,
+        "device_id": target.device_id,
+        "x25519": x25519 or target.keys.box_public.hex(),
+        "ed25519": target.keys.sign_public.hex(),
+        "account": target.name,
+        "approver": by.name,
+        "approver_device": by.device_id,
+        "at": "2026-11-24",
+    }
+    raw = approval.encode(statement)
+    body = {
+        "device_id": target.device_id,
+        "epoch": 1,
+        "statement": base64.b64encode(raw).decode(),
+        "signature": base64.b64encode(approval.sign(raw, signer.keys)).decode(),
+        "team_signature": base64.b64encode(approval.sign(raw, team)).decode(),
+    }
+    return by.client.post("/v1/teams/mine/approvals", json=body, headers=by.headers)
+
+
 def test_the_team_key_is_shared_with_a_further_supervisor(north: dict[str, Desktop]) -> None:
     sol, sam, kit = north["sol"], north["sam"], north["kit"]
     team_keys = team_key_created_by(sol)
@@ -89,6 +118,21 @@ def test_the_team_key_is_shared_with_a_further_supervisor(north: dict[str, Deskt
     )
     copy = {"epoch": 1, "sealed": base64.b64encode(for_sam).decode()}
     grant = {"device_id": waiting[0]["device_id"], "keys": [copy]}
+    answer = sol.client.post("/v1/teams/mine/key/grants", json=grant, headers=sol.headers)
+    assert answer.status_code == 403  # nobody has approved sam's computer yet
+    assert answer.json()["detail"] == (
+        "That computer has not been approved by a supervisor of your team."
+    )
+    assert approve_by_api(kit, kit, team_keys, sam).status_code == 403  # a practitioner
+    assert approve_by_api(sam, sam, team_keys, sam).status_code == 403  # sam holds no key
+    # what the server checks of an approval: its own form, the keys registered, the signer
+    tampered = approve_by_api(sol, sol, team_keys, sam, x25519="00" * 32)
+    assert tampered.status_code == 422 and "as registered" in tampered.json()["detail"]
+    signed_by_other = approve_by_api(sol, sam, team_keys, sam)
+    assert signed_by_other.status_code == 422
+    assert "not signed by the approving computer" in signed_by_other.json()["detail"]
+    assert approve_by_api(sol, sol, team_keys, sam).status_code == 201
+    assert approve_by_api(sol, sol, team_keys, sam).status_code == 200  # kept once
     answer = sol.client.post("/v1/teams/mine/key/grants", json=grant, headers=sol.headers)
     assert answer.status_code == 204
     mine = sam.client.get("/v1/teams/mine/key", headers=sam.headers).json()

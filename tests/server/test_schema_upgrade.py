@@ -4,6 +4,7 @@ role given what the new step needs, and what was there kept."""
 from __future__ import annotations
 
 import psycopg
+from argon2 import PasswordHasher
 
 from screening_app.server import schema
 from screening_app.server.store import ServerStore
@@ -18,11 +19,13 @@ def test_a_version_7_database_is_upgraded_in_place(cluster: Cluster) -> None:
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             assert schema.migrate(conn, target=7) == 7
-        store = ServerStore(url, pool_size=1)
-        try:
-            store.add_account("sol", PW, "supervisor", "North")
-        finally:
-            store.close()
+        with psycopg.connect(url, autocommit=True) as conn:  # an account of the old server
+            team = conn.execute("INSERT INTO teams (name) VALUES ('North') RETURNING id")
+            conn.execute(
+                "INSERT INTO accounts (name, name_fold, role, team_id, password_hash) "
+                "VALUES ('sol', 'sol', 'supervisor', %s, %s)",
+                [team.fetchone()[0], PasswordHasher().hash(PW)],  # type: ignore[index]
+            )
         with psycopg.connect(url, autocommit=True) as conn:
             assert schema.migrate(conn) == schema.LATEST
             assert schema.migrate(conn) == schema.LATEST  # a second run changes nothing
@@ -33,7 +36,16 @@ def test_a_version_7_database_is_upgraded_in_place(cluster: Cluster) -> None:
             conn.execute("SELECT set_config('app.role', 'supervisor', false)")
             assert conn.execute("SELECT organisation_link_state()").fetchone() == (False,)
             assert conn.execute("SELECT count(*) FROM organisation_link_keys").fetchone() == (0,)
-            assert conn.execute("SELECT name FROM accounts").fetchall() == [("sol",)]
+            assert conn.execute("SELECT name, added_by FROM accounts").fetchall() == [
+                ("sol", None)
+            ]  # made before the server recorded by whom
+            assert conn.execute("SELECT count(*) FROM device_approvals").fetchone() == (0,)
+        store = ServerStore(url, pool_size=1)
+        try:
+            assert store.account("sol") is not None
+            store.add_account("sam", PW, "supervisor", "North", added_by="ada")
+        finally:
+            store.close()
     finally:
         with psycopg.connect(cluster.url(), autocommit=True) as admin:
             admin.execute("DROP DATABASE upgrade7 WITH (FORCE)")

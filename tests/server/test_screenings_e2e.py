@@ -30,13 +30,16 @@ class Desktop:
         self.keys = AccountKeys.generate()
         answer = client.post("/v1/sessions", json={"name": name, "password": PW}).json()
         self.headers = {"Authorization": f"Bearer {answer['token']}"}
+        self.name = name
         self.team = answer["account"]["team"]
         body = {
             "name": f"{name}'s laptop",
             "x25519": self.keys.box_public.hex(),
             "ed25519": self.keys.sign_public.hex(),
         }
-        assert client.post("/v1/devices", json=body, headers=self.headers).status_code == 201
+        registered = client.post("/v1/devices", json=body, headers=self.headers)
+        assert registered.status_code == 201
+        self.device_id = registered.json()["device_id"]
 
     def send(self, sealed: Sealed) -> tuple[int, dict]:
         body = {

@@ -15,7 +15,7 @@ from screening_app.services.team_key import TEAM_KEY
 from screening_app.sync.envelope import EnvelopeError, open_content, parse
 from tests.conftest import open_app
 from tests.forms.test_forms import all_examples
-from tests.server.conftest import PW, Machine, cli, connect
+from tests.server.conftest import PW, Machine, approve, cli, connect
 
 
 def test_a_leavers_key_opens_nothing_sent_after(
@@ -30,7 +30,8 @@ def test_a_leavers_key_opens_nothing_sent_after(
     team_code = out.split("Team recovery key: ")[1].split()[0]
     connect(capsys, url, fingerprint, on, "sam", "kit")
     code, out = cli(capsys, "sync", *on("sol", "sol"))
-    assert "Shared the team key with sam's computer" in out
+    assert "Shared the team key" not in out and "wait for a supervisor's approval" in out
+    assert "Shared the team key with sam's computer" in approve(capsys, on, "sol", "sam")
     first, second = (str(p) for p in all_examples()[:2])
     assert cli(capsys, "import", first, *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0

@@ -174,3 +174,46 @@ def test_a_high_band_screening_arriving_shows_in_the_list_and_is_announced(
     label = win.team.sync.label.text()
     assert "1 new screening to review at a high band:" in label and "Significant" in label
     services.close()
+
+
+def test_a_supervisor_approves_a_computer_by_its_code_in_the_window(
+    qtbot: QtBot, connected_kit: Path
+) -> None:
+    """Review → Team computers…: kit's computer waits; a wrong code is said in the dialog and
+    approves nothing; kit's code approves it, and its state changes in the table."""
+    from screening_app.ui.computers_dialog import TeamComputersDialog
+
+    kit = open_app(connected_kit, "kit", PW)
+    kit_code = kit.sync.computer_code()
+    kit.close()
+    services = open_app(connected_kit.parent / "sol.db", "sol", PW)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    dialog = TeamComputersDialog(win, services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "waiting for approval" in dialog.status.text(), timeout=15_000)
+
+    def row_of(person: str) -> list[str]:
+        for row in range(dialog.table.rowCount()):
+            cells = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
+            if cells[0] == person:
+                return cells
+        raise AssertionError(person)
+
+    assert row_of("kit")[5:] == [kit_code, "Waiting for approval"]
+    assert row_of("sol")[6] == "This computer"
+    assert dialog.status.text() == "2 computer(s); 1 waiting for approval."
+
+    dialog.code.setText("AAAA-BBBB-CCCC")
+    dialog.approve_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15_000)
+    assert "No computer of your team waiting for approval has the code" in dialog.error.text()
+
+    dialog.code.setText(kit_code.lower())
+    dialog.approve_button.click()
+    qtbot.waitUntil(lambda: "Approved kit's computer" in dialog.status.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: row_of("kit")[6] == "Approved by sol", timeout=15_000)
+    assert not dialog.error.isVisible() and dialog.code.text() == ""
+    dialog.close()
+    services.close()

@@ -1,0 +1,60 @@
+"""Schema step 9: computers approved by a supervisor in post (docs/SECURITY.md, "Approving a
+computer").
+
+- ``accounts.added_by``: the server administrator who made the account, shown to the
+  supervisor who approves one of its computers (NULL for accounts made before step 9).
+- ``device_approvals``: for each computer of a team and each epoch of the team key, the
+  statement a supervisor's computer signed when a person approved it by its code — signed with
+  that computer's own key and with the team key of that epoch. The server keeps and hands out
+  these statements; it cannot make one, because it never holds a team key. Desktops that hold
+  the team key share it (and the link secrets) only with computers whose statement verifies.
+- ``organisation_link_waiting()`` lists only computers with an approval at their team's
+  current epoch.
+"""
+
+V9 = """
+ALTER TABLE accounts ADD COLUMN added_by text;
+CREATE TABLE device_approvals (
+    team_id integer NOT NULL REFERENCES teams(id),
+    device_id uuid NOT NULL REFERENCES devices(id),
+    epoch integer NOT NULL CHECK (epoch >= 1),
+    approver_device uuid NOT NULL REFERENCES devices(id),
+    statement bytea NOT NULL CHECK (length(statement) <= 4000),
+    signature bytea NOT NULL CHECK (length(signature) = 64),
+    team_signature bytea NOT NULL CHECK (length(team_signature) = 64),
+    made_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (team_id, device_id, epoch)
+);
+ALTER TABLE device_approvals ENABLE ROW LEVEL SECURITY;
+ALTER TABLE device_approvals FORCE ROW LEVEL SECURITY;
+CREATE POLICY device_approvals_team ON device_approvals USING (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND (current_setting('app.role', true) = 'supervisor'
+         OR device_id = nullif(current_setting('app.device_id', true), '')::uuid)
+) WITH CHECK (
+    team_id = nullif(current_setting('app.team_id', true), '')::integer
+    AND current_setting('app.role', true) = 'supervisor'
+);
+CREATE POLICY device_approvals_definer ON device_approvals FOR SELECT TO CURRENT_USER
+    USING (true);
+
+CREATE OR REPLACE FUNCTION organisation_link_waiting()
+RETURNS TABLE (device_id uuid, account text, team text, x25519 text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF coalesce(current_setting('app.role', true), '') <> 'supervisor' THEN
+        RAISE EXCEPTION 'the organisation link secret is for supervisors'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+    SELECT d.id, a.name, t.name, encode(d.box_public, 'hex')
+    FROM devices d JOIN accounts a ON a.id = d.account_id JOIN teams t ON t.id = a.team_id
+    WHERE a.role = 'supervisor' AND a.active AND d.revoked_at IS NULL
+      AND d.box_public IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM organisation_link o WHERE o.device_id = d.id)
+      AND EXISTS (SELECT 1 FROM device_approvals v WHERE v.device_id = d.id
+                  AND v.team_id = t.id AND v.epoch = t.key_epoch)
+    ORDER BY t.name, a.name;
+END $$;
+REVOKE ALL ON FUNCTION organisation_link_waiting() FROM PUBLIC;
+"""
