@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     from screening_app.cli import (
         db_cmds,
+        figures_cmd,
         forms_cmds,
         links_cmds,
         records_cmds,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         records_cmds,
         links_cmds,
         stats_cmd,
+        figures_cmd,
         sync_cmds,
         server_cmds,
     )

@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from screening_app.app import sign_in
+    from screening_app.domain.measures import RATE_NAMES, percent
     from screening_app.domain.statistics import months_between
     from screening_app.export.stats_csv import to_csv
 
@@ -45,23 +46,31 @@ def cmd_stats(args: argparse.Namespace) -> int:
             figures = app.statistics.from_server(args.start, args.end, password)
         else:
             figures = app.statistics.monthly(args.start, args.end)
-        form = app.statistics.form()
+        shape = app.statistics.shape()
     finally:
         app.close()
     if args.csv:
-        print(to_csv(figures, form, suppressed=not args.no_suppress), end="")
+        print(to_csv(figures, shape, suppressed=not args.no_suppress), end="")
         return 0
-    bands = form.band_codes()
+    bands = shape.form.band_codes()
+    rates = ("investigation", "disruption", "safeguarding")
     print(
         f"{'month':<8} {'screenings':>10} {'children':>8} "
         + " ".join(f"{b:>11}" for b in bands)
-        + f" {'positive':>8}"
+        + "".join(f" {r:>13}" for r in rates)
     )
     for m in figures:
-        rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
+        shown = []
+        for name in RATE_NAMES:
+            shown.append(percent(m.tally.rate(name), m.tally.base(name), suppressed=False))
         print(
             f"{m.month:<8} {m.screenings:>10} {m.children:>8} "
             + " ".join(f"{m.bands.get(b, 0):>11}" for b in bands)
-            + f" {rate:>8}"
+            + "".join(f" {r:>13}" for r in shown)
         )
+    print(
+        "investigation: positive police results of screenings investigated; disruption: of "
+        "those investigated or referred to the SCU; safeguarding: referrals and strategy "
+        "discussions of screenings at moderate or above (docs/STATISTICS.md)."
+    )
     return 0

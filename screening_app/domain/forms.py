@@ -166,7 +166,20 @@ class Outcome(_Model):
     code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     label: str
     help: str = ""
-    positive: bool = False
+    positive: bool = False  # the deprecated positive-outcome rate (statistics CSV)
+    # what the outcome says of the response (domain/measures.py); forms before version 3 have
+    # none, and their codes keep the meaning measures.EARLIER_MEASURES gives them
+    measure: (
+        Literal[
+            "investigation_positive",
+            "investigation",
+            "disruption",
+            "scu_referral",
+            "safeguarding",
+            "none",
+        ]
+        | None
+    ) = None
 
 
 class AgeSpec(_Model):

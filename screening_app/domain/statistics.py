@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from screening_app.domain.forms import Form
+from screening_app.domain.measures import RATES, OutcomeTally, high_bands, measures_of
 from screening_app.errors import InputFileError, Problem
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -58,6 +59,37 @@ def positive_outcomes(form: Form) -> list[str]:
     return [o.code for o in form.outcomes if o.positive]
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What the figures are counted by: the newest version of the form (bands, models, areas,
+    roles) and the outcomes of every version, with the measure of each (domain/measures.py)."""
+
+    form: Form
+    outcome_codes: tuple[str, ...]  # the newest version's, then older versions' others
+    measures: dict[str, str]
+    high: frozenset[str]  # the bands at moderate or above
+    positive: tuple[str, ...]  # the deprecated positive-outcome rate's codes (any version)
+
+    @staticmethod
+    def of(versions: list[Form]) -> Shape:
+        newest_first = sorted(versions, key=lambda f: -f.version)
+        codes: list[str] = []
+        positive: list[str] = []
+        for form in newest_first:
+            for outcome in form.outcomes:
+                if outcome.code not in codes:
+                    codes.append(outcome.code)
+                if outcome.positive and outcome.code not in positive:
+                    positive.append(outcome.code)
+        return Shape(
+            newest_first[0],
+            tuple(codes),
+            measures_of(versions),
+            high_bands(newest_first[0]),
+            tuple(positive),
+        )
+
+
 @dataclass
 class MonthFigures:
     """Counts for one month; keys of the dicts are codes (band, model, area, outcome, role)."""
@@ -72,14 +104,22 @@ class MonthFigures:
     outcomes: dict[str, int] = field(default_factory=dict)
     with_positive_outcome: int = 0
     median_days_to_review: float | None = None
+    tally: OutcomeTally = field(default_factory=OutcomeTally)  # the three rates' counts
 
     @property
     def positive_outcome_rate(self) -> float | None:
         return round(self.with_positive_outcome / self.screenings, 3) if self.screenings else None
 
 
-def columns(form: Form, area_question: str, role_question: str) -> list[str]:
-    """CSV columns: the fixed ones first (CHECKLIST/issue contract), then one per code."""
+RATE_COLUMNS = tuple(name for name, _label in RATES)
+DEPRECATED = "positive_outcome_rate"  # kept for one release after the three rates came
+
+
+def columns(shape: Shape, area_question: str, role_question: str) -> list[str]:
+    """CSV columns (docs/CLI.md, "Statistics CSV"): the fixed ones first, then one per code,
+    the three outcome rates (and the with-disruption figure), the median days to review, and
+    last the deprecated positive-outcome rate."""
+    form = shape.form
     return [
         "month",
         "screenings",
@@ -87,10 +127,11 @@ def columns(form: Form, area_question: str, role_question: str) -> list[str]:
         *(f"band_{b}" for b in form.band_codes()),
         *(f"model_{m}" for m in model_codes(form)),
         *(f"area_{a}" for a in area_question_codes(form, area_question)),
-        *(f"outcome_{o.code}" for o in form.outcomes),
+        *(f"outcome_{code}" for code in shape.outcome_codes),
         *(f"role_{r}" for r in area_question_codes(form, role_question)),
-        "positive_outcome_rate",
+        *RATE_COLUMNS,
         "median_days_to_review",
+        DEPRECATED,
     ]
 
 
@@ -99,20 +140,24 @@ def suppress(count: int, enabled: bool) -> str:
     return SUPPRESSED if enabled and 1 <= count <= 4 else str(count)
 
 
+def rate_text(value: float | None, base: int, suppressed: bool) -> str:
+    """A rate for a number column: empty when there is none, or when it is taken over 1 to 4
+    screenings and small numbers are suppressed (it could identify a child; a "<5" in a number
+    column broke every spreadsheet that read it)."""
+    if value is None or (suppressed and 1 <= base <= 4):
+        return ""
+    return f"{value:.3f}"
+
+
 def row(
-    figures: MonthFigures, form: Form, area_question: str, role_question: str, suppressed: bool
+    figures: MonthFigures, shape: Shape, area_question: str, role_question: str, suppressed: bool
 ) -> list[str]:
     """One CSV row in :func:`columns` order, with suppression applied to every count."""
 
     def count(value: int) -> str:
         return suppress(value, suppressed)
 
-    rate = figures.positive_outcome_rate
-    if suppressed and 1 <= figures.screenings <= 4:
-        rate_text = ""  # a rate over fewer than 5 could identify a child; a number column
-        # stays numbers only (a "<5" there broke every spreadsheet that read it)
-    else:
-        rate_text = "" if rate is None else f"{rate:.3f}"
+    form, tally = shape.form, figures.tally
     median = figures.median_days_to_review
     return [
         figures.month,
@@ -121,8 +166,9 @@ def row(
         *(count(figures.bands.get(b, 0)) for b in form.band_codes()),
         *(count(figures.models.get(m, 0)) for m in model_codes(form)),
         *(count(figures.areas.get(a, 0)) for a in area_question_codes(form, area_question)),
-        *(count(figures.outcomes.get(o.code, 0)) for o in form.outcomes),
+        *(count(figures.outcomes.get(code, 0)) for code in shape.outcome_codes),
         *(count(figures.roles.get(r, 0)) for r in area_question_codes(form, role_question)),
-        rate_text,
+        *(rate_text(tally.rate(n), tally.base(n), suppressed) for n in RATE_COLUMNS),
         "" if median is None else f"{median:g}",
+        rate_text(figures.positive_outcome_rate, figures.screenings, suppressed),
     ]

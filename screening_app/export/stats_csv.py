@@ -6,17 +6,16 @@ import csv
 import io
 from collections.abc import Sequence
 
-from screening_app.domain.forms import Form
-from screening_app.domain.statistics import MonthFigures, columns, row
+from screening_app.domain.statistics import MonthFigures, Shape, columns, row
 
 AREA_QUESTION = "la_area"
 ROLE_QUESTION = "practitioner_role"
 
 
-def to_csv(figures: Sequence[MonthFigures], form: Form, *, suppressed: bool) -> str:
+def to_csv(figures: Sequence[MonthFigures], shape: Shape, *, suppressed: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns(form, AREA_QUESTION, ROLE_QUESTION))
+    writer.writerow(columns(shape, AREA_QUESTION, ROLE_QUESTION))
     for month in figures:
-        writer.writerow(row(month, form, AREA_QUESTION, ROLE_QUESTION, suppressed))
+        writer.writerow(row(month, shape, AREA_QUESTION, ROLE_QUESTION, suppressed))
     return out.getvalue()

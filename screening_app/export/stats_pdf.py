@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from screening_app import paths
 from screening_app.domain.forms import Form
+from screening_app.domain.measures import RATE_NAMES, percent
 from screening_app.domain.statistics import MonthFigures, suppress
 from screening_app.export.fonts import load_fonts
 from screening_app.export.styles import GRID, PAGE_MARGIN, SHADE, make_styles
@@ -47,7 +48,9 @@ def render_stats_pdf(
         "Screenings",
         "Children",
         *(b.label for b in form.bands),
-        "Positive outcome rate",
+        "Investigation outcome rate",
+        "Disruption rate",
+        "Safeguarding action rate",
         "Median days to review",
     ]
 
@@ -56,9 +59,7 @@ def render_stats_pdf(
 
     rows: list[list[object]] = [[Paragraph(escape(h), styles.cell_head) for h in head]]
     for m in figures:
-        rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
-        if suppressed and 1 <= m.screenings <= 4:
-            rate = "<5"
+        rates = [percent(m.tally.rate(name), m.tally.base(name), suppressed) for name in RATE_NAMES]
         median = "" if m.median_days_to_review is None else f"{m.median_days_to_review:g}"
         rows.append(
             [
@@ -66,7 +67,7 @@ def render_stats_pdf(
                 count(m.screenings),
                 count(m.children),
                 *(count(m.bands.get(b.code, 0)) for b in form.bands),
-                rate,
+                *rates,
                 median,
             ]
         )
@@ -98,7 +99,13 @@ def render_stats_pdf(
         Spacer(1, 8),
         Paragraph(
             "Every submitted screening counts by its screening date and the band that "
-            "applies to it; a lowered judgement counts once a supervisor approved it. " + note,
+            "applies to it; a lowered judgement counts once a supervisor approved it. "
+            "Investigation outcome rate: screenings with a positive police result (charge or "
+            "summons, caution, community resolution, taken into consideration, Outcome 22) of "
+            "those with a police investigation. Disruption rate: screenings with a disruption "
+            "of those with a police investigation or an SCU referral. Safeguarding action rate: "
+            "screenings with a referral or a strategy discussion of those at moderate or above. "
+            + note,
             styles.small,
         ),
     ]

@@ -227,7 +227,8 @@ def _v8(conn: psycopg.Connection) -> None:
 
 
 def _v9(conn: psycopg.Connection) -> None:
-    """Computers approved by a supervisor in post; who made each account."""
+    """Computers approved by a supervisor in post; who made each account; the outcome
+    profiles behind the organisation's three outcome rates."""
     conn.execute(V9)
 
 
@@ -311,4 +312,8 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         ):
             conn.execute(sql.SQL(statement).format(role))
     if version(conn) >= 9:
-        conn.execute(sql.SQL("GRANT SELECT, INSERT ON device_approvals TO {}").format(role))
+        for statement in (
+            "GRANT SELECT, INSERT ON device_approvals TO {}",
+            "GRANT EXECUTE ON FUNCTION organisation_outcome_profiles(text, text) TO {}",
+        ):
+            conn.execute(sql.SQL(statement).format(role))

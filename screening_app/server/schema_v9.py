@@ -10,6 +10,9 @@ computer").
   the team key share it (and the link secrets) only with computers whose statement verifies.
 - ``organisation_link_waiting()`` lists only computers with an approval at their team's
   current epoch.
+- ``organisation_outcome_profiles()``: per month, the organisation's screenings grouped by
+  operative band and the set of their outcome codes — all that the three outcome rates need
+  (domain/measures.py computes them, on the desktop, from these groups).
 """
 
 V9 = """
@@ -57,4 +60,24 @@ BEGIN
     ORDER BY t.name, a.name;
 END $$;
 REVOKE ALL ON FUNCTION organisation_link_waiting() FROM PUBLIC;
+
+CREATE FUNCTION organisation_outcome_profiles(first_month text, last_month text)
+RETURNS TABLE (p_month text, p_band text, p_codes text[], p_count bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF coalesce(current_setting('app.role', true), '') <> 'supervisor' THEN
+        RAISE EXCEPTION 'organisation figures are for supervisors' USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+    SELECT g.m, g.b, g.c, count(*) FROM (
+        SELECT s.screening_month AS m, s.operative_band AS b,
+               coalesce((SELECT array_agg(DISTINCT o.code ORDER BY o.code) FROM outcomes o
+                         WHERE o.screening_id = s.id AND o.version = s.version),
+                        '{}'::text[]) AS c
+        FROM screenings s
+        WHERE s.status IN ('submitted', 'approved', 'returned')
+          AND s.screening_month BETWEEN first_month AND last_month) g
+    GROUP BY g.m, g.b, g.c;
+END $$;
+REVOKE ALL ON FUNCTION organisation_outcome_profiles(text, text) FROM PUBLIC;
 """

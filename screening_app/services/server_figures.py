@@ -4,8 +4,8 @@ same shape as the figures this computer computes for its own team."""
 
 from __future__ import annotations
 
-from screening_app.domain.forms import Form
-from screening_app.domain.statistics import MonthFigures, months_between, positive_outcomes
+from screening_app.domain.measures import tally
+from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.errors import WorkflowError
 from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
@@ -15,7 +15,7 @@ ATTRIBUTES = {"band": "bands", "area": "areas", "role": "roles", "model": "model
 
 
 def organisation_figures(
-    session: Session, form: Form, start: str, end: str, password: str | None = None
+    session: Session, shape: Shape, start: str, end: str, password: str | None = None
 ) -> list[MonthFigures]:
     """One MonthFigures per month from ``start`` to ``end``, across the organisation."""
     session.require("supervisor", doing="see the organisation's figures")
@@ -30,11 +30,12 @@ def organisation_figures(
             client.sign_in_device(device, session.store.keys.sign)
         else:
             client.sign_in(session.user.name, password, device)
-        params = {"first": months[0], "last": months[-1], "positive": positive_outcomes(form)}
+        params = {"first": months[0], "last": months[-1], "positive": list(shape.positive)}
         rows = client.call("GET", "/v1/figures", params=params)["figures"]
     finally:
         client.close()
     figures = {m: MonthFigures(m) for m in months}
+    profiles = []
     for row in rows:
         month = figures.get(row["month"])
         if month is None:
@@ -52,4 +53,9 @@ def organisation_figures(
             month.with_positive_outcome = int(value)
         elif kind == "median_days" and value is not None:
             month.median_days_to_review = round(float(value), 1)
+        elif kind == "profile":
+            profiles.append((row["month"], code or None, row.get("codes") or [], int(value)))
+    for period, counted in tally(profiles, shape.measures, shape.high).items():
+        if period in figures:
+            figures[period].tally = counted
     return [figures[m] for m in months]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from screening_app.domain import checklist
 from screening_app.domain.forms import Form
-from screening_app.domain.statistics import MonthFigures, months_between, positive_outcomes
+from screening_app.domain.measures import tally
+from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.files import write_text
 from screening_app.services.session import Session
 from screening_app.storage import stats_repo
@@ -28,6 +29,12 @@ class StatisticsService:
 
     def form(self) -> Form:
         return self.s.registry.latest(checklist.FORM_ID)
+
+    def shape(self) -> Shape:
+        """The newest form's columns, and every version's outcomes with their measures."""
+        registry = self.s.registry
+        versions = [v for f, v, _ in registry.available() if f == checklist.FORM_ID]
+        return Shape.of([registry.get(checklist.FORM_ID, v) for v in versions])
 
     def monthly(self, start: str, end: str) -> list[MonthFigures]:
         """One MonthFigures per month from ``start`` to ``end`` (YYYY-MM, inclusive)."""
@@ -50,9 +57,12 @@ class StatisticsService:
             figures[row.month].models[row.code or ""] = row.screenings
         for row in stats_repo.by_outcome(db, lo, hi, team):
             figures[row.month].outcomes[row.code or ""] = row.screenings
-        positive = positive_outcomes(self.form())
-        for value in stats_repo.with_positive(db, positive, lo, hi, team):
+        shape = self.shape()
+        for value in stats_repo.with_positive(db, list(shape.positive), lo, hi, team):
             figures[value.month].with_positive_outcome = int(value.value)
+        profiles = stats_repo.outcome_profiles(db, lo, hi, team)
+        for month, counted in tally(profiles, shape.measures, shape.high).items():
+            figures[month].tally = counted
         for value in stats_repo.median_days_to_review(db, lo, hi, team):
             figures[value.month].median_days_to_review = round(float(value.value), 1)
         return [figures[m] for m in months]
@@ -61,7 +71,7 @@ class StatisticsService:
         """The same figures across the organisation, computed by the team server."""
         from screening_app.services.server_figures import organisation_figures
 
-        return organisation_figures(self.s, self.form(), start, end, password)
+        return organisation_figures(self.s, self.shape(), start, end, password)
 
     def write_pdf(
         self,
@@ -92,7 +102,7 @@ class StatisticsService:
         from screening_app.export.stats_csv import to_csv
 
         self.s.require("supervisor", doing="export statistics")
-        write_text(path, to_csv(figures, self.form(), suppressed=suppressed))
+        write_text(path, to_csv(figures, self.shape(), suppressed=suppressed))
         with self.s.write("record the export"):
             self.s.audit(
                 "statistics_exported", None, f"{len(figures)} months, suppressed={suppressed}"

@@ -124,3 +124,58 @@ def median_days_to_review(db: Database, start: str, end: str, team: str | None) 
         "SELECT m, AVG(days) FROM r WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY m"
     )
     return [MonthValue(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
+
+
+class OutcomeProfile(NamedTuple):
+    """How many screenings of ``month`` share an operative band and a set of outcome codes."""
+
+    month: str
+    band: str | None
+    codes: tuple[str, ...]
+    screenings: int
+
+
+def outcome_profiles(db: Database, start: str, end: str, team: str | None) -> list[OutcomeProfile]:
+    """Per month, screenings grouped by band and the set of their outcome codes: all that
+    the three outcome rates need (domain/measures.py), in one scan."""
+    where, extra = _where(team)
+    sql = (
+        f"SELECT m, band, codes, count(*) FROM (SELECT {MONTH} AS m, s.operative_band AS band, "
+        "(SELECT group_concat(code, ' ') FROM (SELECT DISTINCT o.code AS code FROM outcomes o "
+        "WHERE o.screening_id = s.id ORDER BY o.code)) AS codes "
+        f"FROM screenings s WHERE {where}) GROUP BY m, band, codes"
+    )
+    return [
+        OutcomeProfile(m, band, tuple(codes.split()) if codes else (), int(n))
+        for m, band, codes, n in db.execute(sql, [start, end, *extra]).fetchall()
+    ]
+
+
+def without_outcome(
+    db: Database, bands: list[str], before: str, start: str, end: str, team: str | None
+) -> list[MonthValue]:
+    """Per month, screenings at one of ``bands`` dated before ``before`` with no outcome."""
+    if not bands:
+        return []
+    marks = ", ".join("?" for _ in bands)
+    where, extra = _where(team)
+    sql = (
+        f"SELECT {MONTH} AS m, count(*) FROM screenings s WHERE {where} "
+        f"AND s.operative_band IN ({marks}) AND s.screening_date < ? AND NOT EXISTS "
+        "(SELECT 1 FROM outcomes o WHERE o.screening_id = s.id) GROUP BY m"
+    )
+    rows = db.execute(sql, [start, end, *extra, *bands, before]).fetchall()
+    return [MonthValue(*r) for r in rows]
+
+
+def outcomes_before_screening(
+    db: Database, start: str, end: str, team: str | None
+) -> list[MonthValue]:
+    """Per month, screenings with an outcome dated before the screening itself."""
+    where, extra = _where(team)
+    sql = (
+        f"SELECT {MONTH} AS m, count(*) FROM screenings s WHERE {where} AND EXISTS "
+        "(SELECT 1 FROM outcomes o WHERE o.screening_id = s.id AND o.date < s.screening_date) "
+        "GROUP BY m"
+    )
+    return [MonthValue(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.measures import RATE_NAMES, percent
 from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
@@ -169,7 +170,9 @@ class StatisticsView(QWidget):
             "Screenings",
             "Children",
             *bands,
-            "Positive outcome rate",
+            "Investigation outcome rate",
+            "Disruption rate",
+            "Safeguarding action rate",
             "Median days to review",
         ]
         self.model = FiguresModel(headers)
@@ -233,10 +236,13 @@ class StatisticsView(QWidget):
         self.pdf_button.setEnabled(bool(self.figures))
         rows = []
         for m in self.figures:
-            rate = "" if m.positive_outcome_rate is None else f"{m.positive_outcome_rate:.0%}"
+            rates = [
+                percent(m.tally.rate(name), m.tally.base(name), suppressed=False)
+                for name in RATE_NAMES
+            ]
             median = "" if m.median_days_to_review is None else f"{m.median_days_to_review:g}"
             bands = [str(m.bands.get(b.code, 0)) for b in self.form.bands]
-            rows.append([m.month, str(m.screenings), str(m.children), *bands, rate, median])
+            rows.append([m.month, str(m.screenings), str(m.children), *bands, *rates, median])
         self.model.set_rows(rows)
         self._draw()
 

@@ -90,6 +90,10 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     row = dict(zip(header, november.split(","), strict=True))
     assert (row["screenings"], row["children"]) == (str(len(examples) + 1), str(len(examples)))
     assert row["outcome_referred_scu"] == "1" and row["positive_outcome_rate"] != ""
+    # the three rates, computed from the server's outcome profiles as from the desktop's rows:
+    # one screening referred to the SCU and disrupted, none investigated by the police
+    assert row["investigation_outcome_rate"] == ""  # no investigation: no rate, not 0
+    assert row["disruption_rate"] == row["with_disruption_rate"] == "1.000"
 
     code, out = cli(capsys, "stats", "--server", *PERIOD, *on("kit", "kit"))
     assert code == 2 and "cannot see the organisation's figures" in out

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from screening_app.domain.forms import Form
+from screening_app.domain.measures import OutcomeTally
+from screening_app.domain.registry import FormRegistry
 from screening_app.domain.statistics import (
     MonthFigures,
+    Shape,
     columns,
     months_between,
     positive_outcomes,
@@ -44,8 +47,13 @@ def test_small_number_suppression(count: int, enabled: bool, shown: str) -> None
     assert suppress(count, enabled) == shown
 
 
-def test_columns_follow_the_contract(form: Form) -> None:
-    cols = columns(form, "la_area", "practitioner_role")
+@pytest.fixture(scope="module")
+def shape(registry: FormRegistry) -> Shape:
+    return Shape.of([registry.get("cse-risk-screening", v) for v in (1, 2, 3)])
+
+
+def test_columns_follow_the_contract(shape: Shape) -> None:
+    cols = columns(shape, "la_area", "practitioner_role")
     assert cols[:7] == [
         "month",
         "screenings",
@@ -55,9 +63,18 @@ def test_columns_follow_the_contract(form: Form) -> None:
         "band_moderate",
         "band_significant",
     ]
-    assert "model_gang" in cols and "area_banes" in cols and "outcome_disruption_activity" in cols
-    assert "positive_outcome_rate" in cols
+    assert "model_gang" in cols and "area_banes" in cols
+    # every version's outcomes: the newest's first, then codes only older versions have
+    assert cols.index("outcome_referred_scu") < cols.index("outcome_outcome_22")
     assert cols.index("model_gang") < cols.index("area_banes") < cols.index("outcome_other")
+    assert cols[-6:] == [
+        "investigation_outcome_rate",
+        "disruption_rate",
+        "with_disruption_rate",
+        "safeguarding_action_rate",
+        "median_days_to_review",
+        "positive_outcome_rate",  # deprecated, kept one release
+    ]
 
 
 def test_disruption_counts_as_positive(form: Form) -> None:
@@ -65,7 +82,7 @@ def test_disruption_counts_as_positive(form: Form) -> None:
     assert "no_further_action" not in positive_outcomes(form)
 
 
-def test_row_matches_columns_and_suppresses(form: Form) -> None:
+def test_row_matches_columns_and_suppresses(shape: Shape) -> None:
     figures = MonthFigures(
         month="2026-01",
         screenings=12,
@@ -74,25 +91,29 @@ def test_row_matches_columns_and_suppresses(form: Form) -> None:
         models={"gang": 2},
         areas={"bristol": 12},
         with_positive_outcome=6,
+        tally=OutcomeTally(investigated=8, investigation_positive=2, moderate_or_above=3),
     )
-    cols = columns(form, "la_area", "practitioner_role")
-    values = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", True), strict=True))
+    cols = columns(shape, "la_area", "practitioner_role")
+    values = dict(zip(cols, row(figures, shape, "la_area", "practitioner_role", True), strict=True))
     assert values["screenings"] == "12"
     assert values["children"] == "<5"
     assert values["band_low"] == "7"
     assert values["model_gang"] == "<5"
     assert values["band_significant"] == "0"
     assert values["positive_outcome_rate"] == "0.500"
-    plain = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", False), strict=True))
-    assert plain["children"] == "3"
+    assert values["investigation_outcome_rate"] == "0.250"
+    assert values["disruption_rate"] == ""  # no screening investigated or referred to the SCU
+    assert values["safeguarding_action_rate"] == ""  # 0 of 3: a base of 1 to 4 is suppressed
+    plain = dict(zip(cols, row(figures, shape, "la_area", "practitioner_role", False), strict=True))
+    assert plain["children"] == "3" and plain["safeguarding_action_rate"] == "0.000"
 
 
-def test_a_suppressed_rate_is_left_empty_never_written_as_text(form: Form) -> None:
+def test_a_suppressed_rate_is_left_empty_never_written_as_text(shape: Shape) -> None:
     """A rate over 1 to 4 screenings could identify a child; "<5" in a number column broke the
     spreadsheets reading it."""
     figures = MonthFigures(month="2026-02", screenings=3, children=3, with_positive_outcome=1)
-    cols = columns(form, "la_area", "practitioner_role")
-    values = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", True), strict=True))
+    cols = columns(shape, "la_area", "practitioner_role")
+    values = dict(zip(cols, row(figures, shape, "la_area", "practitioner_role", True), strict=True))
     assert values["screenings"] == "<5" and values["positive_outcome_rate"] == ""
-    plain = dict(zip(cols, row(figures, form, "la_area", "practitioner_role", False), strict=True))
+    plain = dict(zip(cols, row(figures, shape, "la_area", "practitioner_role", False), strict=True))
     assert plain["positive_outcome_rate"] == "0.333"

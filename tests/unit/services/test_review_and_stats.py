@@ -150,7 +150,7 @@ def test_statistics_match_independent_counts(db_path: Path) -> None:
             assert count == c[f"area_{area}"]
         for code, count in month.outcomes.items():
             assert count == c[f"outcome_{code}"]
-    csv_text = to_csv(figures, form, suppressed=True)
+    csv_text = to_csv(figures, app.statistics.shape(), suppressed=True)
     header = csv_text.splitlines()[0].split(",")
     assert header[:7] == [
         "month",
@@ -236,7 +236,7 @@ def test_statistics_count_version_1_and_version_2_screenings_together(db_path: P
         "nfa_evidential": 1,
     }
     assert month.with_positive_outcome == 2  # not the "no further action"
-    header, line = to_csv([month], sol.statistics.form(), suppressed=False).splitlines()
+    header, line = to_csv([month], sol.statistics.shape(), suppressed=False).splitlines()
     values = dict(zip(header.split(","), line.split(","), strict=True))
     assert values["outcome_disruption_activity"] == values["outcome_cawn"] == "1"
     assert values["outcome_nfa_evidential"] == values["outcome_caution"] == "1"

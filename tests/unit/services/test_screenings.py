@@ -273,12 +273,12 @@ def test_a_version_1_screening_is_amended_in_version_1_unless_moved(db_path: Pat
     assert stayed.form_version == 1 and stayed.answers == old.answers
     app.screenings.discard(stayed.row.id)
     moved = app.screenings.amend(old.row.id, "Adding the car the school saw", newest_form=True)
-    assert moved.form_version == 2 and moved.answers == old.answers
+    assert moved.form_version == 3 and moved.answers == old.answers
     app.screenings.save_answer(
         moved.row.id, "entities_of_concern", [{"kind": "vehicle", "registration": "AB12 CDE"}]
     )
     done = app.screenings.submit(moved.row.id, today=TODAY)
-    assert done.form_version == 2 and done.row.operative_band == old.row.operative_band
+    assert done.form_version == 3 and done.row.operative_band == old.row.operative_band
     assert (done.score or {})["total"] == (old.score or {})["total"]
     assert app.screenings.get(old.row.id).row.status == "superseded"
     app.close()
