@@ -276,13 +276,19 @@ RETURN_COMMENTS = (
     "Check the missing episode counts against the police log.",
     "Say why your judgement differs from the band.",
 )
-OUTCOMES = (
-    "referred_scu",
-    "referred_early_help",
-    "strategy_discussion",
-    "disruption_activity",
-    "police_investigation",
-    "no_further_action",
+# What happened after a screening, as a few likely stories (form version 3's codes, which
+# keep every earlier one): a referral, then perhaps an investigation and its result, or a
+# disruption.
+OUTCOMES: tuple[tuple[str, ...], ...] = (
+    ("referred_scu",),
+    ("referred_scu", "police_investigation"),
+    ("referred_scu", "charge_summons"),
+    ("referred_scu", "evidential_difficulties_victim_not_supporting"),
+    ("referred_scu", "cawn"),
+    ("referred_scu", "caution", "visits_addresses_of_concern"),
+    ("referred_early_help",),
+    ("strategy_discussion", "referred_childrens_social_care"),
+    ("no_further_action",),
 )
 
 
@@ -311,5 +317,5 @@ def add_reviews_and_outcomes(
                 review_repo.add_review(db, repo.ALL, s.id, reviewer, "return", comment, None, at)
                 repo.update(db, repo.ALL, s.id, {"reviewed_at": at})
             if s.status != "returned" and rng.random() < 0.45:
-                code = rng.choice(OUTCOMES)
-                review_repo.add_outcome(db, repo.ALL, s.id, code, at[:10], "", reviewer, at)
+                for code in rng.choice(OUTCOMES):
+                    review_repo.add_outcome(db, repo.ALL, s.id, code, at[:10], "", reviewer, at)

@@ -12,7 +12,7 @@ used the flag less after a change of recording software. These checks look for t
 - ``fall_on_year``: a whole year more than 25 % below the year before; a quarter more than
   25 % below the same quarter a year before, outside a year already reported;
 - ``totals_mismatch``: a stated total that differs from the sum of its months;
-- ``stopped_recording``: a count that drops to zero after six months that never were;
+- ``stopped_recording``: a count that drops to zero after six months of at least 3 each;
 - record checks from the app's own data: screenings at moderate or above with no outcome after
   90 days (``no_outcome``), outcomes dated before their screening (``outcome_before``).
 
@@ -30,6 +30,7 @@ HISTORY_MONTHS = 12
 MIN_HISTORY = 6  # months before a month is judged against its recent level
 FALL = 0.25
 STEADY_MONTHS = 6
+STEADY_LEAST = 3  # a month's count of at least 3: a 0 by chance is then unlikely (< 5 %)
 MAD_SCALE = 1.4826
 
 
@@ -181,12 +182,12 @@ def totals_mismatch(
 
 
 def stopped_recording(series: Mapping[str, int], what: str) -> list[Finding]:
-    """The first zero after six months that were never zero."""
+    """The first zero after six months of at least 3 each."""
     periods = sorted(series)
     found = []
     for i, period in enumerate(periods):
         before = [series[p] for p in periods[max(0, i - STEADY_MONTHS) : i]]
-        if series[period] != 0 or len(before) < STEADY_MONTHS or min(before) == 0:
+        if series[period] != 0 or len(before) < STEADY_MONTHS or min(before) < STEADY_LEAST:
             continue
         found.append(
             Finding(
@@ -216,27 +217,32 @@ def series_checks(
 def record_checks(
     no_outcome: Mapping[str, int], outcome_before: Mapping[str, int], days: int
 ) -> list[Finding]:
-    """What the app's own records show per month of screening."""
+    """What the app's own records show, one finding per year of screening (the month with the
+    most named): screenings at moderate or above without an outcome after ``days`` days, and
+    outcomes dated before their screening."""
     found = []
-    for month in sorted(no_outcome):
-        if no_outcome[month]:
+    for check, counts, words in (
+        (
+            "no_outcome",
+            no_outcome,
+            f"screening(s) at moderate or above have no outcome recorded after {days} days. "
+            "Record what happened (Outcomes on each screening), or the rates leave them out.",
+        ),
+        (
+            "outcome_before",
+            outcome_before,
+            "screening(s) have an outcome dated before the screening itself. Check the dates "
+            "of those outcomes.",
+        ),
+    ):
+        years: dict[str, dict[str, int]] = {}
+        for month, count in counts.items():
+            if count:
+                years.setdefault(month[:4], {})[month] = count
+        for year, months in sorted(years.items()):
+            worst = max(sorted(months), key=lambda m: months[m])
+            most = f" (most in {worst}: {months[worst]})" if len(months) > 1 else ""
             found.append(
-                Finding(
-                    "no_outcome",
-                    month,
-                    f"{month}: {no_outcome[month]} screening(s) at moderate or above have no "
-                    f"outcome recorded after {days} days. Record what happened (Outcomes on "
-                    "the screening), or the rates leave them out.",
-                )
-            )
-    for month in sorted(outcome_before):
-        if outcome_before[month]:
-            found.append(
-                Finding(
-                    "outcome_before",
-                    month,
-                    f"{month}: {outcome_before[month]} screening(s) have an outcome dated before "
-                    "the screening itself. Check the dates of those outcomes.",
-                )
+                Finding(check, year, f"{year}: {sum(months.values())} {words[:-1]}{most}.")
             )
     return found

@@ -7,15 +7,19 @@ even aggregated, small teams' figures can point to a child.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from screening_app.domain import checklist
+from screening_app.domain import checklist, data_quality, panel
 from screening_app.domain.forms import Form
 from screening_app.domain.measures import tally
+from screening_app.domain.panel import PanelReport
 from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.files import write_text
 from screening_app.services.session import Session
 from screening_app.storage import stats_repo
+
+NO_OUTCOME_DAYS = 90  # a screening at moderate or above with no outcome after this is a finding
 
 
 def _next_month(month: str) -> str:
@@ -72,6 +76,55 @@ class StatisticsService:
         from screening_app.services.server_figures import organisation_figures
 
         return organisation_figures(self.s, self.shape(), start, end, password)
+
+    def panel(
+        self,
+        start: str,
+        end: str,
+        *,
+        server: bool = False,
+        password: str | None = None,
+        suppressed: bool = True,
+    ) -> PanelReport:
+        """The panel report (docs/STATISTICS.md) of the team's figures, or with ``server`` the
+        organisation's; the record checks need the records, so they run on the team's only."""
+        self.s.require("supervisor", doing="see the panel report")
+        if server:
+            figures = self.from_server(start, end, password)
+            return panel.build(figures, "the whole organisation", suppressed=suppressed)
+        figures = self.monthly(start, end)
+        lo, hi = f"{figures[0].month}-01", f"{_next_month(figures[-1].month)}-01"
+        db, team = self.s.db, self.s.user.team
+        cutoff = (self.s.today() - dt.timedelta(days=NO_OUTCOME_DAYS)).isoformat()
+        high = sorted(self.shape().high)
+        no_outcome = stats_repo.without_outcome(db, high, cutoff, lo, hi, team)
+        before = stats_repo.outcomes_before_screening(db, lo, hi, team)
+        found = data_quality.record_checks(
+            {v.month: int(v.value) for v in no_outcome},
+            {v.month: int(v.value) for v in before},
+            NO_OUTCOME_DAYS,
+        )
+        return panel.build(figures, f"team {team}", suppressed=suppressed, record_findings=found)
+
+    def write_panel(
+        self, report: PanelReport, path: Path, *, as_csv: bool = False, force: bool = False
+    ) -> None:
+        """The panel report as a PDF (or a CSV) at ``path``; the export is audited."""
+        self.s.require("supervisor", doing="export the panel report")
+        if as_csv:
+            write_text(path, panel.to_csv(report), force=force)
+        else:
+            from screening_app.export.panel_pdf import render_panel_pdf
+            from screening_app.export.referral_pdf import write_referral
+
+            write_referral(path, render_panel_pdf(report, produced=self.s.clock()), force=force)
+        with self.s.write("record the export"):
+            self.s.audit(
+                "panel_report_exported",
+                None,
+                f"{report.first} to {report.last}, {'CSV' if as_csv else 'PDF'}, "
+                f"suppressed={report.suppressed}",
+            )
 
     def write_pdf(
         self,

@@ -152,6 +152,12 @@ class StatisticsView(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         self.pdf_button.setEnabled(False)
         exports.addWidget(self.pdf_button)
+        self.panel_button = QPushButton("Pa&nel report…", self)
+        self.panel_button.setAccessibleName(
+            "Panel report: months by year, the three outcome rates and data quality"
+        )
+        self.panel_button.clicked.connect(self.open_panel)
+        exports.addWidget(self.panel_button)
         layout.addLayout(exports)
         self.saved = QLabel(self)  # "Saved as … in …" after an export
         self.saved.setVisible(False)
@@ -267,6 +273,21 @@ class StatisticsView(QWidget):
         self.chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(months)
         series.attachAxis(counts)
+
+    def open_panel(self) -> None:
+        """The panel report of the period and figures chosen above."""
+        from screening_app.ui.panel_dialog import PanelReportDialog
+
+        start, end = self._months()
+        dialog = PanelReportDialog(
+            self,
+            self.services,
+            start,
+            end,
+            organisation=self._organisation(),
+            suppressed=self.suppress.isChecked(),
+        )
+        dialog.exec()
 
     def export_csv(self) -> None:
         path = save_path(self, "Export statistics", "statistics.csv", "CSV files (*.csv)")

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from screening_app.demo import generator
@@ -142,6 +148,33 @@ def test_dashboard_shows_figures_and_exports_csv(
 
     text = PdfReader(summary).pages[0].extract_text()
     assert "CSE screening statistics" in text and expected[-1].month in text
+
+    # the panel report of the same period: the tables shown, every control named, saved
+    from screening_app.ui.panel_dialog import PanelReportDialog
+
+    generator.add_reviews_and_outcomes(
+        services.session.db, {"North": services.user.id}, seed=5, today=dt.date(2026, 11, 24)
+    )
+    dialog = PanelReportDialog(
+        view, services, "2025-11", "2026-11", organisation=False, suppressed=True
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    report = services.statistics.panel("2025-11", "2026-11")
+    assert dialog.status.text().startswith("Panel report of team North, 2025-11 to 2026-11:")
+    tables = dialog.findChildren(QTableWidget)
+    months = next(t for t in tables if t.accessibleName().startswith("Screenings by month"))
+    assert months.item(months.rowCount() - 1, 0).text() == "Total"
+    assert [months.item(months.rowCount() - 1, c).text() for c in (1, 2)] == report.table().totals
+    rates = next(t for t in tables if t.accessibleName() == "Outcome rates by year")
+    assert rates.item(0, 0).text() == "Investigation outcome rate"
+    assert rates.item(0, 2).text() == report.rate_cells("investigation_outcome_rate")[1]
+    assert missing_accessible_names(dialog) == []
+    dialog.write(tmp_path / "panel.pdf", as_csv=False)
+    assert "panel report" in PdfReader(tmp_path / "panel.pdf").pages[0].extract_text()
+    assert dialog.saved.text().startswith("Saved as panel.pdf")
+    dialog.close()
 
 
 def test_child_record_chronology_in_date_order_and_merge(

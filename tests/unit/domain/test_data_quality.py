@@ -62,13 +62,19 @@ def test_a_count_that_stops_after_a_steady_run() -> None:
     assert [f.period for f in found] == ["2024-07"]
     assert "after 6 months of 9 to 14 a month" in found[0].message
     assert dq.stopped_recording(months(2024, [3, 0, 2, 0, 1, 0, 0]), "crimes") == []
+    assert dq.stopped_recording(months(2024, [2, 1, 2, 1, 1, 2, 0]), "crimes") == []  # chance
 
 
 @pytest.mark.parametrize(
     ("no_outcome", "before", "checks"),
     [
-        ({"2026-01": 2, "2026-02": 0}, {}, [("no_outcome", "2026-01")]),
-        ({}, {"2026-03": 1}, [("outcome_before", "2026-03")]),
+        ({"2026-01": 2, "2026-02": 0}, {}, [("no_outcome", "2026")]),
+        (
+            {"2025-12": 1, "2026-01": 2, "2026-03": 5},
+            {},
+            [("no_outcome", "2025"), ("no_outcome", "2026")],
+        ),
+        ({}, {"2026-03": 1}, [("outcome_before", "2026")]),
         ({"2026-01": 0}, {"2026-01": 0}, []),
     ],
 )
@@ -77,3 +83,6 @@ def test_record_checks(
 ) -> None:
     found = dq.record_checks(no_outcome, before, 90)
     assert [(f.check, f.period) for f in found] == checks
+    if len(found) == 2:
+        assert found[1].message.startswith("2026: 7 screening(s) at moderate or above")
+        assert "after 90 days" in found[1].message and "(most in 2026-03: 5)" in found[1].message

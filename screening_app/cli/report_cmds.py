@@ -1,0 +1,62 @@
+"""``report panel`` (and ``report profile``): the partnership's reports (docs/STATISTICS.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from screening_app.cli.passwords import password_from
+from screening_app.services.locations import default_database_path
+
+
+def _signed_in(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, dest="sub_db", metavar="PATH")
+    parser.add_argument("--user", required=True, metavar="NAME")
+    parser.add_argument("--password-file", type=Path, metavar="F")
+    parser.add_argument("--from", dest="start", required=True, metavar="YYYY-MM")
+    parser.add_argument("--to", dest="end", required=True, metavar="YYYY-MM")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    parser.add_argument("--csv", action="store_true", help="write a CSV instead of a PDF")
+    parser.add_argument("--server", action="store_true", help="the whole organisation's")
+    parser.add_argument("--no-suppress", action="store_true", help="show counts 1-4 as they are")
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+
+def register(subparsers: Any) -> None:
+    report = subparsers.add_parser("report", help="the partnership's reports (supervisors)")
+    sub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    panel = sub.add_parser("panel", help="months by year, the three rates, data quality")
+    _signed_in(panel)
+    panel.set_defaults(func=cmd_report_panel)
+
+
+def cmd_report_panel(args: argparse.Namespace) -> int:
+    from screening_app.app import sign_in
+    from screening_app.domain.statistics import months_between
+
+    months_between(args.start, args.end)  # bad months are reported before asking a password
+    path = args.sub_db or getattr(args, "db", None) or default_database_path()
+    password = password_from(args.password_file, f"Password for {args.user}: ")
+    app = sign_in(path, args.user, password)
+    try:
+        report = app.statistics.panel(
+            args.start,
+            args.end,
+            server=args.server,
+            password=password,
+            suppressed=not args.no_suppress,
+        )
+        app.statistics.write_panel(report, args.output, as_csv=args.csv, force=args.force)
+    finally:
+        app.close()
+    kind = "CSV" if args.csv else "PDF"
+    print(
+        f"Wrote the panel report ({kind}, {report.first} to {report.last}, "
+        f"{report.whose}) to {args.output}."
+    )
+    if report.findings:
+        print(f"{len(report.findings)} data-quality finding(s):")
+        for finding in report.findings:
+            print(f"- [{finding.check}] {finding.message}")
+    return 0

@@ -1,0 +1,172 @@
+"""The panel report rebuilt by hand: from generated screenings and outcomes, plain Python over
+the stored rows (not the statistics SQL, not domain/measures.py) gives the same months, the same
+investigations in brackets and the same three rates per year; the PDF and CSV carry them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from screening_app.cli import run
+from screening_app.demo import generator as bulk
+from tests.conftest import USER_PW, open_app
+
+# the measures written out again by hand, from docs/STATISTICS.md
+POSITIVE = {
+    "charge_summons",
+    "caution",
+    "community_resolution",
+    "taken_into_consideration",
+    "outcome_22",
+}
+INVESTIGATION = POSITIVE | {
+    "police_investigation",
+    "nfa_evidential",
+    "nfa_victim_not_supporting",
+    "evidential_difficulties_victim_supports",
+    "evidential_difficulties_victim_not_supporting",
+    "not_in_public_interest",
+    "responsibility_transferred",
+}
+DISRUPTION = {
+    "disruption_activity",
+    "cawn",
+    "sexual_risk_order",
+    "closure_notice",
+    "visits_addresses_of_concern",
+    "other_disruption",
+}
+ACTION = {
+    "referred_scu",
+    "referred_childrens_social_care",
+    "referred_early_help",
+    "strategy_discussion",
+}
+TODAY = dt.date(2026, 11, 24)
+
+
+def by_hand(app: object) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, list[int]]]]:
+    db = app.session.store.db  # type: ignore[attr-defined]
+    outcomes: dict[int, set[str]] = defaultdict(set)
+    for sid, code in db.execute("SELECT screening_id, code FROM outcomes").fetchall():
+        outcomes[sid].add(code)
+    screenings: dict[str, int] = defaultdict(int)
+    investigated: dict[str, int] = defaultdict(int)
+    years: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {k: [0, 0] for k in ("investigation", "disruption", "with", "action")}
+    )
+    rows = db.execute("SELECT id, status, screening_date, operative_band FROM screenings")
+    for sid, status, day, band in rows.fetchall():
+        if status not in ("submitted", "approved", "returned") or not day:
+            continue
+        month, codes = day[:7], outcomes[sid]
+        screenings[month] += 1
+        year = years[month[:4]]
+        was_investigated = bool(codes & INVESTIGATION)
+        either = was_investigated or "referred_scu" in codes
+        investigated[month] += was_investigated
+        year["investigation"][1] += was_investigated
+        year["investigation"][0] += bool(codes & POSITIVE)
+        year["disruption"][1] += either
+        year["disruption"][0] += either and bool(codes & DISRUPTION)
+        year["with"][1] += either
+        year["with"][0] += either and bool(codes & (DISRUPTION | POSITIVE))
+        high = band in ("moderate", "significant")
+        year["action"][1] += high
+        year["action"][0] += high and bool(codes & ACTION)
+    return screenings, investigated, years
+
+
+@pytest.fixture
+def generated(db_path: Path) -> Path:
+    app = open_app(db_path, "sol")
+    form = app.registry.latest("cse-risk-screening")
+    owners = [bulk.Owner(app.user.id, "North", "social_worker", "Sol")]
+    db = app.session.store.db
+    bulk.generate(db, form, owners, n=900, seed=5, today=TODAY, years=2)
+    bulk.add_reviews_and_outcomes(db, {"North": app.user.id}, seed=5, today=TODAY)
+    app.close()
+    return db_path
+
+
+def test_the_panel_report_equals_the_figures_computed_by_hand(generated: Path) -> None:
+    app = open_app(generated, "sol")
+    report = app.statistics.panel("2025-01", "2026-11", suppressed=False)
+    screenings, investigated, years = by_hand(app)
+    assert report.whose == "team North"
+    for month in report.screenings:
+        assert report.screenings[month] == screenings.get(month, 0), month
+        assert report.investigated[month] == investigated.get(month, 0), month
+    assert sum(report.screenings.values()) == sum(
+        n for m, n in screenings.items() if "2025-01" <= m <= "2026-11"
+    )
+    names = {
+        "investigation": "investigation_outcome_rate",
+        "disruption": "disruption_rate",
+        "with": "with_disruption_rate",
+        "action": "safeguarding_action_rate",
+    }
+    for year, tally in report.years.items():
+        for key, name in names.items():
+            part, whole = years[year][key]
+            assert tally.base(name) == whole, (year, name)
+            assert tally.rate(name) == round(part / whole, 3), (year, name)
+            assert 0 < part < whole  # the generated data exercises every rate
+    table = report.table()
+    assert table.years == ["2025", "2026"]
+    january = dict(table.rows)["January"]
+    assert january[0] == f"{screenings['2025-01']} ({investigated['2025-01']})"
+    assert dict(table.rows)["December"][1] == ""  # not in the period
+    assert (
+        table.totals[0]
+        == f"{report.years['2025'].screenings} ({report.years['2025'].investigated})"
+    )
+    app.close()
+
+
+def test_the_cli_writes_the_pdf_and_the_csv_and_keeps_what_exists(
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text(USER_PW)
+    base = ["report", "panel", "--db", str(generated), "--user", "sol", "--password-file", str(pw)]
+    period = ["--from", "2025-01", "--to", "2026-11"]
+    pdf = tmp_path / "panel.pdf"
+    assert run([*base, *period, "-o", str(pdf)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Wrote the panel report (PDF, 2025-01 to 2026-11, team North)")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "panel report" in text and "Investigation outcome rate" in text
+    assert "2026 covers January to November only" in text
+    app = open_app(generated, "sol")
+    report = app.statistics.panel("2025-01", "2026-11")
+    app.close()
+    assert report.table().totals[0] in text
+    assert run([*base, *period, "-o", str(pdf)]) == 2  # it exists: --force to replace it
+    assert "exists" in capsys.readouterr().err
+    out = tmp_path / "panel.csv"
+    assert run([*base, *period, "-o", str(out), "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert list(rows[0]) == [
+        "year",
+        "month",
+        "screenings",
+        "police_investigation",
+        "investigation_outcome_rate",
+        "disruption_rate",
+        "with_disruption_rate",
+        "safeguarding_action_rate",
+    ]
+    totals = [r for r in rows if r["month"] == "total"]
+    assert [r["year"] for r in totals] == ["2025", "2026"] and len(rows) == 23 + 2
+    assert float(totals[0]["investigation_outcome_rate"]) == report.years["2025"].rate(
+        "investigation_outcome_rate"
+    )
+    assert all(r["investigation_outcome_rate"] == "" for r in rows if r["month"] != "total")
+    assert run([*base, "--from", "2026-13", "--to", "2026-11", "-o", str(out)]) == 2
