@@ -30,6 +30,7 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``POST /v1/screenings/{id}/{version}/review``, ``GET /v1/reviews?after=SEQ`` — decisions
 - ``POST /v1/outcomes``, ``GET /v1/outcomes?after=SEQ`` — outcomes (code and date clear)
 - ``GET /v1/figures?first=YYYY-MM&last=YYYY-MM&positive=CODE`` — organisation figures
+- ``GET /v1/figures/area?area=CODE&first=&last=&code=&measure=`` — one area's profile counts
 """
 
 import base64
@@ -325,6 +326,20 @@ def create_app(store: ServerStore) -> FastAPI:
         positive: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
     ) -> dict[str, Any]:
         return {"figures": outcomes.figures(store, who, first, last, positive)}
+
+    @app.get("/v1/figures/area")
+    def area_profile(
+        who: Authorised,
+        area: Annotated[str, Query(pattern=r"^[a-z0-9_]{1,64}$")],
+        first: Annotated[str, Query(pattern=MONTH)],
+        last: Annotated[str, Query(pattern=MONTH)],
+        code: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006
+        measure: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006
+    ) -> dict[str, Any]:
+        if len(code) != len(measure):
+            raise ServerError(422, "Give one measure for each outcome code.")
+        pairs = list(zip(code, measure, strict=True))
+        return {"rows": outcomes.area_profile(store, who, area, first, last, pairs)}
 
     @app.post("/v1/screenings/{screening_id}/{version}/review")
     def review(

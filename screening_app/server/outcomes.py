@@ -123,3 +123,26 @@ def figures(
         {"kind": "profile", "month": m, "code": b or "", "codes": list(c), "value": n}
         for m, b, c, n in profiles
     ]
+
+
+def area_profile(
+    store: ServerStore,
+    caller: Caller,
+    area: str,
+    first: str,
+    last: str,
+    pairs: list[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """One area's children across the organisation (supervisors): rows of dimension
+    (children, screenings, band, model, measure), code and count, from clear metadata only
+    (schema_v9.organisation_area_profile); ``pairs`` of (outcome code, measure) say what each
+    code counts for. The desktop suppresses small numbers."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Organisation figures are for supervisors.")
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT p_dimension, p_code, p_count "
+            "FROM organisation_area_profile(%s, %s, %s, %s, %s)",
+            [area, first, last, [c for c, _m in pairs], [m for _c, m in pairs]],
+        ).fetchall()
+    return [{"dimension": d, "code": c, "count": int(n)} for d, c, n in rows]

@@ -315,5 +315,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
         for statement in (
             "GRANT SELECT, INSERT ON device_approvals TO {}",
             "GRANT EXECUTE ON FUNCTION organisation_outcome_profiles(text, text) TO {}",
+            "GRANT EXECUTE ON FUNCTION "
+            "organisation_area_profile(text, text, text, text[], text[]) TO {}",
         ):
             conn.execute(sql.SQL(statement).format(role))

@@ -13,6 +13,9 @@ computer").
 - ``organisation_outcome_profiles()``: per month, the organisation's screenings grouped by
   operative band and the set of their outcome codes — all that the three outcome rates need
   (domain/measures.py computes them, on the desktop, from these groups).
+- ``organisation_area_profile()``: one area's children (a child is a team's tag) over a period,
+  by band at the latest screening, by CSE model and by outcome measure, from clear metadata
+  only; the desktop suppresses small numbers before anything is shown (domain/profile.py).
 """
 
 V9 = """
@@ -80,4 +83,40 @@ BEGIN
     GROUP BY g.m, g.b, g.c;
 END $$;
 REVOKE ALL ON FUNCTION organisation_outcome_profiles(text, text) FROM PUBLIC;
+
+CREATE FUNCTION organisation_area_profile(
+    area text, first_month text, last_month text, codes text[], measures text[]
+)
+RETURNS TABLE (p_dimension text, p_code text, p_count bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF coalesce(current_setting('app.role', true), '') <> 'supervisor' THEN
+        RAISE EXCEPTION 'organisation figures are for supervisors' USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+    WITH s AS (
+        SELECT x.id, x.version, x.seq, x.screening_month, x.operative_band, x.models,
+               x.team_id::text || ':' || coalesce(x.child_tag, x.id::text) AS who
+        FROM screenings x
+        WHERE x.status IN ('submitted', 'approved', 'returned') AND x.la_area = area
+          AND x.screening_month BETWEEN first_month AND last_month
+    ), latest AS (
+        SELECT s.who, s.operative_band,
+               ROW_NUMBER() OVER (PARTITION BY s.who ORDER BY s.screening_month DESC, s.seq DESC)
+               AS n
+        FROM s
+    ), measure AS (
+        SELECT m.code, m.measure FROM unnest(codes, measures) AS m(code, measure)
+    )
+    SELECT 'children', '', count(DISTINCT s.who) FROM s
+    UNION ALL SELECT 'screenings', '', count(*) FROM s
+    UNION ALL SELECT 'band', coalesce(l.operative_band, 'not_known'), count(*)
+        FROM latest l WHERE l.n = 1 GROUP BY 2
+    UNION ALL SELECT 'model', m.model, count(DISTINCT s.who)
+        FROM s, unnest(s.models) AS m(model) GROUP BY 2
+    UNION ALL SELECT 'measure', coalesce(me.measure, 'none'), count(DISTINCT s.who)
+        FROM s JOIN outcomes o ON o.screening_id = s.id AND o.version = s.version
+        LEFT JOIN measure me ON me.code = o.code GROUP BY 2;
+END $$;
+REVOKE ALL ON FUNCTION organisation_area_profile(text, text, text, text[], text[]) FROM PUBLIC;
 """

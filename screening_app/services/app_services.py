@@ -12,6 +12,7 @@ from screening_app.services.children import ChildrenService
 from screening_app.services.links import LinksService
 from screening_app.services.listing import ListingService
 from screening_app.services.model import User
+from screening_app.services.profiles import ProfileService
 from screening_app.services.referrals import ReferralService
 from screening_app.services.review import ReviewService
 from screening_app.services.screenings import ScreeningService
@@ -38,6 +39,7 @@ class AppServices:
         self.review = ReviewService(session)
         self.children = ChildrenService(session)
         self.statistics = StatisticsService(session)
+        self.profiles = ProfileService(session, self.statistics)
         self.audit = AuditService(session)
         self.settings = SettingsService(session)
         self.backups = BackupService(session)

@@ -37,6 +37,8 @@ def _table(parent: QWidget, name: str, head: list[str], rows: list[list[str]]) -
     table.setAccessibleName(name)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setAccessibleName("Row numbers")
+    table.horizontalHeader().setAccessibleName("Column headings")
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):

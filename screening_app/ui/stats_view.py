@@ -158,6 +158,10 @@ class StatisticsView(QWidget):
         )
         self.panel_button.clicked.connect(self.open_panel)
         exports.addWidget(self.panel_button)
+        self.profile_button = QPushButton("&Area profile…", self)
+        self.profile_button.setAccessibleName("Area profile for publication")
+        self.profile_button.clicked.connect(self.open_profile)
+        exports.addWidget(self.profile_button)
         layout.addLayout(exports)
         self.saved = QLabel(self)  # "Saved as … in …" after an export
         self.saved.setVisible(False)
@@ -288,6 +292,13 @@ class StatisticsView(QWidget):
             suppressed=self.suppress.isChecked(),
         )
         dialog.exec()
+
+    def open_profile(self) -> None:
+        """One area's profile over the period chosen above, made to be published."""
+        from screening_app.ui.profile_dialog import AreaProfileDialog
+
+        start, end = self._months()
+        AreaProfileDialog(self, self.services, start, end, organisation=self._organisation()).exec()
 
     def export_csv(self) -> None:
         path = save_path(self, "Export statistics", "statistics.csv", "CSV files (*.csv)")

@@ -4,7 +4,9 @@ all on its supervisor's computer, they equal the figures that computer computes 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -94,6 +96,27 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     # one screening referred to the SCU and disrupted, none investigated by the police
     assert row["investigation_outcome_rate"] == ""  # no investigation: no rate, not 0
     assert row["disruption_rate"] == row["with_disruption_rate"] == "1.000"
+
+    # an area profile: the organisation's, from the server's clear metadata, counts what the
+    # team's computer counts in the dimensions the server has (band, models, outcomes)
+    area = json.loads(Path(examples[0]).read_text())["answers"]["la_area"]
+    profile = ["report", "profile", "--area", area, "--from", "2026-01", "--to", "2026-12"]
+    here_csv, there_csv = tmp_path / "here.csv", tmp_path / "there.csv"
+    code, out = cli(capsys, *profile, "--csv", "-o", str(here_csv), *on("sol", "sol"))
+    assert code == 0, out
+    code, out = cli(capsys, *profile, "--server", "--csv", "-o", str(there_csv), *on("sol", "sol"))
+    assert code == 0 and "the whole organisation" in out, out
+
+    def rows(path: Path) -> dict[tuple[str, str], str]:
+        lines = list(csv.DictReader(io.StringIO(path.read_text())))
+        return {(r["dimension"], r["category"]): r["children"] for r in lines}
+
+    team, organisation = rows(here_csv), rows(there_csv)
+    assert set(organisation) < set(team)  # the server has no age, sex or vulnerability
+    assert any(d.startswith("Age") for d, _c in team) and not any(
+        d.startswith("Age") for d, _c in organisation
+    )
+    assert {k: v for k, v in team.items() if k in organisation} == organisation
 
     code, out = cli(capsys, "stats", "--server", *PERIOD, *on("kit", "kit"))
     assert code == 2 and "cannot see the organisation's figures" in out

@@ -176,6 +176,24 @@ def test_dashboard_shows_figures_and_exports_csv(
     assert dialog.saved.text().startswith("Saved as panel.pdf")
     dialog.close()
 
+    # an area profile of the same period: made, shown suppressed, every control named, saved
+    from screening_app.ui.profile_dialog import AreaProfileDialog
+
+    profile = AreaProfileDialog(view, services, "2025-11", "2026-11", organisation=False)
+    qtbot.addWidget(profile)
+    profile.show()
+    assert missing_accessible_names(profile) == []
+    profile.area.setCurrentIndex(profile.area.findData("bristol"))
+    profile.make_button.click()
+    qtbot.waitUntil(lambda: profile.shown is not None, timeout=10_000)
+    expected_profile = services.profiles.profile("bristol", "2025-11", "2026-11")
+    first = profile.tree.topLevelItem(0)
+    assert (first.text(0), first.text(1)) == ("Children screened", expected_profile.children)
+    assert profile.status.text().startswith("Profile of Bristol, 2025-11 to 2026-11")
+    profile.write(tmp_path / "profile.csv", as_csv=True)
+    assert (tmp_path / "profile.csv").read_text().startswith("area,from,to,dimension")
+    profile.close()
+
 
 def test_child_record_chronology_in_date_order_and_merge(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch

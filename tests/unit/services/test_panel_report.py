@@ -170,3 +170,65 @@ def test_the_cli_writes_the_pdf_and_the_csv_and_keeps_what_exists(
     )
     assert all(r["investigation_outcome_rate"] == "" for r in rows if r["month"] != "total")
     assert run([*base, "--from", "2026-13", "--to", "2026-11", "-o", str(out)]) == 2
+
+
+def test_an_area_profile_shows_true_counts_and_hides_small_ones(
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every count shown equals a count made by hand over the stored rows; every count of 1 to
+    4 is hidden; the CLI writes it and refuses an area the form does not know."""
+    app = open_app(generated, "sol")
+    shown = app.profiles.profile("bristol", "2025-01", "2026-11")
+    db = app.session.store.db
+    rows = db.execute(
+        "SELECT id, coalesce(child_id, -id), screening_date, child_age, operative_band "
+        "FROM screenings WHERE status IN ('submitted', 'approved', 'returned') "
+        "AND la_area = 'bristol' AND screening_date BETWEEN '2025-01-01' AND '2026-11-30'"
+    ).fetchall()
+    latest: dict[int, tuple[str, int, int | None, str]] = {}
+    for sid, child, day, age, band in rows:
+        if child not in latest or (day, sid) > latest[child][:2]:
+            latest[child] = (day, sid, age, band)
+    models: dict[str, set[int]] = defaultdict(set)
+    for sid, child, *_rest in rows:
+        for (model,) in db.execute(
+            "SELECT model FROM screening_models WHERE screening_id = ?", [sid]
+        ).fetchall():
+            models[model].add(child)
+    app.close()
+    assert shown.children == str(len(latest)) and shown.screenings == str(len(rows))
+    bands = dict(next(d for d in shown.dimensions if d.title.startswith("Band")).rows)
+    for label, code in (("Low", "low"), ("Mild", "mild"), ("Moderate", "moderate")):
+        count = sum(1 for v in latest.values() if v[3] == code)
+        assert bands[label] in ("[c]", str(count))  # hidden (small, or protecting one) or true
+        assert bands[label] == "[c]" or not 1 <= count <= 4
+    ages = dict(next(d for d in shown.dimensions if d.title.startswith("Age")).rows)
+    teens = sum(1 for v in latest.values() if v[2] is not None and 13 <= v[2] <= 15)
+    assert ages["13 to 15"] == str(teens)  # plenty: shown as it is
+    model_rows = dict(next(d for d in shown.dimensions if d.title.startswith("Models")).rows)
+    gang = len(models["gang"])
+    assert model_rows["Gang-associated exploitation"] == ("[c]" if 1 <= gang <= 4 else str(gang))
+    for dimension in shown.dimensions:
+        assert all(v == "[c]" or not 1 <= int(v) <= 4 for _l, v in dimension.rows)
+
+    pw = tmp_path / "pw"
+    pw.write_text(USER_PW)
+    base = [
+        "report",
+        "profile",
+        "--db",
+        str(generated),
+        "--user",
+        "sol",
+        "--password-file",
+        str(pw),
+    ]
+    period = ["--from", "2025-01", "--to", "2026-11"]
+    out = tmp_path / "bristol.pdf"
+    assert run([*base, "--area", "bristol", *period, "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Wrote the profile of Bristol (PDF, 2025-01 to 2026-11, team North)")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert f"Children screened: {shown.children}" in text and "for publication" in text
+    assert run([*base, "--area", "atlantis", *period, "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "'atlantis' is not an area; use one of bristol" in capsys.readouterr().err

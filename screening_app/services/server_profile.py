@@ -1,0 +1,83 @@
+"""``report profile --server``: one area's profile across the organisation, counted by the team
+server from clear metadata (band, CSE models, outcomes; never age, sex or an answer), suppressed
+here like the team's (domain/profile.py)."""
+
+from __future__ import annotations
+
+from screening_app.domain.profile import (
+    MEASURE_WORDS,
+    AreaProfile,
+    Dimension,
+    measure_pairs,
+    option_rows,
+)
+from screening_app.domain.statistics import Shape
+from screening_app.errors import WorkflowError
+from screening_app.services.session import Session
+from screening_app.storage.opened import get_meta
+from screening_app.sync.client import ServerClient
+
+
+def organisation_profile(
+    session: Session,
+    shape: Shape,
+    area: str,
+    label: str,
+    months: list[str],
+    password: str | None = None,
+) -> AreaProfile:
+    url, pem = get_meta(session.db, "sync_url"), get_meta(session.db, "sync_certificate")
+    device = get_meta(session.db, "sync_device")
+    if url is None or pem is None or device is None:
+        raise WorkflowError("This database is not connected to a team server: `connect` first.")
+    pairs = measure_pairs(shape.measures)
+    client = ServerClient(url, pem)
+    try:
+        if password is None:
+            client.sign_in_device(device, session.store.keys.sign)
+        else:
+            client.sign_in(session.user.name, password, device)
+        params = {
+            "area": area,
+            "first": months[0],
+            "last": months[-1],
+            "code": [code for code, _m in pairs],
+            "measure": [m for _code, m in pairs],
+        }
+        rows = client.call("GET", "/v1/figures/area", params=params)["rows"]
+    finally:
+        client.close()
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["dimension"], {})[row["code"]] = int(row["count"])
+    form = shape.form
+    model_question = next(q for q in form.questions() if q.type == "multi_choice")
+    bands = [(b.code, b.label) for b in form.bands] + [("not_known", "Not known")]
+    return AreaProfile(
+        area=label,
+        area_code=area,
+        first=months[0],
+        last=months[-1],
+        whose="the whole organisation",
+        children=found.get("children", {}).get("", 0),
+        screenings=found.get("screenings", {}).get("", 0),
+        dimensions=[
+            Dimension(
+                "Band at the latest screening", option_rows(found.get("band", {}), bands), True
+            ),
+            Dimension(
+                "Models of CSE (a child may be in more than one)",
+                option_rows(
+                    found.get("model", {}), list(model_question.option_pairs()), rest=False
+                ),
+                False,
+            ),
+            Dimension(
+                "Outcomes (a child may have several)",
+                option_rows(found.get("measure", {}), list(MEASURE_WORDS), rest=False),
+                False,
+                note="Age, sex, vulnerabilities and links are not on the server: they stay "
+                "on the teams' computers.",
+            ),
+        ],
+    )

@@ -1,0 +1,148 @@
+"""Statistics → Area profile…: one area's children screened over the period, counted for
+publication with small numbers hidden (docs/STATISTICS.md, "Area profiles")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.profile import HIDDEN, ShownProfile
+from screening_app.errors import ScreeningError
+from screening_app.services.app_services import AppServices
+from screening_app.ui.announce import announce
+from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.operations import Op
+
+
+class AreaProfileDialog(QDialog):
+    def __init__(
+        self, parent: QWidget, services: AppServices, start: str, end: str, *, organisation: bool
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.start, self.end, self.organisation = start, end, organisation
+        self.shown: ShownProfile | None = None
+        self.setWindowTitle("Area profile")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        label = QLabel("&Area:", self)
+        self.area = QComboBox(self)
+        self.area.setAccessibleName("Area")
+        for code, words in services.profiles.areas():
+            self.area.addItem(words, code)
+        label.setBuddy(self.area)
+        self.make_button = QPushButton("&Make the profile", self)
+        self.make_button.setAccessibleName("Make the area profile")
+        self.make_button.clicked.connect(self.make)
+        for widget in (label, self.area, self.make_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status = QLabel(
+            f"Counts of the children screened from {start} to {end}, for publication: counts "
+            f"of 1 to 4, and any count they could be worked out from, show as {HIDDEN}.",
+            self,
+        )
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["What is counted", "Children"])
+        self.tree.setAccessibleName("The area's profile")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setAccessibleName("Column headings")
+        layout.addWidget(self.tree, 1)
+        self.saved = QLabel(self)
+        self.saved.setVisible(False)
+        layout.addWidget(self.saved)
+        buttons = QHBoxLayout()
+        self.pdf_button = QPushButton("Save &PDF…", self)
+        self.pdf_button.setAccessibleName("Save the area profile as a PDF")
+        self.pdf_button.clicked.connect(lambda: self._save(False))
+        self.csv_button = QPushButton("Save &CSV…", self)
+        self.csv_button.setAccessibleName("Save the area profile as a CSV")
+        self.csv_button.clicked.connect(lambda: self._save(True))
+        for button in (self.pdf_button, self.csv_button):
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        resize_within_screen(self, 760, 700)
+
+    def make(self) -> None:
+        area = str(self.area.currentData())
+        profiles, start, end, server = (
+            self.services.profiles,
+            self.start,
+            self.end,
+            self.organisation,
+        )
+        self.make_button.setEnabled(False)
+        Op(self, lambda: profiles.profile(area, start, end, server=server)).success(
+            self.show_profile
+        ).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.make_button.setEnabled(True)
+        if not isinstance(exc, ScreeningError):
+            raise exc
+        QMessageBox.warning(self, "Area profile", exc.for_people())
+
+    def show_profile(self, shown: ShownProfile) -> None:
+        self.make_button.setEnabled(True)
+        self.shown = shown
+        self.tree.clear()
+        for label, value in (
+            ("Children screened", shown.children),
+            ("Screenings", shown.screenings),
+        ):
+            self.tree.addTopLevelItem(QTreeWidgetItem([label, value]))
+        for dimension in shown.dimensions:
+            top = QTreeWidgetItem([dimension.title, ""])
+            for label, value in dimension.rows:
+                top.addChild(QTreeWidgetItem([label, value]))
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.status.setText(
+            f"Profile of {shown.area}, {shown.first} to {shown.last} ({shown.whose}): "
+            f"{shown.children} children screened. Counts of 1 to 4, and any count they could "
+            f"be worked out from, show as {HIDDEN}."
+        )
+        announce(self.status, self.status.text())
+        self.pdf_button.setEnabled(True)
+        self.csv_button.setEnabled(True)
+
+    def _save(self, as_csv: bool) -> None:
+        if self.shown is None:
+            return
+        kind = "CSV files (*.csv)" if as_csv else "PDF files (*.pdf)"
+        name = f"profile-{self.shown.area_code}.{'csv' if as_csv else 'pdf'}"
+        path = save_path(self, "Save the area profile", name, kind)
+        if path:
+            self.write(path, as_csv)
+
+    def write(self, path: Path, as_csv: bool) -> None:
+        assert self.shown is not None
+        try:
+            self.services.profiles.write(self.shown, path, as_csv=as_csv, force=True)
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not saved", exc.for_people())
+            return
+        confirm_saved(self.saved, path)
