@@ -14,7 +14,8 @@ used the flag less after a change of recording software. These checks look for t
 - ``totals_mismatch``: a stated total that differs from the sum of its months;
 - ``stopped_recording``: a count that drops to zero after six months of at least 3 each;
 - record checks from the app's own data: screenings at moderate or above with no outcome after
-  90 days (``no_outcome``), outcomes dated before their screening (``outcome_before``).
+  90 days (``no_outcome``), outcomes dated before their screening (``outcome_before``), and
+  screenings with more than a quarter of their scored questions "Not known" (``not_known``).
 
 A finding is not an error: it names the check, the period, both figures and what to look at.
 """
@@ -32,6 +33,7 @@ FALL = 0.25
 STEADY_MONTHS = 6
 STEADY_LEAST = 3  # a month's count of at least 3: a 0 by chance is then unlikely (< 5 %)
 MAD_SCALE = 1.4826
+NOT_KNOWN_SHARE = 0.25  # more "Not known" than this and a screening's band is not to be relied on
 
 
 @dataclass(frozen=True)
@@ -215,11 +217,15 @@ def series_checks(
 
 
 def record_checks(
-    no_outcome: Mapping[str, int], outcome_before: Mapping[str, int], days: int
+    no_outcome: Mapping[str, int],
+    outcome_before: Mapping[str, int],
+    days: int,
+    not_known: Mapping[str, int] | None = None,
 ) -> list[Finding]:
     """What the app's own records show, one finding per year of screening (the month with the
-    most named): screenings at moderate or above without an outcome after ``days`` days, and
-    outcomes dated before their screening."""
+    most named): screenings at moderate or above without an outcome after ``days`` days,
+    outcomes dated before their screening, and screenings with more than a quarter of their
+    scored questions answered "Not known"."""
     found = []
     for check, counts, words in (
         (
@@ -233,6 +239,12 @@ def record_checks(
             outcome_before,
             "screening(s) have an outcome dated before the screening itself. Check the dates "
             "of those outcomes.",
+        ),
+        (
+            "not_known",
+            not_known or {},
+            f"screening(s) have more than {NOT_KNOWN_SHARE:.0%} of their scored questions "
+            'answered "Not known": find out before relying on their bands, which may be too low.',
         ),
     ):
         years: dict[str, dict[str, int]] = {}

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from screening_app.domain import checklist, data_quality, panel
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import SCORED_TYPES, Form
 from screening_app.domain.measures import tally
 from screening_app.domain.panel import PanelReport
 from screening_app.domain.statistics import MonthFigures, Shape, months_between
@@ -99,10 +99,15 @@ class StatisticsService:
         high = sorted(self.shape().high)
         no_outcome = stats_repo.without_outcome(db, high, cutoff, lo, hi, team)
         before = stats_repo.outcomes_before_screening(db, lo, hi, team)
+        scored = [q.id for q in self.form().questions() if q.type in SCORED_TYPES]
+        unknown = stats_repo.mostly_not_known(
+            db, scored, data_quality.NOT_KNOWN_SHARE, lo, hi, team
+        )
         found = data_quality.record_checks(
             {v.month: int(v.value) for v in no_outcome},
             {v.month: int(v.value) for v in before},
             NO_OUTCOME_DAYS,
+            {v.month: int(v.value) for v in unknown},
         )
         return panel.build(figures, f"team {team}", suppressed=suppressed, record_findings=found)
 

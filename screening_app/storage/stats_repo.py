@@ -179,3 +179,22 @@ def outcomes_before_screening(
         "GROUP BY m"
     )
     return [MonthValue(*r) for r in db.execute(sql, [start, end, *extra]).fetchall()]
+
+
+def mostly_not_known(
+    db: Database, questions: list[str], share: float, start: str, end: str, team: str | None
+) -> list[MonthValue]:
+    """Per month, screenings with more than ``share`` of their answers to ``questions`` (the
+    scored ones) "Not known"."""
+    if not questions:
+        return []
+    marks = ", ".join("?" for _ in questions)
+    where, extra = _where(team)
+    sql = (
+        f"SELECT m, count(*) FROM (SELECT {MONTH} AS m, "
+        "sum(a.value_json IN ('\"unknown\"', '\"not_known\"')) AS unknown, count(*) AS n "
+        f"FROM screenings s JOIN answers a ON a.screening_id = s.id AND a.question_id IN ({marks}) "
+        f"WHERE {where} GROUP BY s.id) WHERE unknown > ? * n GROUP BY m"
+    )
+    rows = db.execute(sql, [*questions, start, end, *extra, share]).fetchall()
+    return [MonthValue(*r) for r in rows]

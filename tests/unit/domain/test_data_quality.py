@@ -81,8 +81,15 @@ def test_a_count_that_stops_after_a_steady_run() -> None:
 def test_record_checks(
     no_outcome: dict[str, int], before: dict[str, int], checks: list[tuple[str, str]]
 ) -> None:
-    found = dq.record_checks(no_outcome, before, 90)
+    found = dq.record_checks(no_outcome, before, 90, {"2024-05": 0})
     assert [(f.check, f.period) for f in found] == checks
     if len(found) == 2:
         assert found[1].message.startswith("2026: 7 screening(s) at moderate or above")
         assert "after 90 days" in found[1].message and "(most in 2026-03: 5)" in found[1].message
+
+
+def test_screenings_mostly_not_known_are_named_per_year() -> None:
+    found = dq.record_checks({}, {}, 90, {"2026-02": 3, "2026-05": 1})
+    assert [(f.check, f.period) for f in found] == [("not_known", "2026")]
+    assert found[0].message.startswith("2026: 4 screening(s) have more than 25% of their")
+    assert "(most in 2026-02: 3)" in found[0].message

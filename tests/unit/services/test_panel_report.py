@@ -232,3 +232,28 @@ def test_an_area_profile_shows_true_counts_and_hides_small_ones(
     assert f"Children screened: {shown.children}" in text and "for publication" in text
     assert run([*base, "--area", "atlantis", *period, "-o", str(tmp_path / "x.pdf")]) == 2
     assert "'atlantis' is not an area; use one of bristol" in capsys.readouterr().err
+
+
+def test_a_screening_mostly_not_known_is_a_finding(db_path: Path) -> None:
+    """Three in four scored answers "Not known": a band not to rely on, named in the report."""
+    from tests.conftest import base_answers
+
+    kit = open_app(db_path)
+    form = kit.registry.latest("cse-risk-screening")
+    indicators = [
+        q.id
+        for q in form.questions()
+        if q.type == "yes_no" and not q.calculated and q.id[:2] in ("v_", "m_")
+    ]
+    unknowns = {q: "unknown" for q in indicators}  # every vulnerability and moderate sign
+    kit.screenings.import_answers(form, base_answers(screening_date="2026-10-02", **unknowns))
+    kit.screenings.import_answers(
+        form, base_answers(screening_date="2026-10-03", child_first_name="Rowan")
+    )
+    kit.close()
+    sol = open_app(db_path, "sol")
+    report = sol.statistics.panel("2026-01", "2026-11")
+    sol.close()
+    found = [f for f in report.findings if f.check == "not_known"]
+    assert [f.period for f in found] == ["2026"]
+    assert found[0].message.startswith("2026: 1 screening(s) have more than 25% of their")
