@@ -138,11 +138,11 @@ def submit_screening(path: Path, user: str = "kit", **overrides: Any) -> int:
         app.close()
 
 
-LOWERED_JUDGEMENT: dict[str, Any] = dict(
-    s_controlling_adult="current",
-    s_gangs="current",
-    s_exchange="current",
-    s_places_of_concern="current",
+LOWERED_JUDGEMENT: dict[str, Any] = dict(  # 4 strong signs now: 20 points, significant
+    sx_controlling_adult="recent",
+    cr_gang_association="recent",
+    cr_county_lines="recent",
+    sx_places_of_concern="recent",
     judged_band="moderate",
     judgement_rationale="Known to services; the adult has moved out of the area.",
 )

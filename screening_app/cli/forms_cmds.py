@@ -48,7 +48,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def format_result(result: ScoreResult) -> str:
-    from screening_app.domain.scoring import unanswered_words
+    from screening_app.domain.scoring import not_known_words, unanswered_words
     from screening_app.domain.wording import spelt_out
 
     sections = ", ".join(f"{k} {v}" for k, v in result.section_scores.items())
@@ -66,8 +66,16 @@ def format_result(result: ScoreResult) -> str:
         ("Action", spelt_out(result.action)),
         ("Reassess by", result.reassess_by or "-"),
     ]
+    if result.routes:
+        rows.append(("Refer now because", " ".join(r.reason for r in result.routes)))
     if result.unanswered:
         rows.append(("Not answered", unanswered_words(len(result.unanswered))))
+    if result.counts_not_known:
+        rows.append(
+            ("Not known", not_known_words(len(result.not_known), result.provisional) or "none")
+        )
+    if result.low_band_note:
+        rows.append(("Remember", result.low_band_note))
     width = max(len(label) for label, _ in rows) + 2
     lines = [f"{label:<{width}}{value}" for label, value in rows]
     if result.breakdown:

@@ -16,7 +16,7 @@ from typing import Any
 
 from screening_app.domain import checklist, entities
 from screening_app.domain.evaluation import add_months, age_on
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import SCORED_TYPES, Form
 from screening_app.domain.scoring import score
 from screening_app.storage import links_repo, references_repo, review_repo
 from screening_app.storage import screenings_repo as repo
@@ -62,7 +62,6 @@ LAST_NAMES = (
     "Mockford",
     "Dummett",
 )
-SCORED_TYPES = ("yes_no", "timed_indicator")
 STATUS_WEIGHTS = (("approved", 50), ("submitted", 25), ("returned", 7), ("draft", 8))
 
 
@@ -96,7 +95,7 @@ def _random_answers(form: Form, rng: random.Random, risk: float) -> dict[str, An
         if not section.score_group:
             continue
         for q in section.questions:
-            if q.type not in SCORED_TYPES or q.calculated or q.relevant:
+            if q.type not in SCORED_TYPES or not q.points or q.calculated or q.relevant:
                 continue
             codes = [code for code, _ in q.option_pairs()]
             negative = "no" if "no" in codes else codes[0]
@@ -109,6 +108,9 @@ def _random_answers(form: Form, rng: random.Random, risk: float) -> dict[str, An
     answers[checklist.CSE_MODELS] = rng.sample(models, rng.choice((0, 1, 1, 2)))
     answers[checklist.DISCLOSURE] = "yes" if rng.random() < risk / 4 else "no"
     answers[checklist.IMMEDIATE_DANGER] = "yes" if rng.random() < risk / 10 else "no"
+    for route in form.routes:  # version 4: now and then, harm that is already happening
+        for name in sorted(route.when.names() - {checklist.DISCLOSURE}):
+            answers[name] = "yes" if rng.random() < risk / 8 else "no"
     return answers
 
 

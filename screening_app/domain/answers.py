@@ -121,6 +121,11 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:60]
 
 
+# a required identity field "answered" with a placeholder (version 4 counts "Not known" as an
+# answer of its own, so it is refused where it would pass for a name)
+NOT_GIVEN = frozenset({"not known", "unknown", "n k", "nk", "n a", "na", "none", "?"})
+
+
 def _value_problems(
     form: Form, q: Question, value: Any, ev: Evaluation, today: dt.date
 ) -> Iterator[Problem]:
@@ -136,6 +141,14 @@ def _value_problems(
         if limit is not None and len(value.strip()) > limit:
             yield Problem(
                 f"is {len(value.strip())} characters long; shorten it to at most {limit}", q.id
+            )
+        placeholder = " ".join(value.replace("/", " ").replace("_", " ").split()).casefold()
+        if form.counts_not_known and q.required and q.type == "text" and placeholder in NOT_GIVEN:
+            yield Problem(
+                f"'{value.strip()}' is not a name or a detail but a gap: this is needed to "
+                'identify the child; find it out, and answer "Not known" only where the form '
+                "offers it",
+                q.id,
             )
         if q.min_length and len(value.strip()) < q.min_length:
             yield Problem(f"is too short; write at least {q.min_length} characters", q.id)
@@ -173,13 +186,31 @@ def _date_problems(
         on = parse_date(ev.value(form.age.on))
         if on is not None and day > on:
             yield Problem("the date of birth is after the screening date; check both dates", q.id)
-        elif ev.age is not None and ev.age >= form.age.under:
-            yield Problem(
-                f"the child is {ev.age} on the screening date; this tool is for children "
-                f"under {form.age.under}. Check the date of birth, or use your adult "
-                "safeguarding procedures",
-                q.id,
-            )
+        elif ev.age is not None and ev.age >= age_limit(form, ev):
+            spec = form.age
+            if spec.extended_under is None:
+                yield Problem(
+                    f"the child is {ev.age} on the screening date; this tool is for children "
+                    f"under {spec.under}. Check the date of birth, or use your adult "
+                    "safeguarding procedures",
+                    q.id,
+                )
+            elif ev.age >= spec.extended_under:
+                yield Problem(
+                    f"the young person is {ev.age} on the screening date; this tool is for "
+                    f"children under {spec.under}, and up to {spec.extended_under - 1} "
+                    f"{spec.extended_reason}. Check the date of birth, or use your adult "
+                    "safeguarding procedures",
+                    q.id,
+                )
+            else:
+                yield Problem(
+                    f"the young person is {ev.age} on the screening date; this tool is for "
+                    f"children under {spec.under}, and up to {spec.extended_under - 1} only "
+                    f"{spec.extended_reason}: answer that question if it applies, or use your "
+                    "adult safeguarding procedures",
+                    q.id,
+                )
 
 
 def _judgement_problems(form: Form, ev: Evaluation) -> Iterator[Problem]:
@@ -245,3 +276,12 @@ def split_document(data: Any, source: str) -> tuple[str, int, dict[str, Any]]:
         raise AnswersError(f"{source}: not a valid answers file", problems)
     assert isinstance(form_id, str) and isinstance(version, int) and isinstance(answers, dict)
     return form_id, version, answers
+
+
+def age_limit(form: Form, ev: Evaluation) -> int:
+    """The age the form is for, from which it refuses: ``under``, or ``extended_under`` when
+    the answer that unlocks it is given (version 4: 18 to 25 with special educational needs or
+    a disability, or care-experienced)."""
+    spec = form.age
+    unlocked = spec.extended_when is not None and spec.extended_when.holds(ev.values)
+    return spec.extended_under if spec.extended_under is not None and unlocked else spec.under

@@ -360,6 +360,28 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) ->
         yield from _literal_problems(
             rule.when, form.index, lambda m, i=ri: locate.problem(("rules", i, "when"), m)
         )
+    for ri, route in enumerate(form.routes):
+        for name in sorted(route.when.names() - BUILTIN_NAMES):
+            if name not in order:
+                yield locate.problem(
+                    ("routes", ri, "when"),
+                    f"route {route.id} refers to unknown question id '{name}'",
+                )
+        yield from _literal_problems(
+            route.when, form.index, lambda m, i=ri: locate.problem(("routes", i, "when"), m)
+        )
+    if form.routes and not form.route_action.strip():
+        yield locate.problem(("route_action",), "a form with routes says their action")
+    if form.age.extended_when is not None:
+        for name in sorted(form.age.extended_when.names() - BUILTIN_NAMES):
+            if name not in order:
+                yield locate.problem(
+                    ("age", "extended_when"), f"age.extended_when names unknown question '{name}'"
+                )
+        if form.age.extended_under is None or form.age.extended_under <= form.age.under:
+            yield locate.problem(
+                ("age", "extended_under"), "age.extended_under must be above age.under"
+            )
     for key, qid, want in (
         ("date_of_birth", form.age.date_of_birth, "date"),
         ("on", form.age.on, "date"),

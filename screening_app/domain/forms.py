@@ -160,6 +160,12 @@ class Rule(_Model):
     locks_judgement: bool = False
 
 
+# What an outcome says of the response (domain/measures.py: the three rates read it)
+Measure = Literal[
+    "investigation_positive", "investigation", "disruption", "scu_referral", "safeguarding", "none"
+]
+
+
 class Outcome(_Model):
     """Something that happened after a screening (recorded later; counted in statistics)."""
 
@@ -169,25 +175,30 @@ class Outcome(_Model):
     positive: bool = False  # the deprecated positive-outcome rate (statistics CSV)
     # what the outcome says of the response (domain/measures.py); forms before version 3 have
     # none, and their codes keep the meaning measures.EARLIER_MEASURES gives them
-    measure: (
-        Literal[
-            "investigation_positive",
-            "investigation",
-            "disruption",
-            "scu_referral",
-            "safeguarding",
-            "none",
-        ]
-        | None
-    ) = None
+    measure: Measure | None = None
 
 
 class AgeSpec(_Model):
-    """Which questions give the date of birth and the date the age is measured on."""
+    """Which questions give the date of birth and the date the age is measured on, and the age
+    the form is for; ``extended_under`` with ``extended_when``: an older age the form is also
+    for when an answer unlocks it (18 to 25 with special needs or a disability, or
+    care-experienced)."""
 
     date_of_birth: str
     on: str
     under: int = 18
+    extended_under: int | None = None
+    extended_when: Expr | None = None
+    extended_reason: str = ""
+
+
+class Route(_Model):
+    """A way around the score: when ``when`` holds, the action is the form's ``route_action``
+    whatever the band (harm that is already happening is not a risk to be scored)."""
+
+    id: str
+    when: Expr
+    reason: str
 
 
 class JudgementSpec(_Model):
@@ -208,6 +219,13 @@ class Form(_Model):
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    # version 4: the "refer now" routes around the score, and their action
+    routes: tuple[Route, ...] = ()
+    route_action: str = ""
+    # more of the scored questions answered "Not known" than this share: the band is provisional
+    provisional_share: Annotated[float, Field(gt=0, lt=1)] | None = None
+    # said beside every band below the top one
+    low_band_note: str = ""
     # Question id -> question, built once after validation.
     index: dict[str, Question] = Field(default_factory=dict, exclude=True)
 
@@ -247,6 +265,12 @@ class Form(_Model):
             if outcome.code == code:
                 return outcome
         raise KeyError(code)
+
+    @property
+    def counts_not_known(self) -> bool:
+        """Version 4 on: "Not known" answers are counted, shown and can make a band provisional
+        (the score's JSON then carries ``not_known``, ``provisional`` and ``refer_now``)."""
+        return self.provisional_share is not None or bool(self.routes)
 
     def score_groups(self) -> tuple[str, ...]:
         groups: list[str] = []

@@ -33,17 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import get_args
 
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, Measure
 
-MEASURES = (
-    "investigation_positive",
-    "investigation",
-    "disruption",
-    "scu_referral",
-    "safeguarding",
-    "none",
-)
+MEASURES: tuple[str, ...] = get_args(Measure)
 EARLIER_MEASURES = {
     "referred_scu": "scu_referral",
     "referred_early_help": "safeguarding",

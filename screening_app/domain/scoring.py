@@ -29,6 +29,15 @@ class FiredRule:
 
 
 @dataclass(frozen=True)
+class FiredRoute:
+    id: str
+    reason: str
+
+
+NOT_KNOWN = frozenset({"unknown", "not_known"})
+
+
+@dataclass(frozen=True)
 class BreakdownItem:
     id: str
     label: str
@@ -59,10 +68,30 @@ class ScoreResult:
     # indicators and vulnerabilities (questions that carry points) asked but not answered: they
     # count as 0, so they are counted and shown, never silently scored
     unanswered: tuple[str, ...] = ()
+    # version 4 on: scored questions answered "Not known" (0 points, counted and shown), whether
+    # that makes the band provisional, and the routes around the score that fired
+    not_known: tuple[str, ...] = ()
+    provisional: bool = False
+    routes: tuple[FiredRoute, ...] = ()
+    counts_not_known: bool = False
+    # the form's standing line beside a band below the top one ("A low band is not a safe band")
+    low_band_note: str = ""
+
+    @property
+    def refer_now(self) -> bool:
+        return bool(self.routes)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``score --json`` contract of docs/CLI.md, exactly these keys."""
-        return {
+        """The ``score --json`` contract of docs/CLI.md, exactly these keys (and, for a form
+        that counts "Not known", ``not_known``, ``provisional`` and ``refer_now``)."""
+        extra: dict[str, Any] = {}
+        if self.counts_not_known:
+            extra = {
+                "not_known": len(self.not_known),
+                "provisional": self.provisional,
+                "refer_now": [r.id for r in self.routes],
+            }
+        data = {
             "form_id": self.form_id,
             "form_version": self.form_version,
             "age": self.age,
@@ -79,6 +108,7 @@ class ScoreResult:
                 {"id": b.id, "answer": b.answer, "points": b.points} for b in self.breakdown
             ],
         }
+        return data | extra
 
     def snapshot(self) -> dict[str, Any]:
         """Everything worth storing with a submitted screening (JSON-serialisable)."""
@@ -87,6 +117,9 @@ class ScoreResult:
         data["breakdown"] = [asdict(b) for b in self.breakdown]
         data["awaiting_approval"] = self.awaiting_approval
         data["judgement_floor"] = self.judgement_floor
+        if self.counts_not_known:
+            data["routes_detail"] = [asdict(r) for r in self.routes]
+            data["not_known_ids"] = list(self.not_known)
         return data
 
 
@@ -99,6 +132,17 @@ def unanswered_words(count: int) -> str:
         f"{count} indicator{'' if count == 1 else 's'} not answered: {them} as 0, so the band "
         "may be lower than it should be"
     )
+
+
+def not_known_words(count: int, provisional: bool) -> str:
+    """What the panel, the check page and the PDF say of "Not known" answers (version 4 on)."""
+    if not count:
+        return ""
+    words = (
+        f"{count} question{'' if count == 1 else 's'} not known — find out before you rely on "
+        "this band"
+    )
+    return words + (" (the band is provisional)" if provisional else "")
 
 
 def band_for_total(form: Form, total: int) -> str:
@@ -121,13 +165,19 @@ def score(
     groups = {group: 0 for group in form.score_groups()}
     breakdown: list[BreakdownItem] = []
     unanswered: list[str] = []
+    not_known: list[str] = []
+    asked = 0
     for section in form.sections:
         if not section.score_group:
             continue
         for question in section.questions:
             answer = ev.value(question.id)
-            if question.points and question.id in ev.relevant and is_blank(answer):
-                unanswered.append(question.id)
+            if question.points and question.id in ev.relevant:
+                asked += 1
+                if is_blank(answer):
+                    unanswered.append(question.id)
+                elif answer in NOT_KNOWN:
+                    not_known.append(question.id)
             points = question.points_for(answer)
             groups[section.score_group] += points
             if points:
@@ -158,6 +208,11 @@ def score(
     operative = operative_band(form, final_band, judged_band, floor, judgement_approved)
     lowered = form.band_rank(judged_band) < form.band_rank(final_band)
     band = form.band(operative)
+    routes = tuple(
+        FiredRoute(r.id, r.reason) for r in form.routes if r.when.holds(names, functions)
+    )
+    share = form.provisional_share
+    provisional = share is not None and asked > 0 and len(not_known) > share * asked
     screening_date = parse_date(ev.value(form.age.on))
     reassess = add_months(screening_date, band.reassess_months) if screening_date else None
     return ScoreResult(
@@ -173,11 +228,18 @@ def score(
         operative_band=operative,
         awaiting_approval=lowered and not judgement_approved,
         judgement_floor=floor,
-        action=band.action,
+        action=form.route_action if routes else band.action,
         reassess_by=reassess.isoformat() if reassess else None,
         breakdown=breakdown,
         evaluation=ev,
         unanswered=tuple(unanswered),
+        not_known=tuple(not_known) if form.counts_not_known else (),
+        provisional=provisional,
+        routes=routes,
+        counts_not_known=form.counts_not_known,
+        low_band_note=(
+            form.low_band_note if form.band_rank(operative) < len(form.bands) - 1 else ""
+        ),
     )
 
 

@@ -11,22 +11,13 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from screening_app import paths
 from screening_app.domain.measures import RATES
 from screening_app.domain.panel import INVESTIGATED, PanelReport
-from screening_app.export.fonts import load_fonts
-from screening_app.export.styles import GRID, HEADING, INK, PAGE_MARGIN, SHADE, make_styles
+from screening_app.export.report_doc import counts_style, report_document, report_fonts
+from screening_app.export.styles import HEADING, INK
 
 RATE_WORDS = {
     "investigation_outcome_rate": (
@@ -49,30 +40,10 @@ RATE_WORDS = {
 def render_panel_pdf(
     report: PanelReport, *, produced: dt.datetime, fonts_dir: Path | None = None
 ) -> bytes:
-    fonts = load_fonts(fonts_dir or paths.resources_dir() / "fonts")
-    styles = make_styles(fonts)
+    fonts, styles = report_fonts(fonts_dir)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=PAGE_MARGIN,
-        rightMargin=PAGE_MARGIN,
-        topMargin=PAGE_MARGIN,
-        bottomMargin=PAGE_MARGIN,
-        title="CSE screening: panel report",
-        author="CSE Screening",
-        creator="CSE Screening",
-    )
-    grid = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-            ("FONTNAME", (0, 0), (-1, 0), fonts.bold),
-            ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ]
-    )
+    doc = report_document(out, "CSE screening: panel report")
+    grid = counts_style(fonts)
     table = report.table()
     counts = [["Month", *table.years]]
     counts += [[name, *cells] for name, cells in table.rows]

@@ -8,44 +8,20 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-from screening_app import paths
 from screening_app.domain.profile import HIDDEN, ShownProfile
-from screening_app.export.fonts import load_fonts
-from screening_app.export.styles import GRID, PAGE_MARGIN, SHADE, make_styles
+from screening_app.export.report_doc import counts_style, report_document, report_fonts
 
 
 def render_profile_pdf(
     shown: ShownProfile, *, produced: dt.datetime, fonts_dir: Path | None = None
 ) -> bytes:
-    fonts = load_fonts(fonts_dir or paths.resources_dir() / "fonts")
-    styles = make_styles(fonts)
+    fonts, styles = report_fonts(fonts_dir)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=PAGE_MARGIN,
-        rightMargin=PAGE_MARGIN,
-        topMargin=PAGE_MARGIN,
-        bottomMargin=PAGE_MARGIN,
-        title=f"Child sexual exploitation: profile of {shown.area}",
-        author="CSE Screening",
-        creator="CSE Screening",
-    )
-    grid = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-            ("FONTNAME", (0, 0), (-1, 0), fonts.bold),
-            ("FONTSIZE", (0, 0), (-1, -1), 9),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]
-    )
+    doc = report_document(out, f"Child sexual exploitation: profile of {shown.area}")
+    grid = counts_style(fonts)
     story: list[object] = [
         Paragraph(f"Child sexual exploitation: profile of {escape(shown.area)}", styles.title),
         Paragraph(

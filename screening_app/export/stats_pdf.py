@@ -8,15 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from screening_app import paths
 from screening_app.domain.forms import Form
 from screening_app.domain.measures import RATE_NAMES, percent
 from screening_app.domain.statistics import MonthFigures, suppress
-from screening_app.export.fonts import load_fonts
-from screening_app.export.styles import GRID, PAGE_MARGIN, SHADE, make_styles
+from screening_app.export.report_doc import report_document, report_fonts
+from screening_app.export.styles import GRID, SHADE
 
 
 def render_stats_pdf(
@@ -28,20 +26,9 @@ def render_stats_pdf(
     produced: dt.datetime,
     fonts_dir: Path | None = None,
 ) -> bytes:
-    fonts = load_fonts(fonts_dir or paths.resources_dir() / "fonts")
-    styles = make_styles(fonts)
+    fonts, styles = report_fonts(fonts_dir)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=PAGE_MARGIN,
-        rightMargin=PAGE_MARGIN,
-        topMargin=PAGE_MARGIN,
-        bottomMargin=PAGE_MARGIN,
-        title="CSE screening statistics",
-        author="CSE Screening",
-        creator="CSE Screening",
-    )
+    doc = report_document(out, "CSE screening statistics", wide=True)
     period = f"{figures[0].month} to {figures[-1].month}" if figures else "no months"
     head = [
         "Month",

@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from screening_app.domain.scoring import not_known_words
 from screening_app.export.blocks import Kit
 from screening_app.export.styles import DANGER, GRID, LABEL_WIDTH, SHADE, band_colours
 from screening_app.export.wording import format_date, format_datetime
@@ -50,8 +51,9 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
     rank, count = kit.form.band_rank(operative), len(kit.form.bands)
     background, ink = band_colours(rank, count)
     band_word = band_label(kit, operative).upper()
+    caption = "PROVISIONAL RISK BAND" if result.provisional else "RISK BAND"
     band_cell = [
-        Paragraph(f'<font color="{_hex(ink)}">RISK BAND</font>', styles.band_caption),
+        Paragraph(f'<font color="{_hex(ink)}">{caption}</font>', styles.band_caption),
         Paragraph(
             f'<font color="{_hex(ink)}">{escape(band_word)}</font>',
             _fitted(styles.band_word, band_word, LABEL_WIDTH - 14),
@@ -70,6 +72,16 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
         [kit.text("How the band was reached", styles.label), kit.text(reached(kit))],
         [kit.text("Rules that raised the concern", styles.label), _rules_cell(kit)],
     ]
+    if result.routes:  # version 4: harm already happening is referred now, whatever the score
+        reasons: list[Flowable] = [kit.text(f"• {route.reason}") for route in result.routes]
+        rows.insert(1, [kit.text("Refer now because", styles.label), reasons])
+    if result.counts_not_known:
+        words = not_known_words(len(result.not_known), result.provisional)
+        rows.append(
+            [kit.text("Not known", styles.label), kit.text(words or "None: every sign answered.")]
+        )
+    if result.low_band_note:
+        rows.append([kit.text("Remember", styles.label), kit.text(result.low_band_note)])
     rows += [[kit.text(label, styles.label), kit.text(value or "-")] for label, value in identity]
     urgent = [Paragraph(CALL_999, styles.danger)]
     if alert:

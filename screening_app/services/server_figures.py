@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from screening_app.domain.measures import tally
 from screening_app.domain.statistics import MonthFigures, Shape, months_between
-from screening_app.errors import WorkflowError
+from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
-from screening_app.storage.opened import get_meta
-from screening_app.sync.client import ServerClient
 
 ATTRIBUTES = {"band": "bands", "area": "areas", "role": "roles", "model": "models"}
 
@@ -20,20 +18,9 @@ def organisation_figures(
     """One MonthFigures per month from ``start`` to ``end``, across the organisation."""
     session.require("supervisor", doing="see the organisation's figures")
     months = months_between(start, end)
-    url, pem = get_meta(session.db, "sync_url"), get_meta(session.db, "sync_certificate")
-    device = get_meta(session.db, "sync_device")
-    if url is None or pem is None or device is None:
-        raise WorkflowError("This database is not connected to a team server: `connect` first.")
-    client = ServerClient(url, pem)
-    try:
-        if password is None:
-            client.sign_in_device(device, session.store.keys.sign)
-        else:
-            client.sign_in(session.user.name, password, device)
+    with signed_in(session, password) as (client, _me):
         params = {"first": months[0], "last": months[-1], "positive": list(shape.positive)}
         rows = client.call("GET", "/v1/figures", params=params)["figures"]
-    finally:
-        client.close()
     figures = {m: MonthFigures(m) for m in months}
     profiles = []
     for row in rows:

@@ -12,10 +12,8 @@ from screening_app.domain.profile import (
     option_rows,
 )
 from screening_app.domain.statistics import Shape
-from screening_app.errors import WorkflowError
+from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
-from screening_app.storage.opened import get_meta
-from screening_app.sync.client import ServerClient
 
 
 def organisation_profile(
@@ -26,17 +24,8 @@ def organisation_profile(
     months: list[str],
     password: str | None = None,
 ) -> AreaProfile:
-    url, pem = get_meta(session.db, "sync_url"), get_meta(session.db, "sync_certificate")
-    device = get_meta(session.db, "sync_device")
-    if url is None or pem is None or device is None:
-        raise WorkflowError("This database is not connected to a team server: `connect` first.")
     pairs = measure_pairs(shape.measures)
-    client = ServerClient(url, pem)
-    try:
-        if password is None:
-            client.sign_in_device(device, session.store.keys.sign)
-        else:
-            client.sign_in(session.user.name, password, device)
+    with signed_in(session, password) as (client, _me):
         params = {
             "area": area,
             "first": months[0],
@@ -45,8 +34,6 @@ def organisation_profile(
             "measure": [m for _code, m in pairs],
         }
         rows = client.call("GET", "/v1/figures/area", params=params)["rows"]
-    finally:
-        client.close()
     found: dict[str, dict[str, int]] = {}
     for row in rows:
         found.setdefault(row["dimension"], {})[row["code"]] = int(row["count"])

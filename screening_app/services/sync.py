@@ -32,6 +32,7 @@ from screening_app.services.screenings import (
     ScreeningService,
     give_reference_code,
 )
+from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
 from screening_app.services.sync_decisions import DecisionSync
 from screening_app.services.sync_outcomes import OutcomeSync
@@ -117,27 +118,15 @@ class SyncService:
     # -- a round -------------------------------------------------------------------------
     @contextmanager
     def _signed_in(self, password: str | None) -> Iterator[tuple[ServerClient, dict[str, Any]]]:
-        """A client signed in for this computer: with ``password``, or else with its own key
-        (how the window syncs in the background); closed after the block."""
+        """A client signed in for this computer (services/server_session.py)."""
         if not self.connected():
             raise WorkflowError("This database is not connected to a team server: `connect` first.")
-        db = self.s.db
-        url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")
-        assert url is not None and pem is not None
-        client = ServerClient(url, pem)
-        try:
-            device = get_meta(db, "sync_device")
-            if device is not None and get_meta(db, REFERENCE_CODE) is None:
-                with self.s.write("give this computer's references a code") as written:
-                    give_reference_code(written, device)  # connected by an earlier version
-            if password is None:
-                assert device is not None
-                me = client.sign_in_device(device, self.s.store.keys.sign)
-            else:
-                me = client.sign_in(self.s.user.name, password, device)
-            yield client, me
-        finally:
-            client.close()
+        device = get_meta(self.s.db, "sync_device")
+        if device is not None and get_meta(self.s.db, REFERENCE_CODE) is None:
+            with self.s.write("give this computer's references a code") as written:
+                give_reference_code(written, device)  # connected by an earlier version
+        with signed_in(self.s, password) as opened:
+            yield opened
 
     def sync(self, password: str | None = None) -> SyncReport:
         """One round. Without ``password`` this computer signs in with its own key."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -116,3 +118,33 @@ def confirm_saved(status: QLabel, path: Path) -> None:
     status.setText(f"Saved as {path.name} in {path.parent}.")
     status.setVisible(True)
     announce(status, status.text())
+
+
+def pdf_and_csv_row(
+    dialog: QDialog, what: str, file_stem: str, write: Callable[[Path, bool], None]
+) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """Save PDF… and Save CSV… (off until there is something to save), then Close: the last
+    row of a report's dialog. Each asks where, then calls ``write(path, as_csv)``."""
+
+    def save(as_csv: bool) -> None:
+        kind = "CSV files (*.csv)" if as_csv else "PDF files (*.pdf)"
+        name = f"{file_stem}.{'csv' if as_csv else 'pdf'}"
+        path = save_path(dialog, f"Save the {what}", name, kind)
+        if path:
+            write(path, as_csv)
+
+    row = QHBoxLayout()
+    pdf_button = QPushButton("Save &PDF…", dialog)
+    pdf_button.setAccessibleName(f"Save the {what} as a PDF")
+    pdf_button.clicked.connect(lambda: save(False))
+    csv_button = QPushButton("Save &CSV…", dialog)
+    csv_button.setAccessibleName(f"Save the {what} as a CSV")
+    csv_button.clicked.connect(lambda: save(True))
+    for button in (pdf_button, csv_button):
+        button.setEnabled(False)
+        row.addWidget(button)
+    row.addStretch(1)
+    close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    close.rejected.connect(dialog.reject)
+    row.addWidget(close)
+    return row, pdf_button, csv_button

@@ -8,13 +8,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +23,7 @@ from screening_app.domain.panel import INVESTIGATED, PanelReport
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.announce import announce
-from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.dialogs import confirm_saved, pdf_and_csv_row, resize_within_screen
 from screening_app.ui.operations import Op
 from screening_app.ui.tables import keyboard_friendly
 
@@ -71,20 +68,9 @@ class PanelReportDialog(QDialog):
         self.saved = QLabel(self)
         self.saved.setVisible(False)
         self.layout_.addWidget(self.saved)
-        row = QHBoxLayout()
-        self.pdf_button = QPushButton("Save &PDF…", self)
-        self.pdf_button.setAccessibleName("Save the panel report as a PDF")
-        self.pdf_button.clicked.connect(lambda: self._save(False))
-        self.csv_button = QPushButton("Save &CSV…", self)
-        self.csv_button.setAccessibleName("Save the panel report as a CSV")
-        self.csv_button.clicked.connect(lambda: self._save(True))
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(False)
-            row.addWidget(button)
-        row.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        row.addWidget(close)
+        row, self.pdf_button, self.csv_button = pdf_and_csv_row(
+            self, "panel report", "panel-report", self.write
+        )
         self.layout_.addLayout(row)
         resize_within_screen(self, 860, 760)
         statistics = services.statistics
@@ -137,15 +123,6 @@ class PanelReportDialog(QDialog):
         self.pdf_button.setEnabled(True)
         self.csv_button.setEnabled(True)
         months.setFocus()
-
-    def _save(self, as_csv: bool) -> None:
-        if self.report is None:
-            return
-        kind = "CSV files (*.csv)" if as_csv else "PDF files (*.pdf)"
-        name = "panel-report.csv" if as_csv else "panel-report.pdf"
-        path = save_path(self, "Save the panel report", name, kind)
-        if path:
-            self.write(path, as_csv)
 
     def write(self, path: Path, as_csv: bool) -> None:
         assert self.report is not None

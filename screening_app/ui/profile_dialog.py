@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +23,7 @@ from screening_app.domain.profile import HIDDEN, ShownProfile
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.announce import announce
-from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.dialogs import confirm_saved, pdf_and_csv_row, resize_within_screen
 from screening_app.ui.operations import Op
 
 
@@ -69,20 +68,9 @@ class AreaProfileDialog(QDialog):
         self.saved = QLabel(self)
         self.saved.setVisible(False)
         layout.addWidget(self.saved)
-        buttons = QHBoxLayout()
-        self.pdf_button = QPushButton("Save &PDF…", self)
-        self.pdf_button.setAccessibleName("Save the area profile as a PDF")
-        self.pdf_button.clicked.connect(lambda: self._save(False))
-        self.csv_button = QPushButton("Save &CSV…", self)
-        self.csv_button.setAccessibleName("Save the area profile as a CSV")
-        self.csv_button.clicked.connect(lambda: self._save(True))
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        buttons.addWidget(close)
+        buttons, self.pdf_button, self.csv_button = pdf_and_csv_row(
+            self, "area profile", "area-profile", self.write
+        )
         layout.addLayout(buttons)
         resize_within_screen(self, 760, 700)
 
@@ -128,15 +116,6 @@ class AreaProfileDialog(QDialog):
         announce(self.status, self.status.text())
         self.pdf_button.setEnabled(True)
         self.csv_button.setEnabled(True)
-
-    def _save(self, as_csv: bool) -> None:
-        if self.shown is None:
-            return
-        kind = "CSV files (*.csv)" if as_csv else "PDF files (*.pdf)"
-        name = f"profile-{self.shown.area_code}.{'csv' if as_csv else 'pdf'}"
-        path = save_path(self, "Save the area profile", name, kind)
-        if path:
-            self.write(path, as_csv)
 
     def write(self, path: Path, as_csv: bool) -> None:
         assert self.shown is not None

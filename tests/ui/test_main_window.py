@@ -416,7 +416,7 @@ def test_every_shortcut_of_the_administrator_s_window_works(
     assert win.is_locked()
 
 
-@pytest.mark.parametrize(("press", "version"), [("Continue in version 1", 1), ("Move", 3)])
+@pytest.mark.parametrize(("press", "version"), [("Continue in version 1", 1), ("Move", 4)])
 def test_amending_a_version_1_screening_offers_to_continue_in_version_1(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch, press: str, version: int
 ) -> None:
@@ -443,7 +443,7 @@ def test_amending_a_version_1_screening_offers_to_continue_in_version_1(
     QTimer.singleShot(0, choose)
     assert win.screening_page is not None
     win.screening_page.amend()
-    assert "Continue in version 1" in offered and "Move to version 3" in offered
+    assert "Continue in version 1" in offered and "Move to version 4" in offered
     page = win.screening_page
     assert page is not None and page.screening.row.status == "draft"
     assert page.screening.form_version == version
@@ -470,7 +470,7 @@ def test_submitting_with_indicators_unanswered_names_them_and_going_back_sends_n
     assert page is not None
     view = page.form_view
     panel = view.score_panel.unanswered.text()
-    assert panel.startswith("⚠ 29 indicators not answered: they count as 0")
+    assert panel.startswith("⚠ 39 indicators not answered: they count as 0")
     states = [view.nav.item(row).text() for row in range(view.nav.count())]
     assert "Vulnerabilities — 9 not answered" in states
     assert not any(s.startswith("✓") and "ulnerab" in s for s in states), states
@@ -485,8 +485,8 @@ def test_submitting_with_indicators_unanswered_names_them_and_going_back_sends_n
 
     QTimer.singleShot(0, lambda: answer("&Go back and answer"))
     page.submit()
-    assert "29 indicators not answered" in seen[0] and "• Persistently absent" in seen[0]
-    assert "… and 17 more" in seen[0]
+    assert "39 indicators not answered" in seen[0] and "• Persistently absent" in seen[0]
+    assert "… and 27 more" in seen[0]
     assert kit.screenings.get(draft.row.id).row.status == "draft"  # nothing was sent
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))

@@ -170,8 +170,8 @@ def test_a_v2_file_sent_as_v1_or_with_a_bad_entity_is_refused_and_nothing_stored
     common = ["--db", str(db_path), "--user", "kit", "--password-file", str(password)]
     assert run(["import", str(tmp_path / "as-v1.json"), *common]) == 2
     said = capsys.readouterr().err
-    assert "entities_of_concern: asked by version 3 of the form, not version 1" in said
-    assert '"form_version": 3' in said
+    assert "entities_of_concern: asked by version 4 of the form, not version 1" in said
+    assert '"form_version": 4' in said
     assert run(["import", str(tmp_path / "bad.json"), *common]) == 2
     said = capsys.readouterr().err
     assert "entity 2 (phone): 'call me' is not a phone number" in said

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import Evaluation, parse_date
 from screening_app.domain.forms import Form
-from screening_app.domain.scoring import ScoreResult, unanswered_words
+from screening_app.domain.scoring import ScoreResult, not_known_words, unanswered_words
 from screening_app.ui.form.page import ErrorSummary
 from screening_app.ui.heading import PageHeading
 
@@ -83,6 +83,25 @@ class CheckAnswersPage(QScrollArea):
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by a screen reader in turn
             box.setAccessibleName(f"{blank}: {names}{more}")
+            layout.addWidget(box)
+        notes = []  # version 4: referring now, "Not known", a low band is not a safe band
+        if result.routes:
+            reasons = " ".join(route.reason for route in result.routes)
+            notes.append(("warningBox", f"⚠ Refer now, whatever the score: {reasons}"))
+        unknown = not_known_words(len(result.not_known), result.provisional)
+        if unknown:
+            names = "; ".join(self.form.question(q).label for q in result.not_known[:8])
+            more = f" and {len(result.not_known) - 8} more" if len(result.not_known) > 8 else ""
+            notes.append(("noteBox", f"? {unknown}: {names}{more}."))
+        if result.low_band_note:
+            notes.append(("noteBox", result.low_band_note))
+        for name, text in notes:
+            box = QLabel(text, body)
+            box.setObjectName(name)
+            box.setWordWrap(True)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by a screen reader in turn
+            box.setAccessibleName(text)
             layout.addWidget(box)
         for warning in self._warnings(evaluation):
             box = QLabel(f"⚠ Important: {warning}", body)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLay
 
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
-from screening_app.domain.scoring import ScoreResult, unanswered_words
+from screening_app.domain.scoring import ScoreResult, not_known_words, unanswered_words
 from screening_app.domain.wording import spelt_out
 from screening_app.ui.announce import announce
 
@@ -88,10 +88,20 @@ class ScorePanel(QFrame):
         self.total = QLabel(self)
         self.total.setWordWrap(True)
         layout.addWidget(self.total)
+        self.refer_now = QLabel(self)  # version 4: harm already happening, whatever the score
+        self.refer_now.setObjectName("warningBox")
+        self.refer_now.setWordWrap(True)
+        self.refer_now.setVisible(False)
+        layout.addWidget(self.refer_now)
         self.unanswered = QLabel(self)
         self.unanswered.setObjectName("noteBox")
         self.unanswered.setWordWrap(True)
         layout.addWidget(self.unanswered)
+        self.not_known = QLabel(self)  # version 4: "Not known" counted and shown
+        self.not_known.setObjectName("noteBox")
+        self.not_known.setWordWrap(True)
+        self.not_known.setVisible(False)
+        layout.addWidget(self.not_known)
         self.rules = QLabel(self)
         self.rules.setWordWrap(True)
         layout.addWidget(self.rules)
@@ -110,14 +120,28 @@ class ScorePanel(QFrame):
         self.why_button.toggled.connect(self.why.setVisible)
         layout.addWidget(self.why)
         layout.addStretch(1)
-        for label in (self.band, self.total, self.unanswered, self.rules, self.action, self.why):
+        self.low_band = QLabel(self)  # "A low band is not a safe band…"
+        self.low_band.setWordWrap(True)
+        self.low_band.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.action) + 1, self.low_band)
+        for label in (
+            self.band,
+            self.total,
+            self.refer_now,
+            self.unanswered,
+            self.not_known,
+            self.rules,
+            self.action,
+            self.low_band,
+            self.why,
+        ):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
     def show_result(self, result: ScoreResult, *, announcing: bool = False) -> None:
         """Show ``result``; when ``announcing``, say a change of band or action out loud
         (at once — assertive — when it reaches the highest band)."""
         band = self.form.band(result.operative_band)
-        heard = (result.operative_band, result.action)
+        heard = (result.operative_band + ("?" if result.provisional else ""), result.action)
         if announcing and self._heard is not None and heard != self._heard:
             top = self.form.band_codes()[-1]
             announce(
@@ -126,8 +150,9 @@ class ScorePanel(QFrame):
                 assertive=result.operative_band == top,
             )
         self._heard = heard
-        self.band.setText(f"Band: {band.label.upper()}")
-        self.band.setAccessibleName(f"Band: {band.label}")
+        provisional = " (provisional)" if result.provisional else ""
+        self.band.setText(f"Band: {band.label.upper()}{provisional.upper()}")
+        self.band.setAccessibleName(f"Band: {band.label}{provisional}")
         self.gauge.set_band(self.form.band_rank(result.operative_band))
         sections = "; ".join(
             f"{_section_title(self.form, sid)} {points}"
@@ -137,6 +162,14 @@ class ScorePanel(QFrame):
         missing = unanswered_words(len(result.unanswered))
         self.unanswered.setText(f"⚠ {missing}." if missing else "")
         self.unanswered.setVisible(bool(missing))
+        unknown = not_known_words(len(result.not_known), result.provisional)
+        self.not_known.setText(f"? {unknown}." if unknown else "")
+        self.not_known.setVisible(bool(unknown))
+        reasons = "\n".join(f"• {route.reason}" for route in result.routes)
+        self.refer_now.setText(f"Refer now, whatever the score:\n{reasons}" if reasons else "")
+        self.refer_now.setVisible(bool(reasons))
+        self.low_band.setText(result.low_band_note)
+        self.low_band.setVisible(bool(result.low_band_note))
         if result.fired_rules:
             reasons = "\n".join(f"• {rule.reason}" for rule in result.fired_rules)
             self.rules.setText(f"Rules that raise the band:\n{reasons}")

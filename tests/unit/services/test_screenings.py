@@ -76,7 +76,7 @@ def test_submit_refuses_invalid_answers_listing_each(db_path: Path) -> None:
 
 
 def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
-    sid = submit_screening(db_path, v_substance_use="yes", m_older_associates="yes")
+    sid = submit_screening(db_path, v_substance_use="yes", g_older_associates="earlier")
     app = open_app(db_path)
     screening = app.screenings.get(sid)
     assert screening.row.status == "submitted"
@@ -146,10 +146,10 @@ def test_list_filters_sorts_and_counts_in_sql(db_path: Path) -> None:
         (
             "Blair",
             {
-                "s_controlling_adult": "current",
-                "s_gangs": "current",
-                "s_exchange": "current",
-                "s_places_of_concern": "current",
+                "sx_controlling_adult": "recent",
+                "cr_gang_association": "recent",
+                "cr_county_lines": "recent",
+                "sx_places_of_concern": "recent",
             },
         ),
         ("Cass", {}),
@@ -273,12 +273,12 @@ def test_a_version_1_screening_is_amended_in_version_1_unless_moved(db_path: Pat
     assert stayed.form_version == 1 and stayed.answers == old.answers
     app.screenings.discard(stayed.row.id)
     moved = app.screenings.amend(old.row.id, "Adding the car the school saw", newest_form=True)
-    assert moved.form_version == 3 and moved.answers == old.answers
+    assert moved.form_version == 4 and moved.answers == old.answers
     app.screenings.save_answer(
         moved.row.id, "entities_of_concern", [{"kind": "vehicle", "registration": "AB12 CDE"}]
     )
     done = app.screenings.submit(moved.row.id, today=TODAY)
-    assert done.form_version == 3 and done.row.operative_band == old.row.operative_band
+    assert done.form_version == 4 and done.row.operative_band == old.row.operative_band
     assert (done.score or {})["total"] == (old.score or {})["total"]
     assert app.screenings.get(old.row.id).row.status == "superseded"
     app.close()
