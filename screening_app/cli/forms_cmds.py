@@ -74,6 +74,8 @@ def format_result(result: ScoreResult) -> str:
         rows.append(
             ("Not known", not_known_words(len(result.not_known), result.provisional) or "none")
         )
+    for prompt in result.prompts:
+        rows.append(("Also due", prompt.reason))
     if result.low_band_note:
         rows.append(("Remember", result.low_band_note))
     width = max(len(label) for label, _ in rows) + 2

@@ -370,6 +370,13 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) ->
         yield from _literal_problems(
             route.when, form.index, lambda m, i=ri: locate.problem(("routes", i, "when"), m)
         )
+    for pi, prompt in enumerate(form.prompts):
+        for name in sorted(prompt.when.names() - BUILTIN_NAMES):
+            if name not in order:
+                yield locate.problem(
+                    ("prompts", pi, "when"),
+                    f"prompt {prompt.id} refers to unknown question id '{name}'",
+                )
     if form.routes and not form.route_action.strip():
         yield locate.problem(("route_action",), "a form with routes says their action")
     if form.age.extended_when is not None:

@@ -192,6 +192,15 @@ class AgeSpec(_Model):
     extended_reason: str = ""
 
 
+class Prompt(_Model):
+    """Something else that is due when ``when`` holds, said beside the action (version 4: a
+    National Referral Mechanism referral when trafficking signs are present)."""
+
+    id: str
+    when: Expr
+    text: str
+
+
 class Route(_Model):
     """A way around the score: when ``when`` holds, the action is the form's ``route_action``
     whatever the band (harm that is already happening is not a risk to be scored)."""
@@ -222,6 +231,7 @@ class Form(_Model):
     # version 4: the "refer now" routes around the score, and their action
     routes: tuple[Route, ...] = ()
     route_action: str = ""
+    prompts: tuple[Prompt, ...] = ()
     # more of the scored questions answered "Not known" than this share: the band is provisional
     provisional_share: Annotated[float, Field(gt=0, lt=1)] | None = None
     # said beside every band below the top one

@@ -76,6 +76,8 @@ class ScoreResult:
     counts_not_known: bool = False
     # the form's standing line beside a band below the top one ("A low band is not a safe band")
     low_band_note: str = ""
+    # what else is due (version 4: an NRM referral when trafficking signs are present)
+    prompts: tuple[FiredRoute, ...] = ()
 
     @property
     def refer_now(self) -> bool:
@@ -90,6 +92,7 @@ class ScoreResult:
                 "not_known": len(self.not_known),
                 "provisional": self.provisional,
                 "refer_now": [r.id for r in self.routes],
+                "prompts": [p.id for p in self.prompts],
             }
         data = {
             "form_id": self.form_id,
@@ -237,6 +240,9 @@ def score(
         provisional=provisional,
         routes=routes,
         counts_not_known=form.counts_not_known,
+        prompts=tuple(
+            FiredRoute(p.id, p.text) for p in form.prompts if p.when.holds(names, functions)
+        ),
         low_band_note=(
             form.low_band_note if form.band_rank(operative) < len(form.bands) - 1 else ""
         ),

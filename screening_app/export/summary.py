@@ -28,7 +28,12 @@ def title_block(kit: Kit) -> list[Flowable]:
     reference = escape(kit.data.reference)
     produced = format_datetime(kit.data.generated_at)
     return [
-        Paragraph("Referral: risk of child sexual exploitation (CSE)", styles.title),
+        Paragraph(
+            "Referral: risk of child exploitation"
+            if kit.form.counts_not_known  # version 4 screens every kind of exploitation
+            else "Referral: risk of child sexual exploitation (CSE)",
+            styles.title,
+        ),
         Paragraph(
             "To the police Safeguarding Coordination Unit (SCU)"
             f" &#183; Reference <b>{reference}</b> &#183; Produced {produced}",
@@ -79,6 +84,10 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
         words = not_known_words(len(result.not_known), result.provisional)
         rows.append(
             [kit.text("Not known", styles.label), kit.text(words or "None: every sign answered.")]
+        )
+    for prompt in result.prompts:  # version 4: an NRM referral when trafficking signs show
+        rows.insert(
+            2, [kit.text("Also due", styles.label), kit.text(prompt.reason, styles.body_bold)]
         )
     if result.low_band_note:
         rows.append([kit.text("Remember", styles.label), kit.text(result.low_band_note)])

@@ -16,8 +16,10 @@ def test_an_entry_of_concern_by_keyboard(demo: App) -> None:
     sign_in(demo)
     demo.keys("ctrl+n")
     demo.wait_for(lambda tree: named(tree, "push button", "Discard draft"))
-    tab_to(demo, "Sections of the screening", "The child and this screening", back=True)
-    for _ in range(6):
+    tab_to(
+        demo, "Sections of the screening", "The child or young person and this screening", back=True
+    )
+    for _ in range(10):
         demo.move_focus("Down")  # to "What you know, your judgement and next steps"
     entries = tab_to(demo, "People, vehicles")  # the list, named by the question's label
     assert entries["role"] == "list"

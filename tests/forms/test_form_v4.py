@@ -60,6 +60,9 @@ def test_each_vignette_scores_as_expected(registry: FormRegistry, vignette: dict
     as_json = result.to_json()
     assert as_json["refer_now"] == expected["refer_now"]
     assert as_json["not_known"] == expected["not_known"]
+    assert [p.id for p in result.prompts] == as_json["prompts"] == expected["prompts"]
+    if expected["prompts"]:  # trafficking signs: a National Referral Mechanism referral is due
+        assert "National Referral Mechanism" in result.prompts[0].reason
 
 
 def test_county_lines_reach_the_same_bands_as_their_sexual_counterparts(
@@ -100,6 +103,7 @@ def test_earlier_versions_score_as_before(registry: FormRegistry, path: Path) ->
             "up to 25",
         ),
         ({"cse_models": ["organ_harvesting"]}, "cse_models", "organ_harvesting"),
+        ({"young_adult_reason": "send"}, "young_adult_reason", "does not apply"),
     ],
 )
 def test_bad_answers_name_the_question(

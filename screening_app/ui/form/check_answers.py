@@ -93,6 +93,8 @@ class CheckAnswersPage(QScrollArea):
             names = "; ".join(self.form.question(q).label for q in result.not_known[:8])
             more = f" and {len(result.not_known) - 8} more" if len(result.not_known) > 8 else ""
             notes.append(("noteBox", f"? {unknown}: {names}{more}."))
+        for prompt in result.prompts:
+            notes.append(("noteBox", f"Also due: {prompt.reason}"))
         if result.low_band_note:
             notes.append(("noteBox", result.low_band_note))
         for name, text in notes:

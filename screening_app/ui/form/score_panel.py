@@ -120,6 +120,11 @@ class ScorePanel(QFrame):
         self.why_button.toggled.connect(self.why.setVisible)
         layout.addWidget(self.why)
         layout.addStretch(1)
+        self.due = QLabel(self)  # version 4: an NRM referral when trafficking signs show
+        self.due.setObjectName("noteBox")
+        self.due.setWordWrap(True)
+        self.due.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.action) + 1, self.due)
         self.low_band = QLabel(self)  # "A low band is not a safe band…"
         self.low_band.setWordWrap(True)
         self.low_band.setVisible(False)
@@ -132,6 +137,7 @@ class ScorePanel(QFrame):
             self.not_known,
             self.rules,
             self.action,
+            self.due,
             self.low_band,
             self.why,
         ):
@@ -168,6 +174,9 @@ class ScorePanel(QFrame):
         reasons = "\n".join(f"• {route.reason}" for route in result.routes)
         self.refer_now.setText(f"Refer now, whatever the score:\n{reasons}" if reasons else "")
         self.refer_now.setVisible(bool(reasons))
+        due = "\n".join(f"Also due: {prompt.reason}" for prompt in result.prompts)
+        self.due.setText(due)
+        self.due.setVisible(bool(due))
         self.low_band.setText(result.low_band_note)
         self.low_band.setVisible(bool(result.low_band_note))
         if result.fired_rules:

@@ -18,12 +18,14 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -115,10 +117,20 @@ class FormView(QWidget):
         self.stack.addWidget(self.check_page)
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
         self.nav.currentRowChanged.connect(self._nav_row)
-        self.score_panel = ScorePanel(self.form, splitter)
+        # the panel scrolls when what it says is taller than the window (version 4 says more:
+        # refer now, "Not known", a low band is not a safe band); the frame takes no focus
+        scroller = QScrollArea(splitter)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.score_panel = ScorePanel(self.form, scroller)
+        scroller.setWidget(self.score_panel)
+        scroller.setMinimumWidth(self.score_panel.minimumWidth() + 16)
         if self.read_only:  # a submitted screening's score is final, not "so far"
             self.score_panel.title.setText("<b>Score</b>")
         splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
         outer.addWidget(splitter, 1)
         outer.addLayout(self._buttons())
         if self.read_only:
