@@ -342,3 +342,19 @@ def test_immediate_danger_is_asked_first(qtbot: QtBot, form: Form) -> None:
     assert len(view.form.questions()) == len(form.questions())
     assert "Call 999 now" in view.block("immediate_danger").warning.text()
     assert score(view.form, view.answers()) == score(form, view.answers())
+
+
+def test_every_question_type_has_an_editor_of_its_own(qtbot: QtBot) -> None:
+    """A new question type without an editor would silently be asked with a text box."""
+    from screening_app.domain.forms import QUESTION_TYPES, Question
+    from screening_app.ui.form.editors import TextEditor
+    from screening_app.ui.form.registry import EDITORS, make_editor
+
+    assert set(EDITORS) == set(QUESTION_TYPES)
+    options = [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]
+    for kind in QUESTION_TYPES:
+        extra = {"options": options} if kind in ("choice", "multi_choice") else {}
+        question = Question.model_validate({"id": "q", "type": kind, "label": "Q", **extra})
+        editor = make_editor(question)
+        qtbot.addWidget(editor)
+        assert (type(editor) is TextEditor) == (kind == "text"), kind

@@ -1,27 +1,12 @@
-"""What the form view is built from: where answers go (``AnswerSink``), one undoable answer
-change, and the wording for a blank required answer."""
+"""What the form view is built from: where answers go (``AnswerSink``) and one undoable answer
+change. Nothing here knows the view: a change is applied through ``Applies``, so the view
+depends on this module and never the other way round."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
-
-from screening_app.domain.forms import Question
-
-if TYPE_CHECKING:
-    from screening_app.ui.form.view import FormView
-
-
-def required_message(question: Question) -> str:
-    """What to do about a required question left blank, in the GOV.UK manner ("Enter date of
-    birth"), rather than the command line's 'is required: answer "Date of birth"'."""
-    label = question.label
-    if label.endswith("?"):
-        return f"Answer “{label}”"
-    if question.type in ("text", "long_text", "date", "integer"):
-        return f"Enter {label[0].lower() + label[1:] if label[1:2].islower() else label}"
-    return f"Choose an answer for “{label}”"
 
 
 class AnswerSink(Protocol):
@@ -32,12 +17,18 @@ class AnswerSink(Protocol):
     def save_page(self, page: str) -> None: ...
 
 
+class Applies(Protocol):
+    """What an answer change is applied to (the form view)."""
+
+    def _apply(self, question_id: str, value: Any, *, refresh_editor: bool) -> None: ...
+
+
 class AnswerChange(QUndoCommand):
     """One answer changed: undoable with Ctrl+Z (the view applies it, so the editor, the score
     and the stored answer move together)."""
 
     def __init__(
-        self, view: FormView, qid: str, old: Any, new: Any, *, from_editor: bool = True
+        self, view: Applies, qid: str, old: Any, new: Any, *, from_editor: bool = True
     ) -> None:
         super().__init__(f"change {qid}")
         self.view, self.qid, self.old, self.new = view, qid, old, new

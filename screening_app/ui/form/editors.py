@@ -325,27 +325,3 @@ class IntegerEditor(TextEditor):
         if text and not re.fullmatch(r"\d{1,6}", text):
             return "Enter a whole number, like 0, 1 or 2"
         return None
-
-
-def make_editor(question: Question, parent: QWidget | None = None) -> Editor:
-    kind = question.type
-    if kind in ("yes_no", "timed_indicator"):
-        return ChoiceEditor(question, parent)
-    if kind == "choice":
-        many = len(question.option_pairs()) > RADIO_LIMIT
-        return ComboEditor(question, parent) if many else ChoiceEditor(question, parent)
-    if kind == "multi_choice":
-        return MultiEditor(question, parent)
-    if kind == "repeatable_group":
-        from screening_app.ui.form.entities_editor import EntitiesEditor
-
-        return EntitiesEditor(question, parent)
-    if kind == "date":
-        from screening_app.ui.form.date_editor import DateEditor
-
-        return DateEditor(question, parent)
-    if kind == "integer":
-        return IntegerEditor(question, parent)
-    if kind == "long_text":
-        return LongTextEditor(question, parent)
-    return TextEditor(question, parent)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from screening_app.domain.evaluation import Evaluation
 from screening_app.domain.forms import Question, Section
 from screening_app.ui.announce import announce
-from screening_app.ui.form.editors import Editor, make_editor
+from screening_app.ui.form.editors import Editor
+from screening_app.ui.form.registry import make_editor
 from screening_app.ui.heading import PageHeading
 
 

@@ -9,10 +9,20 @@ from typing import Any
 
 from screening_app.domain.answers import question_problems
 from screening_app.domain.evaluation import evaluate, is_blank
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, Question
 from screening_app.domain.scoring import score
 from screening_app.errors import Problem
-from screening_app.ui.form.answer_change import required_message
+
+
+def required_message(question: Question) -> str:
+    """What to do about a required question left blank, in the GOV.UK manner ("Enter date of
+    birth"), rather than the command line's 'is required: answer "Date of birth"'."""
+    label = question.label
+    if label.endswith("?"):
+        return f"Answer “{label}”"
+    if question.type in ("text", "long_text", "date", "integer"):
+        return f"Enter {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+    return f"Choose an answer for “{label}”"
 
 
 def without_ids(form: Form, message: str) -> str:
