@@ -23,7 +23,10 @@ from screening_app.domain.forms import (
     QUESTION_TYPES,
     SCORED_TYPES,
     Form,
+    Prompt,
     Question,
+    Route,
+    Rule,
 )
 from screening_app.errors import FormError, InputFileError, Problem
 from screening_app.files import read_regular_text
@@ -334,6 +337,21 @@ def _literal_problems(
                 )
 
 
+def _condition_problems(
+    form: Form,
+    order: dict[str, int],
+    locate: _Locator,
+    where: tuple[str | int, ...],
+    item: Rule | Route | Prompt,
+) -> Iterator[Problem]:
+    """A rule's, route's or prompt's ``when``: every name a question, every literal an answer."""
+    kind = str(where[0])[:-1]
+    for name in sorted(item.when.names() - BUILTIN_NAMES):
+        if name not in order:
+            yield locate.problem(where, f"{kind} {item.id} refers to unknown question id '{name}'")
+    yield from _literal_problems(item.when, form.index, lambda m: locate.problem(where, m))
+
+
 def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) -> Iterator[Problem]:
     bands = form.band_codes()
     if not bands:
@@ -352,31 +370,11 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) ->
                 ("rules", ri, "band"),
                 f"rule {rule.id}: unknown band '{rule.band}'; use one of {', '.join(bands)}",
             )
-        for name in sorted(rule.when.names() - BUILTIN_NAMES):
-            if name not in order:
-                yield locate.problem(
-                    ("rules", ri, "when"), f"rule {rule.id} refers to unknown question id '{name}'"
-                )
-        yield from _literal_problems(
-            rule.when, form.index, lambda m, i=ri: locate.problem(("rules", i, "when"), m)
-        )
+        yield from _condition_problems(form, order, locate, ("rules", ri, "when"), rule)
     for ri, route in enumerate(form.routes):
-        for name in sorted(route.when.names() - BUILTIN_NAMES):
-            if name not in order:
-                yield locate.problem(
-                    ("routes", ri, "when"),
-                    f"route {route.id} refers to unknown question id '{name}'",
-                )
-        yield from _literal_problems(
-            route.when, form.index, lambda m, i=ri: locate.problem(("routes", i, "when"), m)
-        )
+        yield from _condition_problems(form, order, locate, ("routes", ri, "when"), route)
     for pi, prompt in enumerate(form.prompts):
-        for name in sorted(prompt.when.names() - BUILTIN_NAMES):
-            if name not in order:
-                yield locate.problem(
-                    ("prompts", pi, "when"),
-                    f"prompt {prompt.id} refers to unknown question id '{name}'",
-                )
+        yield from _condition_problems(form, order, locate, ("prompts", pi, "when"), prompt)
     if form.routes and not form.route_action.strip():
         yield locate.problem(("route_action",), "a form with routes says their action")
     if form.age.extended_when is not None:

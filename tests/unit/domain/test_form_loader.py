@@ -108,6 +108,27 @@ def test_the_valid_form_loads() -> None:
             "band: highest, reason",
             "tiny.yaml:10: rule R1: unknown band 'highest'",
         ),
+        (  # version 4's routes around the score: a route names real questions and answers
+            "sections:\n",
+            "routes:\n  - {id: H1, when: 'toldd == \"yes\"', reason: Seen.}\n"
+            "route_action: Refer now.\nsections:\n",
+            "tiny.yaml:12: route H1 refers to unknown question id 'toldd'",
+        ),
+        (
+            "sections:\n",
+            "routes:\n  - {id: H1, when: 'told == \"yes\"', reason: Seen.}\nsections:\n",
+            "tiny.yaml:1: a form with routes says their action",
+        ),
+        (
+            "sections:\n",
+            "prompts:\n  - {id: NRM, when: 'a == \"yep\"', text: Refer.}\nsections:\n",
+            "tiny.yaml:12: compares 'a' with \"yep\"",
+        ),
+        (
+            "age: {date_of_birth: dob, on: seen}",
+            "age: {date_of_birth: dob, on: seen, extended_under: 26, extended_when: 'nope == 1'}",
+            "tiny.yaml:4: age.extended_when names unknown question 'nope'",
+        ),
         (
             "label: Kind\n",
             "label: Kind\n        colour: red\n",
