@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,6 +117,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         _text_arguments(args)
         code: int = args.func(args)
+        sys.stdout.flush()  # a reader that stopped reading is met here, not at exit
         return code
     except ScreeningError as exc:
         for line in exc.lines():
@@ -126,6 +128,12 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("screening-app: interrupted; nothing was changed", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): the work is done, what it printed was not
+        # wanted; no bug, and nothing more to write (stdout now goes nowhere)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("unexpected error in command %s", args.command)
         print(

@@ -173,6 +173,8 @@ class SyncService:
             chosen, _statement = approvals.approve(self.s, client, keys, code)
             _keys, notes = team_key.tend(self.s, client, keys)
         shared = [n for n in notes if n.startswith("Shared")]
+        if chosen.role != "supervisor":  # a practitioner's computer gets the link secret only
+            shared.append("Its screenings now carry the team's child tags (the link secret).")
         return chosen, " ".join(shared)
 
     def _witness(self, client: ServerClient, report: SyncReport) -> None:
@@ -256,8 +258,8 @@ class SyncService:
         if not team.held and self.s.user.role == "supervisor":
             report.problems.append(
                 "This computer has no copy of the team key yet, so the team's screenings wait "
-                "on the server: ask a supervisor who has it to share it, or use the team "
-                "recovery key (`screening-app team recover`)."
+                "on the server: a supervisor whose computer holds it approves this one by its "
+                "code, or use the team recovery key (`screening-app team recover`)."
             )
             return  # nothing skipped: they arrive once the key is here
         after = int(get_meta(self.s.db, "sync_after_screenings") or 0)

@@ -63,6 +63,8 @@ class TeamComputersDialog(QDialog):
         self.table.setAccessibleName("Your team's computers")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
         keyboard_friendly(self.table)
         layout.addWidget(self.table)
         self.status = QLabel("Asking the team server…", self)
@@ -87,6 +89,7 @@ class TeamComputersDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         resize_within_screen(self, 900, 480)
+        self.setMinimumSize(self.size())  # an error shown below keeps the table as wide
         self.reload()
 
     def reload(self) -> None:

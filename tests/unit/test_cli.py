@@ -186,3 +186,22 @@ def test_a_new_password_typed_at_the_terminal_is_asked_twice(
     with pytest.raises(InputFileError) as differ:
         new_password_from(None, "New password: ")
     assert "the two new passwords you typed differ" in differ.value.problems[0].message
+
+
+def test_a_reader_that_stops_reading_is_not_a_bug() -> None:
+    """``screening-app forms | head -0``: the pipe closes before anything is read; the command
+    ends quietly with 0, never "a bug" and a traceback in the log."""
+    import subprocess
+    import sys
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "screening_app", "forms"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone
+        said = process.stderr.read().decode()
+        code = process.wait(timeout=60)
+    assert code == 0, said
+    assert "a bug" not in said and "Traceback" not in said and "BrokenPipe" not in said
