@@ -71,15 +71,24 @@ BEGIN
     IF coalesce(current_setting('app.role', true), '') <> 'supervisor' THEN
         RAISE EXCEPTION 'organisation figures are for supervisors' USING ERRCODE = '42501';
     END IF;
+    -- most screenings have no outcome: counted by a plain GROUP BY (one anti-join); the set
+    -- of codes is built only for the others
+    RETURN QUERY
+    SELECT s.screening_month, s.operative_band, '{}'::text[], count(*)
+    FROM screenings s
+    WHERE s.status IN ('submitted', 'approved', 'returned')
+      AND s.screening_month BETWEEN first_month AND last_month
+      AND NOT EXISTS (SELECT 1 FROM outcomes o
+                      WHERE o.screening_id = s.id AND o.version = s.version)
+    GROUP BY 1, 2;
     RETURN QUERY
     SELECT g.m, g.b, g.c, count(*) FROM (
         SELECT s.screening_month AS m, s.operative_band AS b,
-               coalesce((SELECT array_agg(DISTINCT o.code ORDER BY o.code) FROM outcomes o
-                         WHERE o.screening_id = s.id AND o.version = s.version),
-                        '{}'::text[]) AS c
-        FROM screenings s
+               array_agg(DISTINCT o.code ORDER BY o.code) AS c
+        FROM screenings s JOIN outcomes o ON o.screening_id = s.id AND o.version = s.version
         WHERE s.status IN ('submitted', 'approved', 'returned')
-          AND s.screening_month BETWEEN first_month AND last_month) g
+          AND s.screening_month BETWEEN first_month AND last_month
+        GROUP BY s.id, s.version, s.screening_month, s.operative_band) g
     GROUP BY g.m, g.b, g.c;
 END $$;
 REVOKE ALL ON FUNCTION organisation_outcome_profiles(text, text) FROM PUBLIC;
