@@ -8,16 +8,15 @@ is not scored, ...) all become :class:`FormError` problems.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from screening_app.domain.entities import MAX_ENTITIES
 from screening_app.domain.expressions import Expression
+from screening_app.domain.form_yaml import Locator, Path_, read_yaml
 from screening_app.domain.forms import (
     OPTION_TYPES,
     QUESTION_TYPES,
@@ -31,47 +30,10 @@ from screening_app.domain.forms import (
 from screening_app.errors import FormError, InputFileError, Problem
 from screening_app.files import read_regular_text
 
-Path_ = tuple[str | int, ...]
 BUILTIN_NAMES = frozenset({"age"})
 
 
 MAX_FORM_FILE = 1_000_000  # bytes; the CSE checklist is about 40 kB
-MAX_DEPTH = 40  # nesting of mappings and lists; a form needs about 8
-
-
-class _Loader(yaml.SafeLoader):
-    """A safe loader for form files: YAML 1.2 booleans only (``yes``, ``no``, ``on`` and ``off``
-    stay text: they are answer codes), no aliases (a "billion laughs" file would expand them
-    without end) and at most ``MAX_DEPTH`` levels of nesting (deeper would exhaust the stack).
-    """
-
-    depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._refuse("aliases (*name) are not allowed in a form file")
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                self._refuse(f"nested more than {MAX_DEPTH} levels deep")
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    def _refuse(self, problem: str) -> None:
-        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-        raise yaml.composer.ComposerError(None, None, problem, mark)
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
 
 
 def load_form_file(path: Path) -> Form:
@@ -83,8 +45,8 @@ def load_form_file(path: Path) -> Form:
 
 
 def load_form_text(text: str, filename: str = "<form>") -> Form:
-    raw, lines = _read_yaml(text, filename)
-    locate = _Locator(filename, lines, raw)
+    raw, lines = read_yaml(text, filename)
+    locate = Locator(filename, lines, raw)
     if not isinstance(raw, dict):
         raise FormError(
             f"{filename}: not a form",
@@ -105,74 +67,6 @@ def load_form_text(text: str, filename: str = "<form>") -> Form:
     if problems or form is None:
         raise FormError(f"{filename}: {len(problems)} problem(s) in the form", problems)
     return form
-
-
-def _read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        what = getattr(exc, "problem", None) or "not valid YAML"
-        raise FormError(
-            f"{filename}: YAML syntax error",
-            [
-                Problem(
-                    f"YAML syntax error: {what}; fix the indentation or quoting",
-                    f"{filename}{line}",
-                )
-            ],
-        ) from None
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _index_lines(node, (), lines)
-    return data, lines
-
-
-def _index_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                child = (*path, str(key.value))
-                lines[child] = key.start_mark.line + 1
-                _index_lines(value, child, lines)
-                lines[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, (*path, i), lines)
-
-
-class _Locator:
-    """Turns a path inside the file into "file:line" and the nearest question id."""
-
-    def __init__(self, filename: str, lines: dict[Path_, int], raw: Any) -> None:
-        self.filename = filename
-        self.lines = lines
-        self.raw = raw
-
-    def line(self, path: Path_) -> int:
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
-
-    def question_id(self, path: Path_) -> str | None:
-        if len(path) >= 4 and path[0] == "sections" and path[2] == "questions":
-            try:
-                question = self.raw["sections"][path[1]]["questions"][path[3]]
-            except (KeyError, IndexError, TypeError):
-                return None
-            if isinstance(question, dict) and isinstance(question.get("id"), str):
-                return str(question["id"])
-        return None
-
-    def problem(self, path: Path_, message: str) -> Problem:
-        qid = self.question_id(path)
-        where = f"{self.filename}:{self.line(path)}"
-        if qid:
-            where += f": {qid}"
-        return Problem(message, where)
 
 
 def _explain(err: Any) -> str:
@@ -219,7 +113,7 @@ def _raw_question_ids(raw: Any) -> list[str]:
     return ids
 
 
-def _meaning_problems(form: Form | None, raw: Any, locate: _Locator) -> Iterator[Problem]:
+def _meaning_problems(form: Form | None, raw: Any, locate: Locator) -> Iterator[Problem]:
     """Meaning checks; with ``form`` None (schema failed) only the question-level ones."""
     all_ids = _raw_question_ids(raw)
     order = {qid: all_ids.index(qid) for qid in all_ids}
@@ -238,7 +132,7 @@ def _meaning_problems(form: Form | None, raw: Any, locate: _Locator) -> Iterator
         yield from _form_level_problems(form, order, locate)
 
 
-def _section_problems(form: Form, locate: _Locator) -> Iterator[Problem]:
+def _section_problems(form: Form, locate: Locator) -> Iterator[Problem]:
     seen: set[str] = set()
     for si, section in enumerate(form.sections):
         if section.id in seen:
@@ -253,7 +147,7 @@ def _question_problems(
     path: Path_,
     order: dict[str, int],
     questions: dict[str, Question],
-    locate: _Locator,
+    locate: Locator,
 ) -> Iterator[Problem]:
     def at(key: str, message: str) -> Problem:
         return locate.problem((*path, key), message)
@@ -340,7 +234,7 @@ def _literal_problems(
 def _condition_problems(
     form: Form,
     order: dict[str, int],
-    locate: _Locator,
+    locate: Locator,
     where: tuple[str | int, ...],
     item: Rule | Route | Prompt,
 ) -> Iterator[Problem]:
@@ -352,7 +246,7 @@ def _condition_problems(
     yield from _literal_problems(item.when, form.index, lambda m: locate.problem(where, m))
 
 
-def _form_level_problems(form: Form, order: dict[str, int], locate: _Locator) -> Iterator[Problem]:
+def _form_level_problems(form: Form, order: dict[str, int], locate: Locator) -> Iterator[Problem]:
     bands = form.band_codes()
     if not bands:
         yield locate.problem(("bands",), "the form needs at least one band")

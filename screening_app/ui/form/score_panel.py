@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
@@ -142,6 +150,19 @@ class ScorePanel(QFrame):
             self.why,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
+
+    def scrolling(self) -> QScrollArea:
+        """The panel in a frame that scrolls when what it says is taller than the window
+        (version 4 says more: refer now, "Not known", a low band is not a safe band); the frame
+        takes no focus, so Tab goes from the form to the panel's own button as before."""
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self)
+        scroller.setMinimumWidth(self.minimumWidth() + 16)
+        return scroller
 
     def show_result(self, result: ScoreResult, *, announcing: bool = False) -> None:
         """Show ``result``; when ``announcing``, say a change of band or action out loud

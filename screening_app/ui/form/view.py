@@ -18,14 +18,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -117,16 +115,8 @@ class FormView(QWidget):
         self.stack.addWidget(self.check_page)
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
         self.nav.currentRowChanged.connect(self._nav_row)
-        # the panel scrolls when what it says is taller than the window (version 4 says more:
-        # refer now, "Not known", a low band is not a safe band); the frame takes no focus
-        scroller = QScrollArea(splitter)
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.score_panel = ScorePanel(self.form, scroller)
-        scroller.setWidget(self.score_panel)
-        scroller.setMinimumWidth(self.score_panel.minimumWidth() + 16)
+        self.score_panel = ScorePanel(self.form)
+        splitter.addWidget(self.score_panel.scrolling())
         if self.read_only:  # a submitted screening's score is final, not "so far"
             self.score_panel.title.setText("<b>Score</b>")
         splitter.setStretchFactor(1, 3)
@@ -158,12 +148,9 @@ class FormView(QWidget):
         row.addWidget(self.back)
         row.addWidget(self.next)
         row.addStretch(1)
-        if not self.read_only:
-            row.addWidget(self.undo_button)
-            row.addWidget(self.discard)
-        else:
-            for button in (self.undo_button, self.discard):
-                button.setVisible(False)
+        for button in (self.undo_button, self.discard):  # nothing to undo or discard read-only
+            row.addWidget(button)
+            button.setVisible(not self.read_only)
         return row
 
     # -- public API --------------------------------------------------------------------------
