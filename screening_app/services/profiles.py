@@ -24,7 +24,7 @@ from screening_app.domain.statistics import months_between
 from screening_app.errors import InputFileError, Problem
 from screening_app.files import write_text
 from screening_app.services.session import Session
-from screening_app.services.statistics import StatisticsService, _next_month
+from screening_app.services.statistics import StatisticsService, next_month
 from screening_app.storage import profile_repo
 
 
@@ -68,7 +68,7 @@ class ProfileService:
 
     def _team(self, area: str, label: str, months: list[str]) -> AreaProfile:
         db, team = self.s.db, self.s.user.team
-        lo, hi = f"{months[0]}-01", f"{_next_month(months[-1])}-01"
+        lo, hi = f"{months[0]}-01", f"{next_month(months[-1])}-01"
         form, shape = self.statistics.form(), self.statistics.shape()
         children, screenings = profile_repo.totals(db, area, lo, hi, team)
         ages = profile_repo.by_latest(db, "age", area, lo, hi, team)

@@ -22,7 +22,7 @@ from screening_app.storage import stats_repo
 NO_OUTCOME_DAYS = 90  # a screening at moderate or above with no outcome after this is a finding
 
 
-def _next_month(month: str) -> str:
+def next_month(month: str) -> str:
     year, number = int(month[:4]), int(month[5:7])
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
@@ -46,7 +46,7 @@ class StatisticsService:
         months = months_between(start, end)
         figures = {m: MonthFigures(m) for m in months}
         db, team = self.s.db, self.s.user.team
-        lo, hi = f"{months[0]}-01", f"{_next_month(months[-1])}-01"
+        lo, hi = f"{months[0]}-01", f"{next_month(months[-1])}-01"
         for total in stats_repo.totals(db, lo, hi, team):
             figures[total.month].screenings = total.screenings
             figures[total.month].children = total.children
@@ -93,7 +93,7 @@ class StatisticsService:
             figures = self.from_server(start, end, password)
             return panel.build(figures, "the whole organisation", suppressed=suppressed)
         figures = self.monthly(start, end)
-        lo, hi = f"{figures[0].month}-01", f"{_next_month(figures[-1].month)}-01"
+        lo, hi = f"{figures[0].month}-01", f"{next_month(figures[-1].month)}-01"
         db, team = self.s.db, self.s.user.team
         cutoff = (self.s.today() - dt.timedelta(days=NO_OUTCOME_DAYS)).isoformat()
         high = sorted(self.shape().high)
