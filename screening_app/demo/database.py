@@ -31,6 +31,15 @@ def add_users(admin: AppServices) -> tuple[list[generator.Owner], dict[str, int]
     """Add the demo users through the administrator's session; the screenings' owners and each
     team's supervisor."""
     owners, supervisors = [], {}
+    # Fictional numbers from Ofcom's drama ranges, so the demo shows them beside "Call 999".
+    admin.settings.set_contacts(
+        "Northvale",
+        {
+            "mash": "01632 960100",
+            "childrens_services": "01632 960200",
+            "out_of_hours": "0808 157 0192",
+        },
+    )
     for name, display, role, team, job in DEMO_USERS:
         user = admin.accounts.add_user(
             name,

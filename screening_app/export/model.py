@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from screening_app.domain.contacts import NONE as NO_CONTACTS
+from screening_app.domain.contacts import Contacts
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult
 
@@ -48,3 +50,4 @@ class ReferralInput:
     reference: str
     generated_at: dt.datetime
     review: ReviewInfo | None = None
+    contacts: Contacts = NO_CONTACTS  # the area's numbers beside "Call 999" (an admin's setting)

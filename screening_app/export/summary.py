@@ -14,12 +14,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from screening_app.domain.contacts import with_999
 from screening_app.domain.scoring import not_known_words
 from screening_app.export.blocks import Kit
 from screening_app.export.styles import DANGER, GRID, LABEL_WIDTH, SHADE, band_colours
 from screening_app.export.wording import format_date, format_datetime
 
-CALL_999 = "Call 999 if the child is in immediate danger."
 DANGER_TINT = colors.HexColor("#fdecee")
 
 
@@ -92,7 +92,7 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
     if result.low_band_note:
         rows.append([kit.text("Remember", styles.label), kit.text(result.low_band_note)])
     rows += [[kit.text(label, styles.label), kit.text(value or "-")] for label, value in identity]
-    urgent = [Paragraph(CALL_999, styles.danger)]
+    urgent = [kit.text(with_999(kit.data.contacts), styles.danger)]
     if alert:
         urgent.insert(0, kit.text(alert, styles.danger))
     rows.append([urgent, ""])

@@ -10,7 +10,8 @@ import builtins
 import datetime as dt
 from pathlib import Path
 
-from screening_app.errors import WorkflowError
+from screening_app.domain import contacts as area_contacts
+from screening_app.errors import InputFileError, WorkflowError
 from screening_app.services import check_record
 from screening_app.services.model import AuditEntry, BackupInfo
 from screening_app.services.session import Session
@@ -90,6 +91,23 @@ class SettingsService:
             self.s.now_text(),
         )
         self.s.store.save_keyring()
+
+    def contacts(self) -> area_contacts.Contacts:
+        """The area's numbers beside "Call 999" (none until an administrator sets them)."""
+        return self.s.store.keyring.directory.contacts
+
+    def set_contacts(self, area: str, numbers: dict[str, str]) -> area_contacts.Contacts:
+        """An administrator's decision, signed into the account log; blank numbers clear."""
+        self.s.require("admin", doing="set the area's contact numbers")
+        from screening_app.services.accounts import signed
+
+        try:
+            chosen = area_contacts.make(area, numbers)
+        except area_contacts.ContactError as exc:
+            raise InputFileError(str(exc)) from None
+        signed(self.s.store, "contacts_set", None, chosen.as_data(), self.s.now_text())
+        self.s.store.save_keyring()
+        return chosen
 
 
 class BackupService:

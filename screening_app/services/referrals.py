@@ -38,6 +38,7 @@ class ReferralService:
             reference=record.reference,
             generated_at=generated_at or self.s.clock(),
             review=self._review_info(screening_id),
+            contacts=self.s.store.keyring.directory.contacts,
         )
 
     def referral_pdf(self, screening_id: int) -> bytes:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from screening_app import crypto
+from screening_app.domain import contacts as area_contacts
 
 RECOVERY = 0
 ROLES = ("practitioner", "supervisor", "admin")
@@ -36,6 +37,7 @@ ACTIONS = frozenset(
         "data_key_rotated",
         "rotation_requested",
         "setting_changed",
+        "contacts_set",
         "restored",
         "account_imported",
         "keys_set",
@@ -81,6 +83,7 @@ class Directory:
     key_epoch: int = 0
     rotation_due: bool = False
     settings: dict[str, int] = field(default_factory=dict)
+    contacts: area_contacts.Contacts = area_contacts.NONE  # the area's numbers beside 999
     vaults_digest: str = ""  # what the newest entry says the vaults hold (storage.keyring)
     head: str = GENESIS
     count: int = 0
@@ -318,6 +321,15 @@ def _setting(d: Directory, at: str, actor: int, subject: int | None, data: dict[
     d.settings[key] = value
 
 
+def _contacts(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
+    """The area's MASH, children's services and out-of-hours numbers (domain.contacts)."""
+    _actor(d, actor, "admin")
+    try:
+        d.contacts = area_contacts.from_data(data)
+    except area_contacts.ContactError as exc:
+        raise LogError(f"contacts: {exc}") from None
+
+
 def _imported(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
     """An account moved from a format-1 key file: no keys until its first sign-in."""
     _actor(d, actor, "admin")
@@ -362,6 +374,7 @@ _RULES = {
     "data_key_rotated": _rotated,
     "rotation_requested": _rotation_requested,
     "setting_changed": _setting,
+    "contacts_set": _contacts,
     "restored": _restored,
     "account_imported": _imported,
     "keys_set": _keys_set,

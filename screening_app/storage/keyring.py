@@ -42,6 +42,7 @@ from screening_app.storage.keyring_format import (
     FORMAT,
     MAX_UNKNOWN,
     KeyFileDamaged,
+    entry_problem,
     format1_unwrap,
     parse,
     vaults_digest,
@@ -180,6 +181,9 @@ class Keyring:
                 change()
             data = {**data, "vaults": vaults_digest(self.data["vaults"])}
             entry = account_log.make_entry(self.directory, actor, keys, action, subject, data, at)
+            problem = entry_problem(entry)
+            if problem is not None:
+                raise account_log.LogError(problem)
             account_log.apply(self.directory, entry)
         except BaseException:
             self.data["vaults"] = before

@@ -125,6 +125,16 @@ def _check_file(data: Any) -> None:
     _hex(state["sig"], "audit record", crypto.SIGNATURE_BYTES)
 
 
+def entry_problem(entry: Any) -> str | None:
+    """What makes a new entry unreadable by :func:`parse` (None when it is fine): checked before
+    an entry is appended, so a key file is never written that its own reader calls damaged."""
+    try:
+        _check_entry(entry, int(entry.get("seq", 0)))
+    except (_Bad, ValueError, AttributeError) as exc:
+        return str(exc)
+    return None
+
+
 def _check_entry(entry: Any, n: int) -> None:
     what = f"log entry {n}"
     _dict(entry, what, {"seq", "at", "actor", "action", "subject", "data", "prev", "sig"})

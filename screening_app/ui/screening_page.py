@@ -74,6 +74,7 @@ class ScreeningPage(QWidget):
             page=screening.page if self.allowed.edit else None,
             today=services.session.today(),
             read_only=not self.allowed.edit,
+            contacts=services.settings.contacts(),
         )
         self.form_view.submit_requested.connect(lambda _answers: self.submit())
         self.form_view.discard_requested.connect(self.discard)

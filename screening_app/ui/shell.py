@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
+    QDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screening_app.services.administration import IDLE_LOCK_MINUTES
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS
 from screening_app.ui.dialogs import resize_within_screen
@@ -34,7 +33,6 @@ from screening_app.ui.lock import (
     SafetyKeys,
     close_dialogs,
 )
-from screening_app.ui.operations import guarded
 
 TITLE = "CSE Screening"
 Key = QKeySequence.StandardKey | str
@@ -173,29 +171,20 @@ class SafeWindow(QMainWindow):
         self.setWindowTitle(" ")
 
     def settings(self) -> None:
-        """The idle-lock delay: the organisation's policy, set by an administrator (signed into
-        the account log) and shown to everyone else."""
-        current = self.services.settings.get_int(IDLE_LOCK_MINUTES, 5)
-        if self.services.user.role != "admin":
-            QMessageBox.information(
-                self,
-                "Settings",
-                f"The app locks after {current} minutes without use. Your administrator sets "
-                "this for everyone on this database.",
-            )
+        """The idle-lock delay and the area's numbers beside "Call 999": the organisation's
+        policy, set by an administrator (signed into the account log), shown to everyone else."""
+        from screening_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.services, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.editable:
             return
-        minutes, ok = QInputDialog.getInt(
-            self, "Settings", "Lock the app after this many minutes without use:", current, 1, 60
-        )
-        if not ok:
-            return
-        with guarded(self) as attempt:
-            self.services.settings.set_int(IDLE_LOCK_MINUTES, minutes)
-        if attempt.failed:
-            return
-        self.idle.set_minutes(minutes)
+        minutes = dialog.saved_minutes
+        if minutes is not None:
+            self.idle.set_minutes(minutes)
         self.statusBar().showMessage(
-            f"The app now locks after {minutes} minutes without use.", 5000
+            "Settings saved."
+            + (f" The app now locks after {minutes} minutes without use." if minutes else ""),
+            5000,
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

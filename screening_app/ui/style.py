@@ -37,6 +37,7 @@ QLabel#errorText {{ color: {ERROR}; font-weight: bold; border-left: 4px solid {E
 QLabel#errorBanner {{ border-left: 6px solid {ERROR}; padding: 8px; font-weight: bold; }}
 QLabel#warningBox {{ border: 3px solid {ERROR}; padding: 8px; font-weight: bold; }}
 QLabel#noteBox {{ border-left: 6px solid #1d70b8; padding: 8px; }}
+QLabel#callBox {{ border-top: 1px solid #b1b4b6; padding-top: 6px; font-weight: bold; }}
 QLabel#bandWord {{ font-size: 16pt; font-weight: bold; }}
 QLabel#caption {{ font-style: italic; }}
 QLabel#demoBanner {{ background: #1d70b8; color: white; font-weight: bold; padding: 4px 8px; }}

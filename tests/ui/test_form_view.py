@@ -184,6 +184,19 @@ def test_lower_judgement_needs_rationale_and_says_awaiting(qtbot: QtBot, form: F
 def test_immediate_danger_shows_call_999(qtbot: QtBot, form: Form) -> None:
     view, _sink = make(qtbot, form, answers=base_answers(immediate_danger="yes"))
     assert "Call 999 now" in view.block("immediate_danger").warning.text()
+    assert view.score_panel.call.text() == "Call 999 if the child is in immediate danger."
+
+
+def test_the_area_s_numbers_show_beside_call_999(qtbot: QtBot, form: Form) -> None:
+    from screening_app.domain.contacts import make as make_contacts
+
+    numbers = make_contacts("Northvale", {"mash": "01632 960100", "out_of_hours": "0808 157 0192"})
+    view, _sink = make(qtbot, form, answers=base_answers(immediate_danger="yes"), contacts=numbers)
+    said = "Northvale safeguarding contacts: MASH: 01632 960100; Out of hours: 0808 157 0192."
+    warning = view.block("immediate_danger").warning.text()
+    assert "Call 999 now" in warning and warning.endswith(said)
+    assert view.score_panel.call.text().endswith(said)
+    assert view.score_panel.call.isVisible()
     view.go_to(CHECK_PAGE)
     texts = [w.text() for w in view.check_page.findChildren(type(view.banner))]
     assert any("Call 999 now" in t for t in texts)

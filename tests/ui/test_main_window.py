@@ -318,17 +318,31 @@ def test_smoke_test_runs_headless(tmp_path: Path) -> None:
     QApplication.processEvents()
 
 
-def test_the_idle_lock_delay_is_the_administrator_s_to_set(
+def test_the_settings_are_the_administrator_s_to_set(
     qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog, QMessageBox
-
+    """The idle lock and the area's numbers: an administrator saves them (a wrong number is said
+    in the dialog and nothing is saved); everyone else's window follows and shows them."""
     from screening_app.ui.admin_window import AdminWindow
+    from screening_app.ui.settings_dialog import SettingsDialog
     from screening_app.ui.startup import main_window
 
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (12, True))
+    seen: list[SettingsDialog] = []
+
+    def fill(dialog: SettingsDialog) -> int:
+        seen.append(dialog)
+        if dialog.editable:
+            dialog.minutes.setValue(12)
+            dialog.area.setText("Northvale")
+            dialog.numbers["mash"].setText("ring the office")
+            dialog._save()  # refused: said under the fields
+            assert "'ring the office' is not a phone number" in dialog.error.text()
+            assert dialog.error.isVisibleTo(dialog)
+            dialog.numbers["mash"].setText("01632 960100")
+            dialog._save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SettingsDialog, "exec", fill)
     admin = open_app(db_path, "admin", ADMIN_PW)
     admin_window = AdminWindow(admin)
     qtbot.addWidget(admin_window)
@@ -336,13 +350,17 @@ def test_the_idle_lock_delay_is_the_administrator_s_to_set(
     assert admin_window.idle.timer.interval() == 12 * 60_000
     admin.close()
     kit = open_app(db_path)
+    assert kit.settings.contacts().sentence() == (
+        "Northvale safeguarding contacts: MASH: 01632 960100."
+    )
     win = main_window(kit, demo=False)
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: bool(win.property("signInChecked")))  # the check off the thread
     assert win.idle.timer.interval() == 12 * 60_000  # everyone's window follows the policy
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (60, True))
     win.settings()
-    assert told and "12 minutes" in told[0] and "administrator" in told[0]
+    shown = seen[-1]
+    assert not shown.editable and not shown.minutes.isEnabled()
+    assert shown.minutes.value() == 12 and shown.numbers["mash"].text() == "01632 960100"
     assert kit.settings.get_int("idle_lock_minutes", 5) == 12
 
 

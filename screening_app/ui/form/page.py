@@ -47,6 +47,7 @@ class QuestionBlock(QWidget):
         super().__init__(parent)
         self.question = question
         self.when_needed = when_needed
+        self.warning_suffix = ""  # the area's numbers after "Call 999 now" (domain.contacts)
         self.setObjectName("questionBlock")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 10)
@@ -177,7 +178,7 @@ class QuestionBlock(QWidget):
     def show_warning(self, value: Any) -> None:
         """The form's warning for this answer (Call 999...), said at once when it appears."""
         text = (self.question.warnings or {}).get(str(value)) if value is not None else None
-        shown = f"⚠ Important: {text}" if text else ""
+        shown = f"⚠ Important: {text} {self.warning_suffix}".rstrip() if text else ""
         if shown and shown != self.warning.text() and self.isVisible():
             announce(self, shown.replace("⚠ ", ""), assertive=True)
         self.warning.setText(shown)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.contacts import NONE as NO_CONTACTS
+from screening_app.domain.contacts import Contacts, with_999
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, not_known_words, unanswered_words
@@ -78,7 +80,9 @@ class BandGauge(QWidget):
 class ScorePanel(QFrame):
     """Shows a ScoreResult; ``show_result`` on every change."""
 
-    def __init__(self, form: Form, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, form: Form, contacts: Contacts = NO_CONTACTS, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._heard: tuple[str, str] | None = None  # the band and action last shown
         self.form = form
@@ -128,6 +132,11 @@ class ScorePanel(QFrame):
         self.why_button.toggled.connect(self.why.setVisible)
         layout.addWidget(self.why)
         layout.addStretch(1)
+        self.call = QLabel(with_999(contacts), self)  # with the area's numbers, when set
+        self.call.setObjectName("callBox")
+        self.call.setWordWrap(True)
+        self.call.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.call)
         self.due = QLabel(self)  # version 4: an NRM referral when trafficking signs show
         self.due.setObjectName("noteBox")
         self.due.setWordWrap(True)
@@ -148,6 +157,7 @@ class ScorePanel(QFrame):
             self.due,
             self.low_band,
             self.why,
+            self.call,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
 

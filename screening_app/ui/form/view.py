@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain import checklist
 from screening_app.domain.answers import question_problems, validate
+from screening_app.domain.contacts import NONE as NO_CONTACTS
+from screening_app.domain.contacts import Contacts
 from screening_app.domain.evaluation import evaluate
 from screening_app.domain.forms import Form, asked_first
 from screening_app.domain.scoring import ScoreResult, score
@@ -58,10 +60,12 @@ class FormView(QWidget):
         page: str | None = None,
         today: dt.date | None = None,
         read_only: bool = False,
+        contacts: Contacts = NO_CONTACTS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.form = asked_first(form, checklist.IMMEDIATE_DANGER)
+        self.contacts = contacts
         self.sink = sink
         self.today = today or dt.date.today()
         self.read_only = read_only
@@ -115,7 +119,10 @@ class FormView(QWidget):
         self.stack.addWidget(self.check_page)
         self.nav.addItem(QListWidgetItem("Answers" if self.read_only else "Check your answers"))
         self.nav.currentRowChanged.connect(self._nav_row)
-        self.score_panel = ScorePanel(self.form)
+        danger = self.pages[self.form.sections[0].id].blocks.get(checklist.IMMEDIATE_DANGER)
+        if danger is not None:
+            danger.warning_suffix = self.contacts.sentence()
+        self.score_panel = ScorePanel(self.form, self.contacts)
         splitter.addWidget(self.score_panel.scrolling())
         if self.read_only:  # a submitted screening's score is final, not "so far"
             self.score_panel.title.setText("<b>Score</b>")
