@@ -121,3 +121,17 @@ def test_settings_from_the_command_line(db_path: Path, capsys: pytest.CaptureFix
     assert "'ring us' is not a phone number" in capsys.readouterr().err
     assert run(_cli(db_path, "kit", USER_PW, "settings", "contacts", "--mash", "01632 960100")) == 2
     assert "administrator" in capsys.readouterr().err.lower()
+
+
+def test_an_entry_the_key_file_reader_would_refuse_is_never_written(db_path: Path) -> None:
+    """A nested value (which the reader calls damaged) is refused at append, not saved."""
+    from screening_app.storage import account_log
+    from screening_app.storage.keyring import Keyring
+
+    ring = Keyring.load(key_path(db_path))
+    keys = ring.unlock("admin", ADMIN_PW, now=0.0).keys
+    count = len(ring.data["log"])
+    nested = {"area": "Northvale", "numbers": {"mash": "01632 960100"}}
+    with pytest.raises(account_log.LogError, match="neither text nor a whole number"):
+        ring.append(1, keys, "contacts_set", None, nested, "2026-11-24T10:00:00")
+    assert len(ring.data["log"]) == count
