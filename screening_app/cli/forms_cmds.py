@@ -11,6 +11,7 @@ from screening_app.errors import FormError, Problem
 from screening_app.paths import forms_dir
 
 if TYPE_CHECKING:
+    from screening_app.domain.forms import Form
     from screening_app.domain.scoring import ScoreResult
 
 
@@ -43,11 +44,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(checked.result.to_json(), indent=2, ensure_ascii=False))
     else:
-        print(format_result(checked.result))
+        print(format_result(checked.form, checked.result))
     return 0
 
 
-def format_result(result: ScoreResult) -> str:
+def format_result(form: Form, result: ScoreResult) -> str:
     from screening_app.domain.scoring import not_known_words, unanswered_words
     from screening_app.domain.wording import spelt_out
 
@@ -66,6 +67,8 @@ def format_result(result: ScoreResult) -> str:
         ("Action", spelt_out(result.action)),
         ("Reassess by", result.reassess_by or "-"),
     ]
+    if form.types:
+        rows.append(("Types", form.types_words(result.types)))
     if result.routes:
         rows.append(("Refer now because", " ".join(r.reason for r in result.routes)))
     if result.unanswered:

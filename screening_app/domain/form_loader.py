@@ -21,6 +21,7 @@ from screening_app.domain.forms import (
     OPTION_TYPES,
     QUESTION_TYPES,
     SCORED_TYPES,
+    ExploitationType,
     Form,
     Prompt,
     Question,
@@ -236,13 +237,15 @@ def _condition_problems(
     order: dict[str, int],
     locate: Locator,
     where: tuple[str | int, ...],
-    item: Rule | Route | Prompt,
+    item: Rule | Route | Prompt | ExploitationType,
 ) -> Iterator[Problem]:
-    """A rule's, route's or prompt's ``when``: every name a question, every literal an answer."""
+    """A rule's, route's, prompt's or type's ``when``: every name a question, every literal an
+    answer."""
     kind = str(where[0])[:-1]
+    name_of = item.code if isinstance(item, ExploitationType) else item.id
     for name in sorted(item.when.names() - BUILTIN_NAMES):
         if name not in order:
-            yield locate.problem(where, f"{kind} {item.id} refers to unknown question id '{name}'")
+            yield locate.problem(where, f"{kind} {name_of} refers to unknown question id '{name}'")
     yield from _literal_problems(item.when, form.index, lambda m: locate.problem(where, m))
 
 
@@ -269,6 +272,11 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: Locator) -> 
         yield from _condition_problems(form, order, locate, ("routes", ri, "when"), route)
     for pi, prompt in enumerate(form.prompts):
         yield from _condition_problems(form, order, locate, ("prompts", pi, "when"), prompt)
+    for ti, kind in enumerate(form.types):
+        yield from _condition_problems(form, order, locate, ("types", ti, "when"), kind)
+    type_codes = [t.code for t in form.types]
+    if len(set(type_codes)) != len(type_codes):
+        yield locate.problem(("types",), "type codes must be unique")
     if form.routes and not form.route_action.strip():
         yield locate.problem(("route_action",), "a form with routes says their action")
     if form.age.extended_when is not None:

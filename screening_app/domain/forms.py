@@ -7,6 +7,7 @@ and the professional judgement is declared in the form file itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -210,6 +211,16 @@ class Route(_Model):
     reason: str
 
 
+class ExploitationType(_Model):
+    """A type of exploitation a screening shows when ``when`` holds (version 4: sexual,
+    criminal, trafficking, online and financial), counted by the statistics as ``type_<code>``
+    and named on the referral and the MACE pack."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    when: Expr
+
+
 class JudgementSpec(_Model):
     band_question: str
     rationale_question: str
@@ -232,6 +243,8 @@ class Form(_Model):
     routes: tuple[Route, ...] = ()
     route_action: str = ""
     prompts: tuple[Prompt, ...] = ()
+    # version 4: the types of exploitation, each present when its condition holds
+    types: tuple[ExploitationType, ...] = ()
     # more of the scored questions answered "Not known" than this share: the band is provisional
     provisional_share: Annotated[float, Field(gt=0, lt=1)] | None = None
     # said beside every band below the top one
@@ -266,6 +279,11 @@ class Form(_Model):
             if band.code == code:
                 return band
         raise KeyError(code)
+
+    def types_words(self, codes: Sequence[str]) -> str:
+        """The types of exploitation ``codes`` name, in words ("none shown by the answers")."""
+        labels = [t.label for t in self.types if t.code in codes]
+        return ", ".join(labels) if labels else "none shown by the answers"
 
     def band_rank(self, code: str) -> int:
         return self.band_codes().index(code)

@@ -78,6 +78,8 @@ class ScoreResult:
     low_band_note: str = ""
     # what else is due (version 4: an NRM referral when trafficking signs are present)
     prompts: tuple[FiredRoute, ...] = ()
+    # the form's types of exploitation this screening shows (codes, in the form's order)
+    types: tuple[str, ...] = ()
 
     @property
     def refer_now(self) -> bool:
@@ -93,6 +95,7 @@ class ScoreResult:
                 "provisional": self.provisional,
                 "refer_now": [r.id for r in self.routes],
                 "prompts": [p.id for p in self.prompts],
+                "types": list(self.types),
             }
         data = {
             "form_id": self.form_id,
@@ -243,6 +246,7 @@ def score(
         prompts=tuple(
             FiredRoute(p.id, p.text) for p in form.prompts if p.when.holds(names, functions)
         ),
+        types=tuple(t.code for t in form.types if t.when.holds(names, functions)),
         low_band_note=(
             form.low_band_note if form.band_rank(operative) < len(form.bands) - 1 else ""
         ),

@@ -80,6 +80,9 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
     if result.routes:  # version 4: harm already happening is referred now, whatever the score
         reasons: list[Flowable] = [kit.text(f"• {route.reason}") for route in result.routes]
         rows.insert(1, [kit.text("Refer now because", styles.label), reasons])
+    if kit.form.types:  # version 4: the types of exploitation the answers show
+        shown = kit.form.types_words(result.types)
+        rows.insert(1, [kit.text("Types of exploitation", styles.label), kit.text(shown)])
     if result.counts_not_known:
         words = not_known_words(len(result.not_known), result.provisional)
         rows.append(

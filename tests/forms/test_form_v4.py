@@ -29,7 +29,9 @@ def answers_of(vignette: dict[str, Any]) -> dict[str, Any]:
 def test_version_4_is_the_newest_and_keeps_version_3_s_outcomes(registry: FormRegistry) -> None:
     three, four = registry.get("cse-risk-screening", 3), registry.get("cse-risk-screening", 4)
     assert registry.latest("cse-risk-screening") is four
-    assert four.outcomes == three.outcomes
+    assert four.outcomes[: len(three.outcomes)] == three.outcomes
+    added = [o.code for o in four.outcomes[len(three.outcomes) :]]
+    assert added == ["nrm_referral"]  # closes the NRM prompt (the MACE pack's open actions)
     assert "entities_of_concern" in four.index and "cse_models" in four.index
 
 
@@ -61,6 +63,7 @@ def test_each_vignette_scores_as_expected(registry: FormRegistry, vignette: dict
     assert as_json["refer_now"] == expected["refer_now"]
     assert as_json["not_known"] == expected["not_known"]
     assert [p.id for p in result.prompts] == as_json["prompts"] == expected["prompts"]
+    assert list(result.types) == as_json["types"] == expected["types"]
     if expected["prompts"]:  # trafficking signs: a National Referral Mechanism referral is due
         assert "National Referral Mechanism" in result.prompts[0].reason
 

@@ -195,7 +195,10 @@ class ScorePanel(QFrame):
             f"{_section_title(self.form, sid)} {points}"
             for sid, points in result.section_scores.items()
         )
-        self.total.setText(f"Total {result.total} ({sections})")
+        total = f"Total {result.total} ({sections})"
+        if self.form.types:  # version 4: which types of exploitation the answers show
+            total += f"\nTypes of exploitation: {self.form.types_words(result.types)}"
+        self.total.setText(total)
         missing = unanswered_words(len(result.unanswered))
         self.unanswered.setText(f"⚠ {missing}." if missing else "")
         self.unanswered.setVisible(bool(missing))

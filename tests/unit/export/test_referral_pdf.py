@@ -236,3 +236,30 @@ def test_an_unanswered_question_reads_not_answered_and_consent_is_never_ambiguou
     consent = text[text.index("Consent and information sharing") :][:600]
     assert consent.count("Not answered: the practitioner did not record this") == 2
     assert "neither consent given nor refused" in consent
+
+
+def test_a_version_4_referral_says_types_refer_now_not_known_and_nrm(registry: Any) -> None:
+    """What the SCU reads first on a version 4 referral: why it is "refer now", the types of
+    exploitation, how many answers are not known, that an NRM referral is due, and the area's
+    numbers beside "Call 999"."""
+    from screening_app.domain.contacts import make as make_contacts
+
+    four = registry.get("cse-risk-screening", 4)
+    answers = base_answers(
+        harm_carrying="yes",
+        cr_county_lines="recent",
+        tr_moved="recent",
+        v_education="unknown",
+        v_mental_health="unknown",
+    )
+    numbers = make_contacts("Northvale", {"mash": "01632 960100"})
+    text = flat(" ".join(pages_text(render_referral(make_input(four, answers, contacts=numbers)))))
+    assert "Referral: risk of child exploitation" in text
+    assert "Types of exploitation Criminal exploitation, Trafficking and modern slavery" in text
+    assert "Refer now because • The child was found carrying drugs, weapons or money" in text
+    assert "2 questions not known" in text
+    assert "Also due A National Referral Mechanism (NRM) referral is due" in text
+    assert (
+        "Call 999 if the child is in immediate danger. Northvale safeguarding contacts: "
+        "MASH: 01632 960100." in text
+    )
