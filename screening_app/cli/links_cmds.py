@@ -1,5 +1,6 @@
-"""``links`` and ``export pole``: the links between screenings through their entities of
-concern, and one screening's entities for a police intelligence submission (docs/CLI.md)."""
+"""``links``, ``export pole`` and ``export mace``: the links between screenings through their
+entities of concern, one screening's entities for a police intelligence submission, and the MACE
+meeting pack of one or more children (docs/CLI.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,21 @@ def register(subparsers: Any) -> None:
     signed_in_args(pole)
     pole.set_defaults(func=cmd_pole)
 
+    mace = export_sub.add_parser(
+        "mace", help="the MACE meeting pack: one page per child named by a screening reference"
+    )
+    mace.add_argument("references", nargs="+", metavar="REFERENCE")
+    mace.add_argument("-o", dest="out", type=Path, required=True, metavar="OUT.pdf")
+    mace.add_argument("--force", action="store_true", help="replace OUT.pdf if it exists")
+    mace.add_argument(
+        "--pdf-password-file",
+        type=Path,
+        metavar="P",
+        help="encrypt the pack (AES-256) with the password in this file",
+    )
+    signed_in_args(mace)
+    mace.set_defaults(func=cmd_mace)
+
 
 def cmd_links(args: argparse.Namespace) -> int:
     app = open_session(args)
@@ -53,4 +69,18 @@ def cmd_pole(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"wrote {written}")
+    return 0
+
+
+def cmd_mace(args: argparse.Namespace) -> int:
+    from screening_app.cli.passwords import read_password_file
+
+    pdf_password = read_password_file(args.pdf_password_file) if args.pdf_password_file else None
+    app = open_session(args)
+    try:
+        pack = app.mace.save(args.references, args.out, password=pdf_password, force=args.force)
+    finally:
+        app.close()
+    note = " (AES-256 encrypted)" if pdf_password else ""
+    print(f"wrote {args.out}{note}: {len(pack.children)} child(ren), one page each")
     return 0

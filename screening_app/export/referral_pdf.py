@@ -63,7 +63,7 @@ def render_referral(data: ReferralInput, *, fonts_dir: Path | None = None) -> by
     who, born = layout.header_identity(kit)
     story = _story(kit, layout)
     header = _Header(fonts, f"{who}  ·  born {born}", data.reference)
-    doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=_NumberedCanvas)
+    doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
@@ -103,20 +103,26 @@ class _Header:
         self.reference = user_text.plain_text(reference, fonts)
 
     def draw(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        width, height = A4
-        top = height - PAGE_MARGIN + 2
-        canvas.saveState()
-        canvas.setFont(self.fonts.bold, 9)
-        canvas.drawString(PAGE_MARGIN, top, MARKING)
-        canvas.setFont(self.fonts.regular, 8.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(width - PAGE_MARGIN, top, f"Child: {self.identity}")
-        canvas.line(PAGE_MARGIN, top - 4, width - PAGE_MARGIN, top - 4)
-        canvas.drawString(PAGE_MARGIN, PAGE_MARGIN - 4, f"{MARKING}  ·  {self.reference}")
-        canvas.restoreState()
+        draw_marking(canvas, self.fonts, f"Child: {self.identity}", self.reference)
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+def draw_marking(canvas: Canvas, fonts: FontSet, top_right: str, foot: str) -> None:
+    """The protective marking at the top left, ``top_right`` beside it, and the marking and
+    ``foot`` at the bottom left of a page (``NumberedCanvas`` adds "Page x of y")."""
+    width, height = A4
+    top = height - PAGE_MARGIN + 2
+    canvas.saveState()
+    canvas.setFont(fonts.bold, 9)
+    canvas.drawString(PAGE_MARGIN, top, MARKING)
+    canvas.setFont(fonts.regular, 8.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(width - PAGE_MARGIN, top, top_right)
+    canvas.line(PAGE_MARGIN, top - 4, width - PAGE_MARGIN, top - 4)
+    canvas.drawString(PAGE_MARGIN, PAGE_MARGIN - 4, f"{MARKING}  ·  {foot}")
+    canvas.restoreState()
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
     """Writes "Page x of y" once the page count is known (reportlab's two-pass idiom)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -12,13 +12,13 @@ from typing import Any
 from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.forms import Question
+from screening_app.domain.wording import day_words
 
 NOT_GIVEN = "Not answered"  # "not given" read as a refusal, under consent above all
 CONSENT_NOT_ANSWERED = (
     "Not answered: the practitioner did not record this. It is neither consent given nor "
     "refused: ask before relying on it"
 )
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_date(value: dt.date | str | None) -> str:
@@ -26,7 +26,7 @@ def format_date(value: dt.date | str | None) -> str:
     day = value if isinstance(value, dt.date) else parse_date(value)
     if day is None:
         return str(value) if value else NOT_GIVEN
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return day_words(day)
 
 
 def format_datetime(moment: dt.datetime) -> str:

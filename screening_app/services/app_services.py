@@ -11,6 +11,7 @@ from screening_app.services.administration import AuditService, BackupService, S
 from screening_app.services.children import ChildrenService
 from screening_app.services.links import LinksService
 from screening_app.services.listing import ListingService
+from screening_app.services.mace import MaceService
 from screening_app.services.model import User
 from screening_app.services.profiles import ProfileService
 from screening_app.services.referrals import ReferralService
@@ -38,6 +39,7 @@ class AppServices:
         self.referrals = ReferralService(session)
         self.review = ReviewService(session)
         self.children = ChildrenService(session)
+        self.mace = MaceService(session)
         self.statistics = StatisticsService(session)
         self.profiles = ProfileService(session, self.statistics)
         self.audit = AuditService(session)

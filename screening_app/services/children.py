@@ -57,7 +57,16 @@ class ChildrenService:
         self.s = session
 
     def record(self, child_id: int) -> ChildRecord:
-        """Every screening, review, outcome and export for the child, in date order."""
+        """Every screening, review, outcome and export for the child, in date order; audited as
+        a view of the child's record."""
+        found = self.gather(child_id)
+        with self.s.write("open the child's record"):
+            self.s.audit("view_child", f"child:{child_id}")
+        return found
+
+    def gather(self, child_id: int) -> ChildRecord:
+        """The child's record as :meth:`record` gives it, without auditing the view (for a
+        caller that audits what it makes of it: the MACE pack)."""
         self.s.require("practitioner", "supervisor", doing="see a child's record")
         db = self.s.db
         child = review_repo.child(db, child_id)
@@ -116,8 +125,6 @@ class ChildrenService:
                 )
             )
         events.sort(key=lambda e: e.at)
-        with self.s.write("open the child's record"):
-            self.s.audit("view_child", f"child:{child_id}")
         return ChildRecord(
             child_id,
             f"{child.first_name} {child.last_name}",

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -16,8 +17,9 @@ from screening_app.domain import checklist
 from screening_app.services.app_services import AppServices
 from screening_app.services.children import ChildRecord
 from screening_app.ui.child_view import ChildView
+from screening_app.ui.dialogs import confirm_saved, save_path
 from screening_app.ui.heading import page_top
-from screening_app.ui.operations import Changes, guarded
+from screening_app.ui.operations import Changes, Op, guarded
 
 
 class ChildPage(QWidget):
@@ -44,6 +46,10 @@ class ChildPage(QWidget):
         back.setAccessibleName("Back to the screening")
         back.clicked.connect(self.back_requested.emit)
         row.addWidget(back)  # first: the way back, then what changes records
+        pack = QPushButton("Save the MACE &pack…", self)
+        pack.setAccessibleName("Save this child's MACE meeting pack as a PDF")
+        pack.clicked.connect(self.save_mace_pack)
+        row.addWidget(pack)
         if services.user.role == "supervisor":
             merge = QPushButton("&Merge a duplicate record…", self)
             merge.setAccessibleName("Merge a duplicate record of this child")
@@ -51,7 +57,25 @@ class ChildPage(QWidget):
             row.addWidget(merge)
         row.addStretch(1)
         layout.addLayout(row)
+        self.saved = QLabel(self)  # where the pack went, said on screen and to a screen reader
+        self.saved.setVisible(False)
+        layout.addWidget(self.saved)
         layout.addWidget(ChildView(record, [(b.code, b.label) for b in form.bands]), 1)
+
+    def save_mace_pack(self) -> None:
+        """The child's page of a MACE meeting pack (domain/mace.py), written off the GUI
+        thread; audited against each screening it shows."""
+        references = [e.reference for e in self.record.events if e.kind == "screening"]
+        if not references:
+            return
+        name = f"MACE-pack-{references[-1]}.pdf"  # a reference: no child's name on the disk
+        path = save_path(self, "Save the MACE pack", name, "PDF files (*.pdf)")
+        if path is None:
+            return
+        mace = self.services.mace
+        Op(self, lambda: mace.save(references[:1], path, force=True)).success(
+            lambda _pack: confirm_saved(self.saved, path)
+        ).run()
 
     def merge_duplicate(self) -> None:
         """Pick a same-name record to fold into this child's (supervisors; audited)."""

@@ -375,3 +375,33 @@ def test_a_supervisor_grants_access_from_the_review_menu(
     assert told == ["Nobody in your team is waiting for access to records."]
     sol.close()
     open_app(db_path, "newbie", "a-long-first-password").close()
+
+
+def test_the_child_page_saves_the_mace_pack(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screening_app.ui.child_page as child_page_module
+
+    first = submit_screening(db_path, harm_carrying="yes")
+    sol = open_app(db_path, "sol")
+    win = shown(qtbot, sol)
+    win.open_screening(first)
+    page_of(win).open_child()
+    child_page = win.page("child")
+    assert isinstance(child_page, ChildPage)
+    asked: list[str] = []
+    out = tmp_path / "pack.pdf"
+
+    def where(_parent: object, _title: str, name: str, _kinds: str) -> Path:
+        asked.append(name)
+        return out
+
+    monkeypatch.setattr(child_page_module, "save_path", where)
+    button = next(b for b in child_page.findChildren(QPushButton) if "MACE" in b.accessibleName())
+    button.click()
+    qtbot.waitUntil(lambda: child_page.saved.isVisible(), timeout=10_000)
+    assert asked == ["MACE-pack-CSE-2026-000001.pdf"]  # a reference, not the child's name
+    assert out.read_bytes().startswith(b"%PDF")
+    assert child_page.saved.text() == f"Saved as pack.pdf in {tmp_path}."
+    assert missing_accessible_names(child_page) == []
+    sol.close()
