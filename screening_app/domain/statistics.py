@@ -51,6 +51,12 @@ def model_codes(form: Form) -> list[str]:
     return []
 
 
+def type_codes(shape: Shape) -> list[str]:
+    """The types of exploitation the newest form screens (none before version 4): the last
+    columns of the CSV, after the deprecated rate, so no earlier column moves."""
+    return [t.code for t in shape.form.types]
+
+
 def area_question_codes(form: Form, question_id: str) -> list[str]:
     return list(form.question(question_id).option_codes()) if question_id in form.index else []
 
@@ -99,6 +105,7 @@ class MonthFigures:
     children: int = 0
     bands: dict[str, int] = field(default_factory=dict)
     models: dict[str, int] = field(default_factory=dict)
+    types: dict[str, int] = field(default_factory=dict)  # of exploitation (version 4 on)
     areas: dict[str, int] = field(default_factory=dict)
     roles: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -132,6 +139,7 @@ def columns(shape: Shape, area_question: str, role_question: str) -> list[str]:
         *RATE_COLUMNS,
         "median_days_to_review",
         DEPRECATED,
+        *(f"type_{code}" for code in type_codes(shape)),
     ]
 
 
@@ -171,4 +179,5 @@ def row(
         *(rate_text(tally.rate(n), tally.base(n), suppressed) for n in RATE_COLUMNS),
         "" if median is None else f"{median:g}",
         rate_text(figures.positive_outcome_rate, figures.screenings, suppressed),
+        *(count(figures.types.get(code, 0)) for code in type_codes(shape)),
     ]

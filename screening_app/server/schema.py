@@ -17,6 +17,7 @@ from psycopg import sql
 from screening_app.server.schema_v7 import V7
 from screening_app.server.schema_v8 import V8
 from screening_app.server.schema_v9 import V9
+from screening_app.server.schema_v10 import V10
 
 API_ROLE = "screening_api"
 
@@ -232,7 +233,12 @@ def _v9(conn: psycopg.Connection) -> None:
     conn.execute(V9)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+def _v10(conn: psycopg.Connection) -> None:
+    """The types of exploitation of each screening, counted by the organisation's figures."""
+    conn.execute(V10)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 LATEST = len(STEPS)
 
 
@@ -319,3 +325,9 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
             "organisation_area_profile(text, text, text, text[], text[]) TO {}",
         ):
             conn.execute(sql.SQL(statement).format(role))
+    if version(conn) >= 10:
+        conn.execute(
+            sql.SQL("GRANT EXECUTE ON FUNCTION organisation_type_figures(text, text) TO {}").format(
+                role
+            )
+        )

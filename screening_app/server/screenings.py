@@ -58,8 +58,9 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
         if not isinstance(meta, dict):
             raise ValueError("no metadata")
         models = meta.get("models") or []
-        if not isinstance(models, list):
-            raise ValueError("models is not a list")
+        types = meta.get("types") or []  # of exploitation: form version 4 on
+        if not isinstance(models, list) or not isinstance(types, list):
+            raise ValueError("models or types is not a list")
         checked = {
             "id": uuid.UUID(_text(meta["id"], 100)),
             "version": _number(meta["version"], 1, 100_000),
@@ -70,6 +71,7 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
             "operative_band": _text(meta.get("operative_band"), 20, optional=True),
             "la_area": _text(meta.get("la_area") or "", 100),
             "models": [_text(m, 50) for m in models][:20],
+            "types": [_text(t, 50) for t in types][:20],
             "practitioner_role": _text(meta.get("practitioner_role") or "", 50),
             "child_tag": _text(meta.get("child_tag"), 100, optional=True),
             "team_epoch": _number(meta.get("team_epoch") or 1, 1, 100_000),
@@ -135,9 +137,9 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 raise ServerError(409, "An amendment follows the version before it, by its author.")
         row = conn.execute(
             "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
-            "form_version, status, screening_month, operative_band, la_area, models, "
+            "form_version, status, screening_month, operative_band, la_area, models, types, "
             "practitioner_role, envelope, signature, child_tag, team_epoch) VALUES (%s, %s, %s, "
-            "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (id, version) DO NOTHING RETURNING seq",
             [
                 meta["id"],
@@ -151,6 +153,7 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 meta["operative_band"],
                 meta["la_area"],
                 meta["models"],
+                meta["types"],
                 meta["practitioner_role"],
                 envelope,
                 signature,

@@ -9,7 +9,13 @@ from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
 
-ATTRIBUTES = {"band": "bands", "area": "areas", "role": "roles", "model": "models"}
+ATTRIBUTES = {
+    "band": "bands",
+    "area": "areas",
+    "role": "roles",
+    "model": "models",
+    "type": "types",
+}
 
 
 def organisation_figures(

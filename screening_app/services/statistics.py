@@ -59,6 +59,8 @@ class StatisticsService:
                 getattr(figures[row.month], attribute)[row.code or ""] = row.screenings
         for row in stats_repo.by_model(db, lo, hi, team):
             figures[row.month].models[row.code or ""] = row.screenings
+        for row in stats_repo.by_type(db, lo, hi, team):
+            figures[row.month].types[row.code or ""] = row.screenings
         for row in stats_repo.by_outcome(db, lo, hi, team):
             figures[row.month].outcomes[row.code or ""] = row.screenings
         shape = self.shape()

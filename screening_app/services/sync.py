@@ -223,6 +223,7 @@ class SyncService:
                     "operative_band": record.operative_band,
                     "la_area": record.la_area,
                     "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
+                    "types": repo.types_of(self.s.db, item.screening_id),
                     "practitioner_role": record.practitioner_role or "",
                     "team_epoch": team.epoch,
                     "child_tag": child_tags.child_tag(team.link, answers),

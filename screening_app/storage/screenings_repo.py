@@ -178,6 +178,21 @@ def set_score(db: Database, scope: Scope, screening_id: int, snapshot: dict[str,
         "INSERT OR REPLACE INTO scores (screening_id, score_json) VALUES (?, ?)",
         [screening_id, json.dumps(snapshot, ensure_ascii=False)],
     )
+    # the types of exploitation it shows (version 4 on), for the statistics' type_<code>
+    db.execute("DELETE FROM screening_types WHERE screening_id = ?", [screening_id])
+    for code in snapshot.get("types") or []:
+        db.execute(
+            "INSERT OR IGNORE INTO screening_types (screening_id, type) VALUES (?, ?)",
+            [screening_id, str(code)],
+        )
+
+
+def types_of(db: Database, screening_id: int) -> list[str]:
+    """The types of exploitation a submitted screening shows (none before form version 4)."""
+    rows = db.execute(
+        "SELECT type FROM screening_types WHERE screening_id = ? ORDER BY type", [screening_id]
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def score_of(db: Database, scope: Scope, screening_id: int) -> dict[str, Any] | None:

@@ -83,6 +83,19 @@ def by_model(db: Database, start: str, end: str, team: str | None) -> list[Month
     )
 
 
+def by_type(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
+    """Per month and type of exploitation (form version 4 on), the screenings showing it."""
+    return _grouped(
+        db,
+        "st.type, count(*)",
+        "JOIN screening_types st ON st.screening_id = s.id",
+        "st.type",
+        start,
+        end,
+        team,
+    )
+
+
 def by_outcome(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
     """Per month and outcome code, the screenings with that outcome."""
     return _grouped(

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from screening_app.services.model import ListQuery
-from tests.conftest import open_app
+from tests.conftest import base_answers, open_app
 from tests.forms.test_forms import all_examples
 from tests.server.conftest import PW, Machine, cli, connect
 
@@ -35,6 +35,14 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     connect_all(capsys, server, on)
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0  # kit's computer gets the link secret
     examples = [str(p) for p in all_examples()]
+    # and a version 4 screening of criminal exploitation and trafficking: its types travel in
+    # the clear metadata and are counted by the server as by the desktop (type_<code>)
+    four = tmp_path / "v4.json"
+    answers = base_answers(child_first_name="Sam", cr_county_lines="recent", tr_moved="recent")
+    four.write_text(
+        json.dumps({"form_id": "cse-risk-screening", "form_version": 4, "answers": answers})
+    )
+    examples.append(str(four))
     # the first child twice: two screenings, one child, on the desktop and on the server
     assert (
         cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0]
@@ -92,6 +100,13 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
     row = dict(zip(header, november.split(","), strict=True))
     assert (row["screenings"], row["children"]) == (str(len(examples) + 1), str(len(examples)))
     assert row["outcome_referred_scu"] == "1" and row["positive_outcome_rate"] != ""
+    assert header[-4:] == [
+        "type_sexual",
+        "type_criminal",
+        "type_trafficking",
+        "type_online_financial",
+    ]
+    assert (row["type_criminal"], row["type_trafficking"], row["type_sexual"]) == ("1", "1", "0")
     # the three rates, computed from the server's outcome profiles as from the desktop's rows:
     # one screening referred to the SCU and disrupted, none investigated by the police
     assert row["investigation_outcome_rate"] == ""  # no investigation: no rate, not 0

@@ -11,6 +11,7 @@ import pytest
 
 from screening_app.cli import run
 from screening_app.demo import generator as bulk
+from screening_app.domain.scoring import score
 from screening_app.domain.statistics import positive_outcomes
 from screening_app.errors import AnswersError, AuthenticationError, PermissionDenied
 from screening_app.export.stats_csv import to_csv
@@ -115,6 +116,8 @@ def _independent_counts(app: object, start: str, end: str) -> dict[str, Counter[
         c[f"area_{answers['la_area']}"] += 1
         for model in answers.get("cse_models") or []:
             c[f"model_{model}"] += 1
+        for code in score(form, answers).types:  # from the answers, not from the stored types
+            c[f"type_{code}"] += 1
         for code in outcomes[sid]:
             c[f"outcome_{code}"] += 1
         if outcomes[sid] & positive:
@@ -146,6 +149,8 @@ def test_statistics_match_independent_counts(db_path: Path) -> None:
             assert count == c[f"band_{band}"]
         for model, count in month.models.items():
             assert count == c[f"model_{model}"]
+        for code in ("sexual", "criminal", "trafficking", "online_financial"):
+            assert month.types.get(code, 0) == c[f"type_{code}"], (month.month, code)
         for area, count in month.areas.items():
             assert count == c[f"area_{area}"]
         for code, count in month.outcomes.items():
@@ -162,6 +167,13 @@ def test_statistics_match_independent_counts(db_path: Path) -> None:
         "band_significant",
     ]
     assert "model_boyfriend_girlfriend" in header and "positive_outcome_rate" in header
+    assert header[header.index("positive_outcome_rate") + 1 :] == [
+        "type_sexual",
+        "type_criminal",
+        "type_trafficking",
+        "type_online_financial",
+    ]
+    assert sum(m.types.get("criminal", 0) for m in figures) > 0  # the generator shows some
     assert len(csv_text.splitlines()) == 1 + 23
     small = [m for m in figures if 1 <= m.bands.get("mild", 0) <= 4]
     if small:

@@ -65,3 +65,51 @@ def test_a_failed_step_leaves_the_database_as_it_was(
     assert "users" not in db.table_names()
     assert migrations.schema_version(db) == 0
     db.close()
+
+
+def test_version_4_screenings_get_the_types_the_form_gives_them_at_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """Screenings submitted before their scores listed types: step 10 derives them from the
+    stored section scores and routes, and gets what scoring the answers gives, vignette by
+    vignette."""
+    import json
+
+    from screening_app.domain.registry import FormRegistry
+    from screening_app.domain.scoring import score
+    from screening_app.paths import forms_dir
+    from tests.conftest import base_answers
+    from tests.forms.test_form_v4 import VIGNETTES
+
+    four = FormRegistry(forms_dir()).get("cse-risk-screening", 4)
+    db = connect(tmp_path / "m.db", secrets.token_bytes(32))
+    migrations.migrate(db, target=9)
+    db.execute(
+        "INSERT INTO users (id, name, name_fold, display_name, role, created_at) "
+        "VALUES (1, 'kit', 'kit', 'Kit', 'practitioner', '2026-11-01')"
+    )
+    expected = {}
+    for number, vignette in enumerate(VIGNETTES, start=1):
+        result = score(four, base_answers(**vignette["answers"]))
+        snapshot = result.snapshot()
+        del snapshot["types"]  # as stored before
+        db.execute(
+            "INSERT INTO screenings (id, reference, owner_id, form_id, form_version, status, "
+            "created_at, updated_at) VALUES (?, ?, 1, 'cse-risk-screening', 4, 'submitted', "
+            "'2026-11-01', '2026-11-01')",
+            [number, f"CSE-2026-{number:06d}"],
+        )
+        db.execute(
+            "INSERT INTO scores (screening_id, score_json) VALUES (?, ?)",
+            [number, json.dumps(snapshot)],
+        )
+        expected[number] = sorted(result.types)
+    assert any(expected.values())
+    migrations.migrate(db)
+    found: dict[int, list[str]] = {n: [] for n in expected}
+    for screening_id, code in db.execute(
+        "SELECT screening_id, type FROM screening_types ORDER BY type"
+    ).fetchall():
+        found[screening_id].append(code)
+    assert found == expected
+    db.close()
