@@ -74,3 +74,47 @@ def add_screenings(
         generator.add_reviews_and_outcomes(db, supervisors, seed=seed, today=today)
         vouching.vouch(session)  # signed as they stand, as a key holder writes them
         session.audit("demo_data_generated", None, f"{screenings} fictional screenings")
+    for answers in CONTEXTS:  # through the service, as a practitioner's would be
+        draft = reader.screenings.start(checklist.CONTEXT_FORM_ID)
+        for question_id, value in answers.items():
+            reader.screenings.save_answer(draft.row.id, question_id, value)
+        reader.screenings.submit(draft.row.id)
+
+
+# Two fictional places and groups screened for contextual safeguarding: their people, vehicles,
+# phones and accounts come from the children's pool (generator.ENTITY_POOL), so the Links view
+# links them to the children's screenings that name the same.
+_CONTEXT_COMMON = {
+    "la_area": "bristol",
+    "practitioner_role": "youth_worker",
+    "practitioner_agency": "Example Youth Service",
+    "practitioner_contact": "01632 960300",
+    "immediate_danger": "no",
+}
+CONTEXTS: tuple[dict[str, object], ...] = (
+    {
+        **_CONTEXT_COMMON,
+        "context_kind": "place",
+        "context_name": "Riverside Park skate area",
+        "context_where": "Fictional Lane, BS1 4DJ",
+        "ctx_adults_with_children": "yes",
+        "ctx_vehicles_collecting": "yes",
+        "ctx_drugs_dealt": "yes",
+        "ctx_gifts": "yes",
+        "ctx_missing_found": "not_known",
+        "ctx_unusual_hours": "yes",
+        "entities_of_concern": [dict(e) for e in generator.ENTITY_POOL[:1]]
+        + [dict(generator.ENTITY_POOL[3]), dict(generator.ENTITY_POOL[5])],
+        "what_was_seen": "Fictional: a silver car collects younger teenagers most evenings.",
+    },
+    {
+        **_CONTEXT_COMMON,
+        "context_kind": "peer_group",
+        "context_name": "The group behind the leisure centre",
+        "ctx_older_peers": "yes",
+        "ctx_weapons_violence": "yes",
+        "ctx_online_contact": "yes",
+        "entities_of_concern": [dict(generator.ENTITY_POOL[7]), dict(generator.ENTITY_POOL[9])],
+        "what_was_seen": "Fictional: older boys send younger ones on errands and message them.",
+    },
+)

@@ -6,6 +6,7 @@ checklist is data in ``forms/``.
 from __future__ import annotations
 
 FORM_ID = "cse-risk-screening"
+CONTEXT_FORM_ID = "context-screening"  # a place, route, online space or group of young people
 
 FIRST_NAME = "child_first_name"
 LAST_NAME = "child_last_name"

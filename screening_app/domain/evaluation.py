@@ -147,6 +147,8 @@ def _effective_value(question: Question, raw: Any, env: dict[str, Any], result: 
 
 
 def _age(form: Form, env: Mapping[str, Any]) -> int | None:
+    if form.age.date_of_birth is None:  # a place or group: no age
+        return None
     born = parse_date(env.get(form.age.date_of_birth))
     on = parse_date(env.get(form.age.on))
     if born is None or on is None or born > on:

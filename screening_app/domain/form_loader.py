@@ -289,12 +289,27 @@ def _form_level_problems(form: Form, order: dict[str, int], locate: Locator) -> 
             yield locate.problem(
                 ("age", "extended_under"), "age.extended_under must be above age.under"
             )
-    for key, qid, want in (
+    if form.subject == "child" and form.age.date_of_birth is None:
+        yield locate.problem(("age",), "a screening of a child names its date_of_birth question")
+    if form.subject == "context" and form.age.date_of_birth is not None:
+        yield locate.problem(
+            ("age", "date_of_birth"), "a place or group screening has no date of birth"
+        )
+    for named in form.name_questions:
+        if named not in order or form.question(named).type != "text":
+            yield locate.problem(
+                ("name_questions",), f"name_questions: '{named}' is not a text question of the form"
+            )
+    checked: tuple[tuple[str, str | None, str], ...] = (
         ("date_of_birth", form.age.date_of_birth, "date"),
         ("on", form.age.on, "date"),
         ("band_question", form.judgement.band_question, "choice"),
         ("rationale_question", form.judgement.rationale_question, "long_text"),
-    ):
+    )
+    for key, maybe, want in checked:
+        if maybe is None:
+            continue
+        qid = maybe
         section = "age" if key in {"date_of_birth", "on"} else "judgement"
         if qid not in order:
             yield locate.problem((section, key), f"{section}.{key} names unknown question '{qid}'")

@@ -7,7 +7,7 @@ and the professional judgement is declared in the form file itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -185,7 +185,7 @@ class AgeSpec(_Model):
     for when an answer unlocks it (18 to 25 with special needs or a disability, or
     care-experienced)."""
 
-    date_of_birth: str
+    date_of_birth: str | None = None  # a place or group screening has none (subject: context)
     on: str
     under: int = 18
     extended_under: int | None = None
@@ -230,6 +230,13 @@ class JudgementSpec(_Model):
 class Form(_Model):
     form_id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     version: Annotated[int, Field(ge=1)]
+    # what is screened: a child, or a context — a place, a route, an online space or a group of
+    # young people (contextual safeguarding); a context names no child and is left out of the
+    # children's figures
+    subject: Literal["child", "context"] = "child"
+    # the answers that name the subject in the list, joined with spaces (none given: the
+    # child's first and last name)
+    name_questions: tuple[str, ...] = ()
     title: str
     description: str = ""
     statement: str = ""
@@ -279,6 +286,11 @@ class Form(_Model):
             if band.code == code:
                 return band
         raise KeyError(code)
+
+    def subject_name(self, answers: Mapping[str, Any]) -> str:
+        """What the list calls the screening's subject: the child's name, or the place's."""
+        named = self.name_questions or ("child_first_name", "child_last_name")
+        return " ".join(str(answers.get(q) or "").strip() for q in named).strip()
 
     def types_words(self, codes: Sequence[str]) -> str:
         """The types of exploitation ``codes`` name, in words ("none shown by the answers")."""

@@ -16,10 +16,15 @@ _FIRST_NAMES = ("child_first_name", "first_name")
 _LAST_NAMES = ("child_last_name", "last_name")
 
 
-def header_identity(kit: Kit) -> tuple[str, str]:
+def header_identity(kit: Kit) -> str:
+    """The page header's subject: a child's initials and date of birth (never the full name),
+    or the place or group a context screening is of."""
+    if kit.form.subject == "context":
+        return f"Place or group: {kit.form.subject_name(kit.data.answers)}"
     first = next((kit.value(q) for q in _FIRST_NAMES if kit.value(q)), None)
     last = next((kit.value(q) for q in _LAST_NAMES if kit.value(q)), None)
-    return initials(first, last), format_date(kit.value(kit.form.age.date_of_birth))
+    born = format_date(kit.value(kit.form.age.date_of_birth or ""))
+    return f"Child: {initials(first, last)}  ·  born {born}"
 
 
 def sections(kit: Kit) -> list[Section]:

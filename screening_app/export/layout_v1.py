@@ -76,10 +76,10 @@ def placed_question_ids() -> frozenset[str]:
     return frozenset(ids)
 
 
-def header_identity(kit: Kit) -> tuple[str, str]:
+def header_identity(kit: Kit) -> str:
     """Initials and date of birth for the page header (never the full name)."""
     who = initials(kit.value("child_first_name"), kit.value("child_last_name"))
-    return who, format_date(kit.value(kit.form.age.date_of_birth))
+    return f"Child: {who}  ·  born {format_date(kit.value('child_dob'))}"
 
 
 def summary_rows(kit: Kit) -> list[tuple[str, str]]:

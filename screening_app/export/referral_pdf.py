@@ -60,9 +60,8 @@ def render_referral(data: ReferralInput, *, fonts_dir: Path | None = None) -> by
         producer="CSE Screening",
         invariant=0,
     )
-    who, born = layout.header_identity(kit)
     story = _story(kit, layout)
-    header = _Header(fonts, f"{who}  ·  born {born}", data.reference)
+    header = _Header(fonts, layout.header_identity(kit), data.reference)
     doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
@@ -95,7 +94,8 @@ def _story(kit: Kit, layout: object) -> list[Flowable]:
 
 
 class _Header:
-    """Protective marking, the child's initials and date of birth, and the reference."""
+    """Protective marking, the subject (a child's initials and date of birth, or the place or
+    group), and the reference."""
 
     def __init__(self, fonts: FontSet, identity: str, reference: str) -> None:
         self.fonts = fonts
@@ -103,7 +103,7 @@ class _Header:
         self.reference = user_text.plain_text(reference, fonts)
 
     def draw(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        draw_marking(canvas, self.fonts, f"Child: {self.identity}", self.reference)
+        draw_marking(canvas, self.fonts, self.identity, self.reference)
 
 
 def draw_marking(canvas: Canvas, fonts: FontSet, top_right: str, foot: str) -> None:

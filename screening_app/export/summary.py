@@ -27,19 +27,26 @@ def title_block(kit: Kit) -> list[Flowable]:
     styles = kit.styles
     reference = escape(kit.data.reference)
     produced = format_datetime(kit.data.generated_at)
+    to = (
+        "To the police and the community safety partnership"
+        if kit.form.subject == "context"
+        else "To the police Safeguarding Coordination Unit (SCU)"
+    )
     return [
+        Paragraph(_title(kit), styles.title),
         Paragraph(
-            "Referral: risk of child exploitation"
-            if kit.form.counts_not_known  # version 4 screens every kind of exploitation
-            else "Referral: risk of child sexual exploitation (CSE)",
-            styles.title,
-        ),
-        Paragraph(
-            "To the police Safeguarding Coordination Unit (SCU)"
-            f" &#183; Reference <b>{reference}</b> &#183; Produced {produced}",
+            f"{to} &#183; Reference <b>{reference}</b> &#183; Produced {produced}",
             styles.subtitle,
         ),
     ]
+
+
+def _title(kit: Kit) -> str:
+    if kit.form.subject == "context":  # contextual safeguarding: where, not who
+        return "Place or group screening: where children may be exploited"
+    if kit.form.counts_not_known:  # version 4 screens every kind of exploitation
+        return "Referral: risk of child exploitation"
+    return "Referral: risk of child sexual exploitation (CSE)"
 
 
 def band_label(kit: Kit, code: str) -> str:

@@ -17,7 +17,7 @@ from psycopg import sql
 from screening_app.server.schema_v7 import V7
 from screening_app.server.schema_v8 import V8
 from screening_app.server.schema_v9 import V9
-from screening_app.server.schema_v10 import V10
+from screening_app.server.schema_v10 import FIGURES_OF_CHILDREN, V10
 
 API_ROLE = "screening_api"
 
@@ -234,8 +234,10 @@ def _v9(conn: psycopg.Connection) -> None:
 
 
 def _v10(conn: psycopg.Connection) -> None:
-    """The types of exploitation of each screening, counted by the organisation's figures."""
+    """The types of exploitation of each screening, counted by the organisation's figures;
+    the figures count children's screenings only (not a place or group)."""
     conn.execute(V10)
+    conn.execute(FIGURES_OF_CHILDREN)
 
 
 STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)

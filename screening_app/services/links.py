@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from screening_app.domain import entities
+from screening_app.domain.checklist import CONTEXT_FORM_ID
 from screening_app.services.session import Session
 from screening_app.storage import links_repo, org_links_repo
 from screening_app.storage.links_repo import KeyRow
@@ -96,10 +97,7 @@ class LinksService:
         if self.s.user.role == "supervisor":
             across = org_links_repo.links(self.s.db, self.s.scope(), day)
             found = _with_other_teams(found, across)
-        who = {
-            r.reference: Child(f"child:{r.child_id}" if r.child_id else r.reference, r.child_name)
-            for r in rows
-        }
+        who = {r.reference: _subject(r) for r in rows}
         for link in found:
             link.children = {ref: who[ref] for ref in link.references if ref in who}
         with self.s.write("record that links were viewed"):
@@ -222,3 +220,11 @@ def _names(rows: list[KeyRow]) -> list[Link]:
             seen.add(group)
             out.append(Link("person", " / ".join(sorted(group)), "possible", sorted(refs)))
     return out
+
+
+def _subject(row: links_repo.KeyRow) -> Child:
+    """The node a screening is drawn as: its child (one node per child record), or the place
+    or group a context screening is of, named as one (it is no child)."""
+    if row.form_id == CONTEXT_FORM_ID:
+        return Child(row.reference, f"Place or group: {row.child_name}")
+    return Child(f"child:{row.child_id}" if row.child_id else row.reference, row.child_name)

@@ -62,7 +62,7 @@ class ScreeningService:
         answers = self._defaults(form)
         with self.s.write("start the screening"):
             new_id, reference = self._new_draft(form, answers)
-            repo.update(self.s.db, self.s.scope(), new_id, self._list_values(answers))
+            repo.update(self.s.db, self.s.scope(), new_id, self._list_values(form, answers))
             self.s.audit("create", reference)
         return self._load(new_id)
 
@@ -89,7 +89,7 @@ class ScreeningService:
     def already_stored(self, form: Form, answers: dict[str, Any]) -> str | None:
         """The reference of a screening this user can see with exactly these answers (the same
         file imported twice), or None."""
-        values = self._list_values(answers)
+        values = self._list_values(form, answers)
         wanted = signatures_repo.digest_of_answers(answers)
         for screening_id, reference in references_repo.same_child_and_day(
             self.s.db, self.s.scope(), str(values["child_name_fold"]), str(values["screening_date"])
@@ -170,8 +170,11 @@ class ScreeningService:
             else:
                 repo.upsert_answer(db, self.s.scope(), screening_id, question_id, value, at)
             values: dict[str, object] = {"updated_at": at}
-            if question_id in checklist.LIST_FIELDS:
-                values.update(self._list_values(repo.answers(db, self.s.scope(), screening_id)))
+            form = self.s.registry.get(record.form_id, record.form_version)
+            if question_id in checklist.LIST_FIELDS or question_id in form.name_questions:
+                # (a child's names are list fields; a place's name is its form's name question)
+                answers = repo.answers(db, self.s.scope(), screening_id)
+                values.update(self._list_values(form, answers))
             repo.update(db, self.s.scope(), screening_id, values)
             self._audit_edit(screening_id, record.reference)
 
@@ -328,8 +331,8 @@ class ScreeningService:
             self.s.audit("edit", reference)
             self._edit_audited[screening_id] = now
 
-    def _list_values(self, answers: dict[str, Any]) -> dict[str, object]:
-        name = " ".join(str(answers.get(q) or "").strip() for q in checklist.NAME_FIELDS).strip()
+    def _list_values(self, form: Form, answers: dict[str, Any]) -> dict[str, object]:
+        name = form.subject_name(answers)  # the child's name, or the place's or group's
         dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
         on = parse_date(answers.get(checklist.SCREENING_DATE)) or self.s.today()
         return {
@@ -342,7 +345,8 @@ class ScreeningService:
         }
 
     def _scored_values(self, answers: dict[str, Any], result: ScoreResult) -> dict[str, object]:
-        values = self._list_values(answers)
+        form = self.s.registry.get(result.form_id, result.form_version)
+        values = self._list_values(form, answers)
         values.update(
             child_age=result.age,
             practitioner_role=str(answers.get(checklist.PRACTITIONER_ROLE) or ""),

@@ -23,7 +23,8 @@ class KeyRow(NamedTuple):
     exact: bool
     screening_date: str | None = None
     child_id: int | None = None
-    child_name: str = ""
+    child_name: str = ""  # the child's name, or a place or group's (form_id says which)
+    form_id: str = ""
 
 
 def set_keys(
@@ -44,13 +45,13 @@ def _rows(db: Database, scope: Scope, where: str, params: list[object]) -> list[
     clause, scoped = scope.clause(counting=True)
     sql = (
         "SELECT k.screening_id, s.reference, k.entity, k.kind, k.key, k.exact, s.screening_date, "
-        "s.child_id, s.child_name "
+        "s.child_id, s.child_name, s.form_id "
         f"FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
         f"WHERE {COUNTED} AND {clause} AND {where}"
     )
     return [
-        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f), g, h, str(i or ""))
-        for a, b, c, d, e, f, g, h, i in db.execute(sql, [*scoped, *params]).fetchall()
+        KeyRow(int(a), str(b), int(c), str(d), str(e), bool(f), g, h, str(i or ""), str(j))
+        for a, b, c, d, e, f, g, h, i, j in db.execute(sql, [*scoped, *params]).fetchall()
     ]
 
 

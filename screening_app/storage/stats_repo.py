@@ -1,13 +1,15 @@
 """Monthly statistics as GROUP BY queries: nothing is counted by loading rows into Python.
 
-Every submitted screening counts (submitted, approved or returned; not drafts, not versions
-replaced by an amendment), by its screening date's month and its operative band.
+Every submitted screening of a child counts (submitted, approved or returned; not drafts, not
+versions replaced by an amendment, not screenings of a place or group), by its screening date's
+month and its operative band.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from screening_app.domain.checklist import FORM_ID
 from screening_app.storage.driver import Database
 
 
@@ -30,7 +32,8 @@ class MonthValue(NamedTuple):
     value: float
 
 
-COUNTED = "s.status IN ('submitted', 'approved', 'returned')"
+# children's screenings only: a place or group screening (form context-screening) is no child
+COUNTED = f"s.status IN ('submitted', 'approved', 'returned') AND s.form_id = '{FORM_ID}'"
 MONTH = "substr(s.screening_date, 1, 7)"
 
 

@@ -37,6 +37,7 @@ class ListPage(QWidget):
 
     open_requested = Signal(int)
     new_requested = Signal()
+    new_context_requested = Signal()  # a place or group screening
     nothing_selected = Signal()
 
     def __init__(self, services: AppServices, *, demo: bool, parent: QWidget | None = None):
@@ -94,6 +95,7 @@ class ListPage(QWidget):
         buttons = QHBoxLayout()
         for text, signal in (
             ("&New screening", self.new_requested),
+            ("New place or &group screening", self.new_context_requested),
             ("&Open / resume", None),
         ):
             button = QPushButton(text, self)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from screening_app.domain import checklist
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import Screening
 from screening_app.ui.list_page import ListPage
@@ -27,6 +28,7 @@ class MainWindow(SafeWindow):
         self.list_page = ListPage(services, demo=demo)
         self.list_page.open_requested.connect(self.open_screening)
         self.list_page.new_requested.connect(self.new_screening)
+        self.list_page.new_context_requested.connect(self.new_context_screening)
         self.list_page.nothing_selected.connect(
             lambda: self.statusBar().showMessage("Choose a screening in the list first.", 5000)
         )
@@ -66,6 +68,7 @@ class MainWindow(SafeWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.action(file_menu, "&New screening", QKeySequence.StandardKey.New, self.new_screening)
+        self.action(file_menu, "New place or &group screening", "", self.new_context_screening)
         self.action(
             file_menu, "&Open selected", QKeySequence.StandardKey.Open, self.list_page.open_selected
         )
@@ -104,11 +107,17 @@ class MainWindow(SafeWindow):
         self.show_list()
         self.list_page.search.setFocus()
 
-    def new_screening(self) -> None:
+    def new_screening(self, form_id: str = checklist.FORM_ID) -> None:
         with guarded(self) as attempt:
-            screening = self.services.screenings.start()
+            screening = self.services.screenings.start(form_id)
         if not attempt.failed:
             self.show_screening(screening)
+
+    def new_context_screening(self) -> None:
+        """A screening of a place, a route, an online space or a group of young people
+        (contextual safeguarding): linked to the children's screenings that name the same
+        place or person."""
+        self.new_screening(checklist.CONTEXT_FORM_ID)
 
     def open_screening(self, screening_id: int) -> None:
         with guarded(self) as attempt:

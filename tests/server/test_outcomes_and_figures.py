@@ -15,6 +15,7 @@ import pytest
 
 from screening_app.services.model import ListQuery
 from tests.conftest import base_answers, open_app
+from tests.forms.test_context_form import PLACE
 from tests.forms.test_forms import all_examples
 from tests.server.conftest import PW, Machine, cli, connect
 
@@ -48,10 +49,18 @@ def test_outcomes_reach_the_other_computer_and_the_figures_match(
         cli(capsys, "import", "--allow-duplicate", *examples, examples[0], *on("kit", "kit"))[0]
         == 0
     )
+    # and a screening of a place: it travels to the team, but it is no child in the figures
+    place = tmp_path / "place.json"
+    place.write_text(
+        json.dumps({"form_id": "context-screening", "form_version": 1, "answers": PLACE})
+    )
+    assert cli(capsys, "import", str(place), *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("kit", "kit"))[0] == 0
     assert cli(capsys, "sync", *on("sol", "sol"))[0] == 0
     code, out = cli(capsys, "list", "--json", *on("sol", "sol"))
-    references = [r["reference"] for r in json.loads(out)]
+    listed = json.loads(out)
+    assert listed[0]["child_name"] == PLACE["context_name"]  # the newest: the place
+    references = [r["reference"] for r in listed[1:]]
     assert len(references) == len(examples) + 1
     assert cli(capsys, "review", "approve", references[0], *on("sol", "sol"))[0] == 0
 

@@ -86,6 +86,34 @@ def test_new_draft_autosaves_and_reopens_on_the_same_page(qtbot: QtBot, db_path:
         services.close()
 
 
+def test_a_place_or_group_is_screened_from_the_list_and_listed_by_its_name(
+    qtbot: QtBot, kit: AppServices
+) -> None:
+    from screening_app.ui.accessibility import missing_accessible_names
+
+    win = window(qtbot, kit)
+    button = next(
+        b
+        for b in win.list_page.findChildren(QPushButton)
+        if b.accessibleName() == "New place or group screening"
+    )
+    button.click()
+    view = form_view(win)
+    assert view.form.form_id == "context-screening"
+    assert view.pages["context"].heading.accessibleName() == "The place or group and this screening"
+    danger = view.editor("immediate_danger")  # asked first, as for a child
+    assert view.form.sections[0].questions[0].id == "immediate_danger" and danger is not None
+    name = view.editor("context_name")
+    name.edit.setFocus()
+    qtbot.keyClicks(name.edit, "Riverside Park skate area")
+    name.flush()
+    assert view.score_panel.band.text() == "Band: LOW"
+    assert missing_accessible_names(view) == []
+    win.show_list()
+    win.list_page.refresh()
+    assert [r.child_name for r in win.list_page.model.rows] == ["Riverside Park skate area"]
+
+
 def test_discard_asks_first(
     qtbot: QtBot, kit: AppServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
