@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "out_of_hours": "Out of hours",
 }
 CALL_999 = "Call 999 if the child is in immediate danger."
+CALL_999_PLACE = "Call 999 if any child is in immediate danger."
 MAX_AREA = 60
 _NUMBER = re.compile(r"^\+?[0-9][0-9 ()-]*$")
 
@@ -88,7 +89,9 @@ def from_data(data: Mapping[str, Any]) -> Contacts:
     return make(str(data.get("area", "")), {k: str(data[k]) for k in KINDS if k in data})
 
 
-def with_999(contacts: Contacts) -> str:
-    """ "Call 999 …" followed by the area's numbers, when any is set."""
+def with_999(contacts: Contacts, *, place: bool = False) -> str:
+    """ "Call 999 …" followed by the area's numbers, when any is set; ``place``: said of any
+    child at a place or in a group (a context screening), not of one child."""
+    call = CALL_999_PLACE if place else CALL_999
     extra = contacts.sentence()
-    return f"{CALL_999} {extra}" if extra else CALL_999
+    return f"{call} {extra}" if extra else call

@@ -102,7 +102,8 @@ def summary_box(kit: Kit, identity: list[tuple[str, str]], alert: str | None) ->
     if result.low_band_note:
         rows.append([kit.text("Remember", styles.label), kit.text(result.low_band_note)])
     rows += [[kit.text(label, styles.label), kit.text(value or "-")] for label, value in identity]
-    urgent = [kit.text(with_999(kit.data.contacts), styles.danger)]
+    place = kit.form.subject == "context"
+    urgent = [kit.text(with_999(kit.data.contacts, place=place), styles.danger)]
     if alert:
         urgent.insert(0, kit.text(alert, styles.danger))
     rows.append([urgent, ""])

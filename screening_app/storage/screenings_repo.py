@@ -178,8 +178,9 @@ def set_score(db: Database, scope: Scope, screening_id: int, snapshot: dict[str,
         "INSERT OR REPLACE INTO scores (screening_id, score_json) VALUES (?, ?)",
         [screening_id, json.dumps(snapshot, ensure_ascii=False)],
     )
-    # the types of exploitation it shows (version 4 on), for the statistics' type_<code>
-    db.execute("DELETE FROM screening_types WHERE screening_id = ?", [screening_id])
+    # the types of exploitation it shows (version 4 on), for the statistics' type_<code> (a
+    # score is stored once, for a screening just submitted, received or imported: nothing to
+    # replace; and a score with no types touches no table a schema-1 database lacks)
     for code in snapshot.get("types") or []:
         db.execute(
             "INSERT OR IGNORE INTO screening_types (screening_id, type) VALUES (?, ?)",

@@ -132,7 +132,8 @@ class ScorePanel(QFrame):
         self.why_button.toggled.connect(self.why.setVisible)
         layout.addWidget(self.why)
         layout.addStretch(1)
-        self.call = QLabel(with_999(contacts), self)  # with the area's numbers, when set
+        # "Call 999", with the area's numbers when an administrator has set them
+        self.call = QLabel(with_999(contacts, place=form.subject == "context"), self)
         self.call.setObjectName("callBox")
         self.call.setWordWrap(True)
         self.call.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
