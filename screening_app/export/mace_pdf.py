@@ -20,7 +20,6 @@ from reportlab.platypus import (
     HRFlowable,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -30,7 +29,12 @@ from screening_app.domain.mace import MacePack, PackChild, newest_events
 from screening_app.domain.scoring import not_known_words
 from screening_app.export import text as user_text
 from screening_app.export.fonts import FontSet
-from screening_app.export.referral_pdf import HEADER_SPACE, MARKING, NumberedCanvas, draw_marking
+from screening_app.export.referral_pdf import (
+    MARKING,
+    NumberedCanvas,
+    draw_marking,
+    marked_document,
+)
 from screening_app.export.report_doc import report_fonts
 from screening_app.export.styles import GRID, LABEL_WIDTH, PAGE_MARGIN, RULE, SHADE, Styles
 from screening_app.export.wording import format_date, format_datetime
@@ -49,19 +53,8 @@ def render_mace(pack: MacePack, *, fonts_dir: Path | None = None) -> bytes:
     fonts, styles = report_fonts(fonts_dir)
     width = A4[0] - 2 * PAGE_MARGIN
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=PAGE_MARGIN,
-        rightMargin=PAGE_MARGIN,
-        topMargin=PAGE_MARGIN + HEADER_SPACE,
-        bottomMargin=PAGE_MARGIN + HEADER_SPACE,
-        title="MACE meeting pack",
-        author="CSE Screening",
-        subject="Multi-agency child exploitation meeting",
-        creator="CSE Screening",
-        producer="CSE Screening",
-        invariant=0,
+    doc = marked_document(
+        buffer, title="MACE meeting pack", subject="Multi-agency child exploitation meeting"
     )
     page = _Page(fonts, styles, width, pack)
     story: list[Flowable] = []

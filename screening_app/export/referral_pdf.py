@@ -46,24 +46,34 @@ def render_referral(data: ReferralInput, *, fonts_dir: Path | None = None) -> by
         layout_v1 if layout_v1.handles(data.form.form_id, data.form.version) else layout_generic
     )
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = marked_document(
+        buffer,
+        title=f"CSE referral – {data.reference}",
+        subject="Referral to the Safeguarding Coordination Unit",
+    )
+    story = _story(kit, layout)
+    header = _Header(fonts, layout.header_identity(kit), data.reference)
+    doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+def marked_document(buffer: io.BytesIO, *, title: str, subject: str) -> SimpleDocTemplate:
+    """An A4 document with room for the protective marking above and below each page (drawn
+    by :func:`draw_marking`); ``title`` and ``subject`` name no child."""
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=PAGE_MARGIN,
         rightMargin=PAGE_MARGIN,
         topMargin=PAGE_MARGIN + HEADER_SPACE,
         bottomMargin=PAGE_MARGIN + HEADER_SPACE,
-        title=f"CSE referral – {data.reference}",
+        title=title,
         author="CSE Screening",
-        subject="Referral to the Safeguarding Coordination Unit",
+        subject=subject,
         creator="CSE Screening",
         producer="CSE Screening",
         invariant=0,
     )
-    story = _story(kit, layout)
-    header = _Header(fonts, layout.header_identity(kit), data.reference)
-    doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
 
 
 def _story(kit: Kit, layout: object) -> list[Flowable]:

@@ -75,24 +75,26 @@ def by_column(
 
 
 def by_model(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
-    return _grouped(
-        db,
-        "sm.model, count(*)",
-        "JOIN screening_models sm ON sm.screening_id = s.id",
-        "sm.model",
-        start,
-        end,
-        team,
-    )
+    return _by_code(db, "screening_models", "model", start, end, team)
 
 
 def by_type(db: Database, start: str, end: str, team: str | None) -> list[MonthCount]:
     """Per month and type of exploitation (form version 4 on), the screenings showing it."""
+    return _by_code(db, "screening_types", "type", start, end, team)
+
+
+def _by_code(
+    db: Database, table: str, column: str, start: str, end: str, team: str | None
+) -> list[MonthCount]:
+    """Per month and code, the screenings with that code in ``table`` (one row per screening
+    and code: the models of CSE, the types of exploitation)."""
+    if (table, column) not in {("screening_models", "model"), ("screening_types", "type")}:
+        raise ValueError(table)
     return _grouped(
         db,
-        "st.type, count(*)",
-        "JOIN screening_types st ON st.screening_id = s.id",
-        "st.type",
+        f"c.{column}, count(*)",
+        f"JOIN {table} c ON c.screening_id = s.id",
+        f"c.{column}",
         start,
         end,
         team,
