@@ -76,4 +76,4 @@ def test_statistics_and_the_referral_text_by_keyboard(demo: App) -> None:
         lambda tree: next((n for n in tree if n["name"].startswith("Text of referral")), None),
         timeout=30,
     )
-    assert text["text"].startswith("Page 1 of") and "Safeguarding" in text["text"]
+    assert text["text"].startswith("Page 1 of") and "RISK BAND" in text["text"]
