@@ -156,7 +156,7 @@ def test_a_place_links_to_children_but_is_no_child_in_the_figures(db_path: Path)
     [link] = sol.links.links()
     assert link.references == ["CSE-2026-000001", "CSE-2026-000002"]
     assert link.children["CSE-2026-000002"].name == "Place or group: Riverside Park skate area"
-    november = [m for m in sol.statistics.monthly("2026-11", "2026-11")][0]
+    [november] = sol.statistics.monthly("2026-11", "2026-11")
     assert (november.screenings, november.children) == (1, 1)  # the child only
     child_ref = sol.screenings.get(child).row.reference
     pack = sol.mace.pack([child_ref]).children[0]
