@@ -236,6 +236,7 @@ def _smoke_test(path: Path) -> int:
     """Open the main window signed in as the demo user, write one referral, quit."""
     setup_logging()
     from screening_app.demo.database import DEMO_PASSWORD
+    from screening_app.domain import disclosure
     from screening_app.services.model import ListQuery
     from screening_app.ui.startup import main_window, sign_in_check_done
 
@@ -246,10 +247,13 @@ def _smoke_test(path: Path) -> int:
             print("smoke test failed: the sign-in check did not finish", file=sys.stderr)
             return 1
         row = services.listing.list(ListQuery(status="approved", limit=1))[0]
-        pdf = services.referrals.referral_pdf(row.id)
+        services.referrals.referral_pdf(row.id)  # the preview
+        share = disclosure.make(
+            "the smoke test", "checking the bundle", "consent_given"
+        )  # a share of fictional demo data, recorded like any other
         with tempfile.TemporaryDirectory() as out:
             target = Path(out) / "smoke-referral.pdf"
-            services.referrals.save_referral(row.id, pdf, target)
+            services.referrals.save_referral(row.id, target, share)
             size = target.stat().st_size
         window.close()
         print(f"smoke test passed: main window opened, referral of {size} bytes written")

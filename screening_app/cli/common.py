@@ -12,6 +12,7 @@ from screening_app.cli.passwords import password_from
 from screening_app.services.locations import default_database_path
 
 if TYPE_CHECKING:
+    from screening_app.domain.disclosure import Share
     from screening_app.services.app_services import AppServices
 
 
@@ -40,3 +41,31 @@ def open_session(args: argparse.Namespace, password: str | None = None) -> AppSe
     for warning in app.session.store.warnings:
         print(f"screening-app: warning: {warning}", file=sys.stderr)
     return app
+
+
+def share_args(parser: argparse.ArgumentParser) -> None:
+    """With whom, what for and on what basis: asked of every export that leaves the app
+    (domain/disclosure.py); without them the export is refused."""
+    parser.add_argument("--shared-with", metavar="WHO", help="who receives it, e.g. the SCU")
+    parser.add_argument("--purpose", metavar="WHAT FOR", help="what it is shared for")
+    parser.add_argument(
+        "--basis",
+        choices=("consent_given", "consent_not_sought", "consent_overridden"),
+        help="the lawful basis (consent_overridden needs --reason)",
+    )
+    parser.add_argument("--reason", default="", metavar="TEXT", help="why (no names)")
+
+
+def share_from(args: argparse.Namespace) -> Share:
+    from screening_app.domain import disclosure
+    from screening_app.errors import InputFileError
+
+    try:
+        return disclosure.make(
+            args.shared_with or "", args.purpose or "", args.basis or "", args.reason
+        )
+    except disclosure.ShareError as exc:
+        raise InputFileError(
+            f"This export is a share and needs its lawful basis: {exc} "
+            "(--shared-with, --purpose, --basis, and --reason for consent_overridden)."
+        ) from None

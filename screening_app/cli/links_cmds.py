@@ -1,15 +1,17 @@
-"""``links``, ``export pole`` and ``export mace``: the links between screenings through their
-entities of concern, one screening's entities for a police intelligence submission, and the MACE
-meeting pack of one or more children (docs/CLI.md)."""
+"""``links``, ``export pole``, ``export mace`` and ``disclosures``: the links between screenings
+through their entities of concern, one screening's entities for a police intelligence
+submission, the MACE meeting pack of one or more children, and the log of every share with its
+lawful basis (docs/CLI.md)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import open_session, signed_in_args
+from screening_app.cli.common import open_session, share_args, share_from, signed_in_args
 from screening_app.domain.entities import key_words
 
 
@@ -26,6 +28,7 @@ def register(subparsers: Any) -> None:
     pole.add_argument("-o", dest="out", type=Path, required=True, metavar="OUT.json|OUT.csv")
     pole.add_argument("--force", action="store_true", help="replace OUT if it exists")
     signed_in_args(pole)
+    share_args(pole)
     pole.set_defaults(func=cmd_pole)
 
     mace = export_sub.add_parser(
@@ -41,7 +44,16 @@ def register(subparsers: Any) -> None:
         help="encrypt the pack (AES-256) with the password in this file",
     )
     signed_in_args(mace)
+    share_args(mace)
     mace.set_defaults(func=cmd_mace)
+
+    log = subparsers.add_parser(
+        "disclosures", help="every share of every screening you may see, with its basis"
+    )
+    signed_in_args(log)
+    log.add_argument("--csv", action="store_true", help="print CSV")
+    log.add_argument("--child", default="", metavar="NAME", help="only this child's (or place's)")
+    log.set_defaults(func=cmd_disclosures)
 
 
 def cmd_links(args: argparse.Namespace) -> int:
@@ -63,9 +75,10 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_pole(args: argparse.Namespace) -> int:
+    share = share_from(args)  # refused before the password is asked
     app = open_session(args)
     try:
-        written = app.referrals.export_pole(args.reference, args.out, force=args.force)
+        written = app.referrals.export_pole(args.reference, args.out, share, force=args.force)
     finally:
         app.close()
     print(f"wrote {written}")
@@ -75,12 +88,36 @@ def cmd_pole(args: argparse.Namespace) -> int:
 def cmd_mace(args: argparse.Namespace) -> int:
     from screening_app.cli.passwords import read_password_file
 
+    share = share_from(args)  # refused before the password is asked
     pdf_password = read_password_file(args.pdf_password_file) if args.pdf_password_file else None
     app = open_session(args)
     try:
-        pack = app.mace.save(args.references, args.out, password=pdf_password, force=args.force)
+        pack = app.mace.save(
+            args.references, args.out, share, password=pdf_password, force=args.force
+        )
     finally:
         app.close()
     note = " (AES-256 encrypted)" if pdf_password else ""
     print(f"wrote {args.out}{note}: {len(pack.children)} child(ren), one page each")
+    return 0
+
+
+def cmd_disclosures(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        found = app.disclosures.log(args.child)
+    finally:
+        app.close()
+    if args.csv:
+        from screening_app.export.disclosure_csv import to_csv
+
+        sys.stdout.write(to_csv(d.cells() for d in found))
+        return 0
+    for d in found:
+        to = f"to {d.recipient} for {d.purpose}" if d.recipient else "to someone not recorded"
+        print(
+            f"{d.at:%d/%m/%Y %H:%M}\t{d.reference}\t{d.subject}\t{d.what} by {d.by}, {to}; "
+            f"{d.basis}{f' ({d.reason})' if d.reason else ''}"
+        )
+    print(f"{len(found)} share(s).")
     return 0

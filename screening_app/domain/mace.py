@@ -80,6 +80,7 @@ class MacePack:
     prepared_by: str
     generated_at: dt.datetime
     contacts_line: str  # "Call 999 …" with the area's numbers
+    share_line: str = ""  # with whom, what for and on what basis (domain/disclosure.py)
 
 
 def open_actions(screenings: Iterable[PackScreening], today: dt.date) -> list[str]:

@@ -54,7 +54,10 @@ def render_mace(pack: MacePack, *, fonts_dir: Path | None = None) -> bytes:
     width = A4[0] - 2 * PAGE_MARGIN
     buffer = io.BytesIO()
     doc = marked_document(
-        buffer, title="MACE meeting pack", subject="Multi-agency child exploitation meeting"
+        buffer,
+        title="MACE meeting pack",
+        subject="Multi-agency child exploitation meeting",
+        share_line=pack.share_line,
     )
     page = _Page(fonts, styles, width, pack)
     story: list[Flowable] = []
@@ -63,8 +66,10 @@ def render_mace(pack: MacePack, *, fonts_dir: Path | None = None) -> bytes:
             story.append(PageBreak())
         story += page.child(child, number + 1)
 
+    share = user_text.plain_text(pack.share_line, fonts)
+
     def header(canvas: object, _doc: object) -> None:
-        draw_marking(canvas, fonts, "MACE meeting pack", "MACE meeting pack")
+        draw_marking(canvas, fonts, "MACE meeting pack", "MACE meeting pack", share)
 
     doc.build(story, onFirstPage=header, onLaterPages=header, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -51,3 +51,4 @@ class ReferralInput:
     generated_at: dt.datetime
     review: ReviewInfo | None = None
     contacts: Contacts = NO_CONTACTS  # the area's numbers beside "Call 999" (an admin's setting)
+    share_line: str = ""  # with whom, what for and on what basis (domain/disclosure.py)

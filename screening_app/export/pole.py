@@ -66,12 +66,21 @@ def _concerns(link: dict[str, Any], kind: str, keys: list[str]) -> bool:
     )
 
 
-def to_json(reference: str, screening_date: str | None, items: list[dict[str, Any]]) -> str:
-    document = {
+def to_json(
+    reference: str,
+    screening_date: str | None,
+    items: list[dict[str, Any]],
+    share: dict[str, str] | None = None,
+) -> str:
+    """The POLE document; ``share``: with whom, what for and on what basis it is shared
+    (recipient, purpose, basis, reason), so that the receiver's disclosure log has it."""
+    document: dict[str, Any] = {
         "format": "cse-screening POLE export 1",
         "event": {"type": "CSE risk screening", "reference": reference, "date": screening_date},
         "entities": items,
     }
+    if share is not None:
+        document["shared"] = share
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -84,10 +93,10 @@ def to_csv(reference: str, items: list[dict[str, Any]]) -> str:
         details = "; ".join(f"{k}: {v}" for k, v in item["fields"].items())
         links = "; ".join(f"{link['reference']} ({link['strength']})" for link in item["links"])
         row = [reference, item["entity_id"], item["pole_type"], item["kind"]]
-        writer.writerow([*row, " | ".join(item["keys"]), _safe(details), _safe(links)])
+        writer.writerow([*row, " | ".join(item["keys"]), safe_cell(details), safe_cell(links)])
     return out.getvalue()
 
 
-def _safe(text: str) -> str:
+def safe_cell(text: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

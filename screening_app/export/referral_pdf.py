@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
@@ -34,6 +35,9 @@ from screening_app.files import write_output
 
 MARKING = "OFFICIAL-SENSITIVE"
 HEADER_SPACE = 12.0
+SHARE_SIZE = 7.5
+SHARE_LINES = 3
+SHARE_SPACE = SHARE_LINES * 9 + 4  # room above the foot for the share's lines
 DANGER_ALERT = "The referrer says the child is in immediate danger now."
 
 
@@ -50,23 +54,27 @@ def render_referral(data: ReferralInput, *, fonts_dir: Path | None = None) -> by
         buffer,
         title=f"CSE referral – {data.reference}",
         subject="Referral to the Safeguarding Coordination Unit",
+        share_line=data.share_line,
     )
     story = _story(kit, layout)
-    header = _Header(fonts, layout.header_identity(kit), data.reference)
+    header = _Header(fonts, layout.header_identity(kit), data.reference, data.share_line)
     doc.build(story, onFirstPage=header.draw, onLaterPages=header.draw, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
-def marked_document(buffer: io.BytesIO, *, title: str, subject: str) -> SimpleDocTemplate:
+def marked_document(
+    buffer: io.BytesIO, *, title: str, subject: str, share_line: str = ""
+) -> SimpleDocTemplate:
     """An A4 document with room for the protective marking above and below each page (drawn
-    by :func:`draw_marking`); ``title`` and ``subject`` name no child."""
+    by :func:`draw_marking`), and for the share's lines when there is one; ``title`` and
+    ``subject`` name no child."""
     return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=PAGE_MARGIN,
         rightMargin=PAGE_MARGIN,
         topMargin=PAGE_MARGIN + HEADER_SPACE,
-        bottomMargin=PAGE_MARGIN + HEADER_SPACE,
+        bottomMargin=PAGE_MARGIN + HEADER_SPACE + (SHARE_SPACE if share_line else 0),
         title=title,
         author="CSE Screening",
         subject=subject,
@@ -107,19 +115,32 @@ class _Header:
     """Protective marking, the subject (a child's initials and date of birth, or the place or
     group), and the reference."""
 
-    def __init__(self, fonts: FontSet, identity: str, reference: str) -> None:
+    def __init__(self, fonts: FontSet, identity: str, reference: str, share: str = "") -> None:
         self.fonts = fonts
         self.identity = user_text.plain_text(identity, fonts)
         self.reference = user_text.plain_text(reference, fonts)
+        self.share = user_text.plain_text(share, fonts)
 
     def draw(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        draw_marking(canvas, self.fonts, self.identity, self.reference)
+        draw_marking(canvas, self.fonts, self.identity, self.reference, self.share)
 
 
-def draw_marking(canvas: Canvas, fonts: FontSet, top_right: str, foot: str) -> None:
+def draw_marking(
+    canvas: Canvas, fonts: FontSet, top_right: str, foot: str, share: str = ""
+) -> None:
     """The protective marking at the top left, ``top_right`` beside it, and the marking and
-    ``foot`` at the bottom left of a page (``NumberedCanvas`` adds "Page x of y")."""
+    ``foot`` at the bottom left of a page (``NumberedCanvas`` adds "Page x of y"); above the
+    foot, ``share``: with whom the document is shared and on what basis."""
     width, height = A4
+    if share:
+        canvas.saveState()
+        canvas.setFont(fonts.regular, SHARE_SIZE)
+        canvas.setFillColor(MUTED)
+        lines = simpleSplit(share, fonts.regular, SHARE_SIZE, width - 2 * PAGE_MARGIN)
+        shown = lines[:SHARE_LINES]
+        for number, line in enumerate(shown):
+            canvas.drawString(PAGE_MARGIN, PAGE_MARGIN + 8 + (len(shown) - number) * 9, line)
+        canvas.restoreState()
     top = height - PAGE_MARGIN + 2
     canvas.saveState()
     canvas.setFont(fonts.bold, 9)

@@ -9,6 +9,7 @@ from screening_app.domain.registry import FormRegistry
 from screening_app.services.accounts import AccountService
 from screening_app.services.administration import AuditService, BackupService, SettingsService
 from screening_app.services.children import ChildrenService
+from screening_app.services.disclosures import DisclosureService
 from screening_app.services.links import LinksService
 from screening_app.services.listing import ListingService
 from screening_app.services.mace import MaceService
@@ -40,6 +41,7 @@ class AppServices:
         self.review = ReviewService(session)
         self.children = ChildrenService(session)
         self.mace = MaceService(session)
+        self.disclosures = DisclosureService(session)
         self.statistics = StatisticsService(session)
         self.profiles = ProfileService(session, self.statistics)
         self.audit = AuditService(session)

@@ -6,17 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from screening_app.domain import checklist
+from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import NotFound, PermissionDenied
 from screening_app.services.model import STATUS_LABELS
 from screening_app.services.session import Session
 from screening_app.storage import review_repo
-
-EXPORT_WORDS = {
-    "referral_saved": "Referral PDF saved",
-    "referral_encrypted": "Encrypted referral PDF saved",
-    "printed": "Referral printed",
-}
 
 
 @dataclass(frozen=True)
@@ -115,12 +110,14 @@ class ChildrenService:
         for o in review_repo.outcomes_of(db, list(refs)):
             text = outcome_labels.get(o.code, o.code) + (f": {o.note}" if o.note else "")
             events.append(ChronologyEvent(_day(o.date), "outcome", text, refs[o.screening_id]))
-        for e in review_repo.exports_of(db, list(refs.values())):
+        for e in review_repo.exports_of(db, list(refs.values()), list(SHARE_ACTIONS)):
+            share, _rest = from_detail(e.detail)
+            to = f", shared with {share.recipient}" if share else ""
             events.append(
                 ChronologyEvent(
                     dt.datetime.fromisoformat(e.at),
                     "export",
-                    f"{EXPORT_WORDS.get(e.action, e.action)} by {e.user_name}",
+                    f"{SHARE_ACTIONS.get(e.action, e.action)} by {e.user_name}{to}",
                     e.reference,
                 )
             )

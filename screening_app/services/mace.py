@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screening_app.domain.contacts import with_999
+from screening_app.domain.disclosure import Share
+from screening_app.domain.disclosure import detail as disclosure_detail
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.mace import (
     MacePack,
@@ -38,7 +40,7 @@ class MaceService:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def pack(self, references: Sequence[str]) -> MacePack:
+    def pack(self, references: Sequence[str], share: Share | None = None) -> MacePack:
         """The pack of the children whose screenings ``references`` name (each child once, in
         the order first named). NotFound names a reference this user cannot see."""
         self.s.require("practitioner", "supervisor", doing="make a MACE pack")
@@ -56,30 +58,32 @@ class MaceService:
             prepared_by=self.s.user.display_name or self.s.user.name,
             generated_at=self.s.clock(),
             contacts_line=with_999(self.s.store.keyring.directory.contacts),
+            share_line=share.footer() if share else "",
         )
 
     def save(
         self,
         references: Sequence[str],
         path: Path,
+        share: Share,
         *,
         password: str | None = None,
         force: bool = False,
     ) -> MacePack:
-        """Write the pack's PDF (AES-256 when ``password``), whole or not at all; audited
-        against every screening it shows."""
+        """Write the pack's PDF (AES-256 when ``password``), whole or not at all, with the
+        share at the foot of its pages; audited, with the share, against every screening it
+        shows."""
         from screening_app.export.mace_pdf import render_mace
         from screening_app.export.referral_pdf import write_referral
 
-        pack = self.pack(references)
+        pack = self.pack(references, share)
         write_referral(path, render_mace(pack), password=password, force=force)
         shown = [s.reference for child in pack.children for s in child.screenings]
+        detail = disclosure_detail(share, {"children": len(pack.children)})
         with self.s.write("record the MACE pack"):
             for reference in shown:
                 self.s.audit(
-                    "mace_pack_encrypted" if password else "mace_pack_saved",
-                    reference,
-                    f"{len(pack.children)} child(ren)",
+                    "mace_pack_encrypted" if password else "mace_pack_saved", reference, detail
                 )
         return pack
 

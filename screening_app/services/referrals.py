@@ -6,8 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
+from screening_app.domain.disclosure import SHARE_ACTIONS, Share
+from screening_app.domain.disclosure import detail as disclosure_detail
 from screening_app.domain.scoring import score
-from screening_app.errors import NotFound
+from screening_app.errors import InputFileError, NotFound
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.files import write_text
 from screening_app.services import permissions
@@ -24,7 +26,11 @@ class ReferralService:
         self.s = session
 
     def referral_input(
-        self, screening_id: int, *, generated_at: dt.datetime | None = None
+        self,
+        screening_id: int,
+        *,
+        generated_at: dt.datetime | None = None,
+        share: Share | None = None,
     ) -> ReferralInput:
         record = self.s.visible(screening_id)
         permissions.check(permissions.refusal_of_referral(record))
@@ -39,6 +45,7 @@ class ReferralService:
             generated_at=generated_at or self.s.clock(),
             review=self._review_info(screening_id),
             contacts=self.s.store.keyring.directory.contacts,
+            share_line=share.footer() if share else "",
         )
 
     def referral_pdf(self, screening_id: int) -> bytes:
@@ -49,18 +56,29 @@ class ReferralService:
         self.record_export(screening_id, "referral_preview")
         return pdf
 
+    def shared_pdf(self, screening_id: int, share: Share) -> bytes:
+        """The referral as it is shared: the share at the foot of every page (for printing;
+        :meth:`record_export` records the print once it is done)."""
+        from screening_app.export.referral_pdf import render_referral
+
+        return render_referral(self.referral_input(screening_id, share=share))
+
     def save_referral(
-        self, screening_id: int, pdf: bytes, path: Path, *, password: str | None = None
+        self, screening_id: int, path: Path, share: Share, *, password: str | None = None
     ) -> None:
-        """Write the referral (AES-256 when ``password``); audited with the kind of export."""
+        """Write the referral with the share at the foot of its pages (AES-256 when
+        ``password``); audited with the share."""
         from screening_app.export.referral_pdf import write_referral
 
+        pdf = self.shared_pdf(screening_id, share)
         write_referral(path, pdf, password=password, force=True)
-        self.record_export(screening_id, "referral_encrypted" if password else "referral_saved")
+        kind: ExportKind = "referral_encrypted" if password else "referral_saved"
+        self.record_export(screening_id, kind, share=share)
 
-    def export_pole(self, reference: str, path: Path, *, force: bool = False) -> Path:
+    def export_pole(self, reference: str, path: Path, share: Share, *, force: bool = False) -> Path:
         """A screening's entities and links, POLE-shaped: CSV when ``path`` ends in .csv,
-        JSON otherwise; never over an existing file without ``force``; audited."""
+        JSON otherwise (the JSON carries the share); never over an existing file without
+        ``force``; audited with the share."""
         from screening_app.export import pole
         from screening_app.services.links import ENTITIES, LinksService
 
@@ -76,13 +94,27 @@ class ReferralService:
         if path.suffix.lower() == ".csv":
             text = pole.to_csv(record.reference, items)
         else:
-            text = pole.to_json(record.reference, record.screening_date, items)
+            text = pole.to_json(record.reference, record.screening_date, items, share.as_data())
         write_text(path, text, force=force)
-        self.record_export(record.id, "pole_exported", f"{len(items)} entities")
+        self.record_export(record.id, "pole_exported", share=share, extra={"entities": len(items)})
         return path
 
-    def record_export(self, screening_id: int, kind: ExportKind, detail: str = "") -> None:
+    def record_export(
+        self,
+        screening_id: int,
+        kind: ExportKind,
+        *,
+        share: Share | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        """One audit row; an export that leaves the app is a share, and must say with whom,
+        what for and on what basis (domain/disclosure.py): refused without one."""
+        if kind in SHARE_ACTIONS and share is None:
+            raise InputFileError(
+                "A share needs its lawful basis: say who receives it, what for, and on what basis."
+            )
         record = self.s.visible(screening_id)
+        detail = disclosure_detail(share, extra) if share is not None else ""
         with self.s.write("record the export"):
             self.s.audit(kind, record.reference, detail)
 

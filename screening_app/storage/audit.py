@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from screening_app.storage.driver import Database
@@ -150,9 +150,15 @@ def verify(db: Database) -> str | None:
 
 
 def rows(
-    db: Database, *, record: str | None = None, team: str | None = None, limit: int = 500
+    db: Database,
+    *,
+    record: str | None = None,
+    team: str | None = None,
+    actions: Sequence[str] = (),
+    limit: int = 500,
 ) -> list[AuditRow]:
-    """Newest first; ``team`` limits to actions by that team's members."""
+    """Newest first; ``team`` limits to actions by that team's members, ``actions`` to those
+    actions."""
     sql = "SELECT a.id, a.at, a.user_id, a.user_name, a.action, a.record, a.detail FROM audit a"
     where: list[str] = []
     params: list[object] = []
@@ -163,6 +169,9 @@ def rows(
     if record is not None:
         where.append("a.record = ?")
         params.append(record)
+    if actions:
+        where.append(f"a.action IN ({', '.join('?' for _ in actions)})")
+        params.extend(actions)
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY a.id DESC LIMIT ?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from screening_app.storage.driver import Database
@@ -75,6 +76,7 @@ class ExportRow(NamedTuple):
     action: str
     at: str
     user_name: str
+    detail: str  # with whom, what for and on what basis, for a share (domain/disclosure.py)
 
 
 class DuplicateRow(NamedTuple):
@@ -244,15 +246,16 @@ def outcomes_of(db: Database, screening_ids: list[int]) -> list[OutcomeOfRow]:
     return [OutcomeOfRow._make(r) for r in cursor.fetchall()]
 
 
-def exports_of(db: Database, references: list[str]) -> list[ExportRow]:
-    if not references:
+def exports_of(db: Database, references: list[str], actions: Sequence[str]) -> list[ExportRow]:
+    """The audit rows of ``actions`` (exports) about ``references``."""
+    if not references or not actions:
         return []
     marks = ", ".join("?" for _ in references)
+    kinds = ", ".join("?" for _ in actions)
     cursor = db.execute(
-        "SELECT record, action, at, user_name FROM audit WHERE action IN "
-        "('referral_saved', 'referral_encrypted', 'printed') "
-        f"AND record IN ({marks})",
-        references,
+        "SELECT record, action, at, user_name, detail FROM audit WHERE action IN "
+        f"({kinds}) AND record IN ({marks})",
+        [*actions, *references],
     )
     return [ExportRow._make(r) for r in cursor.fetchall()]
 

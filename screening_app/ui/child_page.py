@@ -20,6 +20,7 @@ from screening_app.ui.child_view import ChildView
 from screening_app.ui.dialogs import confirm_saved, save_path
 from screening_app.ui.heading import page_top
 from screening_app.ui.operations import Changes, Op, guarded
+from screening_app.ui.share_dialog import ask_share
 
 
 class ChildPage(QWidget):
@@ -63,17 +64,21 @@ class ChildPage(QWidget):
         layout.addWidget(ChildView(record, [(b.code, b.label) for b in form.bands]), 1)
 
     def save_mace_pack(self) -> None:
-        """The child's page of a MACE meeting pack (domain/mace.py), written off the GUI
-        thread; audited against each screening it shows."""
+        """The child's page of a MACE meeting pack (domain/mace.py): with whom, what for and
+        on what basis first, then where; written off the GUI thread; audited, with the share,
+        against each screening it shows."""
         references = [e.reference for e in self.record.events if e.kind == "screening"]
         if not references:
+            return
+        share = ask_share(self, "the MACE pack", "the multi-agency child exploitation meeting")
+        if share is None:
             return
         name = f"MACE-pack-{references[-1]}.pdf"  # a reference: no child's name on the disk
         path = save_path(self, "Save the MACE pack", name, "PDF files (*.pdf)")
         if path is None:
             return
         mace = self.services.mace
-        Op(self, lambda: mace.save(references[:1], path, force=True)).success(
+        Op(self, lambda: mace.save(references[:1], path, share, force=True)).success(
             lambda _pack: confirm_saved(self.saved, path)
         ).run()
 

@@ -85,6 +85,7 @@ class MainWindow(SafeWindow):
             self.action(review, "&Links between screenings", "Ctrl+Shift+K", self.show_links)
             self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
             self.action(review, "Team &computers…", "", self.team.team_computers)
+            self.action(review, "&Disclosure log…", "", self.show_disclosures)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
 
@@ -112,6 +113,12 @@ class MainWindow(SafeWindow):
             screening = self.services.screenings.start(form_id)
         if not attempt.failed:
             self.show_screening(screening)
+
+    def show_disclosures(self) -> None:
+        """Review → Disclosure log…: every share of the team's screenings, with its basis."""
+        from screening_app.ui.disclosure_dialog import DisclosureDialog
+
+        DisclosureDialog(self, self.services).exec()
 
     def new_context_screening(self) -> None:
         """A screening of a place, a route, an online space or a group of young people

@@ -29,10 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.disclosure import Share
 from screening_app.domain.passwords import pdf_password_hint
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.share_dialog import ask_share
+
+PURPOSE = "a referral of a child at risk of exploitation"
 
 
 class PasswordDialog(QDialog):
@@ -146,13 +150,27 @@ class ReferralView(QDialog):
     def _target(self) -> Path | None:
         return save_path(self, "Save the referral", f"{self.reference}.pdf", "PDF files (*.pdf)")
 
-    def save(self, target: Path | None = None, password: str | None = None) -> bool:
+    def _share(self, share: Share | None) -> Share | None:
+        """The share recorded for this save or print: asked once, unless given."""
+        return share or ask_share(self, "the referral", PURPOSE)
+
+    def save(
+        self,
+        target: Path | None = None,
+        password: str | None = None,
+        share: Share | None = None,
+    ) -> bool:
+        """Ask with whom, what for and on what basis (unless ``share``), then where; write the
+        referral with the share at the foot of its pages."""
+        share = self._share(share)
+        if share is None:
+            return False
         target = target or self._target()
         if target is None:
             return False
         try:
             self.services.referrals.save_referral(
-                self.screening_id, self.pdf, target, password=password
+                self.screening_id, target, share, password=password
             )
         except ScreeningError as exc:
             QMessageBox.warning(self, "Not saved", exc.for_people())
@@ -161,27 +179,45 @@ class ReferralView(QDialog):
         return True
 
     def save_encrypted(self) -> None:
+        share = self._share(None)
+        if share is None:
+            return
         dialog = PasswordDialog(pdf_password_hint, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save(password=dialog.password())
+            self.save(password=dialog.password(), share=share)
 
-    def print_(self, printer: QPrinter | None = None) -> bool:
+    def print_(self, printer: QPrinter | None = None, share: Share | None = None) -> bool:
+        """Ask the share (unless given), then the printer; print the referral with the share
+        at the foot of its pages, and record it."""
+        share = self._share(share)
+        if share is None:
+            return False
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
                 return False
+        try:
+            pdf = self.services.referrals.shared_pdf(self.screening_id, share)
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Not printed", exc.for_people())
+            return False
+        document = QPdfDocument(self)
+        buffer = QBuffer(document)
+        buffer.setData(QByteArray(pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document.load(buffer)
         painter = QPainter()
         if not painter.begin(printer):
             QMessageBox.warning(self, "Not printed", "The printer could not be started.")
             return False
         try:
-            for page in range(self.document.pageCount()):
+            for page in range(document.pageCount()):
                 if page:
                     printer.newPage()
                 area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-                image = self.document.render(page, area.size())
+                image = document.render(page, area.size())
                 painter.drawImage(0, 0, image)
         finally:
             painter.end()
-        self.services.referrals.record_export(self.screening_id, "printed")
+        self.services.referrals.record_export(self.screening_id, "printed", share=share)
         return True

@@ -260,7 +260,7 @@ def test_list_fetches_on_demand_and_filters_match_the_service(
 
 
 def test_referral_preview_save_and_print_are_audited(
-    qtbot: QtBot, db_path: Path, tmp_path: Path
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from screening_app.ui.referral_view import ReferralView
 
@@ -279,19 +279,41 @@ def test_referral_preview_save_and_print_are_audited(
     assert words.startswith("Page 1 of") and "CSE-2026-000001" in words
     first_name = services.screenings.get(sid).answers["child_first_name"]
     assert first_name in words
+    import screening_app.ui.referral_view as referral_view_module
+    from screening_app.domain import disclosure
+
+    asked: list[str] = []
+
+    def answer(_parent: object, what: str, purpose: str) -> disclosure.Share | None:
+        asked.append(what)
+        return None if len(asked) == 1 else disclosure.make("the SCU", purpose, "consent_given")
+
+    monkeypatch.setattr(referral_view_module, "ask_share", answer)
+    assert not view.save(tmp_path / "r.pdf")  # the share asked, and cancelled: nothing saved
+    assert not (tmp_path / "r.pdf").exists()
     assert view.save(tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert view.status.text() == f"Saved as r.pdf in {tmp_path}."  # said, not silent
+    from tests.unit.export.test_referral_pdf import flat, pages_text
+
+    saved = flat(" ".join(pages_text((tmp_path / "r.pdf").read_bytes())))
+    assert "Shared with the SCU for a referral of a child at risk of exploitation" in saved
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert view.print_(printer)
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
+    assert asked == ["the referral"] * 3  # once per share
     services.close()
     sol = open_app(db_path, "sol")
     actions = [e.action for e in sol.audit.entries(record="CSE-2026-000001")]
+    logged = [(d.what, d.basis) for d in sol.disclosures.log()]
     sol.close()
     assert {"referral_preview", "referral_saved", "printed", "view"} <= set(actions)
+    assert logged == [
+        ("Referral printed", "Consent given"),
+        ("Referral PDF saved", "Consent given"),
+    ]
 
 
 def test_sign_in_wrong_then_right(qtbot: QtBot, db_path: Path) -> None:

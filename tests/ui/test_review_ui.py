@@ -397,6 +397,10 @@ def test_the_child_page_saves_the_mace_pack(
         return out
 
     monkeypatch.setattr(child_page_module, "save_path", where)
+    from screening_app.domain import disclosure
+
+    share = disclosure.make("the MACE meeting", "its December meeting", "consent_not_sought")
+    monkeypatch.setattr(child_page_module, "ask_share", lambda *_a: share)
     button = next(b for b in child_page.findChildren(QPushButton) if "MACE" in b.accessibleName())
     button.click()
     qtbot.waitUntil(lambda: child_page.saved.isVisible(), timeout=10_000)
@@ -404,4 +408,51 @@ def test_the_child_page_saves_the_mace_pack(
     assert out.read_bytes().startswith(b"%PDF")
     assert child_page.saved.text() == f"Saved as pack.pdf in {tmp_path}."
     assert missing_accessible_names(child_page) == []
+    sol.close()
+
+
+def test_a_share_needs_its_basis_and_the_log_lists_it_by_child(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening_app.domain import disclosure
+    from screening_app.ui.disclosure_dialog import DisclosureDialog
+    from screening_app.ui.share_dialog import ShareDialog
+
+    dialog = ShareDialog("the referral", "a referral")
+    qtbot.addWidget(dialog)
+    dialog.recipient.setText("Northvale MASH")
+    dialog._check()  # no basis chosen
+    assert "Choose the lawful basis" in dialog.error.text() and dialog.share is None
+    dialog.choose("consent_overridden")
+    dialog.reason.setPlainText("too short")
+    dialog._check()
+    assert "Say why the refusal of consent is overridden" in dialog.error.text()
+    dialog.reason.setPlainText("The parent's partner is the adult of concern in this referral.")
+    dialog._check()
+    assert dialog.share is not None and dialog.share.basis == "consent_overridden"
+    assert missing_accessible_names(dialog) == []
+
+    first = submit_screening(db_path)
+    submit_screening(db_path, child_first_name="Robin")
+    sol = open_app(db_path, "sol")
+    sol.referrals.save_referral(first, tmp_path / "one.pdf", dialog.share)
+    win = shown(qtbot, sol)
+    opened: list[DisclosureDialog] = []
+    monkeypatch.setattr(DisclosureDialog, "exec", lambda self: opened.append(self) or 0)
+    win.show_disclosures()
+    log = opened[0]
+    qtbot.waitUntil(lambda: log.table.rowCount() == 1, timeout=10_000)
+    cells = [log.table.item(0, c).text() for c in range(log.table.columnCount())]
+    assert cells[2:7] == [
+        "Referral PDF saved",
+        "CSE-2026-000001",
+        "Kit Fictional",
+        "Northvale MASH",
+        "a referral",
+    ]
+    assert cells[7].startswith("Consent refused and overridden (The parent's partner")
+    log.child.setText("Robin")
+    qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=10_000)
+    assert log.status.text() == "0 share(s)."
+    assert missing_accessible_names(log) == []
     sol.close()

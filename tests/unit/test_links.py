@@ -102,16 +102,22 @@ def test_another_team_and_a_practitioner_see_no_link_to_these_children(
 def test_the_pole_export_lists_each_entity_with_its_links(
     db_path: Path, linked: dict[str, str], tmp_path: Path
 ) -> None:
+    from screening_app.domain import disclosure
+
+    share = disclosure.make("Northvale Police intelligence", "a POLE submission", "consent_given")
     sol = open_app(db_path, "sol")
     try:
-        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.json")
-        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
+        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.json", share)
+        sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv", share)
         with pytest.raises(ExportError, match="already exists"):
-            sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv")
+            sol.referrals.export_pole(linked["kit"], tmp_path / "kit.csv", share)
+        logged = [(d.what, d.recipient) for d in sol.disclosures.log()]
     finally:
         sol.close()
+    assert logged == [("POLE export saved", "Northvale Police intelligence")] * 2
     document = json.loads((tmp_path / "kit.json").read_text())
     assert document["event"]["reference"] == linked["kit"]
+    assert document["shared"] == share.as_data()
     kinds = [(e["pole_type"], e["kind"], e["keys"]) for e in document["entities"]]
     assert kinds == [
         ("Object", "vehicle", ["AB12CDE"]),

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from screening_app.cli import run
+from screening_app.domain import disclosure
 from screening_app.domain.mace import PackScreening, open_actions
 from screening_app.errors import NotFound
 from tests.conftest import USER_PW, open_app, submit_screening
 from tests.unit.export.test_referral_pdf import flat, pages_text
 
 PHONE = [{"kind": "phone", "number": "07700 900123"}]
+SHARE = disclosure.make(
+    "the Northvale MACE meeting", "the meeting of 1 December", "consent_not_sought"
+)
 HARM = dict(harm_carrying="yes", tr_moved="recent", cr_county_lines="recent")
 
 
@@ -76,7 +80,7 @@ def test_a_pack_shows_the_child_the_links_and_the_actions_but_no_other_child_s_n
     sol.review.approve(first, USER_PW)
     reference = sol.screenings.get(second).row.reference
     out = tmp_path / "pack.pdf"
-    pack = sol.mace.save([reference], out)
+    pack = sol.mace.save([reference], out, SHARE)
     child = pack.children[0]
     assert [s.reference for s in child.screenings] == ["CSE-2026-000001", "CSE-2026-000002"]
     assert [(link.kind, link.words, link.others) for link in child.links] == [
@@ -92,11 +96,21 @@ def test_a_pack_shows_the_child_the_links_and_the_actions_but_no_other_child_s_n
     assert "CSE-2026-000003" in text and "Robin" not in text  # the link, not the other child
     assert "Types of exploitation" in text and "1 question not known" in text
     assert text.count("Open actions") == 1 and "MACE meeting pack" in text
+    assert (
+        "Shared with the Northvale MACE meeting for the meeting of 1 December. Basis: Consent "
+        "not sought: seeking it would put the child at risk." in text
+    )
     audited = [(e.action, e.record) for e in sol.audit.entries() if "mace" in e.action]
     assert sorted(audited) == [
         ("mace_pack_saved", "CSE-2026-000001"),
         ("mace_pack_saved", "CSE-2026-000002"),
     ]
+    logged = sol.disclosures.log("kit")
+    assert [(d.what, d.reference, d.recipient) for d in logged] == [
+        ("MACE pack saved", "CSE-2026-000002", "the Northvale MACE meeting"),
+        ("MACE pack saved", "CSE-2026-000001", "the Northvale MACE meeting"),
+    ]
+    assert sol.disclosures.log("Robin") == []
     sol.review.add_outcome(first, "referred_scu", dt.date(2026, 11, 21))
     sol.review.add_outcome(first, "nrm_referral", dt.date(2026, 11, 22))
     again = sol.mace.pack([reference]).children[0].actions
@@ -108,7 +122,7 @@ def test_another_team_gets_no_pack_and_no_file(db_path: Path, tmp_path: Path) ->
     ari = open_app(db_path, "ari")  # a practitioner of team South
     out = tmp_path / "pack.pdf"
     with pytest.raises(NotFound, match="There is no screening CSE-2026-000001 that you can see"):
-        ari.mace.save(["CSE-2026-000001"], out)
+        ari.mace.save(["CSE-2026-000001"], out, SHARE)
     assert not out.exists()
 
 
@@ -122,12 +136,22 @@ def test_export_mace_on_the_command_line(
     pdf_pw.write_text("meeting-password", encoding="utf-8")
     out = tmp_path / "pack.pdf"
     signed = ["--db", str(db_path), "--user", "kit", "--password-file", str(pw)]
-    args = ["export", "mace", "CSE-2026-000001", "cse-2026-000002", "-o", str(out), *signed]
+    bare = ["export", "mace", "CSE-2026-000001", "cse-2026-000002", "-o", str(out), *signed]
+    assert run(bare) == 2  # no basis: refused, nothing written
+    said = capsys.readouterr().err
+    assert "This export is a share and needs its lawful basis: Say who receives it" in said
+    assert not out.exists()
+    basis = ["--shared-with", "the MACE meeting", "--purpose", "its December meeting"]
+    overridden = [*basis, "--basis", "consent_overridden", "--reason", "too short"]
+    assert run([*bare, *overridden]) == 2
+    assert "Say why the refusal of consent is overridden" in capsys.readouterr().err
+    args = [*bare, *basis, "--basis", "consent_given"]
     assert run([*args, "--pdf-password-file", str(pdf_pw)]) == 0
     assert "2 child(ren), one page each" in capsys.readouterr().out
     pages = pages_text(out.read_bytes(), "meeting-password")
     assert len(pages) == 2 and "Kit Fictional" in pages[0] and "Robin Fictional" in pages[1]
     assert run(args) == 2  # never over an existing file without --force
     assert "exists" in capsys.readouterr().err
-    assert run(["export", "mace", "CSE-2026-000009", "-o", str(tmp_path / "x.pdf"), *signed]) == 2
+    missing = ["export", "mace", "CSE-2026-000009", "-o", str(tmp_path / "x.pdf"), *signed]
+    assert run([*missing, *basis, "--basis", "consent_given"]) == 2
     assert "There is no screening CSE-2026-000009" in capsys.readouterr().err

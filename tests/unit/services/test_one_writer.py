@@ -9,9 +9,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from screening_app.domain import disclosure
 from tests.conftest import open_app, submit_screening
 
 ROUNDS = 150
+
+
+SHARE = disclosure.make("the SCU", "a referral", "consent_given")
 
 
 def test_autosave_and_a_background_write_interleave_safely(db_path: Path) -> None:
@@ -24,7 +28,7 @@ def test_autosave_and_a_background_write_interleave_safely(db_path: Path) -> Non
         def background() -> None:  # like the referral preview's audit row, off the GUI thread
             try:
                 for _ in range(ROUNDS):
-                    app.referrals.record_export(submitted, "printed")
+                    app.referrals.record_export(submitted, "printed", share=SHARE)
             except BaseException as exc:  # reported below
                 errors.append(exc)
 

@@ -1,0 +1,93 @@
+"""The disclosure log: every share of every screening the signed-in user may see — who shared
+it, with whom, when, on what basis, and what was shared (domain/disclosure.py).
+
+It is read from the audit trail, where each share was written, hash-chained and signed, with
+its export; so the log cannot be edited without ``db check`` naming the row. Shares made before
+the basis was asked for are listed as such. Each reading of the log is itself audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
+from screening_app.errors import NotFound
+from screening_app.services.session import Session
+from screening_app.storage import audit
+from screening_app.storage import screenings_repo as repo
+
+NOT_RECORDED = "Not recorded: shared before the app asked for the basis"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    at: dt.datetime
+    by: str
+    what: str  # in words: "Referral PDF saved", "MACE pack saved" …
+    reference: str
+    subject: str  # the child's name, or the place's or group's
+    recipient: str
+    purpose: str
+    basis: str  # in words
+    reason: str
+
+    def cells(self) -> list[str]:
+        """The row of the CSV (export/disclosure_csv.py)."""
+        return [
+            self.at.isoformat(timespec="seconds"),
+            self.by,
+            self.what,
+            self.reference,
+            self.subject,
+            self.recipient,
+            self.purpose,
+            self.basis,
+            self.reason,
+        ]
+
+
+class DisclosureService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def log(self, child: str = "", *, limit: int = 5000) -> list[Disclosure]:
+        """Newest first; ``child``: only the shares of screenings whose child's (or place's)
+        name contains it, in any case."""
+        self.s.require("practitioner", "supervisor", doing="see the disclosure log")
+        wanted = child.strip().casefold()
+        names: dict[str, str | None] = {}  # reference: its subject's name, None if not visible
+        found: list[Disclosure] = []
+        for row in audit.rows(self.s.db, actions=list(SHARE_ACTIONS), limit=limit):
+            reference = row.record or ""
+            if reference not in names:
+                names[reference] = self._subject(reference)
+            subject = names[reference]
+            if subject is None or (wanted and wanted not in subject.casefold()):
+                continue
+            share, _rest = from_detail(row.detail)
+            found.append(
+                Disclosure(
+                    at=dt.datetime.fromisoformat(row.at),
+                    by=row.user_name,
+                    what=SHARE_ACTIONS[row.action],
+                    reference=reference,
+                    subject=subject,
+                    recipient=share.recipient if share else "",
+                    purpose=share.purpose if share else "",
+                    basis=share.basis_words() if share else NOT_RECORDED,
+                    reason=share.reason if share else "",
+                )
+            )
+        with self.s.write("record that the disclosure log was read"):
+            self.s.audit("disclosures_viewed", None, f"{len(found)} shares")
+        return found
+
+    def _subject(self, reference: str) -> str | None:
+        found = repo.id_of_reference(self.s.db, reference)
+        if found is None:
+            return None
+        try:
+            return self.s.visible(found).child_name
+        except NotFound:
+            return None

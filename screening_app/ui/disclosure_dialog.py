@@ -1,0 +1,109 @@
+"""Review → Disclosure log…: every share of every screening of the team — who shared it, with
+whom, when, on what basis and what was shared — filterable by child, and saved as CSV for the
+data protection officer (services/disclosures.py). Read from the signed audit trail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.files import write_text
+from screening_app.services.app_services import AppServices
+from screening_app.services.disclosures import Disclosure
+from screening_app.ui.announce import announce
+from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.operations import Op, guarded
+from screening_app.ui.tables import keyboard_friendly
+
+COLUMNS = ("When", "By", "What", "Screening", "Child", "Shared with", "Purpose", "Basis")
+
+
+class DisclosureDialog(QDialog):
+    def __init__(self, parent: QWidget, services: AppServices) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.found: list[Disclosure] = []
+        self.setWindowTitle("Disclosure log")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        label = QLabel("Only the child &named:", self)
+        self.child = QLineEdit(self)
+        self.child.setPlaceholderText("part of a child's or a place's name")
+        self.child.setAccessibleName("Only the child named")
+        label.setBuddy(self.child)
+        row.addWidget(label)
+        row.addWidget(self.child, 1)
+        layout.addLayout(row)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName("Shares of screenings")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
+        self.table.verticalHeader().setVisible(False)
+        keyboard_friendly(self.table)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel("Reading the audit trail…", self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.csv_button = QPushButton("Save &CSV…", self)
+        self.csv_button.setAccessibleName("Save the disclosure log as CSV")
+        self.csv_button.clicked.connect(self.save_csv)
+        buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.timer = QTimer(self)  # typing waits a moment before the log is read again
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(300)
+        self.timer.timeout.connect(self.reload)
+        self.child.textChanged.connect(lambda _text: self.timer.start())
+        resize_within_screen(self, 1100, 560)
+        self.reload()
+
+    def reload(self) -> None:
+        disclosures, child = self.services.disclosures, self.child.text()
+        Op(self, lambda: disclosures.log(child)).success(self.show_log).run()
+
+    def show_log(self, found: list[Disclosure]) -> None:
+        self.found = found
+        self.table.setRowCount(len(found))
+        for row, d in enumerate(found):
+            basis = f"{d.basis} ({d.reason})" if d.reason else d.basis
+            cells = (
+                f"{d.at:%d/%m/%Y %H:%M}",
+                d.by,
+                d.what,
+                d.reference,
+                d.subject,
+                d.recipient or "(not recorded)",
+                d.purpose or "(not recorded)",
+                basis,
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.status.setText(f"{len(found)} share(s).")
+        announce(self.status, self.status.text())
+
+    def save_csv(self) -> None:
+        from screening_app.export.disclosure_csv import to_csv
+
+        path = save_path(self, "Save the disclosure log", "disclosures.csv", "CSV files (*.csv)")
+        if path is None:
+            return
+        with guarded(self) as attempt:
+            write_text(path, to_csv(d.cells() for d in self.found), force=True)
+        if not attempt.failed:
+            confirm_saved(self.status, path)
