@@ -47,6 +47,24 @@ def register(subparsers: Any) -> None:
     share_args(mace)
     mace.set_defaults(func=cmd_mace)
 
+    access = export_sub.add_parser(
+        "sar", help="subject access: everything held about a child, others' names redacted"
+    )
+    access.add_argument("reference", metavar="CHILD", help="a reference of the child's screening")
+    access.add_argument("-o", dest="out", type=Path, metavar="OUT.pdf")
+    access.add_argument(
+        "--list-items", action="store_true", help="list the names the export would redact"
+    )
+    access.add_argument(
+        "--reveal", action="append", default=[], metavar="ITEM", help="let item R1 … through"
+    )
+    access.add_argument("--force", action="store_true", help="replace OUT.pdf if it exists")
+    access.add_argument(
+        "--pdf-password-file", type=Path, metavar="P", help="encrypt the PDF (AES-256)"
+    )
+    signed_in_args(access)
+    access.set_defaults(func=cmd_sar)
+
     log = subparsers.add_parser(
         "disclosures", help="every share of every screening you may see, with its basis"
     )
@@ -120,4 +138,31 @@ def cmd_disclosures(args: argparse.Namespace) -> int:
             f"{d.basis}{f' ({d.reason})' if d.reason else ''}"
         )
     print(f"{len(found)} share(s).")
+    return 0
+
+
+def cmd_sar(args: argparse.Namespace) -> int:
+    from screening_app.cli.passwords import read_password_file
+    from screening_app.errors import InputFileError
+
+    if args.out is None and not args.list_items:
+        raise InputFileError("Say where to write the export (-o OUT.pdf), or use --list-items.")
+    pdf_password = read_password_file(args.pdf_password_file) if args.pdf_password_file else None
+    reveal = [part.strip() for given in args.reveal for part in given.split(",") if part.strip()]
+    app = open_session(args)
+    try:
+        if args.list_items:
+            for item in app.subject_access.items(args.reference):
+                print(f"{item.id}\t{item.kind}\t{item.name}")
+            return 0
+        built = app.subject_access.export(
+            args.reference, args.out, reveal=reveal, password=pdf_password, force=args.force
+        )
+    finally:
+        app.close()
+    total = len(built.schedule)
+    shown = sum(1 for _id, words in built.schedule if "revealed" in words)
+    print(
+        f"wrote {args.out}: {total - shown} item(s) redacted, {shown} of {total} item(s) revealed"
+    )
     return 0

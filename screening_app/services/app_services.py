@@ -17,6 +17,7 @@ from screening_app.services.model import User
 from screening_app.services.profiles import ProfileService
 from screening_app.services.referrals import ReferralService
 from screening_app.services.review import ReviewService
+from screening_app.services.sar import SubjectAccessService
 from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Clock, Session
 from screening_app.services.statistics import StatisticsService
@@ -42,6 +43,7 @@ class AppServices:
         self.children = ChildrenService(session)
         self.mace = MaceService(session)
         self.disclosures = DisclosureService(session)
+        self.subject_access = SubjectAccessService(session)
         self.statistics = StatisticsService(session)
         self.profiles = ProfileService(session, self.statistics)
         self.audit = AuditService(session)

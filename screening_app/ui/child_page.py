@@ -52,6 +52,10 @@ class ChildPage(QWidget):
         pack.clicked.connect(self.save_mace_pack)
         row.addWidget(pack)
         if services.user.role == "supervisor":
+            access = QPushButton("S&ubject access export…", self)
+            access.setAccessibleName("Subject access export of this child's record")
+            access.clicked.connect(self.subject_access)
+            row.addWidget(access)
             merge = QPushButton("&Merge a duplicate record…", self)
             merge.setAccessibleName("Merge a duplicate record of this child")
             merge.clicked.connect(self.merge_duplicate)
@@ -81,6 +85,19 @@ class ChildPage(QWidget):
         Op(self, lambda: mace.save(references[:1], path, share, force=True)).success(
             lambda _pack: confirm_saved(self.saved, path)
         ).run()
+
+    def subject_access(self) -> None:
+        """Everything held about the child, other people's names redacted unless the
+        supervisor reveals them one by one (domain/sar.py)."""
+        from screening_app.ui.sar_dialog import SubjectAccessDialog
+
+        references = [e.reference for e in self.record.events if e.kind == "screening"]
+        if not references:
+            return
+        with guarded(self) as attempt:
+            items = self.services.subject_access.items(references[-1])
+        if not attempt.failed:
+            SubjectAccessDialog(self, self.services, references[-1], items).exec()
 
     def merge_duplicate(self) -> None:
         """Pick a same-name record to fold into this child's (supervisors; audited)."""

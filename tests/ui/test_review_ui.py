@@ -414,7 +414,6 @@ def test_the_child_page_saves_the_mace_pack(
 def test_a_share_needs_its_basis_and_the_log_lists_it_by_child(
     qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from screening_app.domain import disclosure
     from screening_app.ui.disclosure_dialog import DisclosureDialog
     from screening_app.ui.share_dialog import ShareDialog
 
@@ -455,4 +454,38 @@ def test_a_share_needs_its_basis_and_the_log_lists_it_by_child(
     qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=10_000)
     assert log.status.text() == "0 share(s)."
     assert missing_accessible_names(log) == []
+    sol.close()
+
+
+def test_a_supervisor_makes_a_subject_access_export_from_the_child_s_record(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screening_app.ui.sar_dialog as sar_module
+    from screening_app.ui.sar_dialog import SubjectAccessDialog
+    from tests.unit.export.test_referral_pdf import flat, pages_text
+
+    people = [{"kind": "person", "name": "Jay-Jay"}, {"kind": "person", "name": "Ricky Roe"}]
+    first = submit_screening(db_path, entities_of_concern=people)
+    sol = open_app(db_path, "sol")
+    win = shown(qtbot, sol)
+    win.open_screening(first)
+    page_of(win).open_child()
+    child_page = win.page("child")
+    assert isinstance(child_page, ChildPage)
+    opened: list[SubjectAccessDialog] = []
+    monkeypatch.setattr(SubjectAccessDialog, "exec", lambda self: opened.append(self) or 0)
+    button = next(
+        b for b in child_page.findChildren(QPushButton) if "Subject access" in b.accessibleName()
+    )
+    button.click()
+    dialog = opened[0]
+    assert list(dialog.boxes) == ["R1", "R2"]
+    assert missing_accessible_names(dialog) == []
+    dialog.boxes["R2"].setChecked(True)  # Ricky Roe may be disclosed; Jay-Jay may not
+    out = tmp_path / "sar.pdf"
+    monkeypatch.setattr(sar_module, "save_path", lambda *_a: out)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.status.isVisibleTo(dialog), timeout=10_000)
+    text = flat(" ".join(pages_text(out.read_bytes())))
+    assert "Ricky Roe" in text and "Jay-Jay" not in text and "[R1]" in text
     sol.close()

@@ -1,0 +1,183 @@
+"""Subject access: a supervisor's export of everything held about one child, other people's
+names redacted by default, a reviewer's choice per item (domain/sar.py). A request for a child
+the supervisor may not see returns nothing and is audited; every export is audited against
+each screening it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from screening_app.domain import sar
+from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
+from screening_app.domain.entities import summary
+from screening_app.errors import NotFound
+from screening_app.services.model import STATUS_LABELS
+from screening_app.services.session import Session
+from screening_app.storage import audit, review_repo, sar_repo
+from screening_app.storage import screenings_repo as repo
+from screening_app.storage.screenings_repo import ScreeningRecord
+
+
+class SubjectAccessService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def items(self, reference: str) -> list[sar.Item]:
+        """The names the export would redact, with the names (for the reviewer's eyes: a
+        supervisor who may see them), so that they can choose which to reveal."""
+        _export, redact = self._build(reference, ())
+        return list(redact.items.values())
+
+    def export(
+        self,
+        reference: str,
+        path: Path,
+        *,
+        reveal: Iterable[str] = (),
+        password: str | None = None,
+        force: bool = False,
+    ) -> sar.Export:
+        """Write the export (AES-256 with ``password``), whole or not at all; audited."""
+        from screening_app.export.referral_pdf import write_referral
+        from screening_app.export.sar_pdf import render_sar
+
+        built, redact = self._build(reference, reveal)
+        write_referral(path, render_sar(built), password=password, force=force)
+        revealed = sorted(redact.reveal & {i.id for i in redact.items.values()})
+        detail = f"{len(redact.items)} item(s) redacted by default; revealed: {revealed or 'none'}"
+        with self.s.write("record the subject access export"):
+            for section in built.sections:
+                if section.title.startswith("Screening "):
+                    self.s.audit("sar_exported", section.title.split()[1].rstrip(","), detail)
+        return built
+
+    def _build(self, reference: str, reveal: Iterable[str]) -> tuple[sar.Export, sar.Redactor]:
+        self.s.require("supervisor", doing="make a subject access export")
+        record = self._record(reference)
+        db, scope = self.s.db, self.s.scope()
+        assert record.child_id is not None  # _record refuses a screening with no child record
+        rows = review_repo.child_screenings(db, scope, record.child_id)
+        records = [self.s.visible(r.id) for r in rows]
+        answers = {r.id: repo.answers(db, scope, r.id) for r in records}
+        child = review_repo.child(db, record.child_id)
+        assert child is not None
+        own = [child.first_name, child.last_name, f"{child.first_name} {child.last_name}"]
+        persons, handles = _named(answers.values())
+        redact = sar.redactor(
+            sar_repo.other_children(db, record.child_id), persons, handles, keep=own, reveal=reveal
+        )
+        sections = [self._screening(r, answers[r.id], redact) for r in records]
+        ids = [r.id for r in records]
+        sections.append(self._reviews(ids, records, redact))
+        sections.append(self._outcomes(ids, records, redact))
+        sections.append(self._shares([r.reference for r in records], redact))
+        built = sar.Export(
+            child=f"{child.first_name} {child.last_name}",
+            born=child.dob or "not recorded",
+            prepared_by=self.s.user.display_name or self.s.user.name,
+            produced=self.s.now_text()[:16].replace("T", " "),
+            sections=tuple(sections),
+            schedule=tuple(redact.schedule()),
+        )
+        return built, redact
+
+    def _record(self, reference: str) -> ScreeningRecord:
+        """The screening named, if this supervisor may see it and it names a child record;
+        otherwise nothing, and the refusal is audited."""
+        wanted = reference.strip().upper()
+        found = repo.id_of_reference(self.s.db, wanted)
+        try:
+            if found is None:
+                raise NotFound("no such screening")
+            record = self.s.visible(found)
+            if record.child_id is None:
+                raise NotFound("no child record")
+        except NotFound:
+            with self.s.write("record the refused subject access export"):
+                self.s.audit("sar_refused", wanted[:40], "not a child this account may see")
+            raise NotFound(
+                f"There is no child's screening {reference} that you can see: nothing exported."
+            ) from None
+        return record
+
+    def _screening(
+        self, record: ScreeningRecord, answers: dict[str, Any], redact: sar.Redactor
+    ) -> sar.Section:
+        from screening_app.export.wording import answer_words
+
+        form = self.s.registry.get(record.form_id, record.form_version)
+        status = STATUS_LABELS.get(record.status, record.status)
+        rows: list[tuple[str, str]] = [("Status", status), ("By", record.owner_name)]
+        band = record.operative_band or ""
+        if band:
+            label = next((b.label for b in form.bands if b.code == band), band)
+            rows.append(("Band", f"{label} (score {record.total})"))
+        for question in form.questions():
+            if question.id not in answers:
+                continue
+            value = answers[question.id]
+            if question.type == "repeatable_group" and isinstance(value, list):
+                words = "; ".join(summary(e) for e in value if isinstance(e, dict))
+            else:
+                words = answer_words(question, value) or ""
+            rows.append((question.label, redact(words)))
+        day = record.screening_date or ""
+        return sar.Section(f"Screening {record.reference}, {day}", tuple(rows))
+
+    def _reviews(
+        self, ids: list[int], records: list[ScreeningRecord], redact: sar.Redactor
+    ) -> sar.Section:
+        refs = {r.id: r.reference for r in records}
+        rows = []
+        for v in review_repo.reviews_of(self.s.db, ids):
+            verb = "Approved" if v.decision == "approve" else "Returned for changes"
+            text = f"{verb} by {v.reviewer} on {v.at[:10]}" + (
+                f": {redact(v.comment)}" if v.comment else ""
+            )
+            rows.append((refs[v.screening_id], text))
+        return sar.Section("Reviews", tuple(rows))
+
+    def _outcomes(
+        self, ids: list[int], records: list[ScreeningRecord], redact: sar.Redactor
+    ) -> sar.Section:
+        refs = {r.id: r for r in records}
+        rows = []
+        for o in review_repo.outcomes_of(self.s.db, ids):
+            record = refs[o.screening_id]
+            form = self.s.registry.get(record.form_id, record.form_version)
+            label = next((x.label for x in form.outcomes if x.code == o.code), o.code)
+            note = f": {redact(o.note)}" if o.note else ""
+            rows.append((record.reference, f"{label} on {o.date}{note}"))
+        return sar.Section("Outcomes", tuple(rows))
+
+    def _shares(self, references: list[str], redact: sar.Redactor) -> sar.Section:
+        rows = []
+        wanted = set(references)
+        for row in reversed(audit.rows(self.s.db, actions=list(SHARE_ACTIONS), limit=100_000)):
+            if row.record not in wanted:
+                continue
+            share, _rest = from_detail(row.detail)
+            to = (
+                f" with {share.recipient} for {share.purpose} ({share.basis_words()})"
+                if share
+                else ""
+            )
+            what = SHARE_ACTIONS[row.action]
+            rows.append((row.record or "", redact(f"{what} on {row.at[:10]}{to}")))
+        return sar.Section("Who it was shared with", tuple(rows))
+
+
+def _named(answers: Iterable[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The persons of concern's names and the online accounts' handles in these answers."""
+    persons, handles = [], []
+    for one in answers:
+        for entity in one.get("entities_of_concern") or []:
+            if not isinstance(entity, dict):
+                continue
+            if entity.get("kind") == "person" and entity.get("name"):
+                persons.append(str(entity["name"]))
+            if entity.get("kind") == "online_account" and entity.get("handle"):
+                handles.append(str(entity["handle"]))
+    return persons, handles
