@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         records_cmds,
         referral_cmd,
         report_cmds,
+        retention_cmds,
         server_cmds,
         settings_cmds,
         stats_cmd,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         figures_cmd,
         sync_cmds,
         server_cmds,
+        retention_cmds,
     )
     for module in modules:
         module.register(subparsers)

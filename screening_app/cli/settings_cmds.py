@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from screening_app.cli.common import open_session, signed_in_args
+from screening_app.domain import record_retention
 from screening_app.domain.contacts import KINDS
 from screening_app.services.administration import IDLE_LOCK_MINUTES
 
@@ -33,6 +34,18 @@ def register(subparsers: Any) -> None:
     for kind, flag in _FLAGS.items():
         contacts.add_argument(flag, dest=kind, metavar="NUMBER", help=f"the {KINDS[kind]} number")
     contacts.set_defaults(func=cmd_contacts)
+    retention = sub.add_parser("retention", help="how long each kind of record is kept")
+    signed_in_args(retention)
+    for kind, (words, _setting, _default) in record_retention.KINDS.items():
+        retention.add_argument(
+            f"--{kind.replace('_', '-')}-years",
+            dest=kind,
+            type=int,
+            metavar="N",
+            help=f"{words}: years after the child's date of birth",
+        )
+    retention.add_argument("--draft-days", type=int, metavar="N", help="a draft never submitted")
+    retention.set_defaults(func=cmd_retention)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -64,4 +77,21 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(chosen.sentence() or "No contact numbers are set beside 'Call 999' now.")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        for kind, (_words, setting, _default) in record_retention.KINDS.items():
+            if getattr(args, kind) is not None:
+                app.settings.set_int(setting, getattr(args, kind))
+        if args.draft_days is not None:
+            app.settings.set_int(record_retention.DRAFT_DAYS[0], args.draft_days)
+        periods = app.retention.periods()
+    finally:
+        app.close()
+    for words, setting, _default in record_retention.KINDS.values():
+        print(f"{words}: kept {periods[setting]} years after the child's date of birth")
+    print(f"A draft never submitted: kept {periods[record_retention.DRAFT_DAYS[0]]} days")
     return 0

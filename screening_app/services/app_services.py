@@ -15,6 +15,7 @@ from screening_app.services.listing import ListingService
 from screening_app.services.mace import MaceService
 from screening_app.services.model import User
 from screening_app.services.profiles import ProfileService
+from screening_app.services.record_retention import RecordRetentionService
 from screening_app.services.referrals import ReferralService
 from screening_app.services.review import ReviewService
 from screening_app.services.sar import SubjectAccessService
@@ -44,6 +45,7 @@ class AppServices:
         self.mace = MaceService(session)
         self.disclosures = DisclosureService(session)
         self.subject_access = SubjectAccessService(session)
+        self.retention = RecordRetentionService(session)
         self.statistics = StatisticsService(session)
         self.profiles = ProfileService(session, self.statistics)
         self.audit = AuditService(session)

@@ -19,6 +19,11 @@ def apply(session: Session, days: int | None) -> int:
         return 0
     cutoff = (session.clock() - dt.timedelta(days=days)).isoformat(sep=" ")
     due = retention_repo.due(session.db, session.user.id, cutoff)
+    if due:  # nothing of a child under a legal hold goes (domain/record_retention.py)
+        from screening_app.services.record_retention import RecordRetentionService
+
+        held = RecordRetentionService(session).holds()
+        due = [i for i in due if _child(session, i) not in held]
     if not due:
         return 0
     with session.write("remove content after the retention period") as db:
@@ -32,3 +37,8 @@ def apply(session: Session, days: int | None) -> int:
                 f"retention {days} days",
             )
     return len(due)
+
+
+def _child(session: Session, screening_id: int) -> int | None:
+    record = repo.fetch(session.db, session.scope(), screening_id)
+    return record.child_id if record else None

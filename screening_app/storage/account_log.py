@@ -20,6 +20,7 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.domain import contacts as area_contacts
+from screening_app.domain import record_retention
 
 RECOVERY = 0
 ROLES = ("practitioner", "supervisor", "admin")
@@ -43,7 +44,8 @@ ACTIONS = frozenset(
         "keys_set",
     }
 )
-SETTINGS = {"idle_lock_minutes": (1, 240)}
+# signed settings and their ranges: the idle lock, and how long each kind of record is kept
+SETTINGS = {"idle_lock_minutes": (1, 240), **record_retention.settings_limits()}
 
 
 class LogError(ValueError):

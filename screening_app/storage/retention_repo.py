@@ -5,6 +5,7 @@ is removed here; the reference, status, dates and the clear figures stay."""
 from __future__ import annotations
 
 from screening_app.storage.driver import Database
+from screening_app.storage.scope import Scope
 
 
 def due(db: Database, owner_id: int, reviewed_before: str) -> list[int]:
@@ -48,3 +49,19 @@ def remove_content(db: Database, screening_id: int, at: str) -> None:
             "WHERE child_id = ?) AND NOT EXISTS (SELECT 1 FROM children WHERE merged_into = ?)",
             [child[0], child[0], child[0]],
         )
+
+
+def records(
+    db: Database, scope: Scope
+) -> list[tuple[str, int | None, str, str, str | None, str | None, str]]:
+    """What the due list needs of each screening ``scope`` may see whose content is here:
+    (reference, child id, status, practitioner role, date of birth, screening date, last
+    change)."""
+    clause, params = scope.clause(counting=True)
+    rows = db.execute(
+        "SELECT s.reference, s.child_id, s.status, s.practitioner_role, s.child_dob, "
+        f"s.screening_date, s.updated_at FROM screenings s WHERE {clause} "
+        "AND s.content_removed_at IS NULL ORDER BY s.id",
+        params,
+    ).fetchall()
+    return [(str(a), b, str(c), str(d or ""), e, f, str(g)) for a, b, c, d, e, f, g in rows]

@@ -1,0 +1,71 @@
+"""``retention due|hold|release``: what is due for review or deletion, and legal holds
+(domain/record_retention.py, docs/GOVERNANCE.md). Supervisors; the periods are an
+administrator's signed settings (``settings retention``)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from typing import Any
+
+from screening_app.cli.common import open_session, signed_in_args
+
+
+def register(subparsers: Any) -> None:
+    retention = subparsers.add_parser(
+        "retention", help="records due for review or deletion, and legal holds"
+    )
+    sub = retention.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
+    due = sub.add_parser("due", help="the records whose retention period has ended")
+    signed_in_args(due)
+    due.add_argument("--csv", action="store_true", help="print CSV")
+    due.set_defaults(func=cmd_due)
+    for name, helped, func in (
+        ("hold", "place a legal hold on the child of a screening", cmd_hold),
+        ("release", "lift the legal hold on the child of a screening", cmd_release),
+    ):
+        parser = sub.add_parser(name, help=helped)
+        parser.add_argument("reference", metavar="REFERENCE")
+        parser.add_argument("--reason", required=True, metavar="TEXT", help="why (no names)")
+        signed_in_args(parser)
+        parser.set_defaults(func=func)
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        found = app.retention.due()
+    finally:
+        app.close()
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("reference", "kind", "keep_until", "state"))
+        for d in found:
+            writer.writerow((d.reference, d.kind, d.keep_until.isoformat(), d.words()))
+        return 0
+    for d in found:
+        print(f"{d.reference}\t{d.kind}\tkept until {d.keep_until:%d/%m/%Y}\t{d.words()}")
+    held = sum(1 for d in found if d.held is not None)
+    print(f"{len(found)} record(s) due for review or deletion, {held} of them under a legal hold.")
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        hold = app.retention.place_hold(args.reference, args.reason)
+    finally:
+        app.close()
+    print(f"Legal hold placed on the child of {args.reference.upper()}: {hold.reason}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        app.retention.lift_hold(args.reference, args.reason)
+    finally:
+        app.close()
+    print(f"Legal hold lifted on the child of {args.reference.upper()}.")
+    return 0

@@ -1,0 +1,107 @@
+"""Retention by record type and legal holds on this computer (domain/record_retention.py): the
+periods an administrator sets, the holds a supervisor places and lifts, and the monthly list of
+what is due for review or deletion. Holds live in the signed, hash-chained audit trail — placed
+and lifted by whom, when and why — so none can be slipped in or out of the file unseen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from screening_app.domain import record_retention as rules
+from screening_app.domain.evaluation import parse_date
+from screening_app.errors import InputFileError, NotFound, WorkflowError
+from screening_app.services.session import Session
+from screening_app.storage import audit, retention_repo
+from screening_app.storage import screenings_repo as repo
+
+HOLD_ACTIONS = ("hold_placed", "hold_lifted")
+MIN_REASON = 10
+
+
+class RecordRetentionService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def periods(self) -> dict[str, int]:
+        """Every retention setting with its value (the default where none was set)."""
+        given = self.s.store.keyring.directory.settings
+        found = {setting: given.get(setting, d) for _w, setting, d in rules.KINDS.values()}
+        setting, default = rules.DRAFT_DAYS
+        found[setting] = given.get(setting, default)
+        return found
+
+    def holds(self) -> dict[int, rules.Hold]:
+        """The holds standing now, by child record."""
+        events = []
+        for row in reversed(audit.rows(self.s.db, actions=HOLD_ACTIONS, limit=1_000_000)):
+            try:
+                child_id = int(str(row.record).removeprefix("child:"))
+                reason = str(json.loads(row.detail).get("reason", ""))
+            except (TypeError, ValueError, AttributeError):
+                continue  # a row the chain's check names anyway
+            events.append((row.action, child_id, reason, row.user_name, row.at))
+        return rules.fold_holds(events)
+
+    def place_hold(self, reference: str, reason: str) -> rules.Hold:
+        """A supervisor's legal hold on the child of ``reference``: nothing of theirs goes
+        while it stands."""
+        child_id = self._child_of(reference, "place a legal hold")
+        held = self.holds().get(child_id)
+        if held is not None:
+            raise WorkflowError(
+                f"This child is already held since {held.placed_at[:10]} by {held.placed_by}: "
+                f"{held.reason}"
+            )
+        why = _reason(reason, "the hold")
+        with self.s.write("place the legal hold"):
+            self.s.audit("hold_placed", f"child:{child_id}", json.dumps({"reason": why}))
+        return self.holds()[child_id]
+
+    def lift_hold(self, reference: str, reason: str) -> None:
+        child_id = self._child_of(reference, "lift a legal hold")
+        if child_id not in self.holds():
+            raise WorkflowError("This child has no legal hold to lift.")
+        why = _reason(reason, "lifting the hold")
+        with self.s.write("lift the legal hold"):
+            self.s.audit("hold_lifted", f"child:{child_id}", json.dumps({"reason": why}))
+
+    def due(self, today: dt.date | None = None) -> list[rules.Due]:
+        """What is due for review or deletion today (supervisors: the team's records)."""
+        self.s.require("supervisor", doing="see what is due for review or deletion")
+        records = [
+            rules.Record(
+                reference=reference,
+                child_id=child_id,
+                status=status,
+                role=role,
+                dob=parse_date(dob),
+                screening_date=parse_date(day),
+                last_change=dt.datetime.fromisoformat(changed).date(),
+            )
+            for reference, child_id, status, role, dob, day, changed in retention_repo.records(
+                self.s.db, self.s.scope()
+            )
+        ]
+        return rules.due(records, self.holds(), self.periods(), today or self.s.today())
+
+    def _child_of(self, reference: str, doing: str) -> int:
+        self.s.require("supervisor", doing=doing)
+        found = repo.id_of_reference(self.s.db, reference.strip().upper())
+        missing = NotFound(f"There is no child's screening {reference} that you can see.")
+        if found is None:
+            raise missing
+        try:
+            record = self.s.visible(found)
+        except NotFound:
+            raise missing from None
+        if record.child_id is None:
+            raise missing
+        return int(record.child_id)
+
+
+def _reason(text: str, what: str) -> str:
+    why = " ".join(str(text).split())
+    if len(why) < MIN_REASON:
+        raise InputFileError(f"Give the reason for {what} (at least {MIN_REASON} characters).")
+    return why[:300]
