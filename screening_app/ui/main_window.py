@@ -86,6 +86,7 @@ class MainWindow(SafeWindow):
             self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
             self.action(review, "Team &computers…", "", self.team.team_computers)
             self.action(review, "&Disclosure log…", "", self.show_disclosures)
+            self.action(review, "Due for review or d&eletion…", "", self.show_retention)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
 
@@ -119,6 +120,12 @@ class MainWindow(SafeWindow):
         from screening_app.ui.disclosure_dialog import DisclosureDialog
 
         DisclosureDialog(self, self.services).exec()
+
+    def show_retention(self) -> None:
+        """Review → Due for review or deletion…: the monthly list, and legal holds."""
+        from screening_app.ui.retention_dialog import RetentionDialog
+
+        RetentionDialog(self, self.services).exec()
 
     def new_context_screening(self) -> None:
         """A screening of a place, a route, an online space or a group of young people

@@ -29,6 +29,7 @@ from screening_app.ui.main_window import MainWindow
 from screening_app.ui.review_view import ReviewQueue
 from screening_app.ui.stats_view import StatisticsView
 from tests.conftest import (
+    ADMIN_PW,
     LOWERED_JUDGEMENT,
     USER_PW,
     open_app,
@@ -488,4 +489,38 @@ def test_a_supervisor_makes_a_subject_access_export_from_the_child_s_record(
     qtbot.waitUntil(lambda: dialog.status.isVisibleTo(dialog), timeout=10_000)
     text = flat(" ".join(pages_text(out.read_bytes())))
     assert "Ricky Roe" in text and "Jay-Jay" not in text and "[R1]" in text
+    sol.close()
+
+
+def test_the_due_list_in_the_window_holds_and_lifts_with_a_reason(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening_app.ui.retention_dialog import RetentionDialog
+
+    submit_screening(db_path, practitioner_role="social_worker")
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    admin.settings.set_int("retain_social_care_years", 1)  # so that it is due now
+    admin.close()
+    sol = open_app(db_path, "sol")
+    win = shown(qtbot, sol)
+    opened: list[RetentionDialog] = []
+    monkeypatch.setattr(RetentionDialog, "exec", lambda self: opened.append(self) or 0)
+    win.show_retention()
+    dialog = opened[0]
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert dialog.table.item(0, 3).text() == "due for review or deletion"
+    assert missing_accessible_names(dialog) == []
+    dialog.hold()  # nothing chosen yet: said, nothing asked
+    assert dialog.status.text() == "Choose a record in the table first."
+    dialog.table.selectRow(0)
+    reasons = iter([("The Northvale inquiry asked for it.", True), ("It has reported.", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: next(reasons))
+    dialog.hold()
+    qtbot.waitUntil(lambda: "held since" in dialog.table.item(0, 3).text(), timeout=10_000)
+    assert dialog.table.item(0, 3).text().endswith("The Northvale inquiry asked for it.")
+    dialog.table.selectRow(0)
+    dialog.lift()
+    qtbot.waitUntil(
+        lambda: dialog.table.item(0, 3).text() == "due for review or deletion", timeout=10_000
+    )
     sol.close()

@@ -1,0 +1,116 @@
+"""Review → Due for review or deletion…: the team's records whose retention period has ended,
+each with its kind, the day it was kept until and any legal hold; a supervisor places or lifts
+a hold on the chosen record's child, with a reason (domain/record_retention.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.record_retention import Due
+from screening_app.services.app_services import AppServices
+from screening_app.ui.announce import announce
+from screening_app.ui.dialogs import resize_within_screen
+from screening_app.ui.operations import Op, guarded
+from screening_app.ui.tables import keyboard_friendly
+
+COLUMNS = ("Screening", "Kind of record", "Kept until", "State")
+
+
+class RetentionDialog(QDialog):
+    def __init__(self, parent: QWidget, services: AppServices) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.found: list[Due] = []
+        self.setWindowTitle("Due for review or deletion")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Records whose retention period has ended. Review each: keep it under a legal hold "
+            "while an inquiry, a complaint or litigation needs it, or ask your administrator "
+            "about deletion. The periods are your organisation's, set by the administrator.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName("Records due for review or deletion")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setAccessibleName("Column headings")
+        self.table.verticalHeader().setVisible(False)
+        keyboard_friendly(self.table)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel("Reading the records…", self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        for text, name, slot in (
+            ("Place a legal &hold…", "Place a legal hold on the chosen record's child", self.hold),
+            ("&Lift the hold…", "Lift the legal hold on the chosen record's child", self.lift),
+        ):
+            button = QPushButton(text, self)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        resize_within_screen(self, 900, 520)
+        self.reload()
+
+    def reload(self) -> None:
+        Op(self, self.services.retention.due).success(self.show_due).run()
+
+    def show_due(self, found: list[Due]) -> None:
+        self.found = found
+        self.table.setRowCount(len(found))
+        for row, due in enumerate(found):
+            cells = (due.reference, due.kind, f"{due.keep_until:%d/%m/%Y}", due.words())
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        held = sum(1 for d in found if d.held is not None)
+        self.status.setText(
+            f"{len(found)} record(s) due for review or deletion, {held} under a legal hold."
+        )
+        announce(self.status, self.status.text())
+
+    def chosen(self) -> Due | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.found):
+            return self.found[row]
+        self.status.setText("Choose a record in the table first.")
+        announce(self.status, self.status.text(), assertive=True)
+        return None
+
+    def hold(self) -> None:
+        self._decide("Place a legal hold", "Why is the child's record held?", True)
+
+    def lift(self) -> None:
+        self._decide("Lift the legal hold", "Why is the hold lifted?", False)
+
+    def _decide(self, title: str, question: str, placing: bool) -> None:
+        due = self.chosen()
+        if due is None:
+            return
+        reason, ok = QInputDialog.getText(self, title, f"{question} (no names)")
+        if not ok:
+            return
+        retention = self.services.retention
+        with guarded(self) as attempt:
+            if placing:
+                retention.place_hold(due.reference, reason)
+            else:
+                retention.lift_hold(due.reference, reason)
+        if not attempt.failed:
+            self.reload()
