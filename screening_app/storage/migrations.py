@@ -396,7 +396,22 @@ def _v10(db: Database) -> None:
         )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+def _v11(db: Database) -> None:
+    """The figures count children's screenings only (a place or group screening is none): the
+    covering index of the figures' queries gains the form, so that the test is read from the
+    index rather than from every row (30 000 screenings: the statistics 1.5 s -> see the
+    README's table)."""
+    _run(
+        db,
+        """
+        DROP INDEX IF EXISTS screenings_stats;
+        CREATE INDEX screenings_stats ON screenings(team, form_id, screening_date, status,
+            operative_band, la_area, practitioner_role, child_id, reviewed_at);
+        """,
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 LATEST = len(STEPS)
 
 
