@@ -88,14 +88,7 @@ class MaceService:
         return pack
 
     def _record(self, reference: str) -> ScreeningRecord:
-        found = repo.id_of_reference(self.s.db, reference.strip().upper())
-        missing = NotFound(f"There is no screening {reference} that you can see.")
-        if found is None:
-            raise missing
-        try:
-            record = self.s.visible(found)
-        except NotFound:
-            raise missing from None  # the same words whether it exists or not
+        record = self.s.by_reference(reference)
         permissions.check(permissions.refusal_of_referral(record))
         return record
 

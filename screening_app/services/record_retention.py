@@ -13,7 +13,6 @@ from screening_app.domain.evaluation import parse_date
 from screening_app.errors import InputFileError, NotFound, WorkflowError
 from screening_app.services.session import Session
 from screening_app.storage import audit, retention_repo
-from screening_app.storage import screenings_repo as repo
 
 HOLD_ACTIONS = ("hold_placed", "hold_lifted")
 MIN_REASON = 10
@@ -87,16 +86,9 @@ class RecordRetentionService:
 
     def _child_of(self, reference: str, doing: str) -> int:
         self.s.require("supervisor", doing=doing)
-        found = repo.id_of_reference(self.s.db, reference.strip().upper())
-        missing = NotFound(f"There is no child's screening {reference} that you can see.")
-        if found is None:
-            raise missing
-        try:
-            record = self.s.visible(found)
-        except NotFound:
-            raise missing from None
+        record = self.s.by_reference(reference)
         if record.child_id is None:
-            raise missing
+            raise NotFound(f"Screening {record.reference} names no child record: nothing to hold.")
         return int(record.child_id)
 
 

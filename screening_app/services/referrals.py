@@ -9,7 +9,7 @@ from typing import Literal
 from screening_app.domain.disclosure import SHARE_ACTIONS, Share
 from screening_app.domain.disclosure import detail as disclosure_detail
 from screening_app.domain.scoring import score
-from screening_app.errors import InputFileError, NotFound
+from screening_app.errors import InputFileError
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.files import write_text
 from screening_app.services import permissions
@@ -82,10 +82,7 @@ class ReferralService:
         from screening_app.export import pole
         from screening_app.services.links import ENTITIES, LinksService
 
-        found = repo.id_of_reference(self.s.db, reference.strip().upper())
-        if found is None:
-            raise NotFound(f"There is no screening {reference} that you can see.")
-        record = self.s.visible(found)
+        record = self.s.by_reference(reference)
         permissions.check(permissions.refusal_of_referral(record))
         answers = repo.answers(self.s.db, self.s.scope(), record.id)
         given = answers.get(ENTITIES) if isinstance(answers.get(ENTITIES), list) else []

@@ -87,11 +87,8 @@ class SubjectAccessService:
         """The screening named, if this supervisor may see it and it names a child record;
         otherwise nothing, and the refusal is audited."""
         wanted = reference.strip().upper()
-        found = repo.id_of_reference(self.s.db, wanted)
         try:
-            if found is None:
-                raise NotFound("no such screening")
-            record = self.s.visible(found)
+            record = self.s.by_reference(wanted)
             if record.child_id is None:
                 raise NotFound("no child record")
         except NotFound:

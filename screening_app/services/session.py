@@ -95,6 +95,18 @@ class Session:
     def require_reader(self) -> None:
         self.require(*READERS, doing="see children's screenings")
 
+    def by_reference(self, reference: str) -> ScreeningRecord:
+        """The screening ``reference`` names, if this user may see it; otherwise NotFound,
+        with the same words whether it exists or not."""
+        found = repo.id_of_reference(self.db, reference.strip().upper())
+        missing = NotFound(f"There is no screening {reference} that you can see.")
+        if found is None:
+            raise missing
+        try:
+            return self.visible(found)
+        except NotFound:
+            raise missing from None
+
     def visible(self, screening_id: int) -> ScreeningRecord:
         """The screening, if this user may see it; otherwise NotFound (never says which)."""
         self.require_reader()

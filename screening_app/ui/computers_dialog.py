@@ -12,13 +12,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,7 @@ from screening_app.services.approvals import Computer
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import ErrorLine, resize_within_screen
 from screening_app.ui.operations import Op
-from screening_app.ui.tables import keyboard_friendly
+from screening_app.ui.tables import fill_rows, read_only_table
 
 COLUMNS = ("Person", "Role", "Computer", "Registered", "Account added by", "Code", "State")
 
@@ -58,14 +55,7 @@ class TeamComputersDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Your team's computers")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setAccessibleName("Column headings")
-        keyboard_friendly(self.table)
+        self.table = read_only_table(self, COLUMNS, "Your team's computers")
         layout.addWidget(self.table)
         self.status = QLabel("Asking the team server…", self)
         self.status.setWordWrap(True)
@@ -98,20 +88,21 @@ class TeamComputersDialog(QDialog):
         ).run()
 
     def show_computers(self, computers: list[Computer]) -> None:
-        self.table.setRowCount(len(computers))
-        for row, computer in enumerate(computers):
-            added = computer.added_by or "(not recorded)"
-            cells = (
-                computer.account,
-                computer.role,
-                computer.name,
-                computer.registered_on,
-                f"{added}, {computer.account_added_on}",
-                computer.code,
-                state_words(computer),
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(
+            self.table,
+            [
+                (
+                    c.account,
+                    c.role,
+                    c.name,
+                    c.registered_on,
+                    f"{c.added_by or '(not recorded)'}, {c.account_added_on}",
+                    c.code,
+                    state_words(c),
+                )
+                for c in computers
+            ],
+        )
         waiting = sum(1 for c in computers if not c.this_computer and not c.approved_by)
         self.status.setText(
             f"{len(computers)} computer(s); {waiting} waiting for approval."

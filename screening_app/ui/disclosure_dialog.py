@@ -9,12 +9,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from screening_app.services.disclosures import Disclosure
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
 from screening_app.ui.operations import Op, guarded
-from screening_app.ui.tables import keyboard_friendly
+from screening_app.ui.tables import fill_rows, read_only_table
 
 COLUMNS = ("When", "By", "What", "Screening", "Child", "Shared with", "Purpose", "Basis")
 
@@ -46,14 +43,7 @@ class DisclosureDialog(QDialog):
         row.addWidget(label)
         row.addWidget(self.child, 1)
         layout.addLayout(row)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Shares of screenings")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setAccessibleName("Column headings")
-        self.table.verticalHeader().setVisible(False)
-        keyboard_friendly(self.table)
+        self.table = read_only_table(self, COLUMNS, "Shares of screenings")
         layout.addWidget(self.table, 1)
         self.status = QLabel("Reading the audit trail…", self)
         self.status.setWordWrap(True)
@@ -79,21 +69,22 @@ class DisclosureDialog(QDialog):
 
     def show_log(self, found: list[Disclosure]) -> None:
         self.found = found
-        self.table.setRowCount(len(found))
-        for row, d in enumerate(found):
-            basis = f"{d.basis} ({d.reason})" if d.reason else d.basis
-            cells = (
-                f"{d.at:%d/%m/%Y %H:%M}",
-                d.by,
-                d.what,
-                d.reference,
-                d.subject,
-                d.recipient or "(not recorded)",
-                d.purpose or "(not recorded)",
-                basis,
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(
+            self.table,
+            [
+                (
+                    f"{d.at:%d/%m/%Y %H:%M}",
+                    d.by,
+                    d.what,
+                    d.reference,
+                    d.subject,
+                    d.recipient or "(not recorded)",
+                    d.purpose or "(not recorded)",
+                    f"{d.basis} ({d.reason})" if d.reason else d.basis,
+                )
+                for d in found
+            ],
+        )
         self.status.setText(f"{len(found)} share(s).")
         announce(self.status, self.status.text())
 

@@ -7,12 +7,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +19,7 @@ from screening_app.services.app_services import AppServices
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.operations import Op, guarded
-from screening_app.ui.tables import keyboard_friendly
+from screening_app.ui.tables import fill_rows, read_only_table
 
 COLUMNS = ("Screening", "Kind of record", "Kept until", "State")
 
@@ -42,15 +39,7 @@ class RetentionDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Records due for review or deletion")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setAccessibleName("Column headings")
-        self.table.verticalHeader().setVisible(False)
-        keyboard_friendly(self.table)
+        self.table = read_only_table(self, COLUMNS, "Records due for review or deletion")
         layout.addWidget(self.table, 1)
         self.status = QLabel("Reading the records…", self)
         self.status.setWordWrap(True)
@@ -74,11 +63,10 @@ class RetentionDialog(QDialog):
 
     def show_due(self, found: list[Due]) -> None:
         self.found = found
-        self.table.setRowCount(len(found))
-        for row, due in enumerate(found):
-            cells = (due.reference, due.kind, f"{due.keep_until:%d/%m/%Y}", due.words())
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(
+            self.table,
+            [(d.reference, d.kind, f"{d.keep_until:%d/%m/%Y}", d.words()) for d in found],
+        )
         held = sum(1 for d in found if d.held is not None)
         self.status.setText(
             f"{len(found)} record(s) due for review or deletion, {held} under a legal hold."

@@ -10,8 +10,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 
 class _ChooseOnFocus(QObject):
@@ -59,3 +69,25 @@ class SortBox(QComboBox):
                 self.blockSignals(True)
                 self.setCurrentIndex(index)
                 self.blockSignals(False)
+
+
+def read_only_table(parent: QWidget, columns: Sequence[str], name: str) -> QTableWidget:
+    """A table of rows to read (a dialog's list): named for a screen reader, its headings
+    named, no row numbers, sized to its contents, and :func:`keyboard_friendly`."""
+    table = QTableWidget(0, len(columns), parent)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setAccessibleName(name)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setAccessibleName("Column headings")
+    table.verticalHeader().setVisible(False)
+    keyboard_friendly(table)
+    return table
+
+
+def fill_rows(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Replace the table's rows by ``rows`` of text."""
+    table.setRowCount(len(rows))
+    for row, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            table.setItem(row, column, QTableWidgetItem(text))
