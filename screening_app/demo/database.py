@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from screening_app.demo import generator
-from screening_app.domain import checklist
+from screening_app.domain import checklist, disclosure
 from screening_app.services import vouching
 from screening_app.services.app_services import AppServices
-from screening_app.services.model import Role
+from screening_app.services.model import ListQuery, Role
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the throwaway demo database, documented
 DEMO_ADMIN = ("admin", "Ada Admin")
@@ -74,12 +74,28 @@ def add_screenings(
         generator.add_reviews_and_outcomes(db, supervisors, seed=seed, today=today)
         vouching.vouch(session)  # signed as they stand, as a key holder writes them
         session.audit("demo_data_generated", None, f"{screenings} fictional screenings")
+    # two referrals shared, so that the disclosure log has something to show
+    shared = reader.listing.list(ListQuery(status="approved", limit=2))
+    for row, share in zip(shared, DEMO_SHARES, strict=False):
+        reader.referrals.record_export(row.id, "printed", share=share)
     for answers in CONTEXTS:  # through the service, as a practitioner's would be
         draft = reader.screenings.start(checklist.CONTEXT_FORM_ID)
         for question_id, value in answers.items():
             reader.screenings.save_answer(draft.row.id, question_id, value)
         reader.screenings.submit(draft.row.id)
 
+
+DEMO_SHARES = (
+    disclosure.make(
+        "Northvale Police SCU", "a referral of a child at risk of exploitation", "consent_given"
+    ),
+    disclosure.make(
+        "Northvale MASH",
+        "a referral of a child at risk of exploitation",
+        "consent_overridden",
+        "Asking the parent would warn the adult of concern.",
+    ),
+)
 
 # Two fictional places and groups screened for contextual safeguarding: their people, vehicles,
 # phones and accounts come from the children's pool (generator.ENTITY_POOL), so the Links view
