@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from screening_app.cli.common import open_session, signed_in_args
+from screening_app.export.pole import safe_cell
 
 
 def register(subparsers: Any) -> None:
@@ -40,12 +41,14 @@ def cmd_due(args: argparse.Namespace) -> int:
         app.close()
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(("reference", "kind", "keep_until", "state"))
+        writer.writerow(("reference", "child", "kind", "keep_until", "state"))
         for d in found:
-            writer.writerow((d.reference, d.kind, d.keep_until.isoformat(), d.words()))
+            cells = (d.reference, safe_cell(d.subject), d.kind, d.keep_until.isoformat())
+            writer.writerow((*cells, safe_cell(d.words())))
         return 0
     for d in found:
-        print(f"{d.reference}\t{d.kind}\tkept until {d.keep_until:%d/%m/%Y}\t{d.words()}")
+        until = f"kept until {d.keep_until:%d/%m/%Y}"
+        print(f"{d.reference}\t{d.subject}\t{d.kind}\t{until}\t{d.words()}")
     held = sum(1 for d in found if d.held is not None)
     print(f"{len(found)} record(s) due for review or deletion, {held} of them under a legal hold.")
     return 0

@@ -61,6 +61,7 @@ class Record:
     dob: dt.date | None
     screening_date: dt.date | None
     last_change: dt.date
+    subject: str = ""  # the child's name (or the place's or group's), for the reviewer
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Hold:
 @dataclass(frozen=True)
 class Due:
     reference: str
+    subject: str
     kind: str  # words
     keep_until: dt.date
     held: Hold | None
@@ -115,7 +117,7 @@ def due(
             "Draft never submitted" if record.status == "draft" else KINDS[kind_of(record.role)][0]
         )
         held = holds.get(record.child_id) if record.child_id is not None else None
-        found.append(Due(record.reference, kind, until, held))
+        found.append(Due(record.reference, record.subject, kind, until, held))
     return sorted(found, key=lambda d: (d.keep_until, d.reference))
 
 

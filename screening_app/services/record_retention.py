@@ -77,9 +77,10 @@ class RecordRetentionService:
                 dob=parse_date(dob),
                 screening_date=parse_date(day),
                 last_change=dt.datetime.fromisoformat(changed).date(),
+                subject=name,
             )
-            for reference, child_id, status, role, dob, day, changed in retention_repo.records(
-                self.s.db, self.s.scope()
+            for reference, child_id, status, role, dob, day, changed, name in (
+                retention_repo.records(self.s.db, self.s.scope())
             )
         ]
         return rules.due(records, self.holds(), self.periods(), today or self.s.today())

@@ -53,15 +53,18 @@ def remove_content(db: Database, screening_id: int, at: str) -> None:
 
 def records(
     db: Database, scope: Scope
-) -> list[tuple[str, int | None, str, str, str | None, str | None, str]]:
+) -> list[tuple[str, int | None, str, str, str | None, str | None, str, str]]:
     """What the due list needs of each screening ``scope`` may see whose content is here:
     (reference, child id, status, practitioner role, date of birth, screening date, last
-    change)."""
+    change, the child's or place's name)."""
     clause, params = scope.clause(counting=True)
     rows = db.execute(
         "SELECT s.reference, s.child_id, s.status, s.practitioner_role, s.child_dob, "
-        f"s.screening_date, s.updated_at FROM screenings s WHERE {clause} "
+        f"s.screening_date, s.updated_at, s.child_name FROM screenings s WHERE {clause} "
         "AND s.content_removed_at IS NULL ORDER BY s.id",
         params,
     ).fetchall()
-    return [(str(a), b, str(c), str(d or ""), e, f, str(g)) for a, b, c, d, e, f, g in rows]
+    return [
+        (str(a), b, str(c), str(d or ""), e, f, str(g), str(h or ""))
+        for a, b, c, d, e, f, g, h in rows
+    ]

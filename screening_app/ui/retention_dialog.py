@@ -21,7 +21,7 @@ from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.operations import Op, guarded
 from screening_app.ui.tables import fill_rows, read_only_table
 
-COLUMNS = ("Screening", "Kind of record", "Kept until", "State")
+COLUMNS = ("Screening", "Child", "Kind of record", "Kept until", "State")
 
 
 class RetentionDialog(QDialog):
@@ -65,7 +65,10 @@ class RetentionDialog(QDialog):
         self.found = found
         fill_rows(
             self.table,
-            [(d.reference, d.kind, f"{d.keep_until:%d/%m/%Y}", d.words()) for d in found],
+            [
+                (d.reference, d.subject, d.kind, f"{d.keep_until:%d/%m/%Y}", d.words())
+                for d in found
+            ],
         )
         held = sum(1 for d in found if d.held is not None)
         self.status.setText(

@@ -508,7 +508,8 @@ def test_the_due_list_in_the_window_holds_and_lifts_with_a_reason(
     win.show_retention()
     dialog = opened[0]
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
-    assert dialog.table.item(0, 3).text() == "due for review or deletion"
+    assert dialog.table.item(0, 1).text() == "Kit Fictional"
+    assert dialog.table.item(0, 4).text() == "due for review or deletion"
     assert missing_accessible_names(dialog) == []
     dialog.hold()  # nothing chosen yet: said, nothing asked
     assert dialog.status.text() == "Choose a record in the table first."
@@ -516,11 +517,11 @@ def test_the_due_list_in_the_window_holds_and_lifts_with_a_reason(
     reasons = iter([("The Northvale inquiry asked for it.", True), ("It has reported.", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: next(reasons))
     dialog.hold()
-    qtbot.waitUntil(lambda: "held since" in dialog.table.item(0, 3).text(), timeout=10_000)
-    assert dialog.table.item(0, 3).text().endswith("The Northvale inquiry asked for it.")
+    qtbot.waitUntil(lambda: "held since" in dialog.table.item(0, 4).text(), timeout=10_000)
+    assert dialog.table.item(0, 4).text().endswith("The Northvale inquiry asked for it.")
     dialog.table.selectRow(0)
     dialog.lift()
     qtbot.waitUntil(
-        lambda: dialog.table.item(0, 3).text() == "due for review or deletion", timeout=10_000
+        lambda: dialog.table.item(0, 4).text() == "due for review or deletion", timeout=10_000
     )
     sol.close()

@@ -53,8 +53,9 @@ def test_a_supervisor_holds_and_releases_and_the_due_list_says_so(db_path: Path)
     sol = open_app(db_path, "sol")
     later = dt.date(2036, 3, 10)
     [due] = sol.retention.due(later)
-    assert (due.reference, due.kind, due.held) == (
+    assert (due.reference, due.subject, due.kind, due.held) == (
         "CSE-2026-000001",
+        "Kit Fictional",
         "School or college file",
         None,
     )
@@ -107,9 +108,10 @@ def test_retention_from_the_command_line(
     capsys.readouterr()
     assert run(["retention", "due", "--csv", *sol]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "reference,kind,keep_until,state"
+    assert lines[0] == "reference,child,kind,keep_until,state"
     assert lines[1] == (
-        "CSE-2026-000001,Children's social care record,2012-03-10,due for review or deletion"
+        "CSE-2026-000001,Kit Fictional,Children's social care record,2012-03-10,"
+        "due for review or deletion"
     )
     reason = ["--reason", "A complaint is being investigated."]
     assert run(["retention", "hold", "CSE-2026-000001", *reason, *sol]) == 0
