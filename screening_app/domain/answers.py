@@ -42,6 +42,21 @@ def validate(form: Form, answers: Mapping[str, Any], today: dt.date) -> list[Pro
     return problems
 
 
+def hidden_by(form: Form, answers: Mapping[str, Any], question_id: str, value: Any) -> list[str]:
+    """The answered questions that giving ``value`` to ``question_id`` would hide: relevance
+    is worked out again until nothing more goes (a hidden answer may hide others in turn)."""
+    after = {**answers, question_id: value}
+    hidden: list[str] = []
+    while True:
+        relevant = evaluate(form, after).relevant
+        gone = [q for q in after if q in form.index and q not in relevant]
+        if not gone:
+            return hidden
+        for qid in gone:
+            del after[qid]
+        hidden.extend(gone)
+
+
 def question_problems(
     form: Form, question_id: str, answers: Mapping[str, Any], today: dt.date
 ) -> list[Problem]:

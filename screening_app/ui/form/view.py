@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain import checklist
-from screening_app.domain.answers import question_problems, validate
+from screening_app.domain.answers import hidden_by, question_problems, validate
 from screening_app.domain.contacts import NONE as NO_CONTACTS
 from screening_app.domain.contacts import Contacts
 from screening_app.domain.evaluation import evaluate
@@ -216,26 +216,13 @@ class FormView(QWidget):
         old = self._answers.get(question_id)
         if old == value:
             return
-        hidden = self._hidden_by(question_id, value)
+        hidden = hidden_by(self.form, self._answers, question_id, value)
         self.undo_stack.beginMacro(f"change {question_id}")
         self.undo_stack.push(AnswerChange(self, question_id, old, value))
         for qid in hidden:
             change = AnswerChange(self, qid, self._answers[qid], None, from_editor=False)
             self.undo_stack.push(change)
         self.undo_stack.endMacro()
-
-    def _hidden_by(self, question_id: str, value: Any) -> list[str]:
-        """The answered questions that giving ``value`` to ``question_id`` would hide."""
-        answers = {**self._answers, question_id: value}
-        hidden: list[str] = []
-        while True:
-            relevant = evaluate(self.form, answers).relevant
-            gone = [q for q in answers if q in self.form.index and q not in relevant]
-            if not gone:
-                return hidden
-            for qid in gone:
-                del answers[qid]
-            hidden.extend(gone)
 
     def _apply(self, question_id: str, value: Any, *, refresh_editor: bool) -> None:
         if value is None:

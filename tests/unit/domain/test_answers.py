@@ -150,3 +150,12 @@ def test_split_document_reports_structure_problems(data: Any, where: str) -> Non
     with pytest.raises(AnswersError) as caught:
         split_document(data, "x.json")
     assert where in [p.where for p in caught.value.problems]
+
+
+def test_an_answer_that_hides_a_question_names_the_answer_it_clears(form: Form) -> None:
+    from screening_app.domain.answers import hidden_by
+
+    answers = base_answers(missing_count_12m=2, missing_last_date="2026-10-01")
+    assert hidden_by(form, answers, "missing_count_12m", 0) == ["missing_last_date"]
+    assert hidden_by(form, answers, "missing_count_12m", 3) == []
+    assert "missing_last_date" in answers  # the answers given are not changed
