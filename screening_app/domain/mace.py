@@ -62,7 +62,6 @@ class PackLink:
 class PackChild:
     name: str
     dob: dt.date | None
-    initials: str
     screenings: tuple[PackScreening, ...]  # oldest first
     events: tuple[PackEvent, ...]  # oldest first
     links: tuple[PackLink, ...]

@@ -142,3 +142,4 @@ class Export:
     produced: str
     sections: tuple[Section, ...]
     schedule: tuple[tuple[str, str], ...]  # (item id, what it is)
+    references: tuple[str, ...] = ()  # the screenings it shows (each audited)

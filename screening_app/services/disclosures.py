@@ -9,13 +9,13 @@ the basis was asked for are listed as such. Each reading of the log is itself au
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.errors import NotFound
 from screening_app.services.session import Session
 from screening_app.storage import audit
-from screening_app.storage import screenings_repo as repo
 
 NOT_RECORDED = "Not recorded: shared before the app asked for the basis"
 
@@ -53,17 +53,32 @@ class DisclosureService:
 
     def log(self, child: str = "", *, limit: int = 5000) -> list[Disclosure]:
         """Newest first; ``child``: only the shares of screenings whose child's (or place's)
-        name contains it, in any case."""
+        name contains it, in any case. Each reading is audited."""
         self.s.require("practitioner", "supervisor", doing="see the disclosure log")
         wanted = child.strip().casefold()
         names: dict[str, str | None] = {}  # reference: its subject's name, None if not visible
+
+        def subject(reference: str) -> str | None:
+            if reference not in names:
+                names[reference] = self._subject(reference)
+            name = names[reference]
+            return None if name is None or wanted not in name.casefold() else name
+
+        found = self.shares(subject, limit=limit)
+        with self.s.write("record that the disclosure log was read"):
+            self.s.audit("disclosures_viewed", None, f"{len(found)} shares")
+        return found
+
+    def shares(
+        self, subject: Callable[[str], str | None], *, limit: int = 100_000
+    ) -> list[Disclosure]:
+        """Newest first, the shares of the screenings ``subject`` names (the child's or place's
+        name of a reference; None leaves it out); not audited: the caller says what it shows."""
         found: list[Disclosure] = []
         for row in audit.rows(self.s.db, actions=list(SHARE_ACTIONS), limit=limit):
             reference = row.record or ""
-            if reference not in names:
-                names[reference] = self._subject(reference)
-            subject = names[reference]
-            if subject is None or (wanted and wanted not in subject.casefold()):
+            name = subject(reference)
+            if name is None:
                 continue
             share, _rest = from_detail(row.detail)
             found.append(
@@ -72,22 +87,17 @@ class DisclosureService:
                     by=row.user_name,
                     what=SHARE_ACTIONS[row.action],
                     reference=reference,
-                    subject=subject,
+                    subject=name,
                     recipient=share.recipient if share else "",
                     purpose=share.purpose if share else "",
                     basis=share.basis_words() if share else NOT_RECORDED,
                     reason=share.reason if share else "",
                 )
             )
-        with self.s.write("record that the disclosure log was read"):
-            self.s.audit("disclosures_viewed", None, f"{len(found)} shares")
         return found
 
     def _subject(self, reference: str) -> str | None:
-        found = repo.id_of_reference(self.s.db, reference)
-        if found is None:
-            return None
         try:
-            return self.s.visible(found).child_name
+            return self.s.by_reference(reference).child_name
         except NotFound:
             return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from screening_app.domain.contacts import with_999
 from screening_app.domain.disclosure import Share
 from screening_app.domain.disclosure import detail as disclosure_detail
+from screening_app.domain.entities import key_words
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.mace import (
     MacePack,
@@ -93,7 +94,6 @@ class MaceService:
         return record
 
     def _child(self, child_id: int) -> PackChild:
-        from screening_app.export.wording import initials  # no reportlab: plain words
         from screening_app.services.links import LinksService
 
         record = ChildrenService(self.s).gather(child_id)
@@ -112,13 +112,9 @@ class MaceService:
                     links.setdefault((link.entity_kind, link.key, link.strength), set()).update(
                         others
                     )
-        from screening_app.domain.entities import key_words
-
-        first, _, last = record.name.partition(" ")
         return PackChild(
             name=record.name,
             dob=record.dob,
-            initials=initials(first, last),
             screenings=tuple(screenings),
             events=tuple(PackEvent(e.at.date(), e.text, e.reference) for e in record.events),
             links=tuple(

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from screening_app.domain import sar
-from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.domain.entities import summary
 from screening_app.errors import NotFound
 from screening_app.services.model import STATUS_LABELS
 from screening_app.services.session import Session
-from screening_app.storage import audit, review_repo, sar_repo
+from screening_app.storage import review_repo, sar_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.screenings_repo import ScreeningRecord
 
@@ -48,9 +47,8 @@ class SubjectAccessService:
         revealed = sorted(redact.reveal & {i.id for i in redact.items.values()})
         detail = f"{len(redact.items)} item(s) redacted by default; revealed: {revealed or 'none'}"
         with self.s.write("record the subject access export"):
-            for section in built.sections:
-                if section.title.startswith("Screening "):
-                    self.s.audit("sar_exported", section.title.split()[1].rstrip(","), detail)
+            for reference in built.references:
+                self.s.audit("sar_exported", reference, detail)
         return built
 
     def _build(self, reference: str, reveal: Iterable[str]) -> tuple[sar.Export, sar.Redactor]:
@@ -80,6 +78,7 @@ class SubjectAccessService:
             produced=self.s.now_text()[:16].replace("T", " "),
             sections=tuple(sections),
             schedule=tuple(redact.schedule()),
+            references=tuple(r.reference for r in records),
         )
         return built, redact
 
@@ -150,19 +149,14 @@ class SubjectAccessService:
         return sar.Section("Outcomes", tuple(rows))
 
     def _shares(self, references: list[str], redact: sar.Redactor) -> sar.Section:
-        rows = []
+        """The disclosure log's rows of these screenings, oldest first."""
+        from screening_app.services.disclosures import DisclosureService
+
         wanted = set(references)
-        for row in reversed(audit.rows(self.s.db, actions=list(SHARE_ACTIONS), limit=100_000)):
-            if row.record not in wanted:
-                continue
-            share, _rest = from_detail(row.detail)
-            to = (
-                f" with {share.recipient} for {share.purpose} ({share.basis_words()})"
-                if share
-                else ""
-            )
-            what = SHARE_ACTIONS[row.action]
-            rows.append((row.record or "", redact(f"{what} on {row.at[:10]}{to}")))
+        rows = []
+        for d in reversed(DisclosureService(self.s).shares(lambda r: r if r in wanted else None)):
+            to = f" with {d.recipient} for {d.purpose} ({d.basis})" if d.recipient else ""
+            rows.append((d.reference, redact(f"{d.what} on {d.at:%Y-%m-%d}{to}")))
         return sar.Section("Who it was shared with", tuple(rows))
 
 
