@@ -78,12 +78,13 @@ def heading(kit: Kit, number: int, title: str) -> list[Flowable]:
 def kv_table(kit: Kit, rows: Sequence[tuple[str, Cell]]) -> Table:
     """Two columns, label and answer; an empty answer prints as "Not answered" in grey."""
     data = [[kit.text(label, kit.styles.label), _cell(kit, value)] for label, value in rows]
-    table = Table(
-        data,
-        colWidths=[LABEL_WIDTH, kit.width - LABEL_WIDTH],
-        splitInRow=1,
-        hAlign="LEFT",
-    )
+    return label_table(data, kit.width)
+
+
+def label_table(data: list[list[Any]], width: float) -> Table:
+    """Rows of a shaded label beside its value, ruled between rows; a long row may run on to
+    the next page (the referral's answers, the subject access export)."""
+    table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], splitInRow=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

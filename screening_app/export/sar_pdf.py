@@ -9,13 +9,15 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from screening_app.domain.sar import Export, Section
 from screening_app.export import text as user_text
+from screening_app.export.blocks import label_table
 from screening_app.export.referral_pdf import MARKING, NumberedCanvas, draw_marking, marked_document
 from screening_app.export.report_doc import report_fonts
-from screening_app.export.styles import GRID, LABEL_WIDTH, PAGE_MARGIN, SHADE
+from screening_app.export.styles import PAGE_MARGIN
 
 INTRO = (
     "This is a copy of the information this service holds about the child named above, given in "
@@ -45,24 +47,16 @@ def render_sar(export: Export, *, fonts_dir: Path | None = None) -> bytes:
         text(INTRO),
     ]
     schedule = Section("Redactions", export.schedule)
+    # a heading kept with its whole table would push a long screening to the next page and
+    # leave the first one empty: instead, a heading starts a new page only near the bottom
+    heading = ParagraphStyle("sar-heading", parent=styles.heading, keepWithNext=0)
     for section in (*export.sections, schedule):
-        story.append(text(section.title, styles.heading))
+        story += [CondPageBreak(30 * mm), text(section.title, heading)]
         if not section.rows:
             story.append(text("Nothing held."))
             continue
         data = [[text(label, styles.label), text(value or "-")] for label, value in section.rows]
-        table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
-                ]
-            )
-        )
-        story.append(table)
+        story.append(label_table(data, width))
 
     def marking(canvas: object, _doc: object) -> None:
         draw_marking(canvas, fonts, "Subject access export", "Subject access export")

@@ -11,6 +11,8 @@ from typing import Any
 
 from screening_app.domain import sar
 from screening_app.domain.entities import summary
+from screening_app.domain.evaluation import parse_date
+from screening_app.domain.wording import day_words
 from screening_app.errors import NotFound
 from screening_app.services.model import STATUS_LABELS
 from screening_app.services.session import Session
@@ -73,7 +75,7 @@ class SubjectAccessService:
         sections.append(self._shares([r.reference for r in records], redact))
         built = sar.Export(
             child=f"{child.first_name} {child.last_name}",
-            born=child.dob or "not recorded",
+            born=day_words(born) if (born := parse_date(child.dob)) else "not recorded",
             prepared_by=self.s.user.display_name or self.s.user.name,
             produced=self.s.now_text()[:16].replace("T", " "),
             sections=tuple(sections),
