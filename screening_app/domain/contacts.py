@@ -36,9 +36,6 @@ class Contacts:
     area: str = ""
     numbers: tuple[tuple[str, str], ...] = ()
 
-    def __bool__(self) -> bool:
-        return bool(self.numbers)
-
     def lines(self) -> list[str]:
         """ "MASH: 01632 960100", one per number set, in the order of :data:`KINDS`."""
         given = dict(self.numbers)

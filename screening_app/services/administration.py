@@ -97,7 +97,8 @@ class SettingsService:
         return self.s.store.keyring.directory.contacts
 
     def set_contacts(self, area: str, numbers: dict[str, str]) -> area_contacts.Contacts:
-        """An administrator's decision, signed into the account log; blank numbers clear."""
+        """An administrator's decision, signed into the account log (only when it changes
+        something); blank numbers clear."""
         self.s.require("admin", doing="set the area's contact numbers")
         from screening_app.services.accounts import signed
 
@@ -105,6 +106,8 @@ class SettingsService:
             chosen = area_contacts.make(area, numbers)
         except area_contacts.ContactError as exc:
             raise InputFileError(str(exc)) from None
+        if chosen == self.contacts():
+            return chosen  # nothing changed: no entry in the log
         signed(self.s.store, "contacts_set", None, chosen.as_data(), self.s.now_text())
         self.s.store.save_keyring()
         return chosen

@@ -135,3 +135,14 @@ def test_an_entry_the_key_file_reader_would_refuse_is_never_written(db_path: Pat
     with pytest.raises(account_log.LogError, match="neither text nor a whole number"):
         ring.append(1, keys, "contacts_set", None, nested, "2026-11-24T10:00:00")
     assert len(ring.data["log"]) == count
+
+
+def test_saving_the_same_numbers_again_adds_nothing_to_the_log(db_path: Path) -> None:
+    admin = open_app(db_path, "admin", ADMIN_PW)
+    admin.settings.set_contacts("Northvale", NUMBERS)
+    entries = len(admin.session.store.keyring.data["log"])
+    admin.settings.set_contacts(" Northvale ", dict(NUMBERS))  # the Settings dialog's Save
+    assert len(admin.session.store.keyring.data["log"]) == entries
+    admin.settings.set_contacts("Northvale", {**NUMBERS, "mash": ""})
+    assert len(admin.session.store.keyring.data["log"]) == entries + 1
+    admin.close()
