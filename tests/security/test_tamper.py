@@ -349,3 +349,41 @@ def test_a_fact_moved_onto_another_screening_is_named(
     code, err = check(team, capsys, monkeypatch)
     assert code == 2 and "CSE-2026-000002: a fact sol signed on" in err
     assert "about CSE-2026-000001 was moved onto it" in err
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (
+            "UPDATE audit SET detail = replace(detail, 'consent_not_sought', 'consent_given') "
+            "WHERE action = 'printed'",
+            "its contents were changed after it was written",
+        ),
+        (
+            "DELETE FROM audit WHERE action = 'hold_placed'",
+            "the row before it was changed or removed",
+        ),
+    ],
+    ids=["a share's basis rewritten", "a legal hold removed"],
+)
+def test_a_share_s_basis_or_a_legal_hold_edited_in_the_file_is_named(
+    team: Path,
+    edit: str,
+    named: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disclosure log and the holds are audit rows: an insider with the key cannot make a
+    share look consented to, or slip a child out of a hold, without db check naming it."""
+    from screening_app.domain import disclosure
+
+    sol = open_app(team, "sol")
+    share = disclosure.make("Northvale MASH", "a referral", "consent_not_sought")
+    sol.referrals.record_export(1, "printed", share=share)
+    sol.retention.place_hold("CSE-2026-000001", "The Northvale inquiry asked for it.")
+    sol.close()
+    with behind_the_app(team) as db:
+        assert db.execute(edit).rowcount == 1
+    code, err = check(team, capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err
+    assert named in err, err
