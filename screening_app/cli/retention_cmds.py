@@ -22,9 +22,14 @@ def register(subparsers: Any) -> None:
     signed_in_args(due)
     due.add_argument("--csv", action="store_true", help="print CSV")
     due.set_defaults(func=cmd_due)
+    deleted = sub.add_parser("deleted", help="the tombstones of records deleted here")
+    signed_in_args(deleted)
+    deleted.add_argument("--csv", action="store_true", help="print CSV")
+    deleted.set_defaults(func=cmd_deleted)
     for name, helped, func in (
         ("hold", "place a legal hold on the child of a screening", cmd_hold),
         ("release", "lift the legal hold on the child of a screening", cmd_release),
+        ("delete", "delete a record whose retention period has ended", cmd_delete),
     ):
         parser = sub.add_parser(name, help=helped)
         parser.add_argument("reference", metavar="REFERENCE")
@@ -71,4 +76,38 @@ def cmd_release(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"Legal hold lifted on the child of {args.reference.upper()}.")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        deletion = app.retention.delete(args.reference, args.reason)
+    finally:
+        app.close()
+    print(
+        f"Deleted {deletion.reference} ({deletion.kind}, kept until "
+        f"{deletion.keep_until}): its tombstone stays, {deletion.state()}."
+    )
+    return 0
+
+
+def cmd_deleted(args: argparse.Namespace) -> int:
+    app = open_session(args)
+    try:
+        found = app.retention.deleted()
+    finally:
+        app.close()
+    rows = [
+        (d.reference, d.kind, d.keep_until, d.decided_by, d.decided_at, d.reason, d.state())
+        for d in found
+    ]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("reference", "kind", "keep_until", "decided_by", "at", "reason", "state"))
+        writer.writerows(tuple(safe_cell(str(c)) for c in row) for row in rows)
+        return 0
+    for row in rows:
+        print("\t".join(row))
+    print(f"{len(found)} record(s) deleted here.")
     return 0

@@ -29,6 +29,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
   entities, and its screenings that share one with another team
 - ``POST /v1/screenings/{id}/{version}/review``, ``GET /v1/reviews?after=SEQ`` — decisions
 - ``POST /v1/outcomes``, ``GET /v1/outcomes?after=SEQ`` — outcomes (code and date clear)
+- ``POST /v1/tombstones``, ``GET /v1/tombstones?after=SEQ`` — deletions at the end of a
+  retention period, witnessed (server/tombstones.py)
 - ``GET /v1/figures?first=YYYY-MM&last=YYYY-MM&positive=CODE`` — organisation figures
 - ``GET /v1/figures/area?area=CODE&first=&last=&code=&measure=`` — one area's profile counts
 """
@@ -52,6 +54,7 @@ from screening_app.server import (
     schema,
     screenings,
     team_keys,
+    tombstones,
 )
 from screening_app.server.api_models import (
     MONTH,
@@ -359,6 +362,7 @@ def create_app(store: ServerStore) -> FastAPI:
     def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"reviews": reviews.since(store, who, after)}
 
+    app.include_router(tombstones.router(store, caller))
     return app
 
 

@@ -43,7 +43,8 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 raise ServerError(409, "This outcome was already sent with other content.")
             return False
         row = conn.execute(
-            "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s",
+            "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s "
+            "AND envelope IS NOT NULL",
             [screening, version],
         ).fetchone()
         if row is None:
@@ -79,7 +80,7 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
             "SELECT o.seq, o.id, o.screening_id, o.version, o.code, o.day, o.envelope, "
             "o.signature, a.name, a.id, d.sign_public FROM outcomes o "
             "JOIN accounts a ON a.id = o.recorder_id JOIN devices d ON d.id = o.device_id "
-            "WHERE o.seq > %s ORDER BY o.seq LIMIT %s",
+            "WHERE o.seq > %s AND o.envelope IS NOT NULL ORDER BY o.seq LIMIT %s",
             [after, PAGE],
         ).fetchall()
     return [

@@ -46,7 +46,7 @@ def decide(
     with store.acting(caller) as conn:
         row = conn.execute(
             "SELECT status, author_id, team_id FROM screenings WHERE id = %s AND version = %s "
-            "FOR UPDATE",
+            "AND envelope IS NOT NULL FOR UPDATE",
             [screening, version],
         ).fetchone()
         if row is None:
@@ -90,7 +90,8 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
         rows = conn.execute(
             "SELECT r.seq, r.screening_id, r.version, r.decision, r.envelope, r.signature, "
             "a.name, d.sign_public, a.id FROM reviews r JOIN accounts a ON a.id = r.reviewer_id "
-            "JOIN devices d ON d.id = r.device_id WHERE r.seq > %s ORDER BY r.seq LIMIT %s",
+            "JOIN devices d ON d.id = r.device_id WHERE r.seq > %s AND r.envelope IS NOT NULL "
+            "ORDER BY r.seq LIMIT %s",
             [after, PAGE],
         ).fetchall()
     return [_listed(row) for row in rows]

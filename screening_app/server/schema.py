@@ -18,6 +18,8 @@ from screening_app.server.schema_v7 import V7
 from screening_app.server.schema_v8 import V8
 from screening_app.server.schema_v9 import V9
 from screening_app.server.schema_v10 import FIGURES_OF_CHILDREN, V10
+from screening_app.server.schema_v11 import GRANTS as V11_GRANTS
+from screening_app.server.schema_v11 import V11
 
 API_ROLE = "screening_api"
 
@@ -240,7 +242,13 @@ def _v10(conn: psycopg.Connection) -> None:
     conn.execute(FIGURES_OF_CHILDREN)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+def _v11(conn: psycopg.Connection) -> None:
+    """Deletion at the end of a retention period, witnessed: tombstones, and sealed content
+    that can be removed."""
+    conn.execute(V11)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 LATEST = len(STEPS)
 
 
@@ -333,3 +341,6 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
                 role
             )
         )
+    if version(conn) >= 11:
+        for statement in V11_GRANTS:
+            conn.execute(sql.SQL(statement).format(role))

@@ -182,6 +182,11 @@ def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
     ).fetchone()
     if same is None:
         return None
+    if same[0] is None:
+        raise ServerError(
+            409,
+            "This screening was deleted at the end of its retention period; it is not taken again.",
+        )
     if bytes(same[0]) != envelope:
         raise ServerError(409, f"This version was already sent with other content ({same[1]}).")
     return Stored(False, str(same[1]))
@@ -194,7 +199,8 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
             "SELECT s.seq, s.id, s.version, s.status, s.envelope, s.signature, a.name, "
             "d.sign_public, d.box_public, a.id FROM screenings s "
             "JOIN accounts a ON a.id = s.author_id "
-            "LEFT JOIN devices d ON d.id = s.device_id WHERE s.seq > %s ORDER BY s.seq LIMIT %s",
+            "LEFT JOIN devices d ON d.id = s.device_id WHERE s.seq > %s "
+            "AND s.envelope IS NOT NULL ORDER BY s.seq LIMIT %s",
             [after, PAGE],
         ).fetchall()
     return [_listed(row) for row in rows]

@@ -297,8 +297,9 @@ class ServerStore:
         action: str,
         record: str | None,
         detail: str = "",
-    ) -> None:
-        """Append one row, chained to the one before (who, what, when — never content)."""
+    ) -> str:
+        """Append one row, chained to the one before (who, what, when — never content); its
+        hash."""
         conn.execute("SELECT pg_advisory_xact_lock(7301)")  # one appender at a time
         row = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         prev = row[0] if row else "0" * 64
@@ -310,6 +311,7 @@ class ServerStore:
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [at, account_id, action, record, detail, prev, digest],
         )
+        return digest
 
 
 def mark_rotation_due(conn: psycopg.Connection, account_id: int) -> None:

@@ -11,7 +11,9 @@ import json
 from screening_app.domain import record_retention as rules
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import InputFileError, NotFound, WorkflowError
+from screening_app.services import tombstones
 from screening_app.services.session import Session
+from screening_app.services.tombstones import Deletion
 from screening_app.storage import audit, retention_repo
 
 HOLD_ACTIONS = ("hold_placed", "hold_lifted")
@@ -68,7 +70,48 @@ class RecordRetentionService:
     def due(self, today: dt.date | None = None) -> list[rules.Due]:
         """What is due for review or deletion today (supervisors: the team's records)."""
         self.s.require("supervisor", doing="see what is due for review or deletion")
-        records = [
+        return rules.due(self._records(), self.holds(), self.periods(), today or self.s.today())
+
+    def delete(self, reference: str, reason: str, today: dt.date | None = None) -> Deletion:
+        """Delete a record whose period has ended (a supervisor's decision, with its reason):
+        its content goes, a tombstone stays — the reference, its dates, who decided and when,
+        signed — and goes to the team server to be witnessed when the server holds the record.
+        Refused while the child is under a legal hold, naming the hold."""
+        self.s.require("supervisor", doing="delete a record")
+        wanted = self.s.by_reference(reference)
+        if wanted.content_removed_at is not None:
+            raise WorkflowError(
+                f"{wanted.reference} was already deleted or its content removed on "
+                f"{wanted.content_removed_at[:10]}."
+            )
+        day = today or self.s.today()
+        record = next((r for r in self._records() if r.reference == wanted.reference), None)
+        if record is None:
+            raise NotFound(f"There is no screening {reference} that you can see.")
+        found = rules.due([record], self.holds(), self.periods(), day)
+        if not found:
+            until = rules.keep_until(record, self.periods())
+            raise WorkflowError(
+                f"{wanted.reference} is kept until {until:%d/%m/%Y}: it is not due for deletion."
+            )
+        due = found[0]
+        if due.held is not None:
+            held = due.held
+            raise WorkflowError(
+                f"{wanted.reference} cannot be deleted: its child is under a legal hold placed on "
+                f"{held.placed_at[:10]} by {held.placed_by} ({held.reason}). Lift the hold first "
+                "(retention release)."
+            )
+        why = _reason(reason, "deleting the record")
+        return tombstones.delete(self.s, wanted, due, why)
+
+    def deleted(self) -> list[Deletion]:
+        """The tombstones of the records deleted here, newest first (supervisors)."""
+        self.s.require("supervisor", doing="see what was deleted")
+        return tombstones.deleted(self.s)
+
+    def _records(self) -> list[rules.Record]:
+        return [
             rules.Record(
                 reference=reference,
                 child_id=child_id,
@@ -83,7 +126,6 @@ class RecordRetentionService:
                 retention_repo.records(self.s.db, self.s.scope())
             )
         ]
-        return rules.due(records, self.holds(), self.periods(), today or self.s.today())
 
     def _child_of(self, reference: str, doing: str) -> int:
         self.s.require("supervisor", doing=doing)

@@ -22,7 +22,7 @@ from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, NotFound, Problem, WorkflowError
-from screening_app.services import links, outbox, permissions, signing
+from screening_app.services import links, outbox, permissions, signing, tombstones
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
 from screening_app.services.permissions import Allowed
 from screening_app.services.session import Session
@@ -374,11 +374,7 @@ class ScreeningService:
         if record is None:
             raise NotFound("That screening no longer exists.")
         if record.content_removed_at is not None:
-            raise WorkflowError(
-                f"The content of {record.reference} was removed from this computer on "
-                f"{record.content_removed_at[:10]} under your organisation's retention period, "
-                "after it was approved. Your supervisors keep it: ask them if you need it."
-            )
+            raise WorkflowError(tombstones.removed_words(self.s, record))
         comments = tuple(
             ReviewComment.from_stored(c)
             for c in repo.review_comments(db, self.s.scope(), screening_id)

@@ -26,6 +26,7 @@ from screening_app.services import (
     retention,
     signing,
     team_key,
+    tombstones,
 )
 from screening_app.services.screenings import (
     REFERENCE_CODE,
@@ -149,6 +150,8 @@ class SyncService:
             child_tags.fill(self.s, client, keys.link)
             days = client.call("GET", "/v1/settings").get("retention_days")
             report.removed = retention.apply(self.s, days)
+            report.witnessed = tombstones.send(self.s, client, report.problems)
+            report.deleted = tombstones.receive(self.s, client, report.problems)
             self._witness(client, report)
         return report
 

@@ -14,6 +14,8 @@ class SyncReport:
     outcomes_sent: int = 0
     outcomes_received: int = 0
     removed: int = 0  # screenings whose content the retention period removed here
+    witnessed: int = 0  # deletions decided here that the server witnessed
+    deleted: int = 0  # screenings another computer of the team deleted, removed here
     notes: list[str] = field(default_factory=list)  # what was done besides (the team key)
     # screenings received at one of the two highest bands, in words, to alert a supervisor
     urgent: list[str] = field(default_factory=list)
@@ -42,5 +44,12 @@ class SyncReport:
             out.append(
                 f"Removed the content of {self.removed} approved screening(s) from this "
                 "computer under your organisation's retention period (the server keeps it)."
+            )
+        if self.witnessed:
+            out.append(f"The team server witnessed {self.witnessed} deletion(s) made here.")
+        if self.deleted:
+            out.append(
+                f"Removed {self.deleted} screening(s) that a supervisor deleted at the end of "
+                "their retention period (their tombstones stay)."
             )
         return out + self.notes + self.problems

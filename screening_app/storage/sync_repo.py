@@ -44,6 +44,11 @@ def mark(db: Database, screening_id: int, state: str, error: str, at: str) -> No
     )
 
 
+def forget(db: Database, screening_id: int) -> None:
+    """A queued screening that is deleted before it was ever sent leaves the queue."""
+    db.execute("DELETE FROM sync_items WHERE screening_id = ? AND state = 'queued'", [screening_id])
+
+
 def by_remote(db: Database, remote_id: str, version: int) -> SyncItem | None:
     row = db.execute(
         f"SELECT {COLUMNS} FROM sync_items WHERE remote_id = ? AND version = ?",

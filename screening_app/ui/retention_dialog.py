@@ -1,6 +1,7 @@
 """Review → Due for review or deletion…: the team's records whose retention period has ended,
 each with its kind, the day it was kept until and any legal hold; a supervisor places or lifts
-a hold on the chosen record's child, with a reason (domain/record_retention.py)."""
+a hold on the chosen record's child, or deletes the record, with a reason: its tombstone is
+listed below, with the team server's witness (services/tombstones.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.record_retention import Due
 from screening_app.services.app_services import AppServices
+from screening_app.services.tombstones import Deletion
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.operations import Op, guarded
 from screening_app.ui.tables import fill_rows, read_only_table
 
 COLUMNS = ("Screening", "Child", "Kind of record", "Kept until", "State")
+DELETED = ("Screening", "Kind of record", "Kept until", "Deleted by", "On", "Reason", "Witness")
 
 
 class RetentionDialog(QDialog):
@@ -29,18 +33,25 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Due] = []
+        self.note = ""  # what was just done, said before the counts
         self.setWindowTitle("Due for review or deletion")
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Records whose retention period has ended. Review each: keep it under a legal hold "
-            "while an inquiry, a complaint or litigation needs it, or ask your administrator "
-            "about deletion. The periods are your organisation's, set by the administrator.",
+            "while an inquiry, a complaint or litigation needs it, or delete it: its content goes "
+            "for good and a tombstone stays (who decided, when and why). The periods are your "
+            "organisation's, set by the administrator.",
             self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = read_only_table(self, COLUMNS, "Records due for review or deletion")
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
+        gone = QLabel("Deleted here (tombstones):", self)
+        layout.addWidget(gone)
+        self.deleted = read_only_table(self, DELETED, "Records deleted here, with their witness")
+        gone.setBuddy(self.deleted)
+        layout.addWidget(self.deleted, 1)
         self.status = QLabel("Reading the records…", self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -48,6 +59,7 @@ class RetentionDialog(QDialog):
         for text, name, slot in (
             ("Place a legal &hold…", "Place a legal hold on the chosen record's child", self.hold),
             ("&Lift the hold…", "Lift the legal hold on the chosen record's child", self.lift),
+            ("&Delete the record…", "Delete the chosen record, leaving its tombstone", self.delete),
         ):
             button = QPushButton(text, self)
             button.setAccessibleName(name)
@@ -60,6 +72,24 @@ class RetentionDialog(QDialog):
 
     def reload(self) -> None:
         Op(self, self.services.retention.due).success(self.show_due).run()
+        Op(self, self.services.retention.deleted).success(self.show_deleted).run()
+
+    def show_deleted(self, found: list[Deletion]) -> None:
+        fill_rows(
+            self.deleted,
+            [
+                (
+                    d.reference,
+                    d.kind,
+                    d.keep_until,
+                    d.decided_by,
+                    d.decided_at[:10],
+                    d.reason,
+                    d.state(),
+                )
+                for d in found
+            ],
+        )
 
     def show_due(self, found: list[Due]) -> None:
         self.found = found
@@ -71,9 +101,9 @@ class RetentionDialog(QDialog):
             ],
         )
         held = sum(1 for d in found if d.held is not None)
-        self.status.setText(
-            f"{len(found)} record(s) due for review or deletion, {held} under a legal hold."
-        )
+        counted = f"{len(found)} record(s) due for review or deletion, {held} under a legal hold."
+        self.status.setText(f"{self.note} {counted}".strip())
+        self.note = ""
         announce(self.status, self.status.text())
 
     def chosen(self) -> Due | None:
@@ -105,3 +135,35 @@ class RetentionDialog(QDialog):
                 retention.lift_hold(due.reference, reason)
         if not attempt.failed:
             self.reload()
+
+    def delete(self) -> None:
+        due = self.chosen()
+        if due is None:
+            return
+        if due.held is not None:  # the service refuses too, naming the hold
+            self.status.setText(f"{due.reference} cannot be deleted: it is {due.words()}.")
+            announce(self.status, self.status.text(), assertive=True)
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Delete the record", "Why is the record deleted now? (no names)"
+        )
+        if not ok:
+            return
+        sure = QMessageBox.question(
+            self,
+            "Delete the record",
+            f"Delete {due.reference} ({due.subject})? Its answers, names and notes go from this "
+            "computer for good and, at the next sync, from the team server and the team's "
+            "other computers. A tombstone stays: the reference, its dates, you, and your reason.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if sure != QMessageBox.StandardButton.Yes:
+            return
+        deletion = None
+        with guarded(self) as attempt:
+            deletion = self.services.retention.delete(due.reference, reason)
+        if attempt.failed or deletion is None:
+            return
+        self.note = f"Deleted {deletion.reference}: its tombstone stays, {deletion.state()}."
+        self.reload()

@@ -129,3 +129,42 @@ def test_only_a_supervisor_tags_and_only_her_own_team_s_untagged_screenings(
     with psycopg.connect(database_url) as conn:
         tags = conn.execute("SELECT child_tag FROM screenings WHERE child_tag IS NOT NULL")
         assert tags.fetchall() == [(tag,)]
+
+
+def test_tombstones_stay_in_their_team_and_only_its_supervisor_blanks_content(
+    store: ServerStore, database_url: str, teams: dict[str, int]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as owner:
+        device = uuid.uuid4()
+        owner.execute(
+            "INSERT INTO devices (id, account_id, name) VALUES (%s, %s, 'desk')",
+            [device, teams["sol"]],
+        )
+        owner.execute(
+            "INSERT INTO tombstones (screening_id, version, team_id, author_id, decider_id, "
+            "device_id, body, signature, witnessed_at, witness) SELECT id, version, team_id, "
+            "author_id, %s, %s, 'b', 's', now(), 'w' FROM screenings WHERE author_id = %s",
+            [teams["sol"], device, teams["kit"]],
+        )
+
+    def tombstones_seen(name: str, role: str) -> int:
+        with psycopg.connect(database_url) as conn:
+            conn.execute(f"SET ROLE {API_ROLE}")
+            conn.execute(
+                "SELECT set_config('app.account_id', %s, false), "
+                "set_config('app.team_id', %s, false), set_config('app.role', %s, false)",
+                [str(teams[name]), str(team_of(store, name) or ""), role],
+            )
+            found = conn.execute("SELECT count(*) FROM tombstones").fetchone()
+            assert found is not None
+            try:  # an author may only mark her own screening superseded (schema step 5)
+                blanked = conn.execute("UPDATE screenings SET envelope = NULL").rowcount
+            except psycopg.errors.InsufficientPrivilege:
+                blanked = 0
+            conn.rollback()
+            return int(found[0]) * 10 + blanked
+
+    assert tombstones_seen("sol", "supervisor") == 12  # the team's: one tombstone, two screenings
+    assert tombstones_seen("kit", "practitioner") == 10  # her own screening's; blanks nothing
+    assert tombstones_seen("rowan", "practitioner") == 0
+    assert tombstones_seen("lou", "supervisor") == 1  # another team: no tombstone; her own one

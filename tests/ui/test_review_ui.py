@@ -524,4 +524,17 @@ def test_the_due_list_in_the_window_holds_and_lifts_with_a_reason(
     qtbot.waitUntil(
         lambda: dialog.table.item(0, 4).text() == "due for review or deletion", timeout=10_000
     )
+    # deleting: asked for a reason and to confirm; cancelling the confirmation deletes nothing
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: next(answers))
+    reasons = iter([("The period ended; nothing is open.", True)] * 2)
+    dialog.table.selectRow(0)
+    dialog.delete()
+    assert dialog.table.rowCount() == 1 and dialog.deleted.rowCount() == 0
+    dialog.delete()
+    qtbot.waitUntil(lambda: dialog.deleted.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
+    assert dialog.deleted.item(0, 3).text() == "sol"
+    assert dialog.deleted.item(0, 6).text() == "deleted here (the team server never held it)"
+    assert dialog.status.text().startswith("Deleted CSE-2026-000001: its tombstone stays")
     sol.close()

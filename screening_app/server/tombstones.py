@@ -1,0 +1,145 @@
+"""Deletions witnessed by the server (schema_v11.py, docs/GOVERNANCE.md "Deletion").
+
+A supervisor's computer sends the tombstone of a screening it deleted at the end of its
+retention period; the server checks the device's signature and that the screening is of the
+supervisor's team, removes the sealed content it holds of that version, keeps the clear
+metadata the figures count, and answers with its witness: the time and the hash of its own audit
+row. The same tombstone twice is witnessed once; another tombstone for the same version is a
+409. Other computers of the team fetch the tombstones to remove their copies.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from screening_app.server import devices
+from screening_app.server.api_models import Upload
+from screening_app.server.screenings import b64
+from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.sync.tombstone import TombstoneError, verify
+
+PAGE = 200
+
+
+def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -> dict[str, Any]:
+    """Store a tombstone and remove what it names; the witness, and whether it was new."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor deletes a record.")
+    if caller.device_id is None:
+        raise ServerError(403, "Register this device before sending a deletion.")
+    try:
+        body = verify(data, signature, devices.device_sign_public(store, caller.device_id))
+    except TombstoneError as exc:
+        raise ServerError(422, f"The deletion cannot be taken: {exc}.") from None
+    if body["decided_by"] != caller.account.name:
+        raise ServerError(422, "The deletion names another supervisor than the one sending it.")
+    screening, version = uuid.UUID(body["id"]), int(body["version"])
+    with store.acting(caller) as conn:
+        same = conn.execute(
+            "SELECT body, witnessed_at, witness FROM tombstones "
+            "WHERE screening_id = %s AND version = %s",
+            [screening, version],
+        ).fetchone()
+        if same is not None:
+            if bytes(same[0]) != data:
+                raise ServerError(409, "This screening was already deleted by another decision.")
+            return _witnessed(same[1], same[2], created=False)
+        row = conn.execute(
+            "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s FOR UPDATE",
+            [screening, version],
+        ).fetchone()
+        if row is None:
+            raise ServerError(404, "There is no such screening in your team.")
+        now = store.clock()
+        conn.execute(
+            "UPDATE screenings SET envelope = NULL, content_removed_at = %s "
+            "WHERE id = %s AND version = %s",
+            [now, screening, version],
+        )
+        for statement in (
+            "UPDATE reviews SET envelope = NULL WHERE screening_id = %s AND version = %s",
+            "UPDATE outcomes SET envelope = NULL WHERE screening_id = %s AND version = %s",
+        ):
+            conn.execute(statement, [screening, version])
+        conn.execute(
+            "DELETE FROM organisation_link_keys WHERE screening_id = %s AND NOT EXISTS "
+            "(SELECT 1 FROM screenings WHERE id = %s AND envelope IS NOT NULL)",
+            [screening, screening],
+        )
+        seen = store.audit(
+            conn, caller.account.id, "record_deleted", f"{screening}/v{version}", body["reference"]
+        )
+        conn.execute(
+            "INSERT INTO tombstones (screening_id, version, team_id, author_id, decider_id, "
+            "device_id, body, signature, witnessed_at, witness) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                screening,
+                version,
+                row[1],
+                row[0],
+                caller.account.id,
+                caller.device_id,
+                data,
+                signature,
+                now,
+                seen,
+            ],
+        )
+    return _witnessed(now, seen, created=True)
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+    """The tombstones this caller may see (its own screenings'; a supervisor: the team's)."""
+    with store.acting(caller) as conn:
+        rows = conn.execute(
+            "SELECT t.seq, t.body, t.signature, t.witnessed_at, t.witness, a.name, "
+            "d.sign_public FROM tombstones t JOIN accounts a ON a.id = t.decider_id "
+            "JOIN devices d ON d.id = t.device_id WHERE t.seq > %s ORDER BY t.seq LIMIT %s",
+            [after, PAGE],
+        ).fetchall()
+    return [
+        {
+            "seq": int(seq),
+            "tombstone": b64(bytes(body)),
+            "signature": b64(bytes(signature)),
+            "witnessed_at": at.isoformat(),
+            "witness": seen,
+            "decider": name,
+            "decider_device_key": bytes(key).hex(),
+        }
+        for seq, body, signature, at, seen, name, key in rows
+    ]
+
+
+def _witnessed(at: Any, seen: str, *, created: bool) -> dict[str, Any]:
+    return {"stored": created, "witnessed_at": at.isoformat(), "witness": seen}
+
+
+def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
+    """``POST /v1/tombstones`` (201 witnessed, 200 already witnessed) and
+    ``GET /v1/tombstones?after=SEQ``; ``caller`` is the API's signed-in caller dependency."""
+    routes = APIRouter()
+    signed_in = Depends(caller)
+
+    @routes.post("/v1/tombstones")
+    def send(body: Upload, who: Caller = signed_in) -> JSONResponse:
+        try:
+            data = base64.b64decode(body.envelope, validate=True)
+            signature = base64.b64decode(body.signature, validate=True)
+        except ValueError:
+            raise ServerError(422, "The deletion is not base64.") from None
+        seen = witness(store, who, data, signature)
+        return JSONResponse(seen, status_code=201 if seen["stored"] else 200)
+
+    @routes.get("/v1/tombstones")
+    def receive(who: Caller = signed_in, after: int = Query(0, ge=0)) -> dict[str, Any]:
+        return {"tombstones": since(store, who, after)}
+
+    return routes
