@@ -81,14 +81,20 @@ TEAM = (
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "screenings.db"
+    return make_database(tmp_path)
+
+
+def make_database(folder: Path, team: tuple[tuple[str, str, str], ...] = TEAM) -> Path:
+    """A database in ``folder`` with its administrator and ``team``, each granted access."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "screenings.db"
     recovery = create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
     app = sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
-    for name, role, team in TEAM:
-        app.accounts.add_user(name, USER_PW, role=role, team=team, job_title="teacher")
+    for name, role, team_name in team:
+        app.accounts.add_user(name, USER_PW, role=role, team=team_name, job_title="teacher")
     app.close()
-    grant_with_recovery(path, recovery, [name for name, _r, _t in TEAM], FAST_KDF)
-    (tmp_path / "recovery.txt").write_text(recovery, encoding="utf-8")
+    grant_with_recovery(path, recovery, [name for name, _r, _t in team], FAST_KDF)
+    (folder / "recovery.txt").write_text(recovery, encoding="utf-8")
     return path
 
 

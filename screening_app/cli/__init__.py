@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         settings_cmds,
         stats_cmd,
         sync_cmds,
+        transfer_cmds,
         users_cmds,
     )
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync_cmds,
         server_cmds,
         retention_cmds,
+        transfer_cmds,
     )
     for module in modules:
         module.register(subparsers)

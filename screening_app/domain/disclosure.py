@@ -29,6 +29,7 @@ SHARE_ACTIONS: dict[str, str] = {
     "mace_pack_saved": "MACE pack saved",
     "mace_pack_encrypted": "Encrypted MACE pack saved",
     "pole_exported": "POLE export saved",
+    "transfer_sent": "Transferred to another setting",
 }
 LAW = "Data Protection Act 2018, Schedule 1 paragraph 18 (safeguarding of children)"
 MIN_REASON = 20

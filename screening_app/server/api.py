@@ -31,6 +31,8 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``POST /v1/outcomes``, ``GET /v1/outcomes?after=SEQ`` — outcomes (code and date clear)
 - ``POST /v1/tombstones``, ``GET /v1/tombstones?after=SEQ`` — deletions at the end of a
   retention period, witnessed (server/tombstones.py)
+- ``GET /v1/supervisors/{name}/keys`` — a supervisor's computers' public keys, to seal a
+  transfer to another setting for them (server/directory.py)
 - ``GET /v1/figures?first=YYYY-MM&last=YYYY-MM&positive=CODE`` — organisation figures
 - ``GET /v1/figures/area?area=CODE&first=&last=&code=&measure=`` — one area's profile counts
 """
@@ -48,6 +50,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from screening_app.server import (
     approvals,
     devices,
+    directory,
     org_links,
     outcomes,
     reviews,
@@ -363,6 +366,7 @@ def create_app(store: ServerStore) -> FastAPI:
         return {"reviews": reviews.since(store, who, after)}
 
     app.include_router(tombstones.router(store, caller))
+    app.include_router(directory.router(store, caller))
     return app
 
 

@@ -23,6 +23,7 @@ from screening_app.services.screenings import ScreeningService
 from screening_app.services.session import Clock, Session
 from screening_app.services.statistics import StatisticsService
 from screening_app.services.sync import SyncService
+from screening_app.services.transfers import TransferService
 from screening_app.storage import backup
 
 
@@ -52,6 +53,7 @@ class AppServices:
         self.settings = SettingsService(session)
         self.backups = BackupService(session)
         self.sync = SyncService(session, self.screenings)
+        self.transfers = TransferService(session, self.screenings)
         self._closed = False
 
     def close(self) -> None:

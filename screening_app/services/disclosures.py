@@ -9,6 +9,7 @@ the basis was asked for are listed as such. Each reading of the log is itself au
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,17 +76,22 @@ class DisclosureService:
         """Newest first, the shares of the screenings ``subject`` names (the child's or place's
         name of a reference; None leaves it out); not audited: the caller says what it shows."""
         found: list[Disclosure] = []
+        receipts: dict[str, str] | None = None
         for row in audit.rows(self.s.db, actions=list(SHARE_ACTIONS), limit=limit):
             reference = row.record or ""
             name = subject(reference)
             if name is None:
                 continue
-            share, _rest = from_detail(row.detail)
+            share, rest = from_detail(row.detail)
+            what = SHARE_ACTIONS[row.action]
+            if row.action == "transfer_sent":
+                receipts = self._receipts() if receipts is None else receipts
+                what += f" ({receipts.get(str(rest.get('transfer_id')), 'no receipt yet')})"
             found.append(
                 Disclosure(
                     at=dt.datetime.fromisoformat(row.at),
                     by=row.user_name,
-                    what=SHARE_ACTIONS[row.action],
+                    what=what,
                     reference=reference,
                     subject=name,
                     recipient=share.recipient if share else "",
@@ -94,6 +100,18 @@ class DisclosureService:
                     reason=share.reason if share else "",
                 )
             )
+        return found
+
+    def _receipts(self) -> dict[str, str]:
+        """The transfers' receipts kept here, in words, by transfer id."""
+        found = {}
+        for row in audit.rows(self.s.db, actions=("transfer_receipt",), limit=1_000_000):
+            try:
+                body = json.loads(row.detail)
+                at = str(body["received_at"])[:10]
+                found[str(body["transfer_id"])] = f"receipt: {body['received_by']}, {at}"
+            except (ValueError, KeyError, TypeError):
+                continue
         return found
 
     def _subject(self, reference: str) -> str | None:

@@ -56,6 +56,10 @@ class ChildPage(QWidget):
             access.setAccessibleName("Subject access export of this child's record")
             access.clicked.connect(self.subject_access)
             row.addWidget(access)
+            moving = QPushButton("&Transfer to another setting…", self)
+            moving.setAccessibleName("Transfer this child's screenings to another setting")
+            moving.clicked.connect(self.transfer)
+            row.addWidget(moving)
             merge = QPushButton("&Merge a duplicate record…", self)
             merge.setAccessibleName("Merge a duplicate record of this child")
             merge.clicked.connect(self.merge_duplicate)
@@ -98,6 +102,14 @@ class ChildPage(QWidget):
             items = self.services.subject_access.items(references[-1])
         if not attempt.failed:
             SubjectAccessDialog(self, self.services, references[-1], items).exec()
+
+    def transfer(self) -> None:
+        """The child's screenings, sealed for a supervisor at their new setting."""
+        from screening_app.ui.transfer_dialog import send_transfer
+
+        references = [e.reference for e in self.record.events if e.kind == "screening"]
+        if references:
+            send_transfer(self, self.services, references[-1], self.record.name, self.saved)
 
     def merge_duplicate(self) -> None:
         """Pick a same-name record to fold into this child's (supervisors; audited)."""

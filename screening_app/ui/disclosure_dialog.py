@@ -53,6 +53,11 @@ class DisclosureDialog(QDialog):
         self.csv_button.setAccessibleName("Save the disclosure log as CSV")
         self.csv_button.clicked.connect(self.save_csv)
         buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if services.user.role == "supervisor":
+            receipt = QPushButton("Keep a transfer's &receipt…", self)
+            receipt.setAccessibleName("Keep the receipt of a transfer to another setting")
+            receipt.clicked.connect(self.keep_receipt)
+            buttons.addButton(receipt, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.timer = QTimer(self)  # typing waits a moment before the log is read again
@@ -63,11 +68,14 @@ class DisclosureDialog(QDialog):
         resize_within_screen(self, 1100, 560)
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, note: str = "") -> None:
+        """Read the log again; ``note``: what was just done, said before the count."""
         disclosures, child = self.services.disclosures, self.child.text()
-        Op(self, lambda: disclosures.log(child)).success(self.show_log).run()
+        Op(self, lambda: disclosures.log(child)).success(
+            lambda found: self.show_log(found, note)
+        ).run()
 
-    def show_log(self, found: list[Disclosure]) -> None:
+    def show_log(self, found: list[Disclosure], note: str = "") -> None:
         self.found = found
         fill_rows(
             self.table,
@@ -85,8 +93,16 @@ class DisclosureDialog(QDialog):
                 for d in found
             ],
         )
-        self.status.setText(f"{len(found)} share(s).")
+        self.status.setText(f"{note} {len(found)} share(s).".strip())
         announce(self.status, self.status.text())
+
+    def keep_receipt(self) -> None:
+        """A receipt the receiving supervisor sent back: checked, kept, shown in the log."""
+        from screening_app.ui.transfer_dialog import keep_receipt
+
+        kept = keep_receipt(self, self.services)
+        if kept is not None:
+            self.reload(kept)
 
     def save_csv(self) -> None:
         from screening_app.export.disclosure_csv import to_csv

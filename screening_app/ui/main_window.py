@@ -77,6 +77,8 @@ class MainWindow(SafeWindow):
         self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.team.sync_now)
         self.action(file_menu, "&Connect to a team server…", "", self.team.connect_server)
         self.action(file_menu, "This computer's co&de…", "", self.team.this_computers_code)
+        if self.services.user.role == "supervisor":
+            self.action(file_menu, "Recei&ve a transfer…", "", self.receive_transfer)
         self.add_safety_actions(file_menu)
         if self.services.user.role == "supervisor":
             review = bar.addMenu("&Review")
@@ -126,6 +128,13 @@ class MainWindow(SafeWindow):
         from screening_app.ui.retention_dialog import RetentionDialog
 
         RetentionDialog(self, self.services).exec()
+
+    def receive_transfer(self) -> None:
+        """File → Receive a transfer… (supervisors): a child's screenings from another
+        setting, and the receipt for the sender."""
+        from screening_app.ui.transfer_dialog import receive_transfer
+
+        receive_transfer(self, self.services, done=self.show_list)
 
     def new_context_screening(self) -> None:
         """A screening of a place, a route, an online space or a group of young people

@@ -33,7 +33,6 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Due] = []
-        self.note = ""  # what was just done, said before the counts
         self.setWindowTitle("Due for review or deletion")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -70,8 +69,9 @@ class RetentionDialog(QDialog):
         resize_within_screen(self, 900, 520)
         self.reload()
 
-    def reload(self) -> None:
-        Op(self, self.services.retention.due).success(self.show_due).run()
+    def reload(self, note: str = "") -> None:
+        """Read the lists again; ``note``: what was just done, said before the counts."""
+        Op(self, self.services.retention.due).success(lambda f: self.show_due(f, note)).run()
         Op(self, self.services.retention.deleted).success(self.show_deleted).run()
 
     def show_deleted(self, found: list[Deletion]) -> None:
@@ -91,7 +91,7 @@ class RetentionDialog(QDialog):
             ],
         )
 
-    def show_due(self, found: list[Due]) -> None:
+    def show_due(self, found: list[Due], note: str = "") -> None:
         self.found = found
         fill_rows(
             self.table,
@@ -102,8 +102,7 @@ class RetentionDialog(QDialog):
         )
         held = sum(1 for d in found if d.held is not None)
         counted = f"{len(found)} record(s) due for review or deletion, {held} under a legal hold."
-        self.status.setText(f"{self.note} {counted}".strip())
-        self.note = ""
+        self.status.setText(f"{note} {counted}".strip())
         announce(self.status, self.status.text())
 
     def chosen(self) -> Due | None:
@@ -165,5 +164,4 @@ class RetentionDialog(QDialog):
             deletion = self.services.retention.delete(due.reference, reason)
         if attempt.failed or deletion is None:
             return
-        self.note = f"Deleted {deletion.reference}: its tombstone stays, {deletion.state()}."
-        self.reload()
+        self.reload(f"Deleted {deletion.reference}: its tombstone stays, {deletion.state()}.")

@@ -1,0 +1,50 @@
+"""``GET /v1/supervisors/{name}/keys``: the public keys of a supervisor's registered computers,
+for a supervisor of any team of the organisation to seal a transfer for them (a child moving to
+another setting: docs/GOVERNANCE.md). Public keys only; asking is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path
+
+from screening_app.server.store import Caller, ServerError, ServerStore
+
+
+def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, Any]:
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Only a supervisor transfers a child's records.")
+    with store.transaction() as conn:
+        rows = conn.execute(
+            "SELECT t.name, d.box_public, d.sign_public FROM accounts a "
+            "JOIN teams t ON t.id = a.team_id JOIN devices d ON d.account_id = a.id "
+            "WHERE a.name = %s AND a.role = 'supervisor' AND a.active "
+            "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL ORDER BY d.registered_at",
+            [name],
+        ).fetchall()
+        if not rows:
+            raise ServerError(
+                404,
+                f"There is no supervisor {name} with a computer connected to this server: check "
+                "the name, or send the transfer under a password instead.",
+            )
+        store.audit(conn, caller.account.id, "supervisor_keys_read", name)
+    return {
+        "name": name,
+        "team": rows[0][0],
+        "devices": [{"x25519": bytes(b).hex(), "ed25519": bytes(s).hex()} for _t, b, s in rows],
+    }
+
+
+def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
+    routes = APIRouter()
+    signed_in = Depends(caller)
+
+    @routes.get("/v1/supervisors/{name}/keys")
+    def keys(
+        name: str = Path(min_length=1, max_length=100), who: Caller = signed_in
+    ) -> dict[str, Any]:
+        return supervisor_keys(store, who, name)
+
+    return routes
