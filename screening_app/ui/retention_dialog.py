@@ -5,6 +5,8 @@ listed below, with the team server's witness (services/tombstones.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -81,9 +83,9 @@ class RetentionDialog(QDialog):
                 (
                     d.reference,
                     d.kind,
-                    d.keep_until,
+                    f"{dt.date.fromisoformat(d.keep_until):%d/%m/%Y}",
                     d.decided_by,
-                    d.decided_at[:10],
+                    f"{dt.datetime.fromisoformat(d.decided_at):%d/%m/%Y}",
                     d.reason,
                     d.state(),
                 )
