@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,11 +61,29 @@ def register(subparsers: Any) -> None:
     _admin_args(settings)
     settings.set_defaults(func=cmd_settings, name="retention-days")
 
+    checking = sub.add_parser("audit-check", help="verify every chain of the audit trail")
+    _database(checking)
+    checking.set_defaults(func=cmd_audit_check)
+
     run = sub.add_parser("run", help="serve the team API over HTTPS until SIGTERM")
     _database(run)
     run.add_argument("--listen", default="127.0.0.1:8443", metavar="HOST:PORT")
     run.add_argument("--cert", type=Path, required=True, metavar="CRT")
     run.add_argument("--key", type=Path, required=True, metavar="KEY")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        metavar="N",
+        help="worker processes behind the one socket (default: the cores, up to 4)",
+    )
+    run.add_argument(
+        "--pool",
+        type=int,
+        default=8,
+        metavar="N",
+        help="PostgreSQL connections per worker (workers × pool stays under max_connections)",
+    )
     run.set_defaults(func=cmd_run)
 
 
@@ -251,17 +270,54 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "The server database is not set up for this version: run `screening-app "
                 "server init` first."
             )
-    store = ServerStore(url)
-    try:
-        uvicorn.run(
-            create_app(store),
-            host=host,
-            port=int(port),
-            ssl_certfile=str(args.cert),
-            ssl_keyfile=str(args.key),
-            log_level="info",
-            timeout_graceful_shutdown=10,
+    if not 1 <= args.workers <= 64 or not 1 <= args.pool <= 100:
+        raise InputFileError(
+            "bad --workers or --pool",
+            [Problem("--workers is 1 to 64 and --pool 1 to 100", "workers")],
         )
+    served = {
+        "host": host,
+        "port": int(port),
+        "ssl_certfile": str(args.cert),
+        "ssl_keyfile": str(args.key),
+        "log_level": "info",
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.workers > 1:  # processes behind one socket, each with its own pool
+        from screening_app.server import worker
+
+        os.environ[worker.DATABASE], os.environ[worker.POOL] = url, str(args.pool)
+        uvicorn.run("screening_app.server.worker:app", factory=True, workers=args.workers, **served)
+        return 0
+    store = ServerStore(url, pool_size=args.pool)
+    try:
+        uvicorn.run(create_app(store), **served)
     finally:
         store.close()
+    return 0
+
+
+def cmd_audit_check(args: argparse.Namespace) -> int:
+    """Every chain of the server's audit trail, walked from its first row (server/audit.py)."""
+    import psycopg
+
+    from screening_app.server import audit
+
+    with _connect(_url(args)) as conn:
+        try:
+            with conn.transaction():
+                checked = audit.check_all(conn)
+        except psycopg.Error as exc:
+            raise StorageError(f"Could not read the audit trail: {exc}") from None
+    for problem in checked.problems:
+        print(f"screening-app: {problem}", file=sys.stderr)
+    if checked.problems:
+        print(
+            f"screening-app: {len(checked.problems)} problem(s) in {checked.rows} audit rows: "
+            "rows were removed or changed outside the server. Keep a copy of the database as it "
+            "is and tell the data protection officer.",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"The audit trail holds: {checked.rows} rows in {checked.chains} chain(s), each whole.")
     return 0

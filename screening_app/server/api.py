@@ -12,6 +12,7 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``POST /v1/devices`` — register this desktop and its public keys (the token is bound to it)
 - ``DELETE /v1/devices/{id}`` — an administrator revokes a device
 - ``POST /v1/screenings`` — send an encrypted screening (idempotent; 409 on a conflict)
+- ``POST /v1/screenings/batch`` — up to 100 at once, answered item by item (server/batches.py)
 - ``GET /v1/screenings?after=SEQ`` — the screenings this account may see, sent after SEQ
 - ``GET /v1/screenings/untagged``, ``PUT /v1/screenings/tags`` — a supervisor's computer fills
   in the child's tag of screenings sent before their computer had the link secret
@@ -49,6 +50,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from screening_app.server import (
     approvals,
+    batches,
     devices,
     directory,
     org_links,
@@ -94,9 +96,15 @@ _HTTP_WORDS = {
 }
 
 
-def create_app(store: ServerStore) -> FastAPI:
+def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
+    """The API over ``store``; ``lifespan``: what a worker does at start and stop
+    (server/worker.py closes its pool)."""
     app = FastAPI(
-        title="CSE Screening team server", docs_url=None, redoc_url=None, openapi_url=None
+        title="CSE Screening team server",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
     )
     app.add_middleware(BodyLimit)
 
@@ -365,6 +373,7 @@ def create_app(store: ServerStore) -> FastAPI:
     def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"reviews": reviews.since(store, who, after)}
 
+    app.include_router(batches.router(store, caller))
     app.include_router(tombstones.router(store, caller))
     app.include_router(directory.router(store, caller))
     return app

@@ -124,7 +124,5 @@ def record(
             [caller.account.team_id, device, epoch, mine, raw, signature, team_signature],
         )
         if done.rowcount:
-            store.audit(
-                conn, caller.account.id, "computer_approved", f"device:{device}", f"epoch {epoch}"
-            )
+            store.audit_as(conn, caller, "computer_approved", f"device:{device}", f"epoch {epoch}")
     return bool(done.rowcount)

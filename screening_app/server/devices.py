@@ -27,7 +27,7 @@ def register_device(
             [device, caller.account.id, name[:200], box_public, sign_public],
         )
         conn.execute("UPDATE tokens SET device_id = %s WHERE digest = %s", [device, digest(token)])
-        store.audit(conn, caller.account.id, "device_registered", f"device:{device}")
+        store.audit_as(conn, caller, "device_registered", f"device:{device}")
     return device
 
 
@@ -44,7 +44,7 @@ def revoke_device(store: ServerStore, caller: Caller, device: uuid.UUID) -> None
         if owner is None:
             raise ServerError(404, "There is no such active device.")
         mark_rotation_due(conn, int(owner[0]))
-        store.audit(conn, caller.account.id, "device_revoked", f"device:{device}")
+        store.audit_as(conn, caller, "device_revoked", f"device:{device}")
 
 
 def device_sign_public(store: ServerStore, device: uuid.UUID) -> bytes:
@@ -129,9 +129,9 @@ def witness(
             [caller.device_id, length, head, consistent],
         )
         if not consistent:
-            store.audit(
+            store.audit_as(
                 conn,
-                caller.account.id,
+                caller,
                 "audit_trail_rewritten",
                 f"device:{caller.device_id}",
                 f"witnessed {before['length'] if before else 0}, now {length}",

@@ -29,7 +29,7 @@ def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, 
                 f"There is no supervisor {name} with a computer connected to this server: check "
                 "the name, or send the transfer under a password instead.",
             )
-        store.audit(conn, caller.account.id, "supervisor_keys_read", name)
+        store.audit_as(conn, caller, "supervisor_keys_read", name)
     return {
         "name": name,
         "team": rows[0][0],

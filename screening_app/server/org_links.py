@@ -42,7 +42,7 @@ def create_secret(store: ServerStore, caller: Caller, sealed: bytes) -> None:
         conn.execute(
             "INSERT INTO organisation_link (device_id, sealed) VALUES (%s, %s)", [device, sealed]
         )
-        store.audit(conn, caller.account.id, "organisation_link_secret_created", None)
+        store.audit_as(conn, caller, "organisation_link_secret_created", None)
 
 
 def waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
@@ -67,7 +67,7 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) 
         conn.execute(
             "INSERT INTO organisation_link (device_id, sealed) VALUES (%s, %s)", [device, sealed]
         )
-        store.audit(conn, caller.account.id, "organisation_link_secret_granted", f"device:{device}")
+        store.audit_as(conn, caller, "organisation_link_secret_granted", f"device:{device}")
 
 
 def put_keys(store: ServerStore, caller: Caller, keys: dict[uuid.UUID, list[bytes]]) -> list[str]:
@@ -93,7 +93,7 @@ def put_keys(store: ServerStore, caller: Caller, keys: dict[uuid.UUID, list[byte
                     "VALUES (%s, %s, %s)",
                     [screening_id, team, key],
                 )
-        store.audit(conn, caller.account.id, "link_keys_received", None, f"{len(known)} screenings")
+        store.audit_as(conn, caller, "link_keys_received", None, f"{len(known)} screenings")
     return sorted(str(s) for s in set(keys) - known)
 
 
@@ -105,7 +105,7 @@ def links(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
             "SELECT link_key, screening_id, team, screenings, supervisors "
             "FROM organisation_links() ORDER BY team, link_key"
         ).fetchall()
-        store.audit(conn, caller.account.id, "organisation_links_viewed", None, f"{len(rows)}")
+        store.audit_as(conn, caller, "organisation_links_viewed", None, f"{len(rows)}")
     return [
         {
             "link_key": key,

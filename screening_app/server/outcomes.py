@@ -69,7 +69,7 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 caller.device_id,
             ],
         )
-        store.audit(conn, caller.account.id, "outcome_received", f"{screening}/v{version}")
+        store.audit_as(conn, caller, "outcome_received", f"{screening}/v{version}")
     return True
 
 

@@ -80,7 +80,7 @@ def decide(
                 days,
             ],
         )
-        store.audit(conn, caller.account.id, f"review_{decision}", f"{screening}/v{version}")
+        store.audit_as(conn, caller, f"review_{decision}", f"{screening}/v{version}")
     return DECISIONS[decision]
 
 

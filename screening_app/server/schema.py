@@ -20,6 +20,7 @@ from screening_app.server.schema_v9 import V9
 from screening_app.server.schema_v10 import FIGURES_OF_CHILDREN, V10
 from screening_app.server.schema_v11 import GRANTS as V11_GRANTS
 from screening_app.server.schema_v11 import V11
+from screening_app.server.schema_v12 import V12
 
 API_ROLE = "screening_api"
 
@@ -248,7 +249,12 @@ def _v11(conn: psycopg.Connection) -> None:
     conn.execute(V11)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
+def _v12(conn: psycopg.Connection) -> None:
+    """An audit chain per team: unrelated teams' uploads no longer wait for each other."""
+    conn.execute(V12)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12)
 LATEST = len(STEPS)
 
 

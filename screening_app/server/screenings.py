@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening_app import crypto
-from screening_app.server import devices
+from screening_app.server import audit, devices
 from screening_app.server.store import Caller, ServerError, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
 
@@ -107,68 +107,125 @@ def signed_body(
 
 
 def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> Stored:
+    """One screening (batches: server/batches.py)."""
+    key = uploader_key(store, caller)
+    meta = checked_upload(caller, envelope, signature, key)
+    with store.acting(caller) as conn:
+        audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
+        return store_upload(
+            store, conn, caller, meta, envelope, signature, team_epoch(conn, caller)
+        )
+
+
+def uploader_key(store: ServerStore, caller: Caller) -> bytes:
+    """The registered device key of a caller who may send screenings (else 403)."""
     if caller.account.role not in ("practitioner", "supervisor"):
         raise ServerError(403, "Only practitioners and supervisors send screenings.")
-    body = signed_body(store, caller, envelope, signature, "screening")
-    meta = _metadata(body, caller)
-    with store.acting(caller) as conn:
-        already = _already(conn, meta, envelope)
-        if already is not None:
-            return already
-        epoch = conn.execute(
-            "SELECT key_epoch, rotation_due FROM teams WHERE id = %s", [caller.account.team_id]
+    if caller.device_id is None:
+        raise ServerError(403, "Register this device before sending a screening.")
+    return devices.device_sign_public(store, caller.device_id)
+
+
+def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes) -> dict[str, Any]:
+    """The metadata of an envelope the device of ``key`` signed (else 422/403); no database."""
+    try:
+        body = parse(envelope)
+    except EnvelopeError as exc:
+        raise ServerError(422, f"The screening cannot be read: {exc}.") from None
+    if not crypto.verify(key, signature, crypto.digest(body)):
+        raise ServerError(422, "The screening's signature is not this device's.")
+    return _metadata(body, caller)
+
+
+def team_epoch(conn: Any, caller: Caller) -> tuple[int, bool] | None:
+    row = conn.execute(
+        "SELECT key_epoch, rotation_due FROM teams WHERE id = %s", [caller.account.team_id]
+    ).fetchone()
+    return (int(row[0]), bool(row[1])) if row is not None else None
+
+
+INSERT = (
+    "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
+    "form_version, status, screening_month, operative_band, la_area, models, types, "
+    "practitioner_role, envelope, signature, child_tag, team_epoch) VALUES (%s, %s, %s, "
+    "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+)
+
+
+def row_of(caller: Caller, meta: dict[str, Any], envelope: bytes, signature: bytes) -> list[Any]:
+    """The parameters of INSERT for one checked screening."""
+    return [
+        meta["id"],
+        meta["version"],
+        caller.account.team_id,
+        caller.account.id,
+        caller.device_id,
+        meta["form_id"],
+        meta["form_version"],
+        meta["screening_month"],
+        meta["operative_band"],
+        meta["la_area"],
+        meta["models"],
+        meta["types"],
+        meta["practitioner_role"],
+        envelope,
+        signature,
+        meta["child_tag"],
+        meta["team_epoch"],
+    ]
+
+
+def refusal(
+    meta: dict[str, Any], epoch: tuple[int, bool] | None, has_earlier: bool
+) -> ServerError | None:
+    """Why a screening that is not here yet cannot be stored now (None: it can)."""
+    if epoch is not None and epoch[1]:
+        return ServerError(
+            409,
+            "A supervisor has left your team and its key is being changed: this screening "
+            "waits on your computer until a supervisor of your team syncs.",
+        )
+    if epoch is not None and meta["team_epoch"] != epoch[0]:
+        return ServerError(
+            409, f"The team key has changed (it is now at epoch {epoch[0]}); sync again."
+        )
+    if meta["version"] > 1 and not has_earlier:
+        return ServerError(409, "An amendment follows the version before it, by its author.")
+    return None
+
+
+def store_upload(
+    store: ServerStore,
+    conn: Any,
+    caller: Caller,
+    meta: dict[str, Any],
+    envelope: bytes,
+    signature: bytes,
+    epoch: tuple[int, bool] | None,
+) -> Stored:
+    """Store one checked screening in the caller's transaction (its team's chain locked)."""
+    already = _already(conn, meta, envelope)
+    if already is not None:
+        return already
+    earlier = (
+        meta["version"] == 1
+        or conn.execute(
+            "SELECT 1 FROM screenings WHERE id = %s AND version = %s AND author_id = %s",
+            [meta["id"], meta["version"] - 1, caller.account.id],
         ).fetchone()
-        if epoch is not None and epoch[1]:
-            raise ServerError(
-                409,
-                "A supervisor has left your team and its key is being changed: this screening "
-                "waits on your computer until a supervisor of your team syncs.",
-            )
-        if epoch is not None and meta["team_epoch"] != epoch[0]:
-            raise ServerError(
-                409, f"The team key has changed (it is now at epoch {epoch[0]}); sync again."
-            )
-        if meta["version"] > 1:
-            earlier = conn.execute(
-                "SELECT status FROM screenings WHERE id = %s AND version = %s AND author_id = %s",
-                [meta["id"], meta["version"] - 1, caller.account.id],
-            ).fetchone()
-            if earlier is None:
-                raise ServerError(409, "An amendment follows the version before it, by its author.")
-        row = conn.execute(
-            "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
-            "form_version, status, screening_month, operative_band, la_area, models, types, "
-            "practitioner_role, envelope, signature, child_tag, team_epoch) VALUES (%s, %s, %s, "
-            "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (id, version) DO NOTHING RETURNING seq",
-            [
-                meta["id"],
-                meta["version"],
-                caller.account.team_id,
-                caller.account.id,
-                caller.device_id,
-                meta["form_id"],
-                meta["form_version"],
-                meta["screening_month"],
-                meta["operative_band"],
-                meta["la_area"],
-                meta["models"],
-                meta["types"],
-                meta["practitioner_role"],
-                envelope,
-                signature,
-                meta["child_tag"],
-                meta["team_epoch"],
-            ],
-        ).fetchone()
-        if row is not None:
-            store.audit(
-                conn, caller.account.id, "screening_received", f"{meta['id']}/v{meta['version']}"
-            )
-            return Stored(True, "submitted")
-        already = _already(conn, meta, envelope)  # the same upload, at the same moment
-        if already is not None:
-            return already
+        is not None
+    )
+    refused = refusal(meta, epoch, earlier)
+    if refused is not None:
+        raise refused
+    row = conn.execute(INSERT, row_of(caller, meta, envelope, signature)).fetchone()
+    if row is not None:
+        store.audit_as(conn, caller, "screening_received", f"{meta['id']}/v{meta['version']}")
+        return Stored(True, "submitted")
+    already = _already(conn, meta, envelope)  # the same upload, at the same moment
+    if already is not None:
+        return already
     # someone else's: row-level security hides it, and it is not this caller's to write
     raise ServerError(403, "That screening belongs to someone else.")
 
@@ -182,14 +239,20 @@ def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
     ).fetchone()
     if same is None:
         return None
-    if same[0] is None:
+    return again(None if same[0] is None else bytes(same[0]), envelope, str(same[1]))
+
+
+def again(there: bytes | None, envelope: bytes, status: str) -> Stored:
+    """A version already here (``there``: its envelope, None once deleted) sent once more:
+    the same envelope is a retry (200); anything else a 409."""
+    if there is None:
         raise ServerError(
             409,
             "This screening was deleted at the end of its retention period; it is not taken again.",
         )
-    if bytes(same[0]) != envelope:
-        raise ServerError(409, f"This version was already sent with other content ({same[1]}).")
-    return Stored(False, str(same[1]))
+    if there != envelope:
+        raise ServerError(409, f"This version was already sent with other content ({status}).")
+    return Stored(False, status)
 
 
 def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
@@ -241,7 +304,7 @@ def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int
         )
         filled = done.rowcount
         if filled:
-            store.audit(conn, caller.account.id, "child_tags_filled", str(filled))
+            store.audit_as(conn, caller, "child_tags_filled", str(filled))
     return filled
 
 

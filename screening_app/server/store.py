@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from psycopg_pool import ConnectionPool
 
 from screening_app.domain.sign_in_delay import delay_after
 from screening_app.domain.user_names import name_problem
+from screening_app.server import audit
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
@@ -297,21 +297,25 @@ class ServerStore:
         action: str,
         record: str | None,
         detail: str = "",
+        *,
+        team: int | None = None,
     ) -> str:
-        """Append one row, chained to the one before (who, what, when — never content); its
-        hash."""
-        conn.execute("SELECT pg_advisory_xact_lock(7301)")  # one appender at a time
-        row = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        prev = row[0] if row else "0" * 64
-        at = self.clock()
-        payload = json.dumps([prev, at.isoformat(), account_id, action, record, detail])
-        digest = hashlib.sha256(payload.encode()).hexdigest()
-        conn.execute(
-            "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [at, account_id, action, record, detail, prev, digest],
+        """Append one row to the team's chain (the organisation's without a team); its hash
+        (server/audit.py)."""
+        return audit.append(conn, self.clock(), account_id, action, record, detail, team or 0)
+
+    def audit_as(
+        self,
+        conn: psycopg.Connection,
+        caller: Caller,
+        action: str,
+        record: str | None,
+        detail: str = "",
+    ) -> str:
+        """A row of what ``caller`` did, on their team's chain."""
+        return self.audit(
+            conn, caller.account.id, action, record, detail, team=caller.account.team_id
         )
-        return digest
 
 
 def mark_rotation_due(conn: psycopg.Connection, account_id: int) -> None:

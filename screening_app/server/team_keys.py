@@ -79,7 +79,7 @@ def create(
             "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, 1, %s)",
             [caller.account.team_id, device, sealed],
         )
-        store.audit(conn, caller.account.id, "team_key_created", f"team:{caller.account.team_id}")
+        store.audit_as(conn, caller, "team_key_created", f"team:{caller.account.team_id}")
 
 
 def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int,
                 "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
                 [caller.account.team_id, device, epoch, sealed],
             )
-        store.audit(conn, caller.account.id, "team_key_granted", f"device:{device}")
+        store.audit_as(conn, caller, "team_key_granted", f"device:{device}")
 
 
 def rotate(
@@ -200,7 +200,7 @@ def rotate(
                 "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
                 [caller.account.team_id, device, epoch, sealed],
             )
-        store.audit(conn, caller.account.id, "team_key_rotated", f"epoch:{epoch}")
+        store.audit_as(conn, caller, "team_key_rotated", f"epoch:{epoch}")
 
 
 def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
@@ -238,7 +238,7 @@ def keep_recovered(store: ServerStore, caller: Caller, keys: dict[int, bytes]) -
             added += done.rowcount
         if not added:
             raise ServerError(409, "This device already holds the team key.")
-        store.audit(conn, caller.account.id, "team_key_recovered", f"device:{device}")
+        store.audit_as(conn, caller, "team_key_recovered", f"device:{device}")
 
 
 # -- the link secret -----------------------------------------------------------------------
@@ -271,7 +271,7 @@ def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
             "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
             [caller.account.team_id, device, sealed],
         )
-        store.audit(conn, caller.account.id, "link_secret_created", None)
+        store.audit_as(conn, caller, "link_secret_created", None)
 
 
 def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
@@ -305,4 +305,4 @@ def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: by
             "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
             [caller.account.team_id, device, sealed],
         )
-        store.audit(conn, caller.account.id, "link_secret_granted", f"device:{device}")
+        store.audit_as(conn, caller, "link_secret_granted", f"device:{device}")

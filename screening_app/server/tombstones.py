@@ -72,8 +72,8 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
             "(SELECT 1 FROM screenings WHERE id = %s AND envelope IS NOT NULL)",
             [screening, screening],
         )
-        seen = store.audit(
-            conn, caller.account.id, "record_deleted", f"{screening}/v{version}", body["reference"]
+        seen = store.audit_as(
+            conn, caller, "record_deleted", f"{screening}/v{version}", body["reference"]
         )
         conn.execute(
             "INSERT INTO tombstones (screening_id, version, team_id, author_id, decider_id, "

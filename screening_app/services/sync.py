@@ -25,6 +25,7 @@ from screening_app.services import (
     outbox,
     retention,
     signing,
+    sync_send,
     team_key,
     tombstones,
 )
@@ -43,7 +44,7 @@ from screening_app.storage import audit, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
-from screening_app.sync.client import ServerClient, SyncError, b64, fetch_certificate, unb64
+from screening_app.sync.client import ServerClient, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
 
 
@@ -206,51 +207,51 @@ class SyncService:
         return sealed
 
     def _send(self, client: ServerClient, team: TeamKeys, report: SyncReport) -> None:
-        keys = self.s.store.keys
+        """The queued screenings, sealed and sent in batches (services/sync_send.py)."""
+        sealed = []
         for item in sync_repo.queued(self.s.db):
-            record = repo.fetch(self.s.db, self.s.scope(), item.screening_id)
-            if record is None:
-                continue
-            sealed = self._sealed("sync_items", item.screening_id)
-            if sealed is not None and _epoch_of(sealed) != team.epoch:
-                sealed = None  # refused under the old team key: sealed again for the new one
-            if sealed is None:
-                answers = repo.answers(self.s.db, self.s.scope(), item.screening_id)
-                metadata = {
-                    "id": item.remote_id,
-                    "version": item.version,
-                    "team": self.s.user.team,
-                    "form_id": record.form_id,
-                    "form_version": record.form_version,
-                    "screening_month": (record.screening_date or "")[:7],
-                    "operative_band": record.operative_band,
-                    "la_area": record.la_area,
-                    "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
-                    "types": repo.types_of(self.s.db, item.screening_id),
-                    "practitioner_role": record.practitioner_role or "",
-                    "team_epoch": team.epoch,
-                    "child_tag": child_tags.child_tag(team.link, answers),
-                }
-                content = {
-                    "reference": record.reference,
-                    "answers": answers,
-                    "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
-                }
-                recipients = {"team": team.public, "author": keys.box_public}
-                sealed = self._keep(
-                    "sync_items", item.screening_id, seal(metadata, content, recipients, keys)
-                )
-            body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
-            try:
-                client.call("POST", "/v1/screenings", json=body)
-            except SyncError as exc:
-                self._note_failure(item.screening_id, exc, report)
-                if exc.status in (0, 401, 403, 500, 502, 503):
-                    return
-                continue
-            with self.s.write("record what was sent") as db:
-                sync_repo.mark(db, item.screening_id, "sent", "", self.s.now_text())
-            report.sent += 1
+            made = self._sealed_item(item, team)
+            if made is not None:
+                sealed.append((item.screening_id, made))
+        sync_send.send(self.s, client, sealed, report)
+
+    def _sealed_item(self, item: sync_repo.SyncItem, team: TeamKeys) -> Sealed | None:
+        """What goes for one queued screening: kept from an earlier try, or sealed now for the
+        team key's current epoch."""
+        keys = self.s.store.keys
+        record = repo.fetch(self.s.db, self.s.scope(), item.screening_id)
+        if record is None:
+            return None
+        sealed = self._sealed("sync_items", item.screening_id)
+        if sealed is not None and _epoch_of(sealed) != team.epoch:
+            sealed = None  # refused under the old team key: sealed again for the new one
+        if sealed is not None:
+            return sealed
+        answers = repo.answers(self.s.db, self.s.scope(), item.screening_id)
+        metadata = {
+            "id": item.remote_id,
+            "version": item.version,
+            "team": self.s.user.team,
+            "form_id": record.form_id,
+            "form_version": record.form_version,
+            "screening_month": (record.screening_date or "")[:7],
+            "operative_band": record.operative_band,
+            "la_area": record.la_area,
+            "models": [str(m) for m in answers.get(checklist.CSE_MODELS) or []],
+            "types": repo.types_of(self.s.db, item.screening_id),
+            "practitioner_role": record.practitioner_role or "",
+            "team_epoch": team.epoch,
+            "child_tag": child_tags.child_tag(team.link, answers),
+        }
+        content = {
+            "reference": record.reference,
+            "answers": answers,
+            "score": repo.score_of(self.s.db, self.s.scope(), item.screening_id),
+        }
+        recipients = {"team": team.public, "author": keys.box_public}
+        return self._keep(
+            "sync_items", item.screening_id, seal(metadata, content, recipients, keys)
+        )
 
     def _receive(
         self,
@@ -335,8 +336,3 @@ class SyncService:
         if record is not None and record.status != status and status in ("approved", "returned"):
             repo.update(db, repo.ALL, local.screening_id, {"status": status})
             signing.record(self.s, local.screening_id, "status", {"from": "the team server"})
-
-    def _note_failure(self, screening_id: int, exc: SyncError, report: SyncReport) -> None:
-        report.problems.append(exc.message)
-        with self.s.write("record the failure") as db:
-            sync_repo.mark(db, screening_id, "queued", exc.message, self.s.now_text())

@@ -127,6 +127,11 @@ class ServerClient:
                 "The server cannot be reached; nothing was lost and the queue stays for the "
                 "next try."
             ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise SyncError(
+                "The server closed the connection before it answered; nothing was lost and the "
+                "queue stays for the next try."
+            ) from None
         except httpx.TimeoutException:
             raise SyncError("The server did not answer in time; nothing was lost.") from None
         except httpx.HTTPError as exc:
