@@ -61,6 +61,7 @@ from screening_app.server import (
     team_keys,
     tombstones,
 )
+from screening_app.server import figures as figures_module
 from screening_app.server.api_models import (
     MONTH,
     Approval,
@@ -339,7 +340,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         last: Annotated[str, Query(pattern=MONTH)],
         positive: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
     ) -> dict[str, Any]:
-        return {"figures": outcomes.figures(store, who, first, last, positive)}
+        return {"figures": figures_module.figures(store, who, first, last, positive)}
 
     @app.get("/v1/figures/area")
     def area_profile(

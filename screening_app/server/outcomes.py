@@ -101,37 +101,6 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
     ]
 
 
-def figures(
-    store: ServerStore, caller: Caller, first: str, last: str, positive: list[str]
-) -> list[dict[str, Any]]:
-    """The organisation's monthly figures from clear metadata only (supervisors), as rows of
-    kind (screenings, children, band, area, role, model, type, outcome, positive,
-    median_days),
-    month, code and value; computed in SQL (schema_v7.organisation_figures); then rows of kind
-    ``profile``: screenings (value) of a month by band (code) and set of outcome ``codes``
-    (schema_v9.organisation_outcome_profiles), from which the desktop computes the rates."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Organisation figures are for supervisors.")
-    with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT kind, month, code, value FROM organisation_figures(%s, %s, %s)",
-            [first, last, positive],
-        ).fetchall()
-        profiles = conn.execute(
-            "SELECT p_month, p_band, p_codes, p_count FROM organisation_outcome_profiles(%s, %s)",
-            [first, last],
-        ).fetchall()
-        types = conn.execute(
-            "SELECT t_month, t_code, t_count FROM organisation_type_figures(%s, %s)",
-            [first, last],
-        ).fetchall()
-    rows += [("type", m, c, float(n)) for m, c, n in types]
-    return [{"kind": k, "month": m, "code": c, "value": v} for k, m, c, v in rows] + [
-        {"kind": "profile", "month": m, "code": b or "", "codes": list(c), "value": n}
-        for m, b, c, n in profiles
-    ]
-
-
 def area_profile(
     store: ServerStore,
     caller: Caller,

@@ -21,6 +21,8 @@ from screening_app.server.schema_v10 import FIGURES_OF_CHILDREN, V10
 from screening_app.server.schema_v11 import GRANTS as V11_GRANTS
 from screening_app.server.schema_v11 import V11
 from screening_app.server.schema_v12 import V12
+from screening_app.server.schema_v13 import GRANTS as V13_GRANTS
+from screening_app.server.schema_v13 import V13
 
 API_ROLE = "screening_api"
 
@@ -254,7 +256,12 @@ def _v12(conn: psycopg.Connection) -> None:
     conn.execute(V12)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12)
+def _v13(conn: psycopg.Connection) -> None:
+    """The organisation's figures kept as monthly counts per team, refreshed where changed."""
+    conn.execute(V13)
+
+
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13)
 LATEST = len(STEPS)
 
 
@@ -347,6 +354,7 @@ def _grant_api_role(conn: psycopg.Connection) -> None:
                 role
             )
         )
-    if version(conn) >= 11:
-        for statement in V11_GRANTS:
-            conn.execute(sql.SQL(statement).format(role))
+    for step, grants in ((11, V11_GRANTS), (13, V13_GRANTS)):
+        if version(conn) >= step:
+            for statement in grants:
+                conn.execute(sql.SQL(statement).format(role))

@@ -1,0 +1,78 @@
+"""The organisation's monthly figures from the counts kept per month and team (schema_v13.py):
+refreshed where something changed, then added over teams. What cannot be added — the positive
+count for the codes a supervisor chose, the median days to a decision — comes from counts that
+can: the outcome profiles, and how many decisions took each number of days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from screening_app.server.store import Caller, ServerError, ServerStore
+
+ADDED = ("screenings", "band", "area", "role", "model", "type", "children", "outcome")
+
+
+def figures(
+    store: ServerStore, caller: Caller, first: str, last: str, positive: list[str]
+) -> list[dict[str, Any]]:
+    """Rows of kind, month, code and value — as ``organisation_figures`` computes them from
+    every row — then the outcome profiles (kind ``profile`` with ``codes``)."""
+    if caller.account.role != "supervisor":
+        raise ServerError(403, "Organisation figures are for supervisors.")
+    with store.acting(caller) as conn:
+        counted = conn.execute(
+            "SELECT c_kind, c_month, c_code, c_codes, c_value "
+            "FROM organisation_figure_counts(%s, %s)",
+            [first, last],
+        ).fetchall()
+    wanted = set(positive)
+    out: list[dict[str, Any]] = []
+    profiles: list[dict[str, Any]] = []
+    hits: dict[str, int] = defaultdict(int)
+    days: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, month, code, codes, value in counted:
+        if kind in ADDED:
+            out.append({"kind": kind, "month": month, "code": code, "value": float(value)})
+        elif kind == "profile":
+            profiles.append(
+                {
+                    "kind": "profile",
+                    "month": month,
+                    "code": code,
+                    "codes": list(codes),
+                    "value": int(value),
+                }
+            )
+            if wanted & set(codes):
+                hits[month] += int(value)
+        elif kind == "days":
+            days[month][int(code)] += int(value)
+    out += [
+        {"kind": "positive", "month": m, "code": "", "value": float(n)} for m, n in hits.items()
+    ]
+    out += [
+        {"kind": "median_days", "month": m, "code": "", "value": median_of_counts(h)}
+        for m, h in days.items()
+    ]
+    return out + profiles
+
+
+def median_of_counts(counts: Mapping[int, int]) -> float:
+    """The median of values given as value → how many times (PostgreSQL's percentile_cont(0.5):
+    the middle value, or the mean of the middle two)."""
+    total = sum(counts.values())
+    if total <= 0:
+        raise ValueError("no values")
+    low, high = (total - 1) // 2 + 1, total // 2 + 1  # 1-based positions of the middle
+    found: dict[int, float] = {}
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        for position in (low, high):
+            if position not in found and seen >= position:
+                found[position] = float(value)
+        if high in found:
+            break
+    return (found[low] + found[high]) / 2
