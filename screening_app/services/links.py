@@ -105,39 +105,54 @@ class LinksService:
         return sorted(found, key=lambda k: (k.strength != "exact", k.entity_kind, k.key))
 
     def matches(self, screening_id: int, scope: Scope | None = None) -> list[Link]:
-        """The links of one screening only, by indexed lookups of its own keys (and its names
-        against the distinct names): what is checked when a screening is submitted, and what
-        its POLE export lists."""
+        """The links of one screening only: its exact keys looked up together, one query per
+        kind; its names compared with the distinct names (rapidfuzz, in C) and the close ones
+        looked up together; a full registration against the partial ones it fits, in SQL. What
+        is checked when a screening is submitted, and what its POLE export lists."""
         scope = scope or self.s.scope()
         db = self.s.db
         mine = links_repo.keys_of(db, scope, screening_id)
         reference = mine[0].reference if mine else ""
         out: list[Link] = []
+        persons = [row for row in mine if row.kind == "person"]
+        if persons:
+            names = links_repo.names(db)
+            alike = {
+                row.key: [
+                    name
+                    for name, _score, _i in process.extract(
+                        row.key,
+                        names,
+                        scorer=fuzz.ratio,
+                        score_cutoff=entities.NAME_THRESHOLD,
+                        limit=None,
+                    )
+                ]
+                for row in persons
+            }
+            holding = links_repo.references_of(
+                db, scope, "person", {n for found in alike.values() for n in found}
+            )
+            for row in persons:
+                others = {ref for name in alike[row.key] for ref in holding[name]}
+                if others - {reference}:
+                    out.append(Link("person", row.key, "possible", sorted(others | {reference})))
+        exact: dict[str, list[str]] = {}
         for row in mine:
-            if row.kind == "person":
-                alike = process.extract(
-                    row.key,
-                    links_repo.names(db, scope),
-                    scorer=fuzz.ratio,
-                    score_cutoff=entities.NAME_THRESHOLD,
-                    limit=None,
-                )
-                others = {
-                    r.reference
-                    for name, _score, _i in alike
-                    for r in links_repo.same_key(db, scope, "person", name)
-                }
-                strength = "possible"
-            elif row.exact:
-                others = {r.reference for r in links_repo.same_key(db, scope, row.kind, row.key)}
-                strength = "exact"
-                if row.kind == "vehicle":  # a partial registration elsewhere that this one fits
-                    out += self._patterns_fitting(row.key, reference, scope)
-            else:
-                others = {r.reference for r in links_repo.fitting(db, scope, row.key)}
-                strength = "possible"
-            if others - {reference}:
-                out.append(Link(row.kind, row.key, strength, sorted(others | {reference})))
+            if row.kind != "person" and row.exact:
+                exact.setdefault(row.kind, []).append(row.key)
+        for kind, keys in exact.items():
+            holding = links_repo.references_of(db, scope, kind, keys)
+            for key in keys:
+                if holding[key] - {reference}:
+                    out.append(Link(kind, key, "exact", sorted(holding[key] | {reference})))
+                if kind == "vehicle":  # a partial registration elsewhere that this one fits
+                    out += self._patterns_fitting(key, reference, scope)
+        for row in mine:
+            if row.kind != "person" and not row.exact:
+                others = links_repo.fitting_references(db, scope, row.key)
+                if others - {reference}:
+                    out.append(Link(row.kind, row.key, "possible", sorted(others | {reference})))
         return out
 
     def _patterns_fitting(self, full: str, reference: str, scope: Scope) -> list[Link]:
@@ -145,9 +160,8 @@ class LinksService:
         screening of that pattern and of the registrations it fits (as ``links`` gives them)."""
         db = self.s.db
         out = []
-        fitting = links_repo.patterns(db, scope, len(full))
-        for pattern in sorted({p.key for p in fitting if entities.registration_fits(p.key, full)}):
-            refs = {r.reference for r in links_repo.fitting(db, scope, pattern)} | {reference}
+        for pattern in links_repo.patterns_fitted_by(db, scope, full):
+            refs = links_repo.fitting_references(db, scope, pattern) | {reference}
             if len(refs) > 1:
                 out.append(Link("vehicle", pattern, "possible", sorted(refs)))
         return out

@@ -59,20 +59,48 @@ def keys_of(db: Database, scope: Scope, screening_id: int) -> list[KeyRow]:
     return _rows(db, scope, "k.screening_id = ?", [screening_id])
 
 
-def same_key(db: Database, scope: Scope, kind: str, key: str) -> list[KeyRow]:
-    """Every visible screening with this exact key (one indexed lookup)."""
-    return _rows(db, scope, "k.kind = ? AND k.key = ?", [kind, key])
+def fitting_references(db: Database, scope: Scope, pattern: str) -> set[str]:
+    """The references of the visible screenings with a registration ``pattern`` fits (its
+    references only: a partial registration can fit hundreds)."""
+    clause, scoped = scope.clause(counting=True)
+    rows = db.execute(
+        "SELECT DISTINCT s.reference FROM entity_keys k JOIN screenings s ON s.id = "
+        f"k.screening_id WHERE k.kind = 'vehicle' AND k.key GLOB ? AND {COUNTED} AND {clause}",
+        [pattern, *scoped],
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
-def fitting(db: Database, scope: Scope, pattern: str) -> list[KeyRow]:
-    """Registrations a partial one (``?`` for unknown characters) fits: ``_`` in LIKE."""
-    like = pattern.replace("_", "").replace("?", "_")
-    return _rows(db, scope, "k.kind = 'vehicle' AND k.key LIKE ?", [like])
+def references_of(
+    db: Database, scope: Scope, kind: str, keys: Iterable[str]
+) -> dict[str, set[str]]:
+    """For each of ``keys`` of ``kind``, the references of the visible screenings holding it
+    (indexed lookups, a few hundred keys a statement)."""
+    wanted = sorted(set(keys))
+    found: dict[str, set[str]] = {key: set() for key in wanted}
+    clause, scoped = scope.clause(counting=True)
+    for at in range(0, len(wanted), 500):
+        chunk = wanted[at : at + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for key, reference in db.execute(
+            "SELECT k.key, s.reference FROM entity_keys k JOIN screenings s ON s.id = "
+            f"k.screening_id WHERE k.kind = ? AND k.key IN ({marks}) AND {COUNTED} AND {clause}",
+            [kind, *chunk, *scoped],
+        ).fetchall():
+            found[str(key)].add(str(reference))
+    return found
 
 
-def patterns(db: Database, scope: Scope, length: int) -> list[KeyRow]:
-    """Partial registrations (``?`` for unknown characters) as long as ``length``."""
-    return _rows(db, scope, "k.kind = 'vehicle' AND k.exact = 0 AND length(k.key) = ?", [length])
+def patterns_fitted_by(db: Database, scope: Scope, full: str) -> list[str]:
+    """The visible partial registrations that the full registration ``full`` fits."""
+    clause, scoped = scope.clause(counting=True)
+    rows = db.execute(
+        "SELECT DISTINCT k.key FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
+        "WHERE k.kind = 'vehicle' AND k.key GLOB '*[?]*' AND ? GLOB k.key "  # from the index
+        f"AND {COUNTED} AND {clause}",
+        [full, *scoped],
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
 
 
 def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRow]:
@@ -82,12 +110,10 @@ def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRo
     return _rows(db, scope, "s.screening_date >= ?", [since])
 
 
-def names(db: Database, scope: Scope) -> list[str]:
-    """The distinct folded names the scope may see (for fuzzy matching of one new name)."""
-    clause, scoped = scope.clause(counting=True)
-    rows = db.execute(
-        "SELECT DISTINCT k.key FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
-        f"WHERE k.kind = 'person' AND {COUNTED} AND {clause}",
-        scoped,
-    ).fetchall()
+def names(db: Database) -> list[str]:
+    """Every distinct folded name of a person of concern, read from the index alone, for fuzzy
+    matching of a new name. Not scoped: a name is only a candidate; what it links to is read
+    with the caller's scope (``references_of``), so a name held only where the caller may not
+    look links to nothing."""
+    rows = db.execute("SELECT DISTINCT key FROM entity_keys WHERE kind = 'person'").fetchall()
     return [str(r[0]) for r in rows]
