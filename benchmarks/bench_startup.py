@@ -50,7 +50,9 @@ from screening_app.app import sign_in
 from screening_app.ui.main_window import MainWindow
 services = sign_in(Path(sys.argv[1]), "kit", "bench-password-1")
 window = MainWindow(services); window.show(); app.processEvents()
-print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")))
+status = open("/proc/self/status").read().splitlines()
+print(next(int(l.split()[1]) for l in status if l.startswith("VmRSS")))
+print(next(int(l.split()[1]) for l in status if l.startswith("VmHWM")))
 services.close()
 """
 # Byte-code is cached as in any real install (pip and PyInstaller both ship .pyc); a
@@ -75,11 +77,15 @@ def _timed_pair(app_args: list[str], repeats: int = 11) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(app)
 
 
-def _peak_kib(code: str, *args: str) -> int:
+def _kib_lines(code: str, *args: str) -> list[int]:
     out = subprocess.run(
         [sys.executable, "-c", code, *args], env=ENV, check=True, capture_output=True, text=True
     ).stdout
-    return int(out.strip().splitlines()[-1])
+    return [int(line) for line in out.strip().splitlines() if line.isdigit()]
+
+
+def _peak_kib(code: str, *args: str) -> int:
+    return _kib_lines(code, *args)[-1]
 
 
 def run(n: int = 100_000) -> list[Measure]:
@@ -97,15 +103,25 @@ def run(n: int = 100_000) -> list[Measure]:
         ENV["SCREENING_APP_DATA_DIR"] = str(env_dir)
         bare, app = _timed_pair([str(path)])
         bare_mem = _peak_kib(BARE) / 1024
-        app_mem = _peak_kib(SIGNED_IN, str(path)) / 1024
+        held_kib, peak_kib = _kib_lines(SIGNED_IN, str(path))[-2:]
+        app_mem, held = peak_kib / 1024, held_kib / 1024
     return [
         Measure("Start-up to the sign-in window", app, bare, "s", "≤ 1.3×", "bare PySide6 window"),
         Measure(
-            f"Peak memory, main window on {n:,} screenings",
+            f"Peak memory, main window on {n:,} screenings (the sign-in's Argon2id alone "
+            "takes 64 MiB for a moment)",
             app_mem,
             bare_mem,
             "MiB",
             "report",
+            "bare PySide6 window",
+        ),
+        Measure(
+            f"Memory held by the main window on {n:,} screenings, after sign-in",
+            held,
+            bare_mem,
+            "MiB",
+            "≤ 2×",
             "bare PySide6 window",
         ),
     ]
