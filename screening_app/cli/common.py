@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +43,16 @@ def open_session(args: argparse.Namespace, password: str | None = None) -> AppSe
     for warning in app.session.store.warnings:
         print(f"screening-app: warning: {warning}", file=sys.stderr)
     return app
+
+
+@contextmanager
+def opened(args: argparse.Namespace, password: str | None = None) -> Iterator[AppServices]:
+    """``open_session`` for the length of a ``with`` block, closed however it ends."""
+    app = open_session(args, password)
+    try:
+        yield app
+    finally:
+        app.close()
 
 
 def share_args(parser: argparse.ArgumentParser) -> None:

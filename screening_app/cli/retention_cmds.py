@@ -9,7 +9,7 @@ import csv
 import sys
 from typing import Any
 
-from screening_app.cli.common import open_session, signed_in_args
+from screening_app.cli.common import opened, signed_in_args
 from screening_app.export.pole import safe_cell
 
 
@@ -39,11 +39,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         found = app.retention.due()
-    finally:
-        app.close()
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(("reference", "child", "kind", "keep_until", "state"))
@@ -60,31 +57,22 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_hold(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         hold = app.retention.place_hold(args.reference, args.reason)
-    finally:
-        app.close()
     print(f"Legal hold placed on the child of {args.reference.upper()}: {hold.reason}")
     return 0
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         app.retention.lift_hold(args.reference, args.reason)
-    finally:
-        app.close()
     print(f"Legal hold lifted on the child of {args.reference.upper()}.")
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         deletion = app.retention.delete(args.reference, args.reason)
-    finally:
-        app.close()
     print(
         f"Deleted {deletion.reference} ({deletion.kind}, kept until "
         f"{deletion.keep_until}): its tombstone stays, {deletion.state()}."
@@ -93,11 +81,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_deleted(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         found = app.retention.deleted()
-    finally:
-        app.close()
     rows = [
         (d.reference, d.kind, d.keep_until, d.decided_by, d.decided_at, d.reason, d.state())
         for d in found

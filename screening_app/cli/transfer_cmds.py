@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import open_session, share_args, share_from, signed_in_args
+from screening_app.cli.common import opened, share_args, share_from, signed_in_args
 from screening_app.cli.passwords import password_from, read_password_file
 from screening_app.files import read_regular, write_output
 from screening_app.sync.transfer import MAX_BYTES, MAX_RECEIPT
@@ -55,14 +55,11 @@ def cmd_send(args: argparse.Namespace) -> int:
         else None
     )
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         sent = app.transfers.send(
             args.reference, args.to, share, password=locked, server_password=password
         )
         write_output(args.out, sent.data, force=args.force)
-    finally:
-        app.close()
     how = "under the password (send it separately)" if locked else f"for {sent.to}'s computers"
     print(f"Wrote {args.out.name}: {len(sent.references)} screening(s), sealed {how}.")
     print(f"Transfer {sent.transfer_id}; keep its receipt with `transfer receipt` when it comes.")
@@ -76,11 +73,8 @@ def cmd_receive(args: argparse.Namespace) -> int:
         if args.transfer_password_file
         else None
     )
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         got = app.transfers.receive(data, locked)
-    finally:
-        app.close()
     write_output(args.receipt, got.receipt, force=True)
     setting = f" ({got.setting})" if got.setting else ""
     stored = "were received before as" if got.again else "stored as"
@@ -94,11 +88,8 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     data = read_regular(args.file, MAX_RECEIPT, "receipt")
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         body = app.transfers.record_receipt(data)
-    finally:
-        app.close()
     print(
         f"Receipt kept: {body['received_by']} received transfer {body['transfer_id']} on "
         f"{str(body['received_at'])[:10]} as {', '.join(body['references'])}."
@@ -107,11 +98,8 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         sent, receipts = app.transfers.sent(), app.transfers.receipts()
-    finally:
-        app.close()
     for transfer_id, (references, extra) in sent.items():
         got = receipts.get(transfer_id)
         state = (

@@ -34,18 +34,24 @@ def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
     widget.resize(width, height)
 
 
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None] | None = None) -> QDialogButtonBox:
+    """OK and Cancel for ``dialog``: OK runs ``on_ok`` (which accepts when the answers hold;
+    plain accept without it), Cancel rejects."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def fill_form(dialog: QDialog, rows: Sequence[tuple[str, QWidget]]) -> QFormLayout:
     """Labelled rows (each widget named after its label for screen readers) and OK/Cancel."""
     form = QFormLayout(dialog)
     for label, widget in rows:
         widget.setAccessibleName(label.replace("&", ""))
         form.addRow(label, widget)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
-    )
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
+    form.addRow(ok_cancel(dialog))
     return form
 
 
@@ -85,11 +91,7 @@ class TextDialog(QDialog):
         self.text.setAccessibleName(prompt)
         label.setBuddy(self.text)
         self.error = ErrorLine(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         for widget in (label, self.error, self.text, buttons):
             layout.addWidget(widget)
         resize_within_screen(self, 520, 300)

@@ -16,7 +16,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,7 @@ from screening_app.domain.disclosure import Share
 from screening_app.domain.passwords import pdf_password_hint
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
+from screening_app.ui.dialogs import confirm_saved, ok_cancel, resize_within_screen, save_path
 from screening_app.ui.share_dialog import ask_share
 
 PURPOSE = "a referral of a child at risk of exploitation"
@@ -67,11 +66,7 @@ class PasswordDialog(QDialog):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.first.textChanged.connect(lambda text: self.hint.setText(hint(text)))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         layout.addWidget(buttons)
 
     def _check(self) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QInputDialog,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from screening_app.files import write_output
 from screening_app.services.app_services import AppServices
 from screening_app.services.transfers import MIN_PASSWORD, Received
-from screening_app.ui.dialogs import ErrorLine, confirm_saved, save_path
+from screening_app.ui.dialogs import ErrorLine, confirm_saved, ok_cancel, save_path
 from screening_app.ui.operations import Op, guarded
 from screening_app.ui.share_dialog import ask_share
 
@@ -71,11 +70,7 @@ class TransferDialog(QDialog):
         self.by_password.toggled.connect(self.again.setEnabled)
         self.error = ErrorLine(self)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         layout.addWidget(buttons)
 
     def locked_with(self) -> str | None:

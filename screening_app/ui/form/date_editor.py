@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QToolButton,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.forms import Question
+from screening_app.ui.dialogs import ok_cancel
 from screening_app.ui.form.editors import DATE_HINT, TextEditor
 
 
@@ -115,11 +115,7 @@ class CalendarDialog(QDialog):
             if child is not None:
                 child.setAccessibleName(words)
         self.calendar.activated.connect(lambda _d: self.accept())  # Return or a double-click
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(self.calendar)
         layout.addWidget(buttons)
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain import entities
 from screening_app.domain.entities import KIND_LABELS, summary
 from screening_app.domain.forms import Question
-from screening_app.ui.dialogs import ErrorLine, resize_within_screen
+from screening_app.ui.dialogs import ErrorLine, ok_cancel, resize_within_screen
 from screening_app.ui.form.date_editor import parse_typed_date
 from screening_app.ui.form.editors import Editor
 
@@ -95,11 +94,7 @@ class EntityDialog(QDialog):
         layout.addWidget(self.stored)
         self.error = ErrorLine(self)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._check)
         layout.addWidget(buttons)
         given = dict(entity or {"kind": "person"})
         self.kind.setCurrentIndex(max(0, self.kind.findData(given.get("kind"))))
