@@ -123,7 +123,7 @@ def uploader_key(store: ServerStore, caller: Caller) -> bytes:
         raise ServerError(403, "Only practitioners and supervisors send screenings.")
     if caller.device_id is None:
         raise ServerError(403, "Register this device before sending a screening.")
-    return devices.device_sign_public(store, caller.device_id)
+    return caller.device_key or devices.device_sign_public(store, caller.device_id)
 
 
 def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes) -> dict[str, Any]:

@@ -62,6 +62,7 @@ class Caller:
 
     account: Account
     device_id: uuid.UUID | None
+    device_key: bytes | None = None  # the device's Ed25519 public key, read with the token
 
 
 _ACCOUNT = (
@@ -274,20 +275,22 @@ class ServerStore:
 
     def caller(self, token: str) -> Caller:
         """Who ``token`` belongs to; 401 when unknown or expired, 403 for a revoked device."""
-        with self.transaction() as conn:
+        with self.transaction() as conn:  # one query: it runs before every request
             row = conn.execute(
-                "SELECT t.account_id, t.device_id, t.expires_at, d.revoked_at FROM tokens t "
+                "SELECT a.id, a.name, a.role, tm.name, a.team_id, a.active, t.device_id, "
+                "t.expires_at, d.revoked_at, d.sign_public FROM tokens t "
+                "JOIN accounts a ON a.id = t.account_id LEFT JOIN teams tm ON tm.id = a.team_id "
                 "LEFT JOIN devices d ON d.id = t.device_id WHERE t.digest = %s",
                 [digest(token)],
             ).fetchone()
-            if row is None or row[2] <= self.clock():
-                raise ServerError(401, "Sign in again: the session has expired.")
-            if row[3] is not None:
-                raise ServerError(403, "This device was revoked by an administrator.")
-            found = conn.execute(_ACCOUNT + " WHERE a.id = %s", [row[0]]).fetchone()
-        if found is None or not found[5]:
+        if row is None or row[7] <= self.clock():
+            raise ServerError(401, "Sign in again: the session has expired.")
+        if row[8] is not None:
+            raise ServerError(403, "This device was revoked by an administrator.")
+        if not row[5]:
             raise ServerError(403, "This account is disabled.")
-        return Caller(Account(*found), row[1])
+        key = bytes(row[9]) if row[9] is not None else None
+        return Caller(Account(*row[:6]), row[6], key)
 
     # -- audit -----------------------------------------------------------------------------
     def audit(
