@@ -80,6 +80,8 @@ class ChildView(QWidget):
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%d")
         axis_y.setMin(0)
+        for axis in (axis_x, axis_y):  # a short chart elided even "0" and "2" to "…"
+            axis.setTruncateLabels(False)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         line.attachAxis(axis_x)

@@ -115,7 +115,7 @@ class ScreeningPage(QWidget):
             (allowed.review, "A&pprove…", self.approve),
             (allowed.review, "R&eturn for changes…", self.return_it),
             (allowed.add_outcome, "Add &outcome…", self.add_outcome),
-            (allowed.open_child, "C&hild record", self.open_child),
+            (allowed.open_child, "Chil&d record", self.open_child),
         ]
         return [(text, slot) for ok, text, slot in offered if ok]
 

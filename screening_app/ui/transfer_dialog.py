@@ -32,7 +32,7 @@ from screening_app.ui.share_dialog import ask_share
 class TransferDialog(QDialog):
     """Who receives it, and how it is sealed."""
 
-    def __init__(self, parent: QWidget, child: str) -> None:
+    def __init__(self, parent: QWidget, child: str, *, connected: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("Transfer to another setting")
         layout = QVBoxLayout(self)
@@ -56,14 +56,20 @@ class TransferDialog(QDialog):
         for button in (self.by_keys, self.by_password):
             button.setAccessibleName(button.text().replace("&", ""))
             layout.addWidget(button)
-        self.by_keys.setChecked(True)
+        if connected:
+            self.by_keys.setChecked(True)
+        else:  # no server to give the receiver's keys: a password is the only way
+            self.by_keys.setText("Seal it for their computers (connect to a team server first)")
+            self.by_keys.setAccessibleName(self.by_keys.text())
+            self.by_keys.setEnabled(False)
+            self.by_password.setChecked(True)
         words = QFormLayout()
         self.password = QLineEdit(self)
         self.again = QLineEdit(self)
         for field, label in ((self.password, "Pass&word"), (self.again, "&Repeat the password")):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label.replace("&", ""))
-            field.setEnabled(False)
+            field.setEnabled(self.by_password.isChecked())
             words.addRow(label, field)
         layout.addLayout(words)
         self.by_password.toggled.connect(self.password.setEnabled)
@@ -96,7 +102,7 @@ class TransferDialog(QDialog):
 def send_transfer(
     parent: QWidget, services: AppServices, reference: str, child: str, status: QLabel
 ) -> None:
-    dialog = TransferDialog(parent, child)
+    dialog = TransferDialog(parent, child, connected=services.sync.connected())
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     to, locked = dialog.to.text().strip(), dialog.locked_with()

@@ -38,6 +38,9 @@ def test_a_transfer_made_received_and_its_receipt_kept_in_the_window(
 
     def fill(dialog: TransferDialog) -> int:
         assert missing_accessible_names(dialog) == []
+        # not connected to a team server: only a password can seal it, and it is chosen
+        assert not dialog.by_keys.isEnabled() and dialog.by_password.isChecked()
+        assert dialog.password.isEnabled()
         dialog.to.setText("lou")
         dialog.by_password.setChecked(True)
         dialog.password.setText(PHRASE)
