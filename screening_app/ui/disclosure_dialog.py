@@ -32,6 +32,7 @@ class DisclosureDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Disclosure] = []
+        self.readings = 0  # how many readings of the log were asked for
         self.setWindowTitle("Disclosure log")
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -69,10 +70,13 @@ class DisclosureDialog(QDialog):
         self.reload()
 
     def reload(self, note: str = "") -> None:
-        """Read the log again; ``note``: what was just done, said before the count."""
+        """Read the log again; ``note``: what was just done, said before the count. Only the
+        newest reading is shown: an earlier one that finishes later is dropped."""
         disclosures, child = self.services.disclosures, self.child.text()
+        self.readings += 1
+        reading = self.readings
         Op(self, lambda: disclosures.log(child)).success(
-            lambda found: self.show_log(found, note)
+            lambda found: self.show_log(found, note) if reading == self.readings else None
         ).run()
 
     def show_log(self, found: list[Disclosure], note: str = "") -> None:

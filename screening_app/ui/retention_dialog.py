@@ -6,6 +6,8 @@ listed below, with the team server's witness (services/tombstones.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +28,7 @@ from screening_app.ui.dialogs import resize_within_screen
 from screening_app.ui.operations import Op, guarded
 from screening_app.ui.tables import fill_rows, read_only_table
 
+T = TypeVar("T")
 COLUMNS = ("Screening", "Child", "Kind of record", "Kept until", "State")
 DELETED = ("Screening", "Kind of record", "Kept until", "Deleted by", "On", "Reason", "Witness")
 
@@ -35,6 +38,7 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Due] = []
+        self.readings = 0  # how many readings of the lists were asked for
         self.setWindowTitle("Due for review or deletion")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -72,9 +76,17 @@ class RetentionDialog(QDialog):
         self.reload()
 
     def reload(self, note: str = "") -> None:
-        """Read the lists again; ``note``: what was just done, said before the counts."""
-        Op(self, self.services.retention.due).success(lambda f: self.show_due(f, note)).run()
-        Op(self, self.services.retention.deleted).success(self.show_deleted).run()
+        """Read the lists again; ``note``: what was just done, said before the counts. Only
+        the newest reading is shown: an earlier one that finishes later is dropped."""
+        self.readings += 1
+        reading = self.readings
+
+        def newest(show: Callable[[T], None]) -> Callable[[T], None]:
+            return lambda found: show(found) if reading == self.readings else None
+
+        retention = self.services.retention
+        Op(self, retention.due).success(newest(lambda f: self.show_due(f, note))).run()
+        Op(self, retention.deleted).success(newest(self.show_deleted)).run()
 
     def show_deleted(self, found: list[Deletion]) -> None:
         fill_rows(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
@@ -81,6 +82,9 @@ def read_only_table(parent: QWidget, columns: Sequence[str], name: str) -> QTabl
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setAccessibleName("Column headings")
     table.verticalHeader().setVisible(False)
+    table.setCornerButtonEnabled(False)  # no row numbers, so no corner to select all from
+    for corner in table.findChildren(QAbstractButton):  # hidden only at the next layout
+        corner.setAccessibleName("Select every row")
     keyboard_friendly(table)
     return table
 
