@@ -21,7 +21,7 @@ from screening_app.services.app_services import AppServices
 from screening_app.services.disclosures import Disclosure
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import confirm_saved, resize_within_screen, save_path
-from screening_app.ui.operations import Op, guarded
+from screening_app.ui.operations import Newest, Op, guarded
 from screening_app.ui.tables import fill_rows, read_only_table
 
 COLUMNS = ("When", "By", "What", "Screening", "Child", "Shared with", "Purpose", "Basis")
@@ -32,7 +32,7 @@ class DisclosureDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Disclosure] = []
-        self.readings = 0  # how many readings of the log were asked for
+        self.readings = Newest()
         self.setWindowTitle("Disclosure log")
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -70,13 +70,12 @@ class DisclosureDialog(QDialog):
         self.reload()
 
     def reload(self, note: str = "") -> None:
-        """Read the log again; ``note``: what was just done, said before the count. Only the
-        newest reading is shown: an earlier one that finishes later is dropped."""
+        """Read the log again (only the newest reading is shown); ``note``: what was just done,
+        said before the count."""
         disclosures, child = self.services.disclosures, self.child.text()
-        self.readings += 1
-        reading = self.readings
+        newest = self.readings.start()
         Op(self, lambda: disclosures.log(child)).success(
-            lambda found: self.show_log(found, note) if reading == self.readings else None
+            newest(lambda found: self.show_log(found, note))
         ).run()
 
     def show_log(self, found: list[Disclosure], note: str = "") -> None:

@@ -74,6 +74,25 @@ class Op(Generic[T]):
             raise exc
 
 
+class Newest:
+    """For a view that reads its list again after each change: ``show = newest.start()`` at
+    each reading, then ``Op(...).success(show(handler))``. Only the newest reading reaches its
+    handler; an earlier one that finishes later (the pool runs them side by side) is dropped,
+    so it cannot overwrite what was just done."""
+
+    def __init__(self) -> None:
+        self._started = 0
+
+    def start(self) -> Callable[[Callable[[T], None]], Callable[[T], None]]:
+        self._started += 1
+        reading = self._started
+
+        def only_if_newest(handler: Callable[[T], None]) -> Callable[[T], None]:
+            return lambda result: handler(result) if reading == self._started else None
+
+        return only_if_newest
+
+
 class Guard:
     """Set by :func:`guarded`: ``failed`` once a ScreeningError was shown."""
 

@@ -6,8 +6,6 @@ listed below, with the team server's witness (services/tombstones.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,10 +23,9 @@ from screening_app.services.app_services import AppServices
 from screening_app.services.tombstones import Deletion
 from screening_app.ui.announce import announce
 from screening_app.ui.dialogs import resize_within_screen
-from screening_app.ui.operations import Op, guarded
+from screening_app.ui.operations import Newest, Op, guarded
 from screening_app.ui.tables import fill_rows, read_only_table
 
-T = TypeVar("T")
 COLUMNS = ("Screening", "Child", "Kind of record", "Kept until", "State")
 DELETED = ("Screening", "Kind of record", "Kept until", "Deleted by", "On", "Reason", "Witness")
 
@@ -38,7 +35,7 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.found: list[Due] = []
-        self.readings = 0  # how many readings of the lists were asked for
+        self.readings = Newest()
         self.setWindowTitle("Due for review or deletion")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -76,14 +73,9 @@ class RetentionDialog(QDialog):
         self.reload()
 
     def reload(self, note: str = "") -> None:
-        """Read the lists again; ``note``: what was just done, said before the counts. Only
-        the newest reading is shown: an earlier one that finishes later is dropped."""
-        self.readings += 1
-        reading = self.readings
-
-        def newest(show: Callable[[T], None]) -> Callable[[T], None]:
-            return lambda found: show(found) if reading == self.readings else None
-
+        """Read the lists again (only the newest reading is shown); ``note``: what was just
+        done, said before the counts."""
+        newest = self.readings.start()
         retention = self.services.retention
         Op(self, retention.due).success(newest(lambda f: self.show_due(f, note))).run()
         Op(self, retention.deleted).success(newest(self.show_deleted)).run()

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from screening_app.errors import ScreeningError, WorkflowError
 from screening_app.ui import operations
-from screening_app.ui.operations import Changes, Op, guarded
+from screening_app.ui.operations import Changes, Newest, Op, guarded
 
 
 @pytest.fixture
@@ -114,3 +114,13 @@ def test_guarded_lets_a_bug_through(parent: QWidget, shown: list[str]) -> None:
     with pytest.raises(KeyError), guarded(parent):
         raise KeyError("a bug, for the error handler")
     assert shown == []
+
+
+def test_only_the_newest_reading_reaches_its_handler() -> None:
+    shown: list[str] = []
+    readings = Newest()
+    first = readings.start()(shown.append)
+    second = readings.start()(shown.append)
+    second("after the change")
+    first("before the change, finishing late")  # dropped: it would undo what was just said
+    assert shown == ["after the change"]
