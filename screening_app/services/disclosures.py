@@ -9,13 +9,13 @@ the basis was asked for are listed as such. Each reading of the log is itself au
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.errors import NotFound
 from screening_app.services.session import Session
+from screening_app.services.transfers import kept_receipts
 from screening_app.storage import audit
 
 NOT_RECORDED = "Not recorded: shared before the app asked for the basis"
@@ -104,15 +104,10 @@ class DisclosureService:
 
     def _receipts(self) -> dict[str, str]:
         """The transfers' receipts kept here, in words, by transfer id."""
-        found = {}
-        for row in audit.rows(self.s.db, actions=("transfer_receipt",), limit=1_000_000):
-            try:
-                body = json.loads(row.detail)
-                at = str(body["received_at"])[:10]
-                found[str(body["transfer_id"])] = f"receipt: {body['received_by']}, {at}"
-            except (ValueError, KeyError, TypeError):
-                continue
-        return found
+        return {
+            transfer_id: f"receipt: {body['received_by']}, {str(body['received_at'])[:10]}"
+            for transfer_id, body in kept_receipts(self.s.db).items()
+        }
 
     def _subject(self, reference: str) -> str | None:
         try:

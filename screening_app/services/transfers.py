@@ -34,6 +34,7 @@ from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
 from screening_app.storage import audit, review_repo
 from screening_app.storage import screenings_repo as repo
+from screening_app.storage.driver import Database
 from screening_app.sync import transfer
 from screening_app.sync.transfer import TransferError
 
@@ -127,7 +128,7 @@ class TransferService:
             "made_at": self.s.now_text(),
             "screenings": len(rows),
         }
-        data = transfer.make(
+        data, digest = transfer.make(
             meta,
             content,
             self.s.store.keys,
@@ -135,12 +136,11 @@ class TransferService:
             password=password,
             kdf=self.s.store.kdf,
         )
-        sealed = transfer.read(data)
         extra = {
             "transfer_id": meta["transfer_id"],
             "to": to,
             "how": meta["how"],
-            "digest": sealed.digest(),
+            "digest": digest,
             "receivers": [k["ed25519"] for k in keys or []],
         }
         references = [r.reference for r in rows]
@@ -322,11 +322,18 @@ class TransferService:
 
     def receipts(self) -> dict[str, dict[str, Any]]:
         """The receipts kept here: transfer id → receipt."""
-        found: dict[str, dict[str, Any]] = {}
-        for row in audit.rows(self.s.db, actions=(RECEIPT,), limit=1_000_000):
-            try:
-                body = json.loads(row.detail)
-                found[str(body["transfer_id"])] = body
-            except (ValueError, KeyError, TypeError):
-                continue
-        return found
+        return kept_receipts(self.s.db)
+
+
+def kept_receipts(db: Database) -> dict[str, dict[str, Any]]:
+    """The transfers' receipts kept on this computer (audit rows), by transfer id."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in audit.rows(db, actions=(RECEIPT,), limit=1_000_000):
+        try:
+            body = json.loads(row.detail)
+            if not {"received_by", "received_at", "references"} <= set(body):
+                continue  # a row the chain's check names anyway
+            found[str(body["transfer_id"])] = body
+        except (ValueError, KeyError, TypeError):
+            continue  # a row the chain's check names anyway
+    return found

@@ -48,7 +48,11 @@ class Transfer:
 
     def digest(self) -> str:
         """What a receipt signs: the envelope as it was sent."""
-        return crypto.digest({"envelope": _b64(self.envelope)}).hex()
+        return digest_of(self.envelope)
+
+
+def digest_of(envelope: bytes) -> str:
+    return crypto.digest({"envelope": _b64(envelope)}).hex()
 
 
 def recipient(box_public: bytes) -> str:
@@ -63,8 +67,9 @@ def make(
     keys: list[bytes] | None = None,
     password: str | None = None,
     kdf: KdfParams | None = None,
-) -> bytes:
-    """The transfer file: sealed for ``keys`` (X25519 public keys), or under ``password``."""
+) -> tuple[bytes, str]:
+    """The transfer file — sealed for ``keys`` (X25519 public keys), or under ``password`` —
+    and its digest (what the receipt will sign)."""
     locked = None
     if password is not None:
         one_off = AccountKeys.generate()
@@ -81,7 +86,7 @@ def make(
         "signature": _b64(sealed.signature),
         "password_key": locked,
     }
-    return json.dumps(whole, sort_keys=True).encode()
+    return json.dumps(whole, sort_keys=True).encode(), digest_of(sealed.envelope)
 
 
 def read(data: bytes) -> Transfer:
