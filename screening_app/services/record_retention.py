@@ -11,12 +11,11 @@ import json
 from screening_app.domain import record_retention as rules
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import InputFileError, NotFound, WorkflowError
-from screening_app.services import tombstones
+from screening_app.services import holds, tombstones
 from screening_app.services.session import Session
 from screening_app.services.tombstones import Deletion
-from screening_app.storage import audit, retention_repo
+from screening_app.storage import retention_repo
 
-HOLD_ACTIONS = ("hold_placed", "hold_lifted")
 MIN_REASON = 10
 
 
@@ -33,16 +32,8 @@ class RecordRetentionService:
         return found
 
     def holds(self) -> dict[int, rules.Hold]:
-        """The holds standing now, by child record."""
-        events = []
-        for row in reversed(audit.rows(self.s.db, actions=HOLD_ACTIONS, limit=1_000_000)):
-            try:
-                child_id = int(str(row.record).removeprefix("child:"))
-                reason = str(json.loads(row.detail).get("reason", ""))
-            except (TypeError, ValueError, AttributeError):
-                continue  # a row the chain's check names anyway
-            events.append((row.action, child_id, reason, row.user_name, row.at))
-        return rules.fold_holds(events)
+        """The holds standing now, by child record (services/holds.py)."""
+        return holds.standing(self.s.db)
 
     def place_hold(self, reference: str, reason: str) -> rules.Hold:
         """A supervisor's legal hold on the child of ``reference``: nothing of theirs goes
@@ -85,12 +76,13 @@ class RecordRetentionService:
                 f"{wanted.content_removed_at[:10]}."
             )
         day = today or self.s.today()
-        record = next((r for r in self._records() if r.reference == wanted.reference), None)
+        record = next(iter(self._records(wanted.reference)), None)
         if record is None:
             raise NotFound(f"There is no screening {reference} that you can see.")
-        found = rules.due([record], self.holds(), self.periods(), day)
+        periods = self.periods()
+        found = rules.due([record], self.holds(), periods, day)
         if not found:
-            until = rules.keep_until(record, self.periods())
+            until = rules.keep_until(record, periods)
             raise WorkflowError(
                 f"{wanted.reference} is kept until {until:%d/%m/%Y}: it is not due for deletion."
             )
@@ -110,7 +102,7 @@ class RecordRetentionService:
         self.s.require("supervisor", doing="see what was deleted")
         return tombstones.deleted(self.s)
 
-    def _records(self) -> list[rules.Record]:
+    def _records(self, reference: str | None = None) -> list[rules.Record]:
         return [
             rules.Record(
                 reference=reference,
@@ -123,7 +115,7 @@ class RecordRetentionService:
                 subject=name,
             )
             for reference, child_id, status, role, dob, day, changed, name in (
-                retention_repo.records(self.s.db, self.s.scope())
+                retention_repo.records(self.s.db, self.s.scope(), reference)
             )
         ]
 

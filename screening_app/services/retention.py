@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from screening_app.services import signing
+from screening_app.services import holds, signing
 from screening_app.services.session import Session
 from screening_app.storage import retention_repo
 from screening_app.storage import screenings_repo as repo
@@ -20,9 +20,7 @@ def apply(session: Session, days: int | None) -> int:
     cutoff = (session.clock() - dt.timedelta(days=days)).isoformat(sep=" ")
     due = retention_repo.due(session.db, session.user.id, cutoff)
     if due:  # nothing of a child under a legal hold goes (domain/record_retention.py)
-        from screening_app.services.record_retention import RecordRetentionService
-
-        held = RecordRetentionService(session).holds()
+        held = holds.standing(session.db)
         due = [i for i in due if _child(session, i) not in held]
     if not due:
         return 0

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening_app.domain import record_retention as rules
-from screening_app.services import signing
+from screening_app.domain.record_retention import Hold
+from screening_app.services import holds, signing
 from screening_app.services.session import Session
 from screening_app.storage import audit, retention_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
@@ -164,14 +165,18 @@ def receive(session: Session, client: ServerClient, problems: list[str]) -> int:
     """Remove the content of what other computers of the team deleted; how many here."""
     after = int(get_meta(session.db, "sync_after_tombstones") or 0)
     removed = 0
-    for entry in client.call("GET", "/v1/tombstones", params={"after": after})["tombstones"]:
+    entries = client.call("GET", "/v1/tombstones", params={"after": after})["tombstones"]
+    held = holds.standing(session.db) if entries else {}
+    for entry in entries:
         with session.write("remove what the team deleted") as db:
-            removed += _take(session, entry, problems)
+            removed += _take(session, entry, held, problems)
             set_meta(db, "sync_after_tombstones", str(int(entry["seq"])))
     return removed
 
 
-def _take(session: Session, entry: dict[str, Any], problems: list[str]) -> int:
+def _take(
+    session: Session, entry: dict[str, Any], held: dict[int, Hold], problems: list[str]
+) -> int:
     try:
         body = tombstone.verify(
             unb64(entry["tombstone"]),
@@ -187,16 +192,13 @@ def _take(session: Session, entry: dict[str, Any], problems: list[str]) -> int:
     record = repo.fetch(session.db, repo.ALL, local.screening_id)
     if record is None or record.content_removed_at is not None:
         return 0
-    if record.child_id is not None:
-        from screening_app.services.record_retention import RecordRetentionService
-
-        held = RecordRetentionService(session).holds().get(int(record.child_id))
-        if held is not None:
-            problems.append(
-                f"{record.reference} was deleted by {body['decided_by']} on the team server, "
-                f"but is kept here: its child is under a legal hold ({held.reason})."
-            )
-            return 0
+    hold = held.get(int(record.child_id)) if record.child_id is not None else None
+    if hold is not None:
+        problems.append(
+            f"{record.reference} was deleted by {body['decided_by']} on the team server, "
+            f"but is kept here: its child is under a legal hold ({hold.reason})."
+        )
+        return 0
     retention_repo.remove_content(session.db, local.screening_id, session.now_text())
     sender = {"device_key": str(entry["decider_device_key"]), "signature": entry["signature"]}
     signing.record(session, local.screening_id, "remove", {"tombstone": body, "from": sender})

@@ -52,17 +52,18 @@ def remove_content(db: Database, screening_id: int, at: str) -> None:
 
 
 def records(
-    db: Database, scope: Scope
+    db: Database, scope: Scope, reference: str | None = None
 ) -> list[tuple[str, int | None, str, str, str | None, str | None, str, str]]:
-    """What the due list needs of each screening ``scope`` may see whose content is here:
-    (reference, child id, status, practitioner role, date of birth, screening date, last
-    change, the child's or place's name)."""
+    """What the due list needs of each screening ``scope`` may see whose content is here (the
+    one of ``reference`` only, when given): (reference, child id, status, practitioner role,
+    date of birth, screening date, last change, the child's or place's name)."""
     clause, params = scope.clause(counting=True)
+    one = "AND s.reference = ? " if reference is not None else ""
     rows = db.execute(
         "SELECT s.reference, s.child_id, s.status, s.practitioner_role, s.child_dob, "
         f"s.screening_date, s.updated_at, s.child_name FROM screenings s WHERE {clause} "
-        "AND s.content_removed_at IS NULL ORDER BY s.id",
-        params,
+        f"AND s.content_removed_at IS NULL {one}ORDER BY s.id",
+        [*params, *([reference] if reference is not None else [])],
     ).fetchall()
     return [
         (str(a), b, str(c), str(d or ""), e, f, str(g), str(h or ""))
