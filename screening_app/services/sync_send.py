@@ -41,21 +41,23 @@ def batches(items: list[tuple[int, Sealed]]) -> Iterator[list[tuple[int, Sealed]
 def send(
     session: Session, client: ServerClient, items: list[tuple[int, Sealed]], report: SyncReport
 ) -> None:
-    for n, chunk in enumerate(batches(items)):
+    done = 0  # how many items the batches so far held
+    for chunk in batches(items):
         body = {"items": [_body(sealed) for _sid, sealed in chunk]}
         try:
             answer = client.call("POST", "/v1/screenings/batch", json=body)
         except SyncError as exc:
-            if exc.status in (404, 405):  # a server older than batches
-                rest = [item for later in list(batches(items))[n:] for item in later]
-                _one_by_one(session, client, rest, report)
+            if exc.status in (404, 405):  # a server older than batches: the rest one by one
+                _one_by_one(session, client, items[done:], report)
                 return
             report.problems.append(exc.message)  # once for the request, kept on each item
             for screening_id, _sealed in chunk:
                 _failed(session, screening_id, exc, None)
             if exc.status in STOP:
                 return
+            done += len(chunk)
             continue
+        done += len(chunk)
         refused = []
         with session.write("record what was sent") as db:
             for (screening_id, _sealed), result in zip(chunk, answer["results"], strict=True):
