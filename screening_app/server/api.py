@@ -80,7 +80,13 @@ from screening_app.server.api_models import (
     Witness,
 )
 from screening_app.server.body_limit import BodyLimit
-from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerError, ServerStore
+from screening_app.server.store import (
+    TOKEN_LIFETIME,
+    UNSTORABLE,
+    Caller,
+    ServerError,
+    ServerStore,
+)
 
 
 def _bytes(text: str, what: str) -> bytes:
@@ -121,11 +127,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
 
     @app.exception_handler(psycopg.DataError)
     async def unstorable(_request: Request, _exc: psycopg.DataError) -> JSONResponse:
-        # a NUL character or a number PostgreSQL cannot hold, anywhere a check let it through
-        detail = (
-            "A value in the request cannot be stored (a NUL character or a number out of range)."
-        )
-        return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": UNSTORABLE}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:

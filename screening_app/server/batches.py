@@ -30,7 +30,7 @@ from screening_app.server.screenings import (
     team_epoch,
     uploader_key,
 )
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import UNSTORABLE, Caller, ServerError, ServerStore
 
 MAX_BATCH = 100
 
@@ -61,7 +61,7 @@ def upload_many(
                 (n, checked_upload(caller, envelope, signature, key), envelope, signature)
             )
         except ServerError as exc:
-            answers[n] = {"status": exc.status, "detail": exc.message}
+            answers[n] = _refused(exc)
     if checked:
         with store.acting(caller) as conn:
             audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
@@ -109,13 +109,13 @@ def _store_together(
             try:
                 answers[n] = {"status": 200, "state": again(there, envelope, status).status}
             except ServerError as exc:
-                answers[n] = {"status": exc.status, "detail": exc.message}
+                answers[n] = _refused(exc)
             continue
         earlier = (meta["id"], meta["version"] - 1)
         own = (earlier in held and held[earlier][2] == caller.account.id) or earlier in fresh
         refused = refusal(meta, epoch, meta["version"] == 1 or own)
         if refused is not None:
-            answers[n] = {"status": refused.status, "detail": refused.message}
+            answers[n] = _refused(refused)
             continue
         fresh[key] = envelope
         going.append((n, meta, envelope, signature))
@@ -153,15 +153,17 @@ def _store_one_by_one(
             with conn.transaction():  # a savepoint: a refusal undoes this item only
                 stored = store_upload(store, conn, caller, meta, envelope, signature, epoch)
         except ServerError as exc:
-            answers[n] = {"status": exc.status, "detail": exc.message}
+            answers[n] = _refused(exc)
             continue
         except psycopg.DataError:
-            answers[n] = {
-                "status": 422,
-                "detail": "A value cannot be stored (a NUL character or a number out of range).",
-            }
+            answers[n] = _refused(ServerError(422, UNSTORABLE))
             continue
         answers[n] = {"status": 201 if stored.created else 200, "state": stored.status}
+
+
+def _refused(exc: ServerError) -> dict[str, Any]:
+    """An item's answer where a single upload would have been refused."""
+    return {"status": exc.status, "detail": exc.message}
 
 
 def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:

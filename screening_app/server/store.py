@@ -36,6 +36,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# a NUL character or a number PostgreSQL cannot hold, anywhere a check let it through
+UNSTORABLE = "A value in the request cannot be stored (a NUL character or a number out of range)."
+
+
 class ServerError(Exception):
     """Something a client did that the server refuses; ``status`` is the HTTP status to send."""
 
