@@ -100,7 +100,7 @@ def signed_body(
         body = parse(envelope)
     except EnvelopeError as exc:
         raise ServerError(422, f"The {what} cannot be read: {exc}.") from None
-    device_key = devices.device_sign_public(store, caller.device_id)
+    device_key = devices.device_sign_public(store, caller)
     if not crypto.verify(device_key, signature, crypto.digest(body)):
         raise ServerError(422, f"The {what}'s signature is not this device's.")
     return body
@@ -123,7 +123,7 @@ def uploader_key(store: ServerStore, caller: Caller) -> bytes:
         raise ServerError(403, "Only practitioners and supervisors send screenings.")
     if caller.device_id is None:
         raise ServerError(403, "Register this device before sending a screening.")
-    return caller.device_key or devices.device_sign_public(store, caller.device_id)
+    return devices.device_sign_public(store, caller)
 
 
 def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes) -> dict[str, Any]:

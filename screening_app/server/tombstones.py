@@ -34,7 +34,7 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
     if caller.device_id is None:
         raise ServerError(403, "Register this device before sending a deletion.")
     try:
-        body = verify(data, signature, devices.device_sign_public(store, caller.device_id))
+        body = verify(data, signature, devices.device_sign_public(store, caller))
     except TombstoneError as exc:
         raise ServerError(422, f"The deletion cannot be taken: {exc}.") from None
     if body["decided_by"] != caller.account.name:

@@ -387,3 +387,44 @@ def test_a_share_s_basis_or_a_legal_hold_edited_in_the_file_is_named(
     code, err = check(team, capsys, monkeypatch)
     assert code == 2 and "Traceback" not in err
     assert named in err, err
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (
+            "UPDATE audit SET detail = replace(detail, 'nothing is open', 'the family asked') "
+            "WHERE action = 'record_deleted'",
+            "its contents were changed after it was written",
+        ),
+        (
+            "DELETE FROM audit WHERE action = 'record_deleted'",
+            "the row before it was changed or removed",
+        ),
+        (
+            "UPDATE screenings SET content_removed_at = NULL WHERE reference = 'CSE-2026-000002'",
+            "CSE-2026-000002: its date its content was removed reads nothing",
+        ),
+    ],
+    ids=["a deletion's reason rewritten", "a tombstone removed", "a deletion undone"],
+)
+def test_a_deletion_s_tombstone_edited_in_the_file_is_named(
+    team: Path,
+    edit: str,
+    named: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deletion is a supervisor's decision in the audit trail and a signed fact: an insider
+    with the key cannot change why it was made, hide that it was made, or make the record look
+    kept, without db check naming it."""
+    import datetime as dt
+
+    sol = open_app(team, "sol", now=dt.datetime(2080, 1, 2, 9, 0))
+    sol.retention.delete("CSE-2026-000002", "The period ended; nothing is open.")
+    sol.close()
+    with behind_the_app(team) as db:
+        assert db.execute(edit).rowcount == 1
+    code, err = check(team, capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err
+    assert named in err, err
