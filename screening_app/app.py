@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from screening_app.domain.capabilities import Verb, can
 from screening_app.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def build_demo_database(
         owners, supervisors = add_users(admin)
     finally:
         admin.close()
-    readers = [user for user, _d, role, _t, _j in DEMO_USERS if role != "admin"]
+    readers = [user for user, _d, role, _t, _j in DEMO_USERS if can(role, Verb.READ_SCREENINGS)]
     grant_with_recovery(path, recovery, readers, kdf or default_kdf())
     lead = sign_in(path, "supervisor", DEMO_PASSWORD, kdf=kdf)
     try:

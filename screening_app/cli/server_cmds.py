@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screening_app.cli.passwords import new_password_from, password_from
+from screening_app.domain.capabilities import Verb, can
 from screening_app.errors import InputFileError, Problem, StorageError
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _as_admin(args: argparse.Namespace) -> Iterator[tuple[ServerStore, Account]]
             _token, admin = store.sign_in(args.user, password, "command line")
         except ServerError as exc:
             raise InputFileError(exc.message, [Problem(exc.message, "user")]) from None
-        if admin.role != "admin":
+        if not can(admin.role, Verb.ADD_ACCOUNTS):
             problem = Problem("only a server administrator manages accounts", "user")
             raise InputFileError("not an administrator", [problem])
         try:

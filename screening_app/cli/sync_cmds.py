@@ -8,6 +8,7 @@ from typing import Any
 
 from screening_app.cli.common import db_path, open_session, signed_in_args
 from screening_app.cli.passwords import password_from
+from screening_app.domain.capabilities import Verb, can
 
 
 def register(subparsers: Any) -> None:
@@ -70,7 +71,7 @@ def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str
         account = client.sign_in(user, password)["account"]
     finally:
         client.close()
-    if account["role"] == "admin":
+    if not can(account["role"], Verb.READ_SCREENINGS):
         raise StorageError("A server administrator has no screenings to keep on a computer.")
     recovery = create_database(path, "admin", password)
     admin = sign_in(path, "admin", password)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from screening_app.demo import generator
 from screening_app.domain import checklist, disclosure
+from screening_app.domain.capabilities import Verb, can
 from screening_app.services import vouching
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ListQuery, Role
@@ -50,7 +51,7 @@ def add_users(admin: AppServices) -> tuple[list[generator.Owner], dict[str, int]
             job_title=job,
             agency="Example School",
         )
-        if role == "supervisor":
+        if can(role, Verb.REVIEW):  # who reviews the team's demo screenings
             supervisors[team] = user.id
         owners.append(generator.Owner(user.id, team, job, display))
     return owners, supervisors

@@ -12,16 +12,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from screening_app.domain.capabilities import Verb
+from screening_app.server import permissions
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerError, ServerStore
-from screening_app.server.team_keys import supervisor_device
 from screening_app.sync import approval
 
 
 def computers(store: ServerStore, caller: Caller) -> dict[str, Any]:
     """The team's active computers (who, which role, who made the account) and every
     approval of them, for a supervisor's computer to verify and show."""
-    supervisor_device(caller, "lists the team's computers")
+    permissions.require_device(caller, Verb.SEE_COMPUTERS)
     with store.acting(caller) as conn:
         epoch = conn.execute(
             "SELECT key_epoch FROM teams WHERE id = %s", [caller.account.team_id]
@@ -77,7 +78,7 @@ def record(
     team_signature: bytes,
 ) -> bool:
     """Keep one approval; False when the same computer was already approved at that epoch."""
-    mine = supervisor_device(caller, "approves a computer")
+    mine = permissions.require_device(caller, Verb.APPROVE_COMPUTER)
     statement = approval.decode(raw)
     if statement is None:
         raise ServerError(422, "The approval is not a statement this server knows.")

@@ -9,6 +9,8 @@ import uuid
 from typing import Any
 
 from screening_app import crypto
+from screening_app.domain.capabilities import Verb
+from screening_app.server import permissions
 from screening_app.server.store import Caller, ServerError, ServerStore, digest, mark_rotation_due
 
 
@@ -32,8 +34,7 @@ def register_device(
 
 
 def revoke_device(store: ServerStore, caller: Caller, device: uuid.UUID) -> None:
-    if caller.account.role != "admin":
-        raise ServerError(403, "Only an administrator revokes devices.")
+    permissions.require(caller, Verb.REVOKE_DEVICES)
     with store.transaction() as conn:
         done = conn.execute(
             "UPDATE devices SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL "

@@ -9,19 +9,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path
 
+from screening_app.domain.capabilities import Verb, holders
+from screening_app.server import permissions
 from screening_app.server.store import Caller, ServerError, ServerStore
 
 
 def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, Any]:
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor transfers a child's records.")
+    permissions.require(caller, Verb.TRANSFER)
     with store.transaction() as conn:
         rows = conn.execute(
             "SELECT t.name, d.box_public, d.sign_public FROM accounts a "
             "JOIN teams t ON t.id = a.team_id JOIN devices d ON d.account_id = a.id "
-            "WHERE a.name = %s AND a.role = 'supervisor' AND a.active "
+            "WHERE a.name = %s AND a.role = ANY(%s) AND a.active "
             "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL ORDER BY d.registered_at",
-            [name],
+            [name, list(holders(Verb.RECEIVE_TRANSFER))],
         ).fetchall()
         if not rows:
             raise ServerError(

@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.domain.capabilities import Verb
+from screening_app.server import permissions
+from screening_app.server.store import Caller, ServerStore
 
 ADDED = ("screenings", "band", "area", "role", "model", "type", "children", "outcome")
 
@@ -19,8 +21,7 @@ def figures(
 ) -> list[dict[str, Any]]:
     """Rows of kind, month, code and value — as ``organisation_figures`` computes them from
     every row — then the outcome profiles (kind ``profile`` with ``codes``)."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Organisation figures are for supervisors.")
+    permissions.require(caller, Verb.SEE_ORGANISATION_FIGURES)
     with store.acting(caller) as conn:
         counted = conn.execute(
             "SELECT c_kind, c_month, c_code, c_codes, c_value "

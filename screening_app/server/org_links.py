@@ -14,16 +14,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from screening_app.domain.capabilities import Verb
+from screening_app.server import permissions
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerError, ServerStore
-from screening_app.server.team_keys import supervisor_device
 
 SECRET_LOCK = 7302  # advisory lock: one organisation secret, however many make it at once
 
 
 def secret_copy(store: ServerStore, caller: Caller) -> dict[str, Any]:
     """This device's sealed copy of the organisation's link secret, and whether one exists."""
-    supervisor_device(caller, "holds the organisation's link secret")
+    permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         mine = conn.execute(
             "SELECT sealed FROM organisation_link WHERE device_id = %s", [caller.device_id]
@@ -33,7 +34,7 @@ def secret_copy(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 
 def create_secret(store: ServerStore, caller: Caller, sealed: bytes) -> None:
-    device = supervisor_device(caller, "makes the organisation's link secret")
+    device = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SECRET_LOCK])
         made = conn.execute("SELECT organisation_link_state()").fetchone()
@@ -47,7 +48,7 @@ def create_secret(store: ServerStore, caller: Caller, sealed: bytes) -> None:
 
 def waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
     """The supervisors' devices, of every team, without a copy of the secret."""
-    supervisor_device(caller, "shares the organisation's link secret")
+    permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT device_id, account, team, x25519 FROM organisation_link_waiting()"
@@ -56,7 +57,7 @@ def waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
 
 
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
-    mine = supervisor_device(caller, "shares the organisation's link secret")
+    mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if str(device) not in {w["device_id"] for w in waiting(store, caller)}:
         raise ServerError(404, "That device is not a supervisor's waiting for the link secret.")
     with store.acting(caller) as conn:
@@ -73,7 +74,7 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) 
 def put_keys(store: ServerStore, caller: Caller, keys: dict[uuid.UUID, list[bytes]]) -> list[str]:
     """Replace the link keys of each given screening of the caller's team; the ids the server
     does not hold (yet) for the team are answered, and nothing is stored for them."""
-    supervisor_device(caller, "sends link keys")
+    permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     team = caller.account.team_id
     with store.acting(caller) as conn:
         known = {
@@ -99,7 +100,7 @@ def put_keys(store: ServerStore, caller: Caller, keys: dict[uuid.UUID, list[byte
 
 def links(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
     """Each screening of the caller's team sharing a key with another team's screenings."""
-    supervisor_device(caller, "sees links across the organisation")
+    permissions.require_device(caller, Verb.SEE_LINKS_ACROSS_TEAMS)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT link_key, screening_id, team, screenings, supervisors "

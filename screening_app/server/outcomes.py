@@ -11,6 +11,8 @@ import re
 import uuid
 from typing import Any
 
+from screening_app.domain.capabilities import Verb, can
+from screening_app.server import permissions
 from screening_app.server.screenings import b64, signed_body
 from screening_app.server.store import Caller, ServerError, ServerStore
 
@@ -21,8 +23,7 @@ SKEW = dt.timedelta(days=1)  # computers' clocks and time zones differ by up to 
 
 def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> bool:
     """Store an outcome; True when it is new, False when this very outcome was already here."""
-    if caller.account.role not in ("practitioner", "supervisor"):
-        raise ServerError(403, "Only practitioners and supervisors record outcomes.")
+    permissions.require(caller, Verb.RECORD_OUTCOMES)
     meta = signed_body(store, caller, envelope, signature, "outcome")["metadata"]
     try:
         outcome_id = uuid.UUID(str(meta["outcome_id"]))
@@ -49,7 +50,7 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         ).fetchone()
         if row is None:
             raise ServerError(404, "There is no such screening that you may see.")
-        if caller.account.role != "supervisor" and row[0] != caller.account.id:
+        if row[0] != caller.account.id and not can(caller.account.role, Verb.RECORD_TEAM_OUTCOMES):
             raise ServerError(403, "Only its author or a supervisor records an outcome.")
         conn.execute(
             "INSERT INTO outcomes (id, screening_id, version, team_id, author_id, recorder_id, "
@@ -113,8 +114,7 @@ def area_profile(
     (children, screenings, band, model, measure), code and count, from clear metadata only
     (schema_v9.organisation_area_profile); ``pairs`` of (outcome code, measure) say what each
     code counts for. The desktop suppresses small numbers."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Organisation figures are for supervisors.")
+    permissions.require(caller, Verb.SEE_ORGANISATION_FIGURES)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT p_dimension, p_code, p_count "

@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from screening_app.domain.capabilities import Verb
+from screening_app.server import permissions
 from screening_app.server.screenings import b64, signed_body
 from screening_app.server.store import Caller, ServerError, ServerStore
 
@@ -27,8 +29,7 @@ def decide(
     signature: bytes,
 ) -> str:
     """Record a supervisor's decision; the screening's new status."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor reviews.")
+    permissions.require(caller, Verb.REVIEW)
     body = signed_body(store, caller, envelope, signature, "decision")
     meta = body["metadata"]
     decision = meta.get("decision")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening_app import crypto
-from screening_app.server import audit, devices
+from screening_app.domain.capabilities import Verb
+from screening_app.server import audit, devices, permissions
 from screening_app.server.store import Caller, ServerError, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
 
@@ -119,10 +120,7 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
 
 def uploader_key(store: ServerStore, caller: Caller) -> bytes:
     """The registered device key of a caller who may send screenings (else 403)."""
-    if caller.account.role not in ("practitioner", "supervisor"):
-        raise ServerError(403, "Only practitioners and supervisors send screenings.")
-    if caller.device_id is None:
-        raise ServerError(403, "Register this device before sending a screening.")
+    permissions.require_device(caller, Verb.SEND_SCREENINGS)
     return devices.device_sign_public(store, caller)
 
 
@@ -270,8 +268,7 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]
 
 
 def _tagger(caller: Caller) -> None:
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor's computer tags the team's screenings.")
+    permissions.require(caller, Verb.TAG_SCREENINGS)
 
 
 def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:

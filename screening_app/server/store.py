@@ -22,13 +22,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from screening_app.domain.capabilities import ROLES, Verb, can, holders, needs_team
 from screening_app.domain.sign_in_delay import delay_after
 from screening_app.domain.user_names import name_problem
 from screening_app.server import audit
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
-ROLES = ("practitioner", "supervisor", "admin")
 Clock = Callable[[], dt.datetime]
 
 
@@ -129,7 +129,7 @@ class ServerStore:
             raise ServerError(422, f"The role must be one of {', '.join(ROLES)}.")
         if len(password) < 10:
             raise ServerError(422, "A password has at least 10 characters.")
-        if role != "admin" and not (team or "").strip():
+        if needs_team(role) and not (team or "").strip():
             raise ServerError(422, "Practitioners and supervisors belong to a team.")
         with self.transaction() as conn:
             team_id = None
@@ -158,7 +158,7 @@ class ServerStore:
     def disable_account(self, admin: Account, name: str) -> Account:
         """An administrator disables an account at once: its tokens stop working and its
         devices are revoked (its own computers keep their local data)."""
-        if admin.role != "admin" or not admin.active:
+        if not can(admin.role, Verb.DISABLE_ACCOUNTS) or not admin.active:
             raise ServerError(403, "Only an administrator disables accounts.")
         target = self.account(name)
         if target is None:
@@ -183,7 +183,7 @@ class ServerStore:
     def set_retention(self, admin: Account, days: int | None) -> None:
         """How many days after approval a practitioner's computer keeps a screening's content
         (None: for ever). Supervisors' computers keep theirs."""
-        if admin.role != "admin" or not admin.active:
+        if not can(admin.role, Verb.CHANGE_SETTINGS) or not admin.active:
             raise ServerError(403, "Only an administrator changes the organisation's settings.")
         if days is not None and not 1 <= days <= 36_500:
             raise ServerError(422, "The retention period is 1 to 36500 days.")
@@ -330,8 +330,8 @@ def mark_rotation_due(conn: psycopg.Connection, account_id: int) -> None:
     (team_keys.py; the next supervisor to sync makes the next epoch)."""
     conn.execute(
         "UPDATE teams SET rotation_due = true FROM accounts a WHERE a.id = %s "
-        "AND a.role = 'supervisor' AND teams.id = a.team_id AND teams.key_public IS NOT NULL",
-        [account_id],
+        "AND a.role = ANY(%s) AND teams.id = a.team_id AND teams.key_public IS NOT NULL",
+        [account_id, list(holders(Verb.HOLD_TEAM_KEY))],
     )
 
 

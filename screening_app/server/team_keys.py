@@ -20,14 +20,12 @@ from typing import Any
 
 import psycopg
 
+from screening_app.domain.capabilities import Verb, holders, who
+from screening_app.server import permissions
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerError, ServerStore
 
-
-def supervisor_device(caller: Caller, doing: str) -> uuid.UUID:
-    if caller.account.role != "supervisor" or caller.device_id is None:
-        raise ServerError(403, f"Only a supervisor's registered device {doing}.")
-    return caller.device_id
+KEY_HOLDERS = list(holders(Verb.HOLD_TEAM_KEY))  # whose computers get a copy
 
 
 def approved(conn: psycopg.Connection, team_id: int | None, device: uuid.UUID) -> bool:
@@ -60,7 +58,7 @@ def create(
     epoch_recovery: bytes | None,
 ) -> None:
     """The first supervisor of a team makes its key (epoch 1) and its recovery copy."""
-    device = supervisor_device(caller, "creates the team key")
+    device = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if len(public) != 32 or (recovery_public is not None and len(recovery_public) != 32):
         raise ServerError(422, "A public key is 32 bytes.")
     with store.acting(caller) as conn:
@@ -108,18 +106,18 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
     """Supervisors' devices of the team missing a copy of some epoch, with those epochs."""
-    supervisor_device(caller, "shares the team key")
+    permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT d.id, a.name, d.box_public, array_agg(e.epoch ORDER BY e.epoch) "
             "FROM devices d JOIN accounts a ON a.id = d.account_id "
             "JOIN team_epochs e ON e.team_id = a.team_id "
-            "WHERE a.team_id = %s AND a.role = 'supervisor' AND a.active "
+            "WHERE a.team_id = %s AND a.role = ANY(%s) AND a.active "
             "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM team_keys k WHERE k.device_id = d.id "
             "AND k.team_id = a.team_id AND k.epoch = e.epoch) "
             "GROUP BY d.id, a.name, d.box_public ORDER BY a.name",
-            [caller.account.team_id],
+            [caller.account.team_id, KEY_HOLDERS],
         ).fetchall()
     return [
         {"device_id": str(d), "account": n, "x25519": bytes(k).hex(), "epochs": list(e)}
@@ -129,7 +127,7 @@ def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
 
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int, bytes]) -> None:
     """A supervisor who holds the team key seals its epochs for another supervisor's device."""
-    mine = supervisor_device(caller, "shares the team key")
+    mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if not keys:
         raise ServerError(422, "Name the epochs of the team key being shared.")
     missing = {w["device_id"]: set(w["epochs"]) for w in waiting(store, caller)}
@@ -167,7 +165,7 @@ def rotate(
 ) -> None:
     """Make ``epoch`` (the next one) the team's key, sealed for the devices in ``sealed_for``
     (the rotating device among them) and for the recovery key."""
-    mine = supervisor_device(caller, "rotates the team key")
+    mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if len(public) != 32:
         raise ServerError(422, "A public key is 32 bytes.")
     if mine not in sealed_for:
@@ -180,13 +178,15 @@ def rotate(
             r[0]
             for r in conn.execute(
                 "SELECT d.id FROM devices d JOIN accounts a ON a.id = d.account_id "
-                "WHERE a.team_id = %s AND a.role = 'supervisor' AND a.active "
+                "WHERE a.team_id = %s AND a.role = ANY(%s) AND a.active "
                 "AND d.revoked_at IS NULL",
-                [caller.account.team_id],
+                [caller.account.team_id, KEY_HOLDERS],
             ).fetchall()
         }
         if not set(sealed_for) <= allowed:
-            raise ServerError(422, "A new team key is sealed for active supervisors only.")
+            raise ServerError(
+                422, f"A new team key is sealed for active {who(Verb.HOLD_TEAM_KEY)} only."
+            )
         conn.execute(
             "UPDATE teams SET key_epoch = %s, key_public = %s, rotation_due = false WHERE id = %s",
             [epoch, public, caller.account.team_id],
@@ -205,8 +205,7 @@ def rotate(
 
 def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
     """The locked recovery key and every epoch sealed for it (supervisors only)."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only supervisors recover the team key.")
+    permissions.require(caller, Verb.RECOVER_TEAM_KEY)
     with store.acting(caller) as conn:
         row = conn.execute(
             "SELECT recovery, recovery_public FROM teams WHERE id = %s", [caller.account.team_id]
@@ -226,7 +225,7 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 def keep_recovered(store: ServerStore, caller: Caller, keys: dict[int, bytes]) -> None:
     """A supervisor's device that had no copy keeps the ones it recovered with the code."""
-    device = supervisor_device(caller, "keeps a team key")
+    device = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         added = 0
         for epoch, sealed in keys.items():
@@ -259,7 +258,7 @@ def link_copy(store: ServerStore, caller: Caller) -> dict[str, Any]:
 
 
 def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
-    device = supervisor_device(caller, "makes the team's link secret")
+    device = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         done = conn.execute(
             "UPDATE teams SET link_made = true WHERE id = %s AND NOT link_made",
@@ -276,7 +275,7 @@ def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
 
 def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
     """Every active device of the team without a copy of the link secret."""
-    supervisor_device(caller, "shares the link secret")
+    permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
         rows = conn.execute(
             "SELECT d.id, a.name, d.box_public FROM devices d "
@@ -290,7 +289,7 @@ def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
 
 
 def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
-    mine = supervisor_device(caller, "shares the link secret")
+    mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if str(device) not in {w["device_id"] for w in link_waiting(store, caller)}:
         raise ServerError(404, "That device of your team is not waiting for the link secret.")
     with store.acting(caller) as conn:

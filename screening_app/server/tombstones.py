@@ -18,7 +18,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from screening_app.server import devices
+from screening_app.domain.capabilities import Verb
+from screening_app.server import devices, permissions
 from screening_app.server.api_models import Upload
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerError, ServerStore
@@ -29,10 +30,7 @@ PAGE = 200
 
 def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -> dict[str, Any]:
     """Store a tombstone and remove what it names; the witness, and whether it was new."""
-    if caller.account.role != "supervisor":
-        raise ServerError(403, "Only a supervisor deletes a record.")
-    if caller.device_id is None:
-        raise ServerError(403, "Register this device before sending a deletion.")
+    permissions.require_device(caller, Verb.DELETE_RECORD)
     try:
         body = verify(data, signature, devices.device_sign_public(store, caller))
     except TombstoneError as exc:

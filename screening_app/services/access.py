@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from screening_app.domain.capabilities import Verb, can, refusal
 from screening_app.domain.passwords import account_password_problems
 from screening_app.domain.user_names import name_problem
 from screening_app.errors import (
@@ -27,7 +28,7 @@ from screening_app.services.accounts import to_user
 from screening_app.services.model import BackupInfo, KdfParams, User
 from screening_app.services.session import Session
 from screening_app.storage import backup, store
-from screening_app.storage.account_log import READERS, RECOVERY
+from screening_app.storage.account_log import RECOVERY
 from screening_app.storage.keyring import Keyring, key_path, new_recovery_key
 from screening_app.storage.opened import Progress, Store, now_text
 from screening_app.storage.store import unlock_recovery
@@ -81,11 +82,11 @@ def authenticate(
     been granted access gets NoAccess; an administrator's store has no database."""
     opened, unlocked = store.unlock(path, user_name.strip(), password, kdf, progress=progress)
     account = unlocked.account
-    if account.role in READERS and not opened.has_data:
+    if can(account.role, Verb.READ_SCREENINGS) and not opened.has_data:
         granted = [
             a
             for a in opened.keyring.directory.accounts.values()
-            if a.role == "supervisor" and a.team == account.team and a.granted and a.active
+            if can(a.role, Verb.GRANT_ACCESS) and a.team == account.team and a.granted and a.active
         ]
         opened.close()
         if granted:
@@ -138,7 +139,7 @@ def reset_admin_with_recovery(
     opened = unlock_recovery(path, recovery_key, kdf)
     try:
         account = opened.keyring.directory.by_name(admin_name)
-        if account is None or account.role != "admin" or not account.active:
+        if account is None or not can(account.role, Verb.ADD_ACCOUNTS) or not account.active:
             raise AuthenticationError(
                 f"There is no active administrator called {admin_name}. Use the "
                 "administrator's user name."
@@ -203,10 +204,9 @@ def restore_backup(
     try:
         ring = opened.keyring
         role = ring.directory.accounts[opened.actor].role
-        if role not in ("admin", "supervisor"):
-            raise PermissionDenied(
-                "Only an administrator or a supervisor can restore a backup. Ask one of them."
-            )
+        refused = refusal(role, Verb.RESTORE_BACKUP)
+        if refused is not None:
+            raise PermissionDenied(refused)
         theirs = _check_same_generation(path, backup_file, ring)
         keys = ring.data_key(opened.keys, opened.actor)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from screening_app.crypto import AccountKeys
+from screening_app.domain.capabilities import ROLES, Verb, can
 from screening_app.domain.passwords import account_password_problems as password_problems
 from screening_app.domain.user_names import name_problem
 from screening_app.errors import (
@@ -25,11 +26,9 @@ from screening_app.errors import (
 from screening_app.services.model import Role, User
 from screening_app.services.session import Session
 from screening_app.storage import rotation
-from screening_app.storage.account_log import READERS, RECOVERY, Account, LogError
+from screening_app.storage.account_log import RECOVERY, Account, LogError
 from screening_app.storage.keyring import Keyring, now_seconds
 from screening_app.storage.opened import Store
-
-ROLES: tuple[Role, ...] = ("practitioner", "supervisor", "admin")
 
 
 def to_user(account: Account) -> User:
@@ -129,8 +128,8 @@ class AccountService:
         self.s = session
 
     def list_users(self) -> list[User]:
-        self.s.require("admin", "supervisor", doing="list accounts")
-        team = None if self.s.user.role == "admin" else self.s.user.team
+        self.s.require(Verb.LIST_ACCOUNTS)
+        team = None if self.s.can(Verb.SEE_EVERY_TEAM) else self.s.user.team
         accounts = self.s.store.keyring.directory.accounts.values()
         return sorted(
             (to_user(a) for a in accounts if team is None or a.team == team),
@@ -148,7 +147,7 @@ class AccountService:
         job_title: str = "",
         agency: str = "",
     ) -> User:
-        self.s.require("admin", doing="add accounts")
+        self.s.require(Verb.ADD_ACCOUNTS)
         name = name.strip()
         problems = password_problems(password)
         wrong = name_problem(name)
@@ -187,7 +186,7 @@ class AccountService:
 
     def set_active(self, user_id: int, active: bool) -> None:
         """Disable (at once; the data key rotates before anything new is written) or enable."""
-        self.s.require("admin", doing="disable or enable accounts")
+        self.s.require(Verb.DISABLE_ACCOUNTS)
         if user_id == self.s.user.id and not active:
             raise PermissionDenied("You cannot disable your own account.")
         self._account(user_id)
@@ -200,7 +199,7 @@ class AccountService:
 
     def grant(self, user_id: int) -> User:
         """Give a colleague access to the records: a supervisor's decision, signed."""
-        self.s.require("supervisor", doing="grant access to records")
+        self.s.require(Verb.GRANT_ACCESS)
         account = self._account(user_id)
         if account.team != self.s.user.team:
             raise PermissionDenied("You can grant access to accounts of your own team only.")
@@ -215,7 +214,7 @@ class AccountService:
     def grant_with_recovery(self, user_id: int, recovery_key: str) -> User:
         """Give an account access with the recovery key, typed into this session (how the
         first supervisor of a new database gets access; an administrator's window offers it)."""
-        self.s.require("admin", "supervisor", doing="grant access with the recovery key")
+        self.s.require(Verb.GRANT_WITH_RECOVERY_KEY)
         self._account(user_id)
         keyring = self.s.store.keyring
         recovery = keyring.unlock_recovery(recovery_key, now_seconds())
@@ -226,7 +225,7 @@ class AccountService:
     def request_rotation(self) -> None:
         """After a suspected compromise: change the data key (now, or at the next sign-in of an
         account that holds it)."""
-        self.s.require("admin", "supervisor", doing="change the data key")
+        self.s.require(Verb.CHANGE_DATA_KEY)
         signed(self.s.store, "rotation_requested", None, {}, self.s.now_text())
         self.s.store.save_keyring()
         self._rotate_if_due()
@@ -251,7 +250,7 @@ class AccountService:
     def reset_password(self, user_id: int, new_password: str) -> None:
         """New keys under a new password. A practitioner or supervisor then needs access
         granted again: the administrator holds no data key to give."""
-        self.s.require("admin", doing="reset passwords")
+        self.s.require(Verb.RESET_PASSWORDS)
         self._account(user_id)
         self._check_password(new_password)
         replace_keys(self.s.store, user_id, new_password, self.s.now_text())
@@ -263,7 +262,7 @@ class AccountService:
         return self.s.store.keyring.verify_password(self.s.user.id, password)
 
     def needs_grant(self, user: User) -> bool:
-        return user.active and user.role in READERS and not user.has_access
+        return user.active and can(user.role, Verb.READ_SCREENINGS) and not user.has_access
 
     def _rotate_if_due(self) -> None:
         store = self.s.store

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from screening_app.domain import contacts as area_contacts
+from screening_app.domain.capabilities import Verb
 from screening_app.errors import InputFileError, WorkflowError
 from screening_app.services import check_record
 from screening_app.services.model import AuditEntry, BackupInfo
@@ -29,8 +30,8 @@ class AuditService:
 
     def entries(self, *, record: str | None = None, limit: int = 500) -> list[AuditEntry]:
         """Newest first. Admins see the account log; supervisors their team's actions too."""
-        self.s.require("admin", "supervisor", doing="read the audit trail")
-        team = None if self.s.user.role == "admin" else self.s.user.team
+        self.s.require(Verb.READ_AUDIT)
+        team = None if self.s.can(Verb.SEE_EVERY_TEAM) else self.s.user.team
         found = self._account_log(team) if record is None else []
         if self.s.store.has_data:
             found += [
@@ -80,7 +81,7 @@ class SettingsService:
 
     def set_int(self, key: str, value: int) -> None:
         """An administrator's decision, signed into the account log (within its limits)."""
-        self.s.require("admin", doing="change settings")
+        self.s.require(Verb.CHANGE_SETTINGS)
         from screening_app.services.accounts import signed
 
         signed(
@@ -99,7 +100,7 @@ class SettingsService:
     def set_contacts(self, area: str, numbers: dict[str, str]) -> area_contacts.Contacts:
         """An administrator's decision, signed into the account log (only when it changes
         something); blank numbers clear."""
-        self.s.require("admin", doing="set the area's contact numbers")
+        self.s.require(Verb.SET_CONTACTS)
         from screening_app.services.accounts import signed
 
         try:
@@ -141,7 +142,7 @@ class BackupService:
         """A supervisor records that the audit-trail finding of the sign-in checks was looked
         into; the finding goes into the trail itself and the key file vouches for the trail as
         it is now."""
-        self.s.require("supervisor", doing="acknowledge an audit-trail finding")
+        self.s.require(Verb.ACKNOWLEDGE_FINDING)
         store = self.s.store
         finding = get_meta(self.s.db, "audit_problem")
         if finding is None:

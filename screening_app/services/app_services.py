@@ -35,6 +35,7 @@ class AppServices:
         self.user: User = session.user
         self.registry: FormRegistry = session.registry
         self.clock: Clock = session.clock
+        self.can = session.can  # what this user may do (domain/capabilities.py)
         self.database_path: Path = session.store.path
         self.accounts = AccountService(session)
         self.screenings = ScreeningService(session)

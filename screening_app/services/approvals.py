@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from screening_app import crypto
+from screening_app.domain.capabilities import ROLE_LABELS, Verb
 from screening_app.errors import WorkflowError
 from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
@@ -52,7 +53,7 @@ class Computer:
 
     def words(self) -> str:
         """One line: whose computer, its code, who made the account, whether approved."""
-        role = "supervisor" if self.role == "supervisor" else "practitioner"
+        role = ROLE_LABELS.get(self.role, self.role).lower()
         made = (
             f"account added by the server administrator {self.added_by} on {self.account_added_on}"
             if self.added_by
@@ -212,7 +213,7 @@ def look_after(
 
 def computers(session: Session, client: ServerClient, keys: TeamKeys) -> list[Computer]:
     """The team's computers, each with its code and whether an approval verifies here."""
-    session.require("supervisor", doing="see the team's computers")
+    session.require(Verb.SEE_COMPUTERS)
     return _listed(session, client.call("GET", "/v1/teams/mine/computers"), keys)
 
 
@@ -243,7 +244,7 @@ def approve(
     session: Session, client: ServerClient, keys: TeamKeys, code: str
 ) -> tuple[Computer, dict[str, Any]]:
     """Approve the one computer of the team, not yet approved, whose code is ``code``."""
-    session.require("supervisor", doing="approve a computer")
+    session.require(Verb.APPROVE_COMPUTER)
     typed = crypto.normalise_code(code)
     if typed is None:
         raise WorkflowError(

@@ -14,6 +14,7 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.evaluation import parse_date
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
@@ -34,7 +35,7 @@ def child_tag(link: bytes | None, answers: dict[str, Any]) -> str | None:
 
 def fill(session: Session, client: ServerClient, link: bytes | None) -> int:
     """Tag the team's screenings the server holds without one; how many were tagged."""
-    if session.user.role != "supervisor" or link is None:
+    if not session.can(Verb.TAG_SCREENINGS) or link is None:
         return 0
     missing = client.call("GET", "/v1/screenings/untagged")["screenings"]
     db, scope = session.db, session.scope()

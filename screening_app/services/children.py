@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import NotFound, PermissionDenied
@@ -62,7 +63,7 @@ class ChildrenService:
     def gather(self, child_id: int) -> ChildRecord:
         """The child's record as :meth:`record` gives it, without auditing the view (for a
         caller that audits what it makes of it: the MACE pack)."""
-        self.s.require("practitioner", "supervisor", doing="see a child's record")
+        self.s.require(Verb.SEE_CHILD)
         db = self.s.db
         child = review_repo.child(db, child_id)
         if child is None:
@@ -132,7 +133,7 @@ class ChildrenService:
 
     def possible_duplicates(self, child_id: int) -> list[Duplicate]:
         """Same-name records with screenings in the supervisor's team."""
-        self.s.require("supervisor", doing="merge child records")
+        self.s.require(Verb.MERGE_CHILDREN)
         return [
             Duplicate(d.id, d.name, parse_date(d.dob), d.screenings)
             for d in review_repo.possible_duplicates(self.s.db, child_id, self.s.user.team)
@@ -144,7 +145,7 @@ class ChildrenService:
         Both records must be ones the supervisor's team can see: another team's child is never
         merged (it would put that child's name and date of birth in this team's chronology).
         """
-        self.s.require("supervisor", doing="merge child records")
+        self.s.require(Verb.MERGE_CHILDREN)
         if keep_id == duplicate_id:
             raise PermissionDenied("Choose two different child records to merge.")
         self.record_visible(keep_id)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.disclosure import SHARE_ACTIONS, from_detail
 from screening_app.errors import NotFound
 from screening_app.services.session import Session
@@ -55,7 +56,7 @@ class DisclosureService:
     def log(self, child: str = "", *, limit: int = 5000) -> list[Disclosure]:
         """Newest first; ``child``: only the shares of screenings whose child's (or place's)
         name contains it, in any case. Each reading is audited."""
-        self.s.require("practitioner", "supervisor", doing="see the disclosure log")
+        self.s.require(Verb.SEE_DISCLOSURES)
         wanted = child.strip().casefold()
         names: dict[str, str | None] = {}  # reference: its subject's name, None if not visible
 

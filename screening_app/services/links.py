@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from screening_app.domain import entities
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.checklist import CONTEXT_FORM_ID
 from screening_app.services.session import Session
 from screening_app.storage import links_repo, org_links_repo
@@ -90,11 +91,11 @@ class LinksService:
     def links(self, since: dt.date | None = None) -> list[Link]:
         """Every link among the screenings this account may see (dated from ``since`` on),
         exact ones first."""
-        self.s.require("practitioner", "supervisor", doing="see links between screenings")
+        self.s.require(Verb.SEE_LINKS)
         day = since.isoformat() if since else None
         rows = links_repo.all_keys(self.s.db, self.s.scope(), day)
         found = [*_exact(rows), *_partial(rows), *_names(rows)]
-        if self.s.user.role == "supervisor":
+        if self.s.can(Verb.SEE_LINKS_ACROSS_TEAMS):
             across = org_links_repo.links(self.s.db, self.s.scope(), day)
             found = _with_other_teams(found, across)
         who = {r.reference: _subject(r) for r in rows}

@@ -7,6 +7,7 @@ import builtins
 import datetime as dt
 
 from screening_app.domain import checklist, reassessment
+from screening_app.domain.capabilities import Verb, can
 from screening_app.services.accounts import to_user
 from screening_app.services.model import ListQuery, ScreeningRow, User
 from screening_app.services.session import Session
@@ -53,12 +54,12 @@ class ListingService:
 
     def owners(self) -> builtins.list[User]:
         """Whose screenings the Practitioner filter offers: the team's for a supervisor."""
-        if self.s.user.role != "supervisor":
+        if not self.s.can(Verb.SEE_TEAM_MEMBERS):
             return [self.s.user]
         team = self.s.user.team
         accounts = self.s.store.keyring.directory.accounts.values()
         return sorted(
-            (to_user(a) for a in accounts if a.team == team and a.role != "admin"),
+            (to_user(a) for a in accounts if a.team == team and can(a.role, Verb.READ_SCREENINGS)),
             key=lambda u: u.name.casefold(),
         )
 

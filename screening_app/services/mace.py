@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.contacts import with_999
 from screening_app.domain.disclosure import Share
 from screening_app.domain.disclosure import detail as disclosure_detail
@@ -44,7 +45,7 @@ class MaceService:
     def pack(self, references: Sequence[str], share: Share | None = None) -> MacePack:
         """The pack of the children whose screenings ``references`` name (each child once, in
         the order first named). NotFound names a reference this user cannot see."""
-        self.s.require("practitioner", "supervisor", doing="make a MACE pack")
+        self.s.require(Verb.MAKE_MACE_PACK)
         children: list[int] = []
         for reference in references:
             record = self._record(reference)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from screening_app.crypto import FAST_KDF, KdfParams
+from screening_app.domain.capabilities import ROLE_LABELS, Role
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.reassessment import Window
 from screening_app.storage.screenings_repo import CommentRow, ListRow
@@ -29,12 +30,6 @@ __all__ = [
     "status_label",
 ]
 
-Role = Literal["practitioner", "supervisor", "admin"]
-ROLE_LABELS: dict[str, str] = {
-    "practitioner": "Practitioner",
-    "supervisor": "Supervisor / safeguarding lead",
-    "admin": "Administrator",
-}
 
 Status = Literal["draft", "submitted", "approved", "returned", "superseded"]
 STATUS_LABELS: dict[str, str] = {

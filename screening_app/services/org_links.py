@@ -21,6 +21,7 @@ import secrets
 from typing import Any
 
 from screening_app import crypto
+from screening_app.domain.capabilities import Verb
 from screening_app.services.approvals import may_receive
 from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
@@ -60,7 +61,7 @@ def exchange(session: Session, client: ServerClient, report: SyncReport, team: T
     """One round for a supervisor's computer (nothing for anyone else's). The secret goes to
     computers of this team only when their approval verified here; to another team's, when the
     server says that team approved them (docs/SECURITY.md, "Approving a computer")."""
-    if session.user.role != "supervisor":
+    if not session.can(Verb.HOLD_TEAM_KEY):
         return
     opened = secret(session, client)
     if opened is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from screening_app.domain.capabilities import Verb, can, refusal
 from screening_app.errors import PermissionDenied, ScreeningError, WorkflowError
 from screening_app.services.model import User
 from screening_app.storage.screenings_repo import ScreeningRecord
@@ -45,8 +46,9 @@ def refusal_to_share(user: User, record: ScreeningRecord) -> Refusal:
 
 
 def refusal_to_review(user: User, record: ScreeningRecord) -> Refusal:
-    if user.role != "supervisor":
-        return PermissionDenied("Only a supervisor can review screenings.")
+    refused = refusal(user.role, Verb.REVIEW)
+    if refused is not None:
+        return PermissionDenied(refused)
     if record.team != user.team:
         return PermissionDenied("Only a supervisor of the practitioner's team can review it.")
     if record.owner_id == user.id:
@@ -59,7 +61,7 @@ def refusal_to_review(user: User, record: ScreeningRecord) -> Refusal:
 def refusal_to_add_outcome(user: User, record: ScreeningRecord) -> Refusal:
     """The author, or a supervisor of the team; a colleague it is shared with only reads it."""
     author = record.owner_id == user.id
-    team_lead = user.role == "supervisor" and record.team == user.team
+    team_lead = can(user.role, Verb.RECORD_TEAM_OUTCOMES) and record.team == user.team
     if not (author or team_lead):
         return PermissionDenied(
             "A screening shared with you is read-only: ask its author or their supervisor to "

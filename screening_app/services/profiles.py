@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.profile import (
     AGE_BANDS,
     MEASURE_WORDS,
@@ -42,7 +43,7 @@ class ProfileService:
         self, area: str, start: str, end: str, *, server: bool = False, password: str | None = None
     ) -> ShownProfile:
         """The area's profile, ready to publish: small numbers already suppressed."""
-        self.s.require("supervisor", doing="make an area profile")
+        self.s.require(Verb.MAKE_PROFILE)
         months = months_between(start, end)
         labels = dict(self.areas())
         if area not in labels:
@@ -128,7 +129,7 @@ class ProfileService:
         self, shown: ShownProfile, path: Path, *, as_csv: bool = False, force: bool = False
     ) -> None:
         """The profile as a PDF (or CSV) at ``path``; audited."""
-        self.s.require("supervisor", doing="export an area profile")
+        self.s.require(Verb.EXPORT_PROFILE)
         if as_csv:
             write_text(path, to_csv(shown), force=force)
         else:

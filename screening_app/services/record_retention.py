@@ -9,6 +9,7 @@ import datetime as dt
 import json
 
 from screening_app.domain import record_retention as rules
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.evaluation import parse_date
 from screening_app.errors import InputFileError, NotFound, WorkflowError
 from screening_app.services import holds, tombstones
@@ -38,7 +39,7 @@ class RecordRetentionService:
     def place_hold(self, reference: str, reason: str) -> rules.Hold:
         """A supervisor's legal hold on the child of ``reference``: nothing of theirs goes
         while it stands."""
-        child_id = self._child_of(reference, "place a legal hold")
+        child_id = self._child_of(reference, Verb.PLACE_HOLD)
         held = self.holds().get(child_id)
         if held is not None:
             raise WorkflowError(
@@ -51,7 +52,7 @@ class RecordRetentionService:
         return self.holds()[child_id]
 
     def lift_hold(self, reference: str, reason: str) -> None:
-        child_id = self._child_of(reference, "lift a legal hold")
+        child_id = self._child_of(reference, Verb.LIFT_HOLD)
         if child_id not in self.holds():
             raise WorkflowError("This child has no legal hold to lift.")
         why = _reason(reason, "lifting the hold")
@@ -60,7 +61,7 @@ class RecordRetentionService:
 
     def due(self, today: dt.date | None = None) -> list[rules.Due]:
         """What is due for review or deletion today (supervisors: the team's records)."""
-        self.s.require("supervisor", doing="see what is due for review or deletion")
+        self.s.require(Verb.SEE_DUE)
         return rules.due(self._records(), self.holds(), self.periods(), today or self.s.today())
 
     def delete(self, reference: str, reason: str, today: dt.date | None = None) -> Deletion:
@@ -68,7 +69,7 @@ class RecordRetentionService:
         its content goes, a tombstone stays — the reference, its dates, who decided and when,
         signed — and goes to the team server to be witnessed when the server holds the record.
         Refused while the child is under a legal hold, naming the hold."""
-        self.s.require("supervisor", doing="delete a record")
+        self.s.require(Verb.DELETE_RECORD)
         wanted = self.s.by_reference(reference)
         if wanted.content_removed_at is not None:
             raise WorkflowError(
@@ -99,7 +100,7 @@ class RecordRetentionService:
 
     def deleted(self) -> list[Deletion]:
         """The tombstones of the records deleted here, newest first (supervisors)."""
-        self.s.require("supervisor", doing="see what was deleted")
+        self.s.require(Verb.SEE_DELETED)
         return tombstones.deleted(self.s)
 
     def _records(self, reference: str | None = None) -> list[rules.Record]:
@@ -119,8 +120,8 @@ class RecordRetentionService:
             )
         ]
 
-    def _child_of(self, reference: str, doing: str) -> int:
-        self.s.require("supervisor", doing=doing)
+    def _child_of(self, reference: str, verb: Verb) -> int:
+        self.s.require(verb)
         record = self.s.by_reference(reference)
         if record.child_id is None:
             raise NotFound(f"Screening {record.reference} names no child record: nothing to hold.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from screening_app.domain.capabilities import Verb
 from screening_app.services import holds, signing
 from screening_app.services.session import Session
 from screening_app.storage import retention_repo
@@ -15,7 +16,7 @@ from screening_app.storage import screenings_repo as repo
 
 def apply(session: Session, days: int | None) -> int:
     """Remove the content that is due; how many screenings lost theirs."""
-    if not days or session.user.role != "practitioner":
+    if not days or not session.can(Verb.READ_SCREENINGS) or session.can(Verb.KEEP_REPLICAS):
         return 0
     cutoff = (session.clock() - dt.timedelta(days=days)).isoformat(sep=" ")
     due = retention_repo.due(session.db, session.user.id, cutoff)

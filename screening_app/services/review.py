@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.scoring import score
 from screening_app.errors import AnswersError, AuthenticationError, Problem
@@ -65,7 +66,7 @@ class ReviewService:
 
     def queue(self) -> list[QueueItem]:
         """Submitted screenings of the supervisor's team, oldest first."""
-        self.s.require("supervisor", doing="review screenings")
+        self.s.require(Verb.REVIEW)
         return [
             QueueItem(
                 ScreeningRow.from_stored(q.row),
@@ -210,7 +211,7 @@ class ReviewService:
 
     # -- helpers --------------------------------------------------------------------------
     def _reviewable(self, screening_id: int) -> ScreeningRecord:
-        self.s.require("supervisor", doing="review screenings")
+        self.s.require(Verb.REVIEW)
         record = self.s.visible(screening_id)
         permissions.check(permissions.refusal_to_review(self.s.user, record))
         return record

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from screening_app.domain import sar
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.wording import day_words
@@ -54,7 +55,7 @@ class SubjectAccessService:
         return built
 
     def _build(self, reference: str, reveal: Iterable[str]) -> tuple[sar.Export, sar.Redactor]:
-        self.s.require("supervisor", doing="make a subject access export")
+        self.s.require(Verb.SUBJECT_ACCESS)
         record = self._record(reference)
         db, scope = self.s.db, self.s.scope()
         assert record.child_id is not None  # _record refuses a screening with no child record

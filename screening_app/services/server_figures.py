@@ -4,6 +4,7 @@ same shape as the figures this computer computes for its own team."""
 
 from __future__ import annotations
 
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.measures import tally
 from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.services.server_session import signed_in
@@ -22,7 +23,7 @@ def organisation_figures(
     session: Session, shape: Shape, start: str, end: str, password: str | None = None
 ) -> list[MonthFigures]:
     """One MonthFigures per month from ``start`` to ``end``, across the organisation."""
-    session.require("supervisor", doing="see the organisation's figures")
+    session.require(Verb.SEE_ORGANISATION_FIGURES)
     months = months_between(start, end)
     with signed_in(session, password) as (client, _me):
         params = {"first": months[0], "last": months[-1], "positive": list(shape.positive)}

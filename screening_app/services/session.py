@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from screening_app.domain.capabilities import Verb, can, refusal, scope_of
 from screening_app.domain.registry import FormRegistry
 from screening_app.errors import NotFound, PermissionDenied
 from screening_app.services.model import User
@@ -22,7 +23,6 @@ from screening_app.storage.opened import Store
 from screening_app.storage.screenings_repo import Scope, ScreeningRecord
 
 Clock = Callable[[], dt.datetime]
-READERS = ("practitioner", "supervisor")
 
 
 def system_clock() -> dt.datetime:
@@ -78,22 +78,26 @@ class Session:
         self._audited += 1
 
     def scope(self) -> Scope:
-        """Practitioners: their own and shared; supervisors: their team's; admins: none."""
-        if self.user.role == "supervisor":
-            return Scope("team", self.user.id, self.user.team)
-        if self.user.role == "practitioner":
-            return Scope("own", self.user.id)
-        return Scope("none", self.user.id)
+        """Whose screenings this user sees (domain/capabilities.py): their own and those shared
+        with them, their team's, or none."""
+        kind = scope_of(self.user.role)
+        return (
+            Scope(kind, self.user.id, self.user.team)
+            if kind == "team"
+            else Scope(kind, self.user.id)
+        )
 
-    def require(self, *roles: str, doing: str) -> None:
-        if self.user.role not in roles:
-            raise PermissionDenied(
-                f"Your account ({self.user.role}) cannot {doing}. Ask your safeguarding lead "
-                "or administrator if you need to."
-            )
+    def can(self, verb: Verb) -> bool:
+        return can(self.user.role, verb)
+
+    def require(self, verb: Verb) -> None:
+        """PermissionDenied, naming who may, unless this user's role may do ``verb``."""
+        refused = refusal(self.user.role, verb)
+        if refused is not None:
+            raise PermissionDenied(refused)
 
     def require_reader(self) -> None:
-        self.require(*READERS, doing="see children's screenings")
+        self.require(Verb.READ_SCREENINGS)
 
     def by_reference(self, reference: str) -> ScreeningRecord:
         """The screening ``reference`` names, if this user may see it; otherwise NotFound,

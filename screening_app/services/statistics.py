@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from screening_app.domain import checklist, data_quality, panel
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.forms import SCORED_TYPES, Form
 from screening_app.domain.measures import tally
 from screening_app.domain.panel import PanelReport
@@ -42,7 +43,7 @@ class StatisticsService:
 
     def monthly(self, start: str, end: str) -> list[MonthFigures]:
         """One MonthFigures per month from ``start`` to ``end`` (YYYY-MM, inclusive)."""
-        self.s.require("supervisor", doing="see statistics")
+        self.s.require(Verb.SEE_STATISTICS)
         months = months_between(start, end)
         figures = {m: MonthFigures(m) for m in months}
         db, team = self.s.db, self.s.user.team
@@ -90,7 +91,7 @@ class StatisticsService:
     ) -> PanelReport:
         """The panel report (docs/STATISTICS.md) of the team's figures, or with ``server`` the
         organisation's; the record checks need the records, so they run on the team's only."""
-        self.s.require("supervisor", doing="see the panel report")
+        self.s.require(Verb.SEE_PANEL)
         if server:
             figures = self.from_server(start, end, password)
             return panel.build(figures, "the whole organisation", suppressed=suppressed)
@@ -117,7 +118,7 @@ class StatisticsService:
         self, report: PanelReport, path: Path, *, as_csv: bool = False, force: bool = False
     ) -> None:
         """The panel report as a PDF (or a CSV) at ``path``; the export is audited."""
-        self.s.require("supervisor", doing="export the panel report")
+        self.s.require(Verb.EXPORT_PANEL)
         if as_csv:
             write_text(path, panel.to_csv(report), force=force)
         else:
@@ -145,7 +146,7 @@ class StatisticsService:
         from screening_app.export.referral_pdf import write_referral
         from screening_app.export.stats_pdf import render_stats_pdf
 
-        self.s.require("supervisor", doing="export statistics")
+        self.s.require(Verb.EXPORT_STATISTICS)
         pdf = render_stats_pdf(
             figures,
             self.form(),
@@ -161,7 +162,7 @@ class StatisticsService:
         """CSV of ``figures`` (small numbers suppressed unless ``suppressed`` is False)."""
         from screening_app.export.stats_csv import to_csv
 
-        self.s.require("supervisor", doing="export statistics")
+        self.s.require(Verb.EXPORT_STATISTICS)
         write_text(path, to_csv(figures, self.shape(), suppressed=suppressed))
         with self.s.write("record the export"):
             self.s.audit(

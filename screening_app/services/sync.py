@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb, can
 from screening_app.errors import WorkflowError
 from screening_app.services import (
     approvals,
@@ -67,7 +68,7 @@ class SyncService:
     # -- connecting ------------------------------------------------------------------------
     def connect(self, url: str, fingerprint: str, password: str) -> str | None:
         """Link this database to the server; the team's recovery text when a key was made."""
-        self.s.require("practitioner", "supervisor", doing="connect to the team server")
+        self.s.require(Verb.CONNECT)
         pem = fetch_certificate(url, fingerprint)
         client = ServerClient(url, pem)
         made = None
@@ -86,7 +87,7 @@ class SyncService:
                 "ed25519": keys.sign_public.hex(),
             }
             device = client.call("POST", "/v1/devices", json=computer)["device_id"]
-            if self.s.user.role == "supervisor":
+            if self.s.can(Verb.HOLD_TEAM_KEY):
                 made = team_key.create_if_none(self.s, client, device)
         finally:
             client.close()
@@ -136,7 +137,7 @@ class SyncService:
         with self._signed_in(password) as (client, me):
             keys, report.notes = team_key.tend(self.s, client, team_key.fetch(self.s, client))
             if keys.link is None or (
-                self.s.user.role == "supervisor" and keys.epoch not in keys.held
+                self.s.can(Verb.HOLD_TEAM_KEY) and keys.epoch not in keys.held
             ):
                 report.notes.append(approvals.waiting_words(self.s))
             self._send(client, keys, report)
@@ -163,7 +164,7 @@ class SyncService:
 
     def computers(self, password: str | None = None) -> list[approvals.Computer]:
         """The team's computers, as a supervisor's computer verifies their approvals."""
-        self.s.require("supervisor", doing="see the team's computers")
+        self.s.require(Verb.SEE_COMPUTERS)
         with self._signed_in(password) as (client, _me):
             keys = team_key.fetch(self.s, client)
             return approvals.computers(self.s, client, keys)
@@ -171,13 +172,13 @@ class SyncService:
     def approve(self, code: str, password: str | None = None) -> tuple[approvals.Computer, str]:
         """Approve the waiting computer with ``code``, then share the team's keys with it at
         once; the computer, and what was shared in words."""
-        self.s.require("supervisor", doing="approve a computer")
+        self.s.require(Verb.APPROVE_COMPUTER)
         with self._signed_in(password) as (client, _me):
             keys = team_key.fetch(self.s, client)
             chosen, _statement = approvals.approve(self.s, client, keys, code)
             _keys, notes = team_key.tend(self.s, client, keys)
         shared = [n for n in notes if n.startswith("Shared")]
-        if chosen.role != "supervisor":  # a practitioner's computer gets the link secret only
+        if not can(chosen.role, Verb.HOLD_TEAM_KEY):  # the link secret only
             shared.append("Its screenings now carry the team's child tags (the link secret).")
         return chosen, " ".join(shared)
 
@@ -260,7 +261,7 @@ class SyncService:
         me: dict[str, Any],
         report: SyncReport,
     ) -> None:
-        if not team.held and self.s.user.role == "supervisor":
+        if not team.held and self.s.can(Verb.HOLD_TEAM_KEY):
             report.problems.append(
                 "This computer has no copy of the team key yet, so the team's screenings wait "
                 "on the server: a supervisor whose computer holds it approves this one by its "

@@ -19,6 +19,7 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
+from screening_app.domain.capabilities import Verb
 from screening_app.errors import AuthenticationError, StorageError, WorkflowError
 from screening_app.services import approvals
 from screening_app.services.session import Session
@@ -108,7 +109,7 @@ def _make_link(session: Session, client: ServerClient) -> None:
 def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKeys, list[str]]:
     """A supervisor's computer looks after the team's keys; what it did, in words. Keys and
     the link secret go only to computers whose approval verifies here (services/approvals.py)."""
-    if session.user.role != "supervisor" or keys.epoch not in keys.held:
+    if not session.can(Verb.HOLD_TEAM_KEY) or keys.epoch not in keys.held:
         return keys, []
     said = []
     if keys.link is None and not client.call("GET", "/v1/teams/mine/link")["exists"]:
@@ -198,7 +199,7 @@ def _rotate(session: Session, client: ServerClient, keys: TeamKeys) -> TeamKeys:
 
 def recover(session: Session, code: str, password: str) -> None:
     """A supervisor's computer without the team key takes every epoch from the recovery copy."""
-    session.require("supervisor", doing="recover the team key")
+    session.require(Verb.RECOVER_TEAM_KEY)
     db = session.db
     url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")
     device = get_meta(db, "sync_device")

@@ -25,6 +25,7 @@ from typing import Any
 
 from screening_app.domain import disclosure
 from screening_app.domain.answers import validate
+from screening_app.domain.capabilities import Verb
 from screening_app.domain.disclosure import Share
 from screening_app.errors import InputFileError, NotFound, ScreeningError, WorkflowError
 from screening_app.files import read_regular
@@ -78,7 +79,7 @@ class TransferService:
     ) -> Sent:
         """The transfer file of the child of ``reference`` for supervisor ``to``: under
         ``password``, or else sealed for ``to``'s computers (keys from the team server)."""
-        self.s.require("supervisor", doing="transfer a child's records")
+        self.s.require(Verb.TRANSFER)
         to = " ".join(to.split())
         if not to:
             raise InputFileError("Name the receiving supervisor.")
@@ -173,7 +174,7 @@ class TransferService:
 
     def receive(self, data: bytes, password: str | None = None) -> Received:
         """Store the screenings of a transfer for this supervisor; the receipt for the sender."""
-        self.s.require("supervisor", doing="receive a transfer")
+        self.s.require(Verb.RECEIVE_TRANSFER)
         try:
             sent = transfer.read(data)
             meta = sent.meta
@@ -287,7 +288,7 @@ class TransferService:
     # -- the receipt back at the sender ---------------------------------------------------
     def record_receipt(self, data: bytes) -> dict[str, Any]:
         """Check a receipt against the transfer made here and keep it; the receipt."""
-        self.s.require("supervisor", doing="record a transfer's receipt")
+        self.s.require(Verb.KEEP_RECEIPT)
         try:
             body = transfer.read_receipt(data)
         except TransferError as exc:

@@ -21,10 +21,9 @@ from typing import Any
 from screening_app import crypto
 from screening_app.domain import contacts as area_contacts
 from screening_app.domain import record_retention
+from screening_app.domain.capabilities import RECOVERY_KEY, ROLES, Verb, can
 
 RECOVERY = 0
-ROLES = ("practitioner", "supervisor", "admin")
-READERS = ("practitioner", "supervisor")
 GENESIS = "0" * 64
 ACTIONS = frozenset(
     {
@@ -176,14 +175,15 @@ def apply(directory: Directory, entry: dict[str, Any]) -> None:
 
 
 # -- the rules ------------------------------------------------------------------------------------
-def _actor(directory: Directory, actor: int, *roles: str) -> Account | None:
-    """The acting account (None for the recovery key), which must have one of ``roles``."""
+def _actor(directory: Directory, actor: int, verb: Verb) -> Account | None:
+    """The acting account (None for the recovery key), which must be allowed ``verb``
+    (domain/capabilities.py)."""
     if actor == RECOVERY:
-        if "recovery" not in roles:
+        if not can(RECOVERY_KEY, verb):
             raise LogError("the recovery key may not do this")
         return None
     account = directory.accounts[actor]
-    if account.role not in roles:
+    if not can(account.role, verb):
         raise LogError(f"a {account.role} may not do this")
     return account
 
@@ -235,7 +235,7 @@ def _created(d: Directory, at: str, actor: int, subject: int | None, data: dict[
 
 
 def _added(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.ADD_ACCOUNTS)
     if subject != max(d.accounts) + 1:
         raise LogError("account ids are given in order")
     role = str(data["role"])
@@ -248,7 +248,7 @@ def _added(d: Directory, at: str, actor: int, subject: int | None, data: dict[st
 
 
 def _disabled(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.DISABLE_ACCOUNTS)
     account = _subject(d, subject)
     if subject == actor or not account.active:
         raise LogError("an administrator disables another, active account")
@@ -257,7 +257,7 @@ def _disabled(d: Directory, at: str, actor: int, subject: int | None, data: dict
 
 
 def _enabled(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.DISABLE_ACCOUNTS)
     account = _subject(d, subject)
     if account.active:
         raise LogError("the account is already active")
@@ -267,7 +267,7 @@ def _enabled(d: Directory, at: str, actor: int, subject: int | None, data: dict[
 def _keys_replaced(
     d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]
 ) -> None:
-    _actor(d, actor, "admin", "recovery")
+    _actor(d, actor, Verb.RESET_PASSWORDS)
     account = _subject(d, subject)
     d.rotation_due = d.rotation_due or account.granted
     d.accounts[account.id] = replace(
@@ -288,17 +288,17 @@ def _password_changed(
 
 
 def _granted(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    granter = _actor(d, actor, "supervisor", "recovery")
+    granter = _actor(d, actor, Verb.GRANT_ACCESS)
     if granter is not None and not granter.granted:
         raise LogError("the supervisor has no access to give")
     account = _subject(d, subject)
-    if not account.active or account.role not in READERS:
+    if not account.active or not can(account.role, Verb.READ_SCREENINGS):
         raise LogError("access is given to active practitioners and supervisors only")
     d.accounts[account.id] = replace(account, granted=True)
 
 
 def _rotated(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    rotator = _actor(d, actor, "practitioner", "supervisor", "recovery")
+    rotator = _actor(d, actor, Verb.ROTATE_DATA_KEY)
     if rotator is not None and not rotator.granted:
         raise LogError("only an account holding the data key can rotate it")
     if int(data["epoch"]) != d.key_epoch + 1:
@@ -310,12 +310,12 @@ def _rotated(d: Directory, at: str, actor: int, subject: int | None, data: dict[
 def _rotation_requested(
     d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]
 ) -> None:
-    _actor(d, actor, "admin", "supervisor", "recovery")
+    _actor(d, actor, Verb.CHANGE_DATA_KEY)
     d.rotation_due = True
 
 
 def _setting(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.CHANGE_SETTINGS)
     key, value = str(data["key"]), int(data["value"])
     low, high = SETTINGS.get(key, (0, -1))
     if not low <= value <= high:
@@ -325,7 +325,7 @@ def _setting(d: Directory, at: str, actor: int, subject: int | None, data: dict[
 
 def _contacts(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
     """The area's MASH, children's services and out-of-hours numbers (domain.contacts)."""
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.SET_CONTACTS)
     try:
         d.contacts = area_contacts.from_data(data)
     except area_contacts.ContactError as exc:
@@ -334,7 +334,7 @@ def _contacts(d: Directory, at: str, actor: int, subject: int | None, data: dict
 
 def _imported(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
     """An account moved from a format-1 key file: no keys until its first sign-in."""
-    _actor(d, actor, "admin")
+    _actor(d, actor, Verb.ADD_ACCOUNTS)
     if subject is None or subject < 1 or subject in d.accounts:
         raise LogError("an imported account keeps an unused id of its own")
     role = str(data["role"])
@@ -357,12 +357,12 @@ def _keys_set(d: Directory, at: str, actor: int, subject: int | None, data: dict
         box_public=_public(data["x25519"]),
         sign_public=_public(data["ed25519"]),
         pending=False,
-        granted=bool(int(data["access"])) and account.role in READERS,
+        granted=bool(int(data["access"])) and can(account.role, Verb.READ_SCREENINGS),
     )
 
 
 def _restored(d: Directory, at: str, actor: int, subject: int | None, data: dict[str, Any]) -> None:
-    _actor(d, actor, "admin", "supervisor", "recovery")
+    _actor(d, actor, Verb.RESTORE_BACKUP)
 
 
 _RULES = {

@@ -35,6 +35,7 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.crypto import AccountKeys, KdfParams
+from screening_app.domain.capabilities import Verb, can
 from screening_app.errors import AuthenticationError, StorageError
 from screening_app.storage import account_log
 from screening_app.storage.account_log import RECOVERY, Account, Directory
@@ -279,7 +280,7 @@ class Keyring:
         if data_key is None:
             raise self.record_failure(account.id, now)
         keys = AccountKeys.generate()
-        access = account.role in account_log.READERS
+        access = can(account.role, Verb.READ_SCREENINGS)
 
         def relock() -> None:
             self.set_password(account.id, password, keys, kdf)

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from screening_app.crypto import AccountKeys, KdfParams
+from screening_app.domain.capabilities import Verb, can
 from screening_app.errors import AuthenticationError, StorageError
 from screening_app.storage import account_log, accounts_repo, audit
 from screening_app.storage.driver import DatabaseError, storage_error
@@ -64,7 +65,7 @@ def upgrade_format1(
             admin = next(
                 (u for u in users if u.name.casefold() == admin_name.strip().casefold()), None
             )
-            if admin is None or admin.role != "admin" or not admin.active:
+            if admin is None or not can(admin.role, Verb.ADD_ACCOUNTS) or not admin.active:
                 raise AuthenticationError(
                     f"{admin_name} is not an active administrator of this database."
                 )

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb
 from screening_app.services.app_services import AppServices
 from screening_app.services.children import ChildRecord
 from screening_app.ui.child_view import ChildView
@@ -51,19 +52,31 @@ class ChildPage(QWidget):
         pack.setAccessibleName("Save this child's MACE meeting pack as a PDF")
         pack.clicked.connect(self.save_mace_pack)
         row.addWidget(pack)
-        if services.user.role == "supervisor":
-            access = QPushButton("S&ubject access export…", self)
-            access.setAccessibleName("Subject access export of this child's record")
-            access.clicked.connect(self.subject_access)
-            row.addWidget(access)
-            moving = QPushButton("&Transfer to another setting…", self)
-            moving.setAccessibleName("Transfer this child's screenings to another setting")
-            moving.clicked.connect(self.transfer)
-            row.addWidget(moving)
-            merge = QPushButton("&Merge a duplicate record…", self)
-            merge.setAccessibleName("Merge a duplicate record of this child")
-            merge.clicked.connect(self.merge_duplicate)
-            row.addWidget(merge)
+        for verb, text, name, slot in (  # what domain/capabilities.py lets this user do
+            (
+                Verb.SUBJECT_ACCESS,
+                "S&ubject access export…",
+                "Subject access export of this child's record",
+                self.subject_access,
+            ),
+            (
+                Verb.TRANSFER,
+                "&Transfer to another setting…",
+                "Transfer this child's screenings to another setting",
+                self.transfer,
+            ),
+            (
+                Verb.MERGE_CHILDREN,
+                "&Merge a duplicate record…",
+                "Merge a duplicate record of this child",
+                self.merge_duplicate,
+            ),
+        ):
+            if services.can(verb):
+                button = QPushButton(text, self)
+                button.setAccessibleName(name)
+                button.clicked.connect(slot)
+                row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
         self.saved = QLabel(self)  # where the pack went, said on screen and to a screen reader

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.domain.capabilities import Verb
 from screening_app.files import write_text
 from screening_app.services.app_services import AppServices
 from screening_app.services.disclosures import Disclosure
@@ -54,7 +55,7 @@ class DisclosureDialog(QDialog):
         self.csv_button.setAccessibleName("Save the disclosure log as CSV")
         self.csv_button.clicked.connect(self.save_csv)
         buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
-        if services.user.role == "supervisor":
+        if services.can(Verb.KEEP_RECEIPT):
             receipt = QPushButton("Keep a transfer's &receipt…", self)
             receipt.setAccessibleName("Keep the receipt of a transfer to another setting")
             receipt.clicked.connect(self.keep_receipt)

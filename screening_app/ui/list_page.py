@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain import checklist, reassessment
+from screening_app.domain.capabilities import Verb
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import STATUS_LABELS
 from screening_app.ui.heading import page_top
@@ -143,7 +144,7 @@ class ListPage(QWidget):
         )
         owners = [(u.id, u.display_name) for u in services.listing.owners()]
         self.owner_filter = self._combo("&Practitioner", [(None, "Anyone"), *owners])
-        supervisor = services.user.role == "supervisor"
+        choosing = services.can(Verb.SEE_TEAM_MEMBERS)
         for column, combo in enumerate(
             (
                 self.status_filter,
@@ -160,8 +161,8 @@ class ListPage(QWidget):
             filters.addWidget(combo, 1, column)
             filters.setColumnStretch(column, 1)
             if combo is self.owner_filter:
-                label.setVisible(supervisor)
-                combo.setVisible(supervisor)
+                label.setVisible(choosing)
+                combo.setVisible(choosing)
         return filters
 
     def _combo(self, name: str, items: list[tuple[object, str]]) -> QComboBox:
@@ -231,7 +232,7 @@ class ListPage(QWidget):
 
     def show_news(self) -> None:
         """Reviews of this practitioner's screenings since they last signed in."""
-        if self.services.user.role != "practitioner":
+        if not self.services.can(Verb.HEAR_OF_REVIEWS):
             return
         news = self.services.review.news_since_last_sign_in()
         if not news:

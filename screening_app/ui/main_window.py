@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from screening_app.domain import checklist
+from screening_app.domain.capabilities import Verb
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import Screening
 from screening_app.ui.list_page import ListPage
@@ -77,18 +78,24 @@ class MainWindow(SafeWindow):
         self.action(file_menu, "S&ync now", "Ctrl+Shift+Y", self.team.sync_now)
         self.action(file_menu, "&Connect to a team server…", "", self.team.connect_server)
         self.action(file_menu, "This computer's co&de…", "", self.team.this_computers_code)
-        if self.services.user.role == "supervisor":
+        if self.services.can(Verb.RECEIVE_TRANSFER):
             self.action(file_menu, "Recei&ve a transfer…", "", self.receive_transfer)
         self.add_safety_actions(file_menu)
-        if self.services.user.role == "supervisor":
+        team = self.team
+        reviewing = [  # what the table in domain/capabilities.py lets this user do
+            (Verb.REVIEW, "Review &queue", "Ctrl+R", self.show_queue),
+            (Verb.SEE_STATISTICS, "&Statistics", "Ctrl+Shift+S", self.show_statistics),
+            (Verb.SEE_LINKS, "&Links between screenings", "Ctrl+Shift+K", self.show_links),
+            (Verb.GRANT_ACCESS, "&Grant access…", "Ctrl+Shift+G", team.grant_access),
+            (Verb.SEE_COMPUTERS, "Team &computers…", "", team.team_computers),
+            (Verb.SEE_DISCLOSURES, "&Disclosure log…", "", self.show_disclosures),
+            (Verb.SEE_DUE, "Due for review or d&eletion…", "", self.show_retention),
+        ]
+        allowed = [entry for entry in reviewing if self.services.can(entry[0])]
+        if allowed:
             review = bar.addMenu("&Review")
-            self.action(review, "Review &queue", "Ctrl+R", self.show_queue)
-            self.action(review, "&Statistics", "Ctrl+Shift+S", self.show_statistics)
-            self.action(review, "&Links between screenings", "Ctrl+Shift+K", self.show_links)
-            self.action(review, "&Grant access…", "Ctrl+Shift+G", self.team.grant_access)
-            self.action(review, "Team &computers…", "", self.team.team_computers)
-            self.action(review, "&Disclosure log…", "", self.show_disclosures)
-            self.action(review, "Due for review or d&eletion…", "", self.show_retention)
+            for _verb, text, key, slot in allowed:
+                self.action(review, text, key, slot)
         view = self.add_view_and_help_menus(bar)
         self.action(view, "&Search", QKeySequence.StandardKey.Find, self.focus_search)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain import contacts as area_contacts
+from screening_app.domain.capabilities import Verb
 from screening_app.errors import ScreeningError
 from screening_app.services.administration import IDLE_LOCK_MINUTES
 from screening_app.services.app_services import AppServices
@@ -29,7 +30,7 @@ class SettingsDialog(QDialog):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.editable = services.user.role == "admin"
+        self.editable = services.can(Verb.CHANGE_SETTINGS)
         self.setWindowTitle("Settings")
         settings = services.settings
         current = settings.contacts()

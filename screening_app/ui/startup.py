@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from screening_app.domain.capabilities import Verb
 from screening_app.paths import resources_dir
 from screening_app.ui.error_handler import ErrorHandler, dialog_shower
 from screening_app.ui.style import apply_style
@@ -127,7 +128,7 @@ def main_window(services: AppServices, *, demo: bool) -> SafeWindow:
 
     minutes = services.settings.get_int(IDLE_LOCK_MINUTES, 5)
     window: SafeWindow
-    if services.user.role == "admin":
+    if not services.can(Verb.READ_SCREENINGS):
         from screening_app.ui.admin_window import AdminWindow
 
         window = AdminWindow(services, demo=demo, idle_minutes=minutes)

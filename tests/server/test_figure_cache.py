@@ -148,7 +148,7 @@ def test_the_cached_figures_equal_the_full_computation(
     assert dirty == {("2026-02", sol.team_id), ("2026-04", sol.team_id), ("2026-02", lou.team_id)}
     assert cached(store, caller) == full(store, caller)
 
-    with pytest.raises(ServerError, match="for supervisors"):
+    with pytest.raises(ServerError, match="Only supervisors may see the organisation"):
         figures(store, Caller(kit, None), FIRST, LAST, POSITIVE)
     with (
         store.acting(Caller(kit, None)) as conn,

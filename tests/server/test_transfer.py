@@ -67,5 +67,5 @@ def test_a_transfer_sealed_for_a_supervisor_s_computers(
         kit.transfers.send(reference, "lou", SHARE)
     with signed_in(kit.session) as (client, _me), pytest.raises(SyncError) as refused:
         client.call("GET", "/v1/supervisors/lou/keys")  # the server refuses too
-    assert refused.value.status == 403 and "Only a supervisor" in refused.value.message
+    assert refused.value.status == 403 and "Only supervisors may transfer" in refused.value.message
     kit.close()

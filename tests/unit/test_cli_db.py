@@ -82,7 +82,7 @@ def test_init_users_import_check_backup_restore(
     assert run(["db", "check", "--db", db, "--user", "kit", "--password-file", kit]) == 2
     assert "backup" in capsys.readouterr().err
     assert run(["db", "restore", backup, "--db", db, "--user", "kit", "--password-file", kit]) == 2
-    assert "administrator or a supervisor" in capsys.readouterr().err
+    assert "only supervisors and administrators can" in capsys.readouterr().err
     assert run(["db", "restore", backup, "--db", db, "--user", "sol", "--password-file", sol]) == 0
     assert run(["db", "check", "--db", db, "--user", "kit", "--password-file", kit]) == 0
 

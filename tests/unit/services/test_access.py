@@ -238,7 +238,7 @@ def test_restore_needs_a_supervisor_or_an_administrator(db_path: Path, tmp_path:
     app.close()
     with pytest.raises(AuthenticationError):
         restore_backup(db_path, made.path, "sol", "wrong-password", FAST_KDF)
-    with pytest.raises(PermissionDenied, match="administrator or a supervisor"):
+    with pytest.raises(PermissionDenied, match="only supervisors and administrators can"):
         restore_backup(db_path, made.path, "kit", USER_PW, FAST_KDF)
 
 
