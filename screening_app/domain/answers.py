@@ -42,19 +42,27 @@ def validate(form: Form, answers: Mapping[str, Any], today: dt.date) -> list[Pro
     return problems
 
 
-def hidden_by(form: Form, answers: Mapping[str, Any], question_id: str, value: Any) -> list[str]:
-    """The answered questions that giving ``value`` to ``question_id`` would hide: relevance
-    is worked out again until nothing more goes (a hidden answer may hide others in turn)."""
-    after = {**answers, question_id: value}
-    hidden: list[str] = []
+def apply(
+    form: Form, answers: Mapping[str, Any], question_id: str, value: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """The answers once ``question_id`` takes ``value`` (a blank one — None, empty, only spaces
+    — removes it), and the ids of the answers the change hid, which go too: each answered
+    question shown before the change and not after, worked out again until nothing more goes
+    (a hidden answer may hide others in turn). The service stores exactly this, in one
+    transaction; the form's window clears the same answers in the same undo step."""
+    before = evaluate(form, answers).relevant
+    after = {k: v for k, v in answers.items() if k != question_id}
+    if not is_blank(value):
+        after[question_id] = value
+    cleared: list[str] = []
     while True:
         relevant = evaluate(form, after).relevant
-        gone = [q for q in after if q in form.index and q not in relevant]
+        gone = [q for q in after if q != question_id and q in before and q not in relevant]
         if not gone:
-            return hidden
+            return after, cleared
         for qid in gone:
             del after[qid]
-        hidden.extend(gone)
+        cleared.extend(gone)
 
 
 def question_problems(

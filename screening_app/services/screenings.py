@@ -17,7 +17,8 @@ import datetime as dt
 from typing import Any
 
 from screening_app.domain import checklist
-from screening_app.domain.answers import validate
+from screening_app.domain.answers import apply, validate
+from screening_app.domain.capabilities import Verb, can
 from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, score
@@ -57,7 +58,7 @@ class ScreeningService:
 
     # -- drafts -------------------------------------------------------------------------
     def start(self, form_id: str = checklist.FORM_ID) -> Screening:
-        self.s.require("practitioner", "supervisor", doing="start a screening")
+        self.s.require(Verb.START_SCREENING)
         form = self.s.registry.latest(form_id)
         answers = self._defaults(form)
         with self.s.write("start the screening"):
@@ -100,7 +101,7 @@ class ScreeningService:
 
     def import_answers(self, form: Form, answers: dict[str, Any]) -> Screening:
         """Store a complete, valid answers set as a submitted screening (all or nothing)."""
-        self.s.require("practitioner", "supervisor", doing="import screenings")
+        self.s.require(Verb.IMPORT_SCREENINGS)
         with self.s.write("import the screening"):
             new_id, reference = self._new_draft(form, answers)
             self.s.audit("import", reference)
@@ -112,7 +113,7 @@ class ScreeningService:
         """A colleague's screening received from the team server (inside the caller's
         transaction): stored as they submitted it, under their reference (with "-2" … only if
         this computer already has one of that name), scored here from the same answers."""
-        self.s.require("supervisor", doing="receive the team's screenings")
+        self.s.require(Verb.RECEIVE_TEAM_SCREENINGS)
         new_id, reference = self._new_draft(form, answers, owner_id=owner_id, reference=reference)
         result = score(form, answers)
         at = self.s.now_text()
@@ -160,23 +161,29 @@ class ScreeningService:
         repo.insert_answers(db, new_id, answers, at)
         return new_id, reference
 
-    def save_answer(self, screening_id: int, question_id: str, value: object | None) -> None:
-        """Write one answer now (None removes it). Drafts only, the user's own."""
+    def save_answer(self, screening_id: int, question_id: str, value: object | None) -> list[str]:
+        """Write one answer now (a blank one removes it), and remove in the same transaction
+        the answers it hid (domain.answers.apply); their ids. Drafts only, the user's own."""
         record = self._own_draft(screening_id)
         at = self.s.now_text()
+        form = self.s.registry.get(record.form_id, record.form_version)
         with self.s.write("save your answer") as db:
-            if value is None or value == "" or value == []:
-                repo.delete_answer(db, self.s.scope(), screening_id, question_id)
-            else:
-                repo.upsert_answer(db, self.s.scope(), screening_id, question_id, value, at)
+            scope = self.s.scope()
+            before = repo.answers(db, scope, screening_id)
+            answers, cleared = apply(form, before, question_id, value)
+            if question_id in answers:
+                repo.upsert_answer(db, scope, screening_id, question_id, answers[question_id], at)
+            removed = cleared if question_id in answers else [question_id, *cleared]
+            for gone in removed:
+                repo.delete_answer(db, scope, screening_id, gone)
             values: dict[str, object] = {"updated_at": at}
-            form = self.s.registry.get(record.form_id, record.form_version)
-            if question_id in checklist.LIST_FIELDS or question_id in form.name_questions:
+            names = {*checklist.LIST_FIELDS, *form.name_questions}
+            if names.intersection((question_id, *cleared)):
                 # (a child's names are list fields; a place's name is its form's name question)
-                answers = repo.answers(db, self.s.scope(), screening_id)
                 values.update(self._list_values(form, answers))
-            repo.update(db, self.s.scope(), screening_id, values)
+            repo.update(db, scope, screening_id, values)
             self._audit_edit(screening_id, record.reference)
+        return cleared
 
     def save_page(self, screening_id: int, page: str) -> None:
         self._own_draft(screening_id)
@@ -305,7 +312,7 @@ class ScreeningService:
         permissions.check(permissions.refusal_to_share(self.s.user, record))
         found = self.s.store.keyring.directory.by_name(user_name)
         other = to_user(found) if found else None
-        if other is None or not other.active or other.role == "admin":
+        if other is None or not other.active or not can(other.role, Verb.READ_SCREENINGS):
             raise NotFound(
                 "not shared",
                 [

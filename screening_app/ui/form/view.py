@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain import checklist
-from screening_app.domain.answers import hidden_by, question_problems, validate
+from screening_app.domain.answers import apply, question_problems, validate
 from screening_app.domain.contacts import NONE as NO_CONTACTS
 from screening_app.domain.contacts import Contacts
 from screening_app.domain.evaluation import evaluate
@@ -216,7 +216,7 @@ class FormView(QWidget):
         old = self._answers.get(question_id)
         if old == value:
             return
-        hidden = hidden_by(self.form, self._answers, question_id, value)
+        _after, hidden = apply(self.form, self._answers, question_id, value)
         self.undo_stack.beginMacro(f"change {question_id}")
         self.undo_stack.push(AnswerChange(self, question_id, old, value))
         for qid in hidden:

@@ -153,9 +153,31 @@ def test_split_document_reports_structure_problems(data: Any, where: str) -> Non
 
 
 def test_an_answer_that_hides_a_question_names_the_answer_it_clears(form: Form) -> None:
-    from screening_app.domain.answers import hidden_by
+    from screening_app.domain.answers import apply
 
     answers = base_answers(missing_count_12m=2, missing_last_date="2026-10-01")
-    assert hidden_by(form, answers, "missing_count_12m", 0) == ["missing_last_date"]
-    assert hidden_by(form, answers, "missing_count_12m", 3) == []
+    after, cleared = apply(form, answers, "missing_count_12m", 0)
+    assert cleared == ["missing_last_date"] and "missing_last_date" not in after
+    assert after["missing_count_12m"] == 0
+    assert apply(form, answers, "missing_count_12m", 3)[1] == []
     assert "missing_last_date" in answers  # the answers given are not changed
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", []])
+def test_a_blank_answer_is_removed_not_stored(form: Form, blank: Any) -> None:
+    from screening_app.domain.answers import apply
+
+    answers = base_answers(child_first_name="Robin")
+    after, _cleared = apply(form, answers, "child_first_name", blank)
+    assert "child_first_name" not in after
+
+
+def test_restoring_an_answer_a_change_hid_clears_nothing_else(form: Form) -> None:
+    """Undo puts a hidden answer back before the answer that hid it: that step hides nothing."""
+    from screening_app.domain.answers import apply
+
+    answers = base_answers(missing_count_12m=0)
+    after, cleared = apply(form, answers, "missing_last_date", "2026-10-01")
+    assert cleared == [] and after["missing_last_date"] == "2026-10-01"
+    after, cleared = apply(form, after, "missing_count_12m", 2)
+    assert cleared == [] and after["missing_last_date"] == "2026-10-01"

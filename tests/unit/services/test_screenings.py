@@ -62,6 +62,21 @@ def test_every_answer_and_the_page_survive_closing(db_path: Path) -> None:
     assert [r.id for r in rows] == [draft.row.id] and rows[0].child_name == "Kit Fictional"
 
 
+def test_an_answer_that_hides_others_removes_them_in_the_same_save(db_path: Path) -> None:
+    """The rule is the service's, not the window's: an import or a second window cannot leave
+    a hidden answer behind (domain.answers.apply)."""
+    app = open_app(db_path)
+    sid = app.screenings.start().row.id
+    fill(app, sid, {"missing_count_12m": 2, "missing_last_date": "2026-10-01"})
+    assert app.screenings.save_answer(sid, "missing_count_12m", 0) == ["missing_last_date"]
+    app.screenings.save_answer(sid, "child_first_name", "   ")  # only spaces: no answer
+    app.close()
+    app = open_app(db_path)
+    answers = app.screenings.get(sid).answers
+    assert answers["missing_count_12m"] == 0
+    assert "missing_last_date" not in answers and "child_first_name" not in answers
+
+
 def test_submit_refuses_invalid_answers_listing_each(db_path: Path) -> None:
     app = open_app(db_path)
     draft = app.screenings.start()
