@@ -107,7 +107,8 @@ def _admin_args(parser: argparse.ArgumentParser) -> None:
 def _as_admin(args: argparse.Namespace) -> Iterator[tuple[ServerStore, Account]]:
     """The server's store, signed in as the administrator ``--user`` (exit 2 otherwise); a
     refusal by the store inside the block becomes exit 2 naming ``args.name``."""
-    from screening_app.server.store import ServerError, ServerStore
+    from screening_app.server.problems import ServerError
+    from screening_app.server.store import ServerStore
 
     store = ServerStore(_url(args), pool_size=1)
     try:
@@ -175,7 +176,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     import psycopg
 
     from screening_app.server import schema
-    from screening_app.server.store import ServerError, ServerStore
+    from screening_app.server.problems import ServerError
+    from screening_app.server.store import ServerStore
 
     url = _url(args)
     with _connect(url) as conn:

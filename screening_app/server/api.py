@@ -80,20 +80,15 @@ from screening_app.server.api_models import (
     Witness,
 )
 from screening_app.server.body_limit import BodyLimit
-from screening_app.server.store import (
-    TOKEN_LIFETIME,
-    UNSTORABLE,
-    Caller,
-    ServerError,
-    ServerStore,
-)
+from screening_app.server.problems import Invalid, ServerError, Unauthenticated
+from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
 
 
 def _bytes(text: str, what: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except ValueError:
-        raise ServerError(422, f"The {what} is not base64.") from None
+        raise Invalid(f"The {what} is not base64.") from None
 
 
 _HTTP_WORDS = {
@@ -117,6 +112,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:
+        """Each kind of refusal (problems.py) with its status, from ``problems.STATUS``."""
         headers = {"Retry-After": f"{exc.retry_after:.0f}"} if exc.retry_after else None
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
 
@@ -138,7 +134,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     def caller(authorization: Annotated[str, Header()] = "") -> Caller:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise ServerError(401, "Sign in first: send Authorization: Bearer TOKEN.")
+            raise Unauthenticated("Sign in first: send Authorization: Bearer TOKEN.")
         return store.caller(token.strip())
 
     Authorised = Annotated[Caller, Depends(caller)]
@@ -354,7 +350,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         measure: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006
     ) -> dict[str, Any]:
         if len(code) != len(measure):
-            raise ServerError(422, "Give one measure for each outcome code.")
+            raise Invalid("Give one measure for each outcome code.")
         pairs = list(zip(code, measure, strict=True))
         return {"rows": outcomes.area_profile(store, who, area, first, last, pairs)}
 
@@ -386,9 +382,9 @@ def _hex32(text: str) -> bytes:
     try:
         key = bytes.fromhex(text)
     except ValueError:
-        raise ServerError(422, "A link key is not hexadecimal.") from None
+        raise Invalid("A link key is not hexadecimal.") from None
     if len(key) != 32:
-        raise ServerError(422, "A link key is not 32 bytes.")
+        raise Invalid("A link key is not 32 bytes.")
     return key
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions
+from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 from screening_app.sync import approval
 
 
@@ -81,9 +82,9 @@ def record(
     mine = permissions.require_device(caller, Verb.APPROVE_COMPUTER)
     statement = approval.decode(raw)
     if statement is None:
-        raise ServerError(422, "The approval is not a statement this server knows.")
+        raise Invalid("The approval is not a statement this server knows.")
     if len(signature) != 64 or len(team_signature) != 64:
-        raise ServerError(422, "A signature is 64 bytes.")
+        raise Invalid("A signature is 64 bytes.")
     with store.acting(caller) as conn:
         team = conn.execute(
             "SELECT key_epoch FROM teams WHERE id = %s", [caller.account.team_id]
@@ -100,11 +101,11 @@ def record(
             [caller.account.team_id, mine, epoch],
         ).fetchone()
         if target is None:
-            raise ServerError(404, "That computer is not an active computer of your team.")
+            raise NotFound("That computer is not an active computer of your team.")
         if team is None or epoch != int(team[0]):
-            raise ServerError(409, "The team key has changed since; sync again first.")
+            raise Conflict("The team key has changed since; sync again first.")
         if holds is None:
-            raise ServerError(403, "This computer does not hold the team key to approve with.")
+            raise Refused("This computer does not hold the team key to approve with.")
         expected = {
             "device_id": str(device),
             "x25519": bytes(target[0]).hex(),
@@ -115,9 +116,9 @@ def record(
             "approver": caller.account.name,
         }
         if any(statement[k] != v for k, v in expected.items()):
-            raise ServerError(422, "The approval does not name this computer as registered.")
+            raise Invalid("The approval does not name this computer as registered.")
         if approver is None or not approval.verify(raw, signature, bytes(approver[0])):
-            raise ServerError(422, "The approval is not signed by the approving computer.")
+            raise Invalid("The approval is not signed by the approving computer.")
         done = conn.execute(
             "INSERT INTO device_approvals (team_id, device_id, epoch, approver_device, "
             "statement, signature, team_signature) VALUES (%s, %s, %s, %s, %s, %s, %s) "

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from screening_app.server import audit
 from screening_app.server.api_models import Upload
+from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
     INSERT,
     again,
@@ -30,7 +31,7 @@ from screening_app.server.screenings import (
     team_epoch,
     uploader_key,
 )
-from screening_app.server.store import UNSTORABLE, Caller, ServerError, ServerStore
+from screening_app.server.store import UNSTORABLE, Caller, ServerStore
 
 MAX_BATCH = 100
 
@@ -44,8 +45,7 @@ def upload_many(
 ) -> list[dict[str, Any]]:
     """Each item's answer, in order (an item that is not base64 is ``(None, None)``)."""
     if len(items) > MAX_BATCH:
-        raise ServerError(
-            413,
+        raise TooLarge(
             f"A batch holds at most {MAX_BATCH} screenings and this one has {len(items)}: send "
             f"them in batches of {MAX_BATCH} or fewer.",
         )
@@ -156,7 +156,7 @@ def _store_one_by_one(
             answers[n] = _refused(exc)
             continue
         except psycopg.DataError:
-            answers[n] = _refused(ServerError(422, UNSTORABLE))
+            answers[n] = _refused(Invalid(UNSTORABLE))
             continue
         answers[n] = {"status": 201 if stored.created else 200, "state": stored.status}
 

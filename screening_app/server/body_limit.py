@@ -6,7 +6,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from screening_app.server.api_models import MAX_BODY
-from screening_app.server.store import ServerError
+from screening_app.server.problems import TooLarge
 
 
 class BodyLimit:
@@ -30,7 +30,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > MAX_BODY:
-                raise ServerError(413, "The request is too large.")
+                raise TooLarge("The request is too large.")
             return message
 
         await self.app(scope, counted, send)

@@ -11,7 +11,8 @@ from typing import Any
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions
-from screening_app.server.store import Caller, ServerError, ServerStore, digest, mark_rotation_due
+from screening_app.server.problems import Invalid, NotFound, Refused, Unauthenticated
+from screening_app.server.store import Caller, ServerStore, digest, mark_rotation_due
 
 
 def register_device(
@@ -20,7 +21,7 @@ def register_device(
     """This desktop as a device of the caller, with the public keys its uploads are signed
     with and team keys are sealed to; the caller's token is bound to it."""
     if len(box_public) != 32 or len(sign_public) != 32:
-        raise ServerError(422, "A device's public keys are 32 bytes each.")
+        raise Invalid("A device's public keys are 32 bytes each.")
     device = uuid.uuid4()
     with store.transaction() as conn:
         conn.execute(
@@ -43,7 +44,7 @@ def revoke_device(store: ServerStore, caller: Caller, device: uuid.UUID) -> None
         )
         owner = done.fetchone()
         if owner is None:
-            raise ServerError(404, "There is no such active device.")
+            raise NotFound("There is no such active device.")
         mark_rotation_due(conn, int(owner[0]))
         store.audit_as(conn, caller, "device_revoked", f"device:{device}")
 
@@ -58,7 +59,7 @@ def device_sign_public(store: ServerStore, caller: Caller) -> bytes:
             "SELECT sign_public FROM devices WHERE id = %s", [caller.device_id]
         ).fetchone()
     if row is None or row[0] is None:
-        raise ServerError(403, "Register this device first.")
+        raise Refused("Register this device first.")
     return bytes(row[0])
 
 
@@ -71,7 +72,7 @@ def challenge(store: ServerStore, device: uuid.UUID) -> bytes:
             "SELECT 1 FROM devices WHERE id = %s AND revoked_at IS NULL", [device]
         ).fetchone()
         if known is None:
-            raise ServerError(403, "This device is not registered, or was revoked.")
+            raise Refused("This device is not registered, or was revoked.")
         conn.execute("DELETE FROM challenges WHERE expires_at < %s", [now])
         conn.execute(
             "INSERT INTO challenges (nonce, device_id, expires_at) VALUES (%s, %s, %s)",
@@ -104,14 +105,14 @@ def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signatur
         )
         token = store.new_token(conn, int(owner[0]), device, now) if valid and owner else ""
     if not token:
-        raise ServerError(401, "The device could not prove who it is; sign in again.")
+        raise Unauthenticated("The device could not prove who it is; sign in again.")
     return token
 
 
 def last_witness(store: ServerStore, caller: Caller) -> dict[str, Any] | None:
     """The audit trail head this device reported last (length and hash), if any."""
     if caller.device_id is None:
-        raise ServerError(403, "Register this device first.")
+        raise Refused("Register this device first.")
     with store.transaction() as conn:
         row = conn.execute(
             "SELECT length, head, at FROM witnesses WHERE device_id = %s ORDER BY id DESC LIMIT 1",

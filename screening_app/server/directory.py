@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Path
 
 from screening_app.domain.capabilities import Verb, holders
 from screening_app.server import permissions
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.problems import NotFound
+from screening_app.server.store import Caller, ServerStore
 
 
 def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, Any]:
@@ -25,8 +26,7 @@ def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, 
             [name, list(holders(Verb.RECEIVE_TRANSFER))],
         ).fetchall()
         if not rows:
-            raise ServerError(
-                404,
+            raise NotFound(
                 f"There is no supervisor {name} with a computer connected to this server: check "
                 "the name, or send the transfer under a password instead.",
             )

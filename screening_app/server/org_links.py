@@ -16,8 +16,9 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions
+from screening_app.server.problems import Conflict, NotFound, Refused
 from screening_app.server.screenings import b64
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 
 SECRET_LOCK = 7302  # advisory lock: one organisation secret, however many make it at once
 
@@ -39,7 +40,7 @@ def create_secret(store: ServerStore, caller: Caller, sealed: bytes) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SECRET_LOCK])
         made = conn.execute("SELECT organisation_link_state()").fetchone()
         if made and made[0]:
-            raise ServerError(409, "The organisation already has a link secret.")
+            raise Conflict("The organisation already has a link secret.")
         conn.execute(
             "INSERT INTO organisation_link (device_id, sealed) VALUES (%s, %s)", [device, sealed]
         )
@@ -59,12 +60,12 @@ def waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if str(device) not in {w["device_id"] for w in waiting(store, caller)}:
-        raise ServerError(404, "That device is not a supervisor's waiting for the link secret.")
+        raise NotFound("That device is not a supervisor's waiting for the link secret.")
     with store.acting(caller) as conn:
         if not conn.execute(
             "SELECT 1 FROM organisation_link WHERE device_id = %s", [mine]
         ).fetchone():
-            raise ServerError(403, "This device has no copy of the link secret to share.")
+            raise Refused("This device has no copy of the link secret to share.")
         conn.execute(
             "INSERT INTO organisation_link (device_id, sealed) VALUES (%s, %s)", [device, sealed]
         )

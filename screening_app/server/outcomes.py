@@ -13,8 +13,9 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb, can
 from screening_app.server import permissions
+from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64, signed_body
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 
 CODE = re.compile(r"^[a-z0-9_]{1,50}$")
 PAGE = 200
@@ -32,16 +33,16 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         code = str(meta["code"])
         day = dt.date.fromisoformat(str(meta["date"]))
     except (KeyError, TypeError, ValueError):
-        raise ServerError(422, "The outcome's metadata is incomplete or malformed.") from None
+        raise Invalid("The outcome's metadata is incomplete or malformed.") from None
     if not CODE.match(code):
-        raise ServerError(422, "The outcome's code is malformed.")
+        raise Invalid("The outcome's code is malformed.")
     if day > store.clock().date() + SKEW:
-        raise ServerError(422, "The outcome's date is in the future: check this computer's clock.")
+        raise Invalid("The outcome's date is in the future: check this computer's clock.")
     with store.acting(caller) as conn:
         same = conn.execute("SELECT envelope FROM outcomes WHERE id = %s", [outcome_id]).fetchone()
         if same is not None:
             if bytes(same[0]) != envelope:
-                raise ServerError(409, "This outcome was already sent with other content.")
+                raise Conflict("This outcome was already sent with other content.")
             return False
         row = conn.execute(
             "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s "
@@ -49,9 +50,9 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
             [screening, version],
         ).fetchone()
         if row is None:
-            raise ServerError(404, "There is no such screening that you may see.")
+            raise NotFound("There is no such screening that you may see.")
         if row[0] != caller.account.id and not can(caller.account.role, Verb.RECORD_TEAM_OUTCOMES):
-            raise ServerError(403, "Only its author or a supervisor records an outcome.")
+            raise Refused("Only its author or a supervisor records an outcome.")
         conn.execute(
             "INSERT INTO outcomes (id, screening_id, version, team_id, author_id, recorder_id, "
             "code, day, envelope, signature, device_id) "

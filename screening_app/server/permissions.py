@@ -7,19 +7,20 @@ from __future__ import annotations
 import uuid
 
 from screening_app.domain.capabilities import Verb, can, who
-from screening_app.server.store import Account, Caller, ServerError
+from screening_app.server.problems import Refused
+from screening_app.server.store import Account, Caller
 
 
 def require(caller: Caller | Account, verb: Verb) -> None:
     """Refuse (403) unless the caller's role may do ``verb``."""
     account = caller.account if isinstance(caller, Caller) else caller
     if not account.active or not can(account.role, verb):
-        raise ServerError(403, f"Only {who(verb)} may {verb.value}.")
+        raise Refused(f"Only {who(verb)} may {verb.value}.")
 
 
 def require_device(caller: Caller, verb: Verb) -> uuid.UUID:
     """As :func:`require`, from a registered device (whose key signs what it sends)."""
     require(caller, verb)
     if caller.device_id is None:
-        raise ServerError(403, f"Register this computer before you {verb.value}.")
+        raise Refused(f"Register this computer before you {verb.value}.")
     return caller.device_id

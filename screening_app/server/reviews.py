@@ -13,8 +13,9 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions
+from screening_app.server.problems import Conflict, Invalid, NotFound
 from screening_app.server.screenings import b64, signed_body
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 
 DECISIONS = {"approve": "approved", "return": "returned"}
 PAGE = 200
@@ -38,12 +39,10 @@ def decide(
         or meta.get("id") != str(screening)
         or meta.get("version") != version
     ):
-        raise ServerError(
-            422, "The decision does not name this screening, or is not approve/return."
-        )
+        raise Invalid("The decision does not name this screening, or is not approve/return.")
     days = meta.get("days_to_review")
     if days is not None and (not isinstance(days, int) or not 0 <= days <= 36_500):
-        raise ServerError(422, "The decision's days to review is not a number of days.")
+        raise Invalid("The decision's days to review is not a number of days.")
     with store.acting(caller) as conn:
         row = conn.execute(
             "SELECT status, author_id, team_id FROM screenings WHERE id = %s AND version = %s "
@@ -51,7 +50,7 @@ def decide(
             [screening, version],
         ).fetchone()
         if row is None:
-            raise ServerError(404, "There is no such screening in your team.")
+            raise NotFound("There is no such screening in your team.")
         same = conn.execute(
             "SELECT 1 FROM reviews WHERE screening_id = %s AND version = %s AND envelope = %s",
             [screening, version, envelope],
@@ -59,7 +58,7 @@ def decide(
         if same is not None:  # this very decision again (its answer was lost): nothing to do
             return str(row[0])
         if row[0] != "submitted":
-            raise ServerError(409, f"This screening was already decided: it is {row[0]}.")
+            raise Conflict(f"This screening was already decided: it is {row[0]}.")
         conn.execute(
             "UPDATE screenings SET status = %s WHERE id = %s AND version = %s",
             [DECISIONS[decision], screening, version],

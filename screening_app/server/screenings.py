@@ -18,7 +18,8 @@ from typing import Any
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
 from screening_app.server import audit, devices, permissions
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.problems import Conflict, Invalid, Refused, ServerError
+from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -78,16 +79,16 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
             "team_epoch": _number(meta.get("team_epoch") or 1, 1, 100_000),
         }
     except (KeyError, TypeError, ValueError):
-        raise ServerError(422, "The screening's metadata is incomplete or malformed.") from None
+        raise Invalid("The screening's metadata is incomplete or malformed.") from None
     if not MONTH.match(checked["screening_month"]):
-        raise ServerError(422, "The screening's month is malformed.")
+        raise Invalid("The screening's month is malformed.")
     if checked["operative_band"] is not None and checked["operative_band"] not in BANDS:
-        raise ServerError(422, "The screening's band is not one of the form's bands.")
+        raise Invalid("The screening's band is not one of the form's bands.")
     tag = checked["child_tag"]
     if tag is not None and not TAG.match(tag):
-        raise ServerError(422, "The screening's child tag is malformed.")
+        raise Invalid("The screening's child tag is malformed.")
     if checked["team"] != caller.account.team:
-        raise ServerError(403, "A screening is sent to its author's own team.")
+        raise Refused("A screening is sent to its author's own team.")
     return checked
 
 
@@ -96,14 +97,14 @@ def signed_body(
 ) -> dict[str, Any]:
     """The envelope's body, if the caller's registered device signed it (else 403/422)."""
     if caller.device_id is None:
-        raise ServerError(403, f"Register this device before sending a {what}.")
+        raise Refused(f"Register this device before sending a {what}.")
     try:
         body = parse(envelope)
     except EnvelopeError as exc:
-        raise ServerError(422, f"The {what} cannot be read: {exc}.") from None
+        raise Invalid(f"The {what} cannot be read: {exc}.") from None
     device_key = devices.device_sign_public(store, caller)
     if not crypto.verify(device_key, signature, crypto.digest(body)):
-        raise ServerError(422, f"The {what}'s signature is not this device's.")
+        raise Invalid(f"The {what}'s signature is not this device's.")
     return body
 
 
@@ -129,9 +130,9 @@ def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes
     try:
         body = parse(envelope)
     except EnvelopeError as exc:
-        raise ServerError(422, f"The screening cannot be read: {exc}.") from None
+        raise Invalid(f"The screening cannot be read: {exc}.") from None
     if not crypto.verify(key, signature, crypto.digest(body)):
-        raise ServerError(422, "The screening's signature is not this device's.")
+        raise Invalid("The screening's signature is not this device's.")
     return _metadata(body, caller)
 
 
@@ -179,17 +180,14 @@ def refusal(
 ) -> ServerError | None:
     """Why a screening that is not here yet cannot be stored now (None: it can)."""
     if epoch is not None and epoch[1]:
-        return ServerError(
-            409,
+        return Conflict(
             "A supervisor has left your team and its key is being changed: this screening "
             "waits on your computer until a supervisor of your team syncs.",
         )
     if epoch is not None and meta["team_epoch"] != epoch[0]:
-        return ServerError(
-            409, f"The team key has changed (it is now at epoch {epoch[0]}); sync again."
-        )
+        return Conflict(f"The team key has changed (it is now at epoch {epoch[0]}); sync again.")
     if meta["version"] > 1 and not has_earlier:
-        return ServerError(409, "An amendment follows the version before it, by its author.")
+        return Conflict("An amendment follows the version before it, by its author.")
     return None
 
 
@@ -225,7 +223,7 @@ def store_upload(
     if already is not None:
         return already
     # someone else's: row-level security hides it, and it is not this caller's to write
-    raise ServerError(403, "That screening belongs to someone else.")
+    raise Refused("That screening belongs to someone else.")
 
 
 def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
@@ -244,12 +242,11 @@ def again(there: bytes | None, envelope: bytes, status: str) -> Stored:
     """A version already here (``there``: its envelope, None once deleted) sent once more:
     the same envelope is a retry (200); anything else a 409."""
     if there is None:
-        raise ServerError(
-            409,
+        raise Conflict(
             "This screening was deleted at the end of its retention period; it is not taken again.",
         )
     if there != envelope:
-        raise ServerError(409, f"This version was already sent with other content ({status}).")
+        raise Conflict(f"This version was already sent with other content ({status}).")
     return Stored(False, status)
 
 

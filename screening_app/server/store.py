@@ -1,7 +1,8 @@
 """The server's storage: accounts, devices, tokens, sign-in throttling and the audit trail, in
 PostgreSQL through a connection pool whose connections work as the API role (schema.py).
 
-Nothing here knows HTTP; ``api.py`` calls it. Every request that acts for an account runs in
+Nothing here knows HTTP: it raises the kinds of refusal in ``problems.py``, and ``api.py``
+answers them. Every request that acts for an account runs in
 :meth:`ServerStore.acting`, which sets the account, team and role for the transaction so that
 row-level security decides what the queries can see.
 """
@@ -26,6 +27,15 @@ from screening_app.domain.capabilities import ROLES, Verb, can, holders, needs_t
 from screening_app.domain.sign_in_delay import delay_after
 from screening_app.domain.user_names import name_problem
 from screening_app.server import audit
+from screening_app.server.problems import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Refused,
+    ServerError,
+    Throttled,
+    Unauthenticated,
+)
 from screening_app.server.schema import API_ROLE
 
 TOKEN_LIFETIME = dt.timedelta(minutes=30)
@@ -38,16 +48,6 @@ def utc_now() -> dt.datetime:
 
 # a NUL character or a number PostgreSQL cannot hold, anywhere a check let it through
 UNSTORABLE = "A value in the request cannot be stored (a NUL character or a number out of range)."
-
-
-class ServerError(Exception):
-    """Something a client did that the server refuses; ``status`` is the HTTP status to send."""
-
-    def __init__(self, status: int, message: str, retry_after: float = 0.0) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -124,13 +124,13 @@ class ServerStore:
         name = name.strip()
         wrong = name_problem(name)
         if wrong:
-            raise ServerError(422, wrong)
+            raise Invalid(wrong)
         if role not in ROLES:
-            raise ServerError(422, f"The role must be one of {', '.join(ROLES)}.")
+            raise Invalid(f"The role must be one of {', '.join(ROLES)}.")
         if len(password) < 10:
-            raise ServerError(422, "A password has at least 10 characters.")
+            raise Invalid("A password has at least 10 characters.")
         if needs_team(role) and not (team or "").strip():
-            raise ServerError(422, "Practitioners and supervisors belong to a team.")
+            raise Invalid("Practitioners and supervisors belong to a team.")
         with self.transaction() as conn:
             team_id = None
             if team and team.strip():
@@ -148,7 +148,7 @@ class ServerStore:
                     [name, name.casefold(), role, team_id, self.hasher.hash(password), added_by],
                 ).fetchone()
             except psycopg.errors.UniqueViolation:
-                raise ServerError(409, f"There is already an account called {name}.") from None
+                raise Conflict(f"There is already an account called {name}.") from None
             assert row is not None
             self.audit(conn, int(row[0]), "account_added", f"account:{row[0]}", role)
         found = self.account(name)
@@ -159,12 +159,12 @@ class ServerStore:
         """An administrator disables an account at once: its tokens stop working and its
         devices are revoked (its own computers keep their local data)."""
         if not can(admin.role, Verb.DISABLE_ACCOUNTS) or not admin.active:
-            raise ServerError(403, "Only an administrator disables accounts.")
+            raise Refused("Only an administrator disables accounts.")
         target = self.account(name)
         if target is None:
-            raise ServerError(404, f"There is no account called {name}.")
+            raise NotFound(f"There is no account called {name}.")
         if target.id == admin.id:
-            raise ServerError(409, "You cannot disable your own account.")
+            raise Conflict("You cannot disable your own account.")
         now = self.clock()
         with self.transaction() as conn:
             conn.execute("UPDATE accounts SET active = false WHERE id = %s", [target.id])
@@ -184,9 +184,9 @@ class ServerStore:
         """How many days after approval a practitioner's computer keeps a screening's content
         (None: for ever). Supervisors' computers keep theirs."""
         if not can(admin.role, Verb.CHANGE_SETTINGS) or not admin.active:
-            raise ServerError(403, "Only an administrator changes the organisation's settings.")
+            raise Refused("Only an administrator changes the organisation's settings.")
         if days is not None and not 1 <= days <= 36_500:
-            raise ServerError(422, "The retention period is 1 to 36500 days.")
+            raise Invalid("The retention period is 1 to 36500 days.")
         with self.transaction() as conn:
             if days is None:
                 conn.execute("DELETE FROM settings WHERE key = 'retention_days'")
@@ -235,7 +235,7 @@ class ServerStore:
                 delay = _count_failure(conn, address, account_id, now)
                 self.audit(conn, account_id, "sign_in_failed", None, address)
                 message = "That user name and password do not match an active account."
-                refusal = ServerError(401, message, retry_after=delay)
+                refusal = Unauthenticated(message, retry_after=delay)
             else:
                 assert row is not None
                 conn.execute(
@@ -249,9 +249,9 @@ class ServerStore:
                         [device, row[0]],
                     ).fetchone()
                     if owned is None:
-                        raise ServerError(403, "This device is not registered to this account.")
+                        raise Refused("This device is not registered to this account.")
                     if owned[0] is not None:
-                        raise ServerError(403, "This device was revoked by an administrator.")
+                        raise Refused("This device was revoked by an administrator.")
                 token = self.new_token(conn, int(row[0]), device, now)
         if refusal is not None:
             raise refusal
@@ -288,11 +288,11 @@ class ServerStore:
                 [digest(token)],
             ).fetchone()
         if row is None or row[7] <= self.clock():
-            raise ServerError(401, "Sign in again: the session has expired.")
+            raise Unauthenticated("Sign in again: the session has expired.")
         if row[8] is not None:
-            raise ServerError(403, "This device was revoked by an administrator.")
+            raise Refused("This device was revoked by an administrator.")
         if not row[5]:
-            raise ServerError(403, "This account is disabled.")
+            raise Refused("This account is disabled.")
         key = bytes(row[9]) if row[9] is not None else None
         return Caller(Account(*row[:6]), row[6], key)
 
@@ -345,7 +345,7 @@ def digest(token: str) -> bytes:
 
 def _waiting(until: dt.datetime, now: dt.datetime) -> ServerError:
     wait = (until - now).total_seconds()
-    return ServerError(429, f"Too many failed sign-ins. Wait {wait:.0f} seconds.", wait)
+    return Throttled(f"Too many failed sign-ins. Wait {wait:.0f} seconds.", retry_after=wait)
 
 
 def _wait(conn: psycopg.Connection, query: str, key: str, now: dt.datetime) -> None:

@@ -22,8 +22,9 @@ import psycopg
 
 from screening_app.domain.capabilities import Verb, holders, who
 from screening_app.server import permissions
+from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 
 KEY_HOLDERS = list(holders(Verb.HOLD_TEAM_KEY))  # whose computers get a copy
 
@@ -60,7 +61,7 @@ def create(
     """The first supervisor of a team makes its key (epoch 1) and its recovery copy."""
     device = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if len(public) != 32 or (recovery_public is not None and len(recovery_public) != 32):
-        raise ServerError(422, "A public key is 32 bytes.")
+        raise Invalid("A public key is 32 bytes.")
     with store.acting(caller) as conn:
         done = conn.execute(
             "UPDATE teams SET key_public = %s, recovery = %s, recovery_public = %s, "
@@ -68,7 +69,7 @@ def create(
             [public, recovery, recovery_public, caller.account.team_id],
         )
         if not done.rowcount:
-            raise ServerError(409, "This team already has a key; ask a supervisor to share it.")
+            raise Conflict("This team already has a key; ask a supervisor to share it.")
         conn.execute(
             "INSERT INTO team_epochs (team_id, epoch, public, recovery) VALUES (%s, 1, %s, %s)",
             [caller.account.team_id, public, epoch_recovery],
@@ -129,12 +130,10 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int,
     """A supervisor who holds the team key seals its epochs for another supervisor's device."""
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if not keys:
-        raise ServerError(422, "Name the epochs of the team key being shared.")
+        raise Invalid("Name the epochs of the team key being shared.")
     missing = {w["device_id"]: set(w["epochs"]) for w in waiting(store, caller)}
     if str(device) not in missing or not set(keys) <= missing[str(device)]:
-        raise ServerError(
-            404, "That device is not a supervisor's of your team waiting for those keys."
-        )
+        raise NotFound("That device is not a supervisor's of your team waiting for those keys.")
     with store.acting(caller) as conn:
         held = {
             int(r[0])
@@ -144,9 +143,9 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int,
             ).fetchall()
         }
         if not set(keys) <= held:
-            raise ServerError(403, "This device has no copy of those team keys to share.")
+            raise Refused("This device has no copy of those team keys to share.")
         if not approved(conn, caller.account.team_id, device):
-            raise ServerError(403, _NOT_APPROVED)
+            raise Refused(_NOT_APPROVED)
         for epoch, sealed in keys.items():
             conn.execute(
                 "INSERT INTO team_keys (team_id, device_id, epoch, sealed) VALUES (%s, %s, %s, %s)",
@@ -167,13 +166,13 @@ def rotate(
     (the rotating device among them) and for the recovery key."""
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if len(public) != 32:
-        raise ServerError(422, "A public key is 32 bytes.")
+        raise Invalid("A public key is 32 bytes.")
     if mine not in sealed_for:
-        raise ServerError(422, "The rotating device keeps a copy of the new key too.")
+        raise Invalid("The rotating device keeps a copy of the new key too.")
     with store.acting(caller) as conn:
         now = _current_epoch(conn, caller.account.team_id)
         if epoch != now + 1:
-            raise ServerError(409, f"The team key is at epoch {now}; sync again first.")
+            raise Conflict(f"The team key is at epoch {now}; sync again first.")
         allowed = {
             r[0]
             for r in conn.execute(
@@ -184,9 +183,7 @@ def rotate(
             ).fetchall()
         }
         if not set(sealed_for) <= allowed:
-            raise ServerError(
-                422, f"A new team key is sealed for active {who(Verb.HOLD_TEAM_KEY)} only."
-            )
+            raise Invalid(f"A new team key is sealed for active {who(Verb.HOLD_TEAM_KEY)} only.")
         conn.execute(
             "UPDATE teams SET key_epoch = %s, key_public = %s, rotation_due = false WHERE id = %s",
             [epoch, public, caller.account.team_id],
@@ -215,7 +212,7 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
             [caller.account.team_id],
         ).fetchall()
     if row is None or row[0] is None:
-        raise ServerError(404, "Your team has no key yet.")
+        raise NotFound("Your team has no key yet.")
     return {
         "recovery": b64(bytes(row[0])),
         "scheme": "epochs" if row[1] is not None else "key",
@@ -236,7 +233,7 @@ def keep_recovered(store: ServerStore, caller: Caller, keys: dict[int, bytes]) -
             )
             added += done.rowcount
         if not added:
-            raise ServerError(409, "This device already holds the team key.")
+            raise Conflict("This device already holds the team key.")
         store.audit_as(conn, caller, "team_key_recovered", f"device:{device}")
 
 
@@ -265,7 +262,7 @@ def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
             [caller.account.team_id],
         )
         if not done.rowcount:
-            raise ServerError(409, "This team already has a link secret.")
+            raise Conflict("This team already has a link secret.")
         conn.execute(
             "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
             [caller.account.team_id, device, sealed],
@@ -291,15 +288,15 @@ def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
 def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if str(device) not in {w["device_id"] for w in link_waiting(store, caller)}:
-        raise ServerError(404, "That device of your team is not waiting for the link secret.")
+        raise NotFound("That device of your team is not waiting for the link secret.")
     with store.acting(caller) as conn:
         if not conn.execute(
             "SELECT 1 FROM link_keys WHERE team_id = %s AND device_id = %s",
             [caller.account.team_id, mine],
         ).fetchone():
-            raise ServerError(403, "This device has no copy of the link secret to share.")
+            raise Refused("This device has no copy of the link secret to share.")
         if not approved(conn, caller.account.team_id, device):
-            raise ServerError(403, _NOT_APPROVED)
+            raise Refused(_NOT_APPROVED)
         conn.execute(
             "INSERT INTO link_keys (team_id, device_id, sealed) VALUES (%s, %s, %s)",
             [caller.account.team_id, device, sealed],

@@ -21,8 +21,9 @@ from fastapi.responses import JSONResponse
 from screening_app.domain.capabilities import Verb
 from screening_app.server import devices, permissions
 from screening_app.server.api_models import Upload
+from screening_app.server.problems import Conflict, Invalid, NotFound
 from screening_app.server.screenings import b64
-from screening_app.server.store import Caller, ServerError, ServerStore
+from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
 
 PAGE = 200
@@ -34,9 +35,9 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
     try:
         body = verify(data, signature, devices.device_sign_public(store, caller))
     except TombstoneError as exc:
-        raise ServerError(422, f"The deletion cannot be taken: {exc}.") from None
+        raise Invalid(f"The deletion cannot be taken: {exc}.") from None
     if body["decided_by"] != caller.account.name:
-        raise ServerError(422, "The deletion names another supervisor than the one sending it.")
+        raise Invalid("The deletion names another supervisor than the one sending it.")
     screening, version = uuid.UUID(body["id"]), int(body["version"])
     with store.acting(caller) as conn:
         same = conn.execute(
@@ -46,14 +47,14 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
         ).fetchone()
         if same is not None:
             if bytes(same[0]) != data:
-                raise ServerError(409, "This screening was already deleted by another decision.")
+                raise Conflict("This screening was already deleted by another decision.")
             return _witnessed(same[1], same[2], created=False)
         row = conn.execute(
             "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s FOR UPDATE",
             [screening, version],
         ).fetchone()
         if row is None:
-            raise ServerError(404, "There is no such screening in your team.")
+            raise NotFound("There is no such screening in your team.")
         now = store.clock()
         conn.execute(
             "UPDATE screenings SET envelope = NULL, content_removed_at = %s "
@@ -132,7 +133,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
             data = base64.b64decode(body.envelope, validate=True)
             signature = base64.b64decode(body.signature, validate=True)
         except ValueError:
-            raise ServerError(422, "The deletion is not base64.") from None
+            raise Invalid("The deletion is not base64.") from None
         seen = witness(store, who, data, signature)
         return JSONResponse(seen, status_code=201 if seen["stored"] else 200)
 
