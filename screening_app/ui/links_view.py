@@ -60,9 +60,9 @@ class LinksView(QWidget):
         top, self.heading = page_top(self, "Links between screenings", back)
         layout.addLayout(top)
         intro = QLabel(
-            "Children of your team connected through the same phone, vehicle, place or "
-            "account (exact), or a partial registration or a similar name (possible: check "
-            "before acting). Shapes: "
+            "Children whose screenings you can see, connected through the same phone, vehicle, "
+            "place or account (exact), or a partial registration or a similar name (possible: "
+            "check before acting). Shapes: "
             + ", ".join(f"{KIND_LABELS[k].lower()} {w}" for k, w in SHAPE_WORDS.items())
             + "; children are boxes labelled with their name and screenings; possible links are "
             "dashed. Another team holding the same key (told by the team server) is a box with "
