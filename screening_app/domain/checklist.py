@@ -5,6 +5,8 @@ checklist is data in ``forms/``.
 
 from __future__ import annotations
 
+from screening_app.domain.forms import Form, Question
+
 FORM_ID = "cse-risk-screening"
 CONTEXT_FORM_ID = "context-screening"  # a place, route, online space or group of young people
 
@@ -34,3 +36,10 @@ def name_fold(first: str, last: str) -> str:
 def child_identity(first: str, last: str, dob: str) -> str:
     """The text a child's tag is made from (the team server counts children by that tag)."""
     return f"child|{name_fold(first, last)}|{dob}"
+
+
+def models_question(form: Form) -> Question | None:
+    """The form's question of the models of exploitation (its id is ``CSE_MODELS``), or None
+    for a form that does not ask it (a place or group screening). Statistics, area profiles and
+    the server's figures all find it here, by its id, not by its place in the form."""
+    return form.question(CSE_MODELS) if CSE_MODELS in form.index else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from screening_app.domain import checklist
 from screening_app.domain.forms import Form
 from screening_app.domain.measures import RATES, OutcomeTally, high_bands, measures_of
 from screening_app.errors import InputFileError, Problem
@@ -44,11 +45,14 @@ def months_between(start: str, end: str) -> list[str]:
 
 
 def model_codes(form: Form) -> list[str]:
-    """Option codes of the form's multi-choice "models" question (the first multi_choice)."""
-    for question in form.questions():
-        if question.type == "multi_choice":
-            return list(question.option_codes())
-    return []
+    """Option codes of the form's models question (checklist.models_question)."""
+    return [code for code, _label in model_options(form)]
+
+
+def model_options(form: Form) -> list[tuple[str, str]]:
+    """(code, label) of each option of the form's models question; none when it asks none."""
+    question = checklist.models_question(form)
+    return list(question.option_pairs()) if question is not None else []
 
 
 def type_codes(shape: Shape) -> list[str]:

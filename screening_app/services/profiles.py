@@ -21,7 +21,7 @@ from screening_app.domain.profile import (
     publishable,
     to_csv,
 )
-from screening_app.domain.statistics import months_between
+from screening_app.domain.statistics import model_options, months_between
 from screening_app.errors import InputFileError, Problem
 from screening_app.files import write_text
 from screening_app.services.session import Session
@@ -80,7 +80,6 @@ class ProfileService:
         yes = profile_repo.answered_yes(db, [q.id for q in vulnerabilities], area, lo, hi, team)
         outcomes = profile_repo.with_outcome(db, measure_pairs(shape.measures), area, lo, hi, team)
         links = profile_repo.linked(db, area, lo, hi, team)
-        model_question = next(q for q in form.questions() if q.type == "multi_choice")
         dimensions = [
             Dimension("Age at the latest screening", option_rows(ages, list(AGE_BANDS)), True),
             Dimension(
@@ -95,7 +94,7 @@ class ProfileService:
             ),
             Dimension(
                 "Models of CSE (a child may be in more than one)",
-                option_rows(models, list(model_question.option_pairs()), rest=False),
+                option_rows(models, model_options(form), rest=False),
                 False,
             ),
             Dimension(

@@ -11,9 +11,8 @@ from typing import Any
 
 from screening_app.domain import sar
 from screening_app.domain.capabilities import Verb
-from screening_app.domain.entities import summary
 from screening_app.domain.evaluation import parse_date
-from screening_app.domain.wording import day_words
+from screening_app.domain.wording import answer_words, day_words
 from screening_app.errors import NotFound
 from screening_app.services.model import STATUS_LABELS
 from screening_app.services.session import Session
@@ -104,8 +103,6 @@ class SubjectAccessService:
     def _screening(
         self, record: ScreeningRecord, answers: dict[str, Any], redact: sar.Redactor
     ) -> sar.Section:
-        from screening_app.export.wording import answer_words
-
         form = self.s.registry.get(record.form_id, record.form_version)
         status = STATUS_LABELS.get(record.status, record.status)
         rows: list[tuple[str, str]] = [("Status", status), ("By", record.owner_name)]
@@ -116,11 +113,7 @@ class SubjectAccessService:
         for question in form.questions():
             if question.id not in answers:
                 continue
-            value = answers[question.id]
-            if question.type == "repeatable_group" and isinstance(value, list):
-                words = "; ".join(summary(e) for e in value if isinstance(e, dict))
-            else:
-                words = answer_words(question, value) or ""
+            words = answer_words(question, answers[question.id]) or ""
             rows.append((question.label, redact(words)))
         day = record.screening_date or ""
         return sar.Section(f"Screening {record.reference}, {day}", tuple(rows))

@@ -11,7 +11,7 @@ from screening_app.domain.profile import (
     measure_pairs,
     option_rows,
 )
-from screening_app.domain.statistics import Shape
+from screening_app.domain.statistics import Shape, model_options
 from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
 
@@ -38,7 +38,6 @@ def organisation_profile(
     for row in rows:
         found.setdefault(row["dimension"], {})[row["code"]] = int(row["count"])
     form = shape.form
-    model_question = next(q for q in form.questions() if q.type == "multi_choice")
     bands = [(b.code, b.label) for b in form.bands] + [("not_known", "Not known")]
     return AreaProfile(
         area=label,
@@ -54,9 +53,7 @@ def organisation_profile(
             ),
             Dimension(
                 "Models of CSE (a child may be in more than one)",
-                option_rows(
-                    found.get("model", {}), list(model_question.option_pairs()), rest=False
-                ),
+                option_rows(found.get("model", {}), model_options(form), rest=False),
                 False,
             ),
             Dimension(

@@ -371,3 +371,14 @@ def test_every_question_type_has_an_editor_of_its_own(qtbot: QtBot) -> None:
         editor = make_editor(question)
         qtbot.addWidget(editor)
         assert (type(editor) is TextEditor) == (kind == "text"), kind
+
+
+def test_the_check_page_words_an_answer_as_the_referral_prints_it(form: Form) -> None:
+    """The page a practitioner checks before submitting shows what the PDF will print (one
+    rule: domain/wording.answer_words): NHS numbers grouped, dates as 10 Mar 2011, and an
+    answer of spaces as not answered."""
+    from screening_app.ui.form.check_answers import answer_text
+
+    assert answer_text(form, "child_nhs_number", "9434765919") == "943 476 5919"
+    assert answer_text(form, "child_dob", "2011-03-10") == "10 Mar 2011"
+    assert answer_text(form, "child_last_name", "   ") == "Not answered"

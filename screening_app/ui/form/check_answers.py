@@ -15,34 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screening_app.domain.entities import summary
-from screening_app.domain.evaluation import Evaluation, parse_date
+from screening_app.domain.evaluation import Evaluation, is_blank
 from screening_app.domain.forms import Form
 from screening_app.domain.scoring import ScoreResult, not_known_words, unanswered_words
+from screening_app.domain.wording import NOT_ANSWERED, answer_words
 from screening_app.ui.form.page import ErrorSummary
 from screening_app.ui.heading import PageHeading
 
-NOT_ANSWERED = "Not answered"
-
 
 def answer_text(form: Form, question_id: str, value: Any) -> str:
-    question = form.question(question_id)
-    if _blank(value):
-        return NOT_ANSWERED
-    if question.type == "repeatable_group" and isinstance(value, list):
-        return "; ".join(summary(v) for v in value if isinstance(v, dict))
-    if isinstance(value, list):
-        return "; ".join(question.option_label(str(v)) for v in value)
-    if question.type in ("yes_no", "timed_indicator", "choice"):
-        return question.option_label(str(value))
-    if question.type == "date":
-        day = parse_date(value)
-        return day.strftime("%d/%m/%Y") if day else str(value)
-    return str(value)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or value == []
+    """The answer in the words the referral prints (domain/wording.py)."""
+    return answer_words(form.question(question_id), value) or NOT_ANSWERED
 
 
 class CheckAnswersPage(QScrollArea):
@@ -116,14 +99,14 @@ class CheckAnswersPage(QScrollArea):
             if not shown:
                 continue
             layout.addWidget(QLabel(f"<h3>{_escape(section.title)}</h3>", body))
-            answered = [q for q in shown if not _blank(evaluation.value(q.id))]
+            answered = [q for q in shown if not is_blank(evaluation.value(q.id))]
             grid = QGridLayout()
             grid.setColumnStretch(0, 2)  # the same proportions in every section, so the
             grid.setColumnStretch(1, 3)  # answers line up down the page
             for row, question in enumerate(answered):
                 text = answer_text(self.form, question.id, evaluation.value(question.id))
                 self._answer_row(grid, row, question, text, body)
-            missing = [q for q in shown if _blank(evaluation.value(q.id)) and not q.calculated]
+            missing = [q for q in shown if is_blank(evaluation.value(q.id)) and not q.calculated]
             if missing:
                 self._not_answered_row(grid, len(answered), section.id, missing, body)
             layout.addLayout(grid)
