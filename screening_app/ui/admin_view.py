@@ -7,6 +7,9 @@ the recovery key…".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,8 +30,11 @@ from PySide6.QtWidgets import (
 
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
-from screening_app.services.model import ROLE_LABELS, User
+from screening_app.services.model import ROLE_LABELS, BackupInfo, User
 from screening_app.ui.dialogs import ErrorLine, fill_form
+from screening_app.ui.operations import Op
+
+T = TypeVar("T")
 
 
 class AddUserDialog(QDialog):
@@ -184,18 +190,14 @@ class AdminView(QWidget):
         dialog = AddUserDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            self.services.accounts.add_user(
-                dialog.name.text(),
-                dialog.password.text(),
-                role=dialog.role.currentData(),
-                display_name=dialog.display.text(),
-                team=dialog.team.text().strip(),
-            )
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Account not added", exc.for_people())
-            return
-        self.refresh()
+        accounts, name, secret = self.services.accounts, dialog.name.text(), dialog.password.text()
+        role, display, team = dialog.role.currentData(), dialog.display.text(), dialog.team.text()
+        self._in_background(  # new keys: the key derivation takes a second
+            lambda: accounts.add_user(
+                name, secret, role=role, display_name=display, team=team.strip()
+            ),
+            "Account not added",
+        )
 
     def toggle_user(self) -> None:
         index = self._selected()
@@ -230,12 +232,8 @@ class AdminView(QWidget):
         )
         if not ok:
             return
-        try:
-            self.services.accounts.reset_password(self.user_ids[index], password)
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Not changed", exc.for_people())
-            return
-        self.refresh()
+        accounts, user_id = self.services.accounts, self.user_ids[index]
+        self._in_background(lambda: accounts.reset_password(user_id, password), "Not changed")
 
     def grant_with_recovery(self) -> None:
         """For the first supervisor of a new database: whoever keeps the recovery key types it."""
@@ -252,18 +250,25 @@ class AdminView(QWidget):
         )
         if not ok:
             return
-        try:
-            self.services.accounts.grant_with_recovery(self.user_ids[index], key)
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Access not granted", exc.for_people())
-            return
-        self.refresh()
+        accounts, user_id = self.services.accounts, self.user_ids[index]
+        self._in_background(
+            lambda: accounts.grant_with_recovery(user_id, key), "Access not granted"
+        )
 
     def backup_now(self) -> None:
-        try:
-            made = self.services.backups.backup_now()
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Backup failed", exc.for_people())
-            return
-        QMessageBox.information(self, "Backup made", f"Encrypted backup written: {made.path}")
-        self.refresh()
+        def made(backup: BackupInfo) -> None:
+            QMessageBox.information(self, "Backup made", f"Encrypted backup written: {backup.path}")
+
+        self._in_background(self.services.backups.backup_now, "Backup failed", made)
+
+    def _in_background(
+        self,
+        work: Callable[[], T],
+        refused_title: str,
+        then: Callable[[T], object] = lambda _result: None,
+    ) -> None:
+        """Key derivation and copying a database take seconds: off the GUI thread (Op); a
+        refusal in a box titled ``refused_title``; the lists read again either way."""
+        Op(self, work).success(then).refused(
+            lambda exc: QMessageBox.warning(self, refused_title, exc.for_people())
+        ).after(self.refresh).run()

@@ -7,6 +7,7 @@ only touched on the GUI thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+_LOG = logging.getLogger(__name__)
 
 
 class _MainThreadQueue(QObject):
@@ -106,3 +109,21 @@ def run_in_background(
     # A plain callable: PySide owns the runnable wrapper (a Python QRunnable subclass with
     # auto-delete can be freed twice).
     QThreadPool.globalInstance().start(job)
+
+
+def warm_up(job: Callable[[], None]) -> None:
+    """Start ``job`` on the pool with nothing to deliver (importing modules before they are
+    first needed); a failure is logged as the bug it is, not lost."""
+
+    def logged() -> None:
+        try:
+            job()
+        except Exception:
+            _LOG.exception("warming up failed")
+
+    QThreadPool.globalInstance().start(logged)
+
+
+def wait_for_work(milliseconds: int) -> None:
+    """Let running work finish (at most ``milliseconds``) before the database closes."""
+    QThreadPool.globalInstance().waitForDone(milliseconds)

@@ -83,7 +83,7 @@ class TeamComputersDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        Op(self, self.services.sync.computers).success(self.show_computers).failure(
+        Op(self, self.services.sync.computers).success(self.show_computers).refused(
             self._failed
         ).run()
 
@@ -119,11 +119,12 @@ class TeamComputersDialog(QDialog):
             return
         self.approve_button.setEnabled(False)
         sync = self.services.sync
-        Op(self, lambda: sync.approve(code)).success(self._approved).failure(self._failed).run()
+        Op(self, lambda: sync.approve(code)).after(
+            lambda: self.approve_button.setEnabled(True)
+        ).success(self._approved).refused(self._failed).run()
 
     def _approved(self, result: tuple[Computer, str]) -> None:
         computer, shared = result
-        self.approve_button.setEnabled(True)
         self.error.setVisible(False)
         self.code.clear()
         said = f"Approved {computer.account}'s computer {computer.name}. {shared}".strip()
@@ -131,10 +132,7 @@ class TeamComputersDialog(QDialog):
         announce(self.status, said)
         self.reload()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.approve_button.setEnabled(True)
-        if not isinstance(exc, ScreeningError):
-            raise exc
+    def _failed(self, exc: ScreeningError) -> None:
         self.error.show_message(exc.message)
         self.code.setFocus()
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.errors import ScreeningError
-from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.background import BusyIndicator
 from screening_app.ui.dialogs import ErrorLine, save_path
+from screening_app.ui.operations import Op
 from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit, grow_with_content
 
 
@@ -90,9 +91,9 @@ class FirstRunDialog(QDialog):
             return
         name, password = self.name.text().strip(), self.password.text()
         self.button.setEnabled(False)
-        run_in_background(
-            self, lambda: self.create_database(name, password), self._done, self._failed, self.busy
-        )
+        Op(self, lambda: self.create_database(name, password)).success(self._done).refused(
+            self._failed
+        ).after(lambda: self.button.setEnabled(True)).with_busy(self.busy).run()
 
     def _done(self, recovery_key: str) -> None:
         self.recovery_key = recovery_key
@@ -100,10 +101,7 @@ class FirstRunDialog(QDialog):
         RecoveryKeyDialog(recovery_key, self).exec()
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
-        if not isinstance(exc, ScreeningError):
-            raise exc
+    def _failed(self, exc: ScreeningError) -> None:
         self.error.show_message(exc.for_people())
 
 

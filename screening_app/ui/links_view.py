@@ -28,7 +28,7 @@ from screening_app.domain.entities import KIND_LABELS, key_words
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.services.links import Link
-from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.background import BusyIndicator
 from screening_app.ui.heading import page_top
 from screening_app.ui.links_drawing import (
     SHAPE_WORDS,
@@ -36,6 +36,7 @@ from screening_app.ui.links_drawing import (
     children_words,
     draw,
 )
+from screening_app.ui.operations import Op
 from screening_app.ui.tables import keyboard_friendly
 
 PERIODS = (("Any time", None), ("Last 3 months", 3), ("Last 12 months", 12))
@@ -146,13 +147,11 @@ class LinksView(QWidget):
         months = self.period.currentData()
         today = self.services.session.today()
         since = today - dt.timedelta(days=31 * months) if months else None
-        run_in_background(
-            self, lambda: self.services.links.links(since), self._show, self._failed, self.busy
-        )
+        Op(self, lambda: self.services.links.links(since)).success(self._show).refused(
+            self._failed
+        ).with_busy(self.busy).run()
 
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, ScreeningError):
-            raise exc
+    def _failed(self, exc: ScreeningError) -> None:
         self.table.setRowCount(0)
         self.heading.setToolTip(exc.for_people())
 

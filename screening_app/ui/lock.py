@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screening_app.errors import ScreeningError
 from screening_app.ui.announce import announce
-from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.background import BusyIndicator
+from screening_app.ui.operations import Op
 from screening_app.ui.sign_in import CAPS_HINT, PasswordEdit
 
 ACTIVITY = {
@@ -172,12 +174,11 @@ class LockScreen(QWidget):
     def submit(self) -> None:
         password = self.password.text()
         self.button.setEnabled(False)
-        run_in_background(
-            self, lambda: self.verify(password), self._checked, self._failed, self.busy
-        )
+        Op(self, lambda: self.verify(password)).after(lambda: self.button.setEnabled(True)).success(
+            self._checked
+        ).refused(self._failed).with_busy(self.busy).run()
 
     def _checked(self, ok: object) -> None:
-        self.button.setEnabled(True)
         if ok:
             self.password.clear()
             self.unlocked.emit()
@@ -187,10 +188,10 @@ class LockScreen(QWidget):
             announce(self.error, self.error.text(), assertive=True)
             self.password.selectAll()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
-        self.error.setText(f"Error: could not check the password ({exc.__class__.__name__}).")
+    def _failed(self, exc: ScreeningError) -> None:
+        self.error.setText(f"Error: could not check the password. {exc.for_people()}")
         self.error.setVisible(True)
+        announce(self.error, self.error.text(), assertive=True)
 
 
 class HiddenScreen(QWidget):

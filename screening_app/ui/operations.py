@@ -1,10 +1,13 @@
 """Running a service call from the window: one typed background operation and one guard.
 
-- :class:`Op` runs work off the GUI thread (key derivation, PDFs, statistics, approvals) and
-  delivers the result on the GUI thread, like Anki's ``QueryOp``/``CollectionOp``. A
-  :class:`~screening_app.errors.ScreeningError` is shown to the person by default; anything else
-  is re-raised on the GUI thread, where the error handler reports it as a bug. An Op that
-  changes data says so through :class:`Changes`, which views subscribe to.
+- :class:`Op` runs work off the GUI thread (key derivation, PDFs, statistics, approvals,
+  backups) and delivers the result on the GUI thread, like Anki's ``QueryOp``/``CollectionOp``.
+  It is the only caller of the thread pool (``background.run_in_background``; a test holds it).
+  A :class:`~screening_app.errors.ScreeningError` is shown to the person in a dialog, or inline
+  by ``refused(handler)``; anything else is a bug, re-raised on the GUI thread, where the error
+  handler reports it — never swallowed. ``after(callback)`` runs whatever the outcome (to
+  enable a button again). An Op that changes data says so through :class:`Changes`, which
+  views subscribe to.
 - :func:`guarded` wraps a quick call on the GUI thread the same way.
 """
 
@@ -37,17 +40,25 @@ class Op(Generic[T]):
     def __init__(self, parent: QWidget, work: Callable[[], T]) -> None:
         self.parent = parent
         self.work = work
-        self._success: Callable[[T], None] = lambda _result: None
-        self._failure: Callable[[BaseException], None] = self._default_failure
+        self._success: Callable[[T], object] = lambda _result: None
+        self._refused: Callable[[ScreeningError], object] = lambda exc: show_error(parent, exc)
+        self._after: Callable[[], object] = lambda: None
         self._busy: QWidget | None = None
         self._changes: Changes | None = None
 
-    def success(self, on_success: Callable[[T], None]) -> Op[T]:
+    def success(self, on_success: Callable[[T], object]) -> Op[T]:
         self._success = on_success
         return self
 
-    def failure(self, on_failure: Callable[[BaseException], None]) -> Op[T]:
-        self._failure = on_failure
+    def refused(self, on_refused: Callable[[ScreeningError], object]) -> Op[T]:
+        """Say a refusal (a ScreeningError) inline instead of in a dialog; a bug still goes to
+        the error handler."""
+        self._refused = on_refused
+        return self
+
+    def after(self, callback: Callable[[], object]) -> Op[T]:
+        """Run ``callback`` when the work ends, whatever the outcome, before the rest."""
+        self._after = callback
         return self
 
     def with_busy(self, indicator: QWidget) -> Op[T]:
@@ -61,17 +72,18 @@ class Op(Generic[T]):
 
     def run(self) -> None:
         def done(result: T) -> None:
+            self._after()
             if self._changes is not None:
                 self._changes.changed.emit()
             self._success(result)
 
-        run_in_background(self.parent, self.work, done, self._failure, self._busy)
+        def failed(exc: BaseException) -> None:
+            self._after()
+            if not isinstance(exc, ScreeningError):
+                raise exc
+            self._refused(exc)
 
-    def _default_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, ScreeningError):
-            show_error(self.parent, exc)
-        else:
-            raise exc
+        run_in_background(self.parent, self.work, done, failed, self._busy)
 
 
 class Newest:

@@ -83,18 +83,13 @@ class AreaProfileDialog(QDialog):
             self.organisation,
         )
         self.make_button.setEnabled(False)
-        Op(self, lambda: profiles.profile(area, start, end, server=server)).success(
-            self.show_profile
-        ).failure(self._failed).run()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.make_button.setEnabled(True)
-        if not isinstance(exc, ScreeningError):
-            raise exc
-        QMessageBox.warning(self, "Area profile", exc.for_people())
+        Op(self, lambda: profiles.profile(area, start, end, server=server)).after(
+            lambda: self.make_button.setEnabled(True)
+        ).success(self.show_profile).refused(
+            lambda exc: QMessageBox.warning(self, "Area profile", exc.for_people())
+        ).run()
 
     def show_profile(self, shown: ShownProfile) -> None:
-        self.make_button.setEnabled(True)
         self.shown = shown
         self.tree.clear()
         for label, value in (

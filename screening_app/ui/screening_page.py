@@ -149,7 +149,9 @@ class ScreeningPage(QWidget):
         self.setEnabled(False)  # submitted already: nothing on the page is to be pressed
         Op(self, lambda: self.services.links.a_supervisor_will_be_told(done.row.id)).success(
             lambda linked: self._submitted(done, linked)
-        ).failure(lambda _exc: self._submitted(done, False)).run()
+        ).refused(lambda _exc: self._submitted(done, False)).after(
+            lambda: self.setEnabled(True)  # (a bug is reported; the page is not left dead)
+        ).run()
 
     def _submit_anyway(self, missing: list[str]) -> bool:
         """Unanswered indicators count as 0: say which before submitting (Go back is the

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.errors import IntegrityProblem, ScreeningError
-from screening_app.ui.background import BusyIndicator, on_gui_thread, run_in_background
+from screening_app.ui.background import BusyIndicator, on_gui_thread
+from screening_app.ui.operations import Op
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
@@ -122,13 +123,9 @@ class SignInDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.error.setVisible(False)
-        run_in_background(
-            self,
-            lambda: self.unlock(name, password, self._report),
-            self._done,
-            self._failed,
-            self.busy,
-        )
+        Op(self, lambda: self.unlock(name, password, self._report)).after(
+            lambda: self.button.setEnabled(True)
+        ).success(self._done).refused(self._failed).with_busy(self.busy).run()
 
     def _report(self, message: str, _fraction: float) -> None:
         """From the worker: say what the long step is (a data-key rotation) under the bar."""
@@ -138,17 +135,13 @@ class SignInDialog(QDialog):
         self.services = services
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
+    def _failed(self, exc: ScreeningError) -> None:
         if isinstance(exc, IntegrityProblem) and exc.backups:
             self._offer_restore(exc)
             return
-        if isinstance(exc, ScreeningError):
-            self.error.show_message(exc.for_people())
-            self.password.selectAll()
-            self.password.setFocus()
-            return
-        raise exc
+        self.error.show_message(exc.for_people())
+        self.password.selectAll()
+        self.password.setFocus()
 
     def _offer_restore(self, exc: IntegrityProblem) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -164,9 +157,10 @@ class SignInDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes or path is None:
             self.error.show_message(exc.message)
             return
-        try:
-            self.restore(path, self.name.text().strip(), self.password.text())
-        except ScreeningError as error:
-            self.error.show_message(error.for_people())
-            return
-        self.submit()
+        name, password = self.name.text().strip(), self.password.text()
+        self.button.setEnabled(False)  # a restore unlocks the keys and copies the database
+        Op(self, lambda: self.restore(path, name, password)).after(
+            lambda: self.button.setEnabled(True)
+        ).success(lambda _aside: self.submit()).refused(
+            lambda error: self.error.show_message(error.for_people())
+        ).with_busy(self.busy).run()

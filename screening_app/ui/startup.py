@@ -75,13 +75,14 @@ def run(
 ) -> int:
     """First run if the database does not exist yet, then sign-in, then the main window until
     it closes; the exit status."""
-    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtCore import QTimer
 
+    from screening_app.ui.background import wait_for_work, warm_up
     from screening_app.ui.sign_in import SignInDialog
 
     def first_paint_done() -> None:  # so that none of this competes with that window
         after_first_paint()
-        QThreadPool.globalInstance().start(preload)
+        warm_up(preload)
 
     QTimer.singleShot(FIRST_PAINT_MS, first_paint_done)
     if not entry.exists():
@@ -105,7 +106,7 @@ def run(
         finally:
             # background work (a sync, the sign-in check) finishes first, a few seconds at most:
             # what is still running then stops at its next read of the closed database
-            QThreadPool.globalInstance().waitForDone(5_000)
+            wait_for_work(5_000)
             services.close()
         if not window.signing_out:
             return status

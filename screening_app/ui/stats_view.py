@@ -41,9 +41,10 @@ from screening_app.domain.statistics import MonthFigures
 from screening_app.errors import ScreeningError
 from screening_app.services.app_services import AppServices
 from screening_app.ui.axes import set_whole_range
-from screening_app.ui.background import BusyIndicator, run_in_background
+from screening_app.ui.background import BusyIndicator
 from screening_app.ui.dialogs import confirm_saved, save_path
 from screening_app.ui.heading import page_top
+from screening_app.ui.operations import Op
 from screening_app.ui.tables import keyboard_friendly
 
 Index = QModelIndex | QPersistentModelIndex
@@ -221,26 +222,18 @@ class StatisticsView(QWidget):
         )
         self.show_button.setEnabled(False)
         statistics = self.services.statistics
-        run_in_background(
+        Op(
             self,
             lambda: (
                 statistics.from_server(start, end)
                 if organisation
                 else statistics.monthly(start, end)
             ),
-            self._show,
-            self._failed,
-            self.busy,
-        )
-
-    def _failed(self, exc: BaseException) -> None:
-        self.show_button.setEnabled(True)
-        if not isinstance(exc, ScreeningError):
-            raise exc
-        QMessageBox.warning(self, "Statistics", exc.for_people())
+        ).after(lambda: self.show_button.setEnabled(True)).success(self._show).refused(
+            lambda exc: QMessageBox.warning(self, "Statistics", exc.for_people())
+        ).with_busy(self.busy).run()
 
     def _show(self, figures: list[MonthFigures]) -> None:
-        self.show_button.setEnabled(True)
         self.figures = list(figures)
         self.csv_button.setEnabled(bool(self.figures))
         self.pdf_button.setEnabled(bool(self.figures))

@@ -57,10 +57,14 @@ class SyncControl(QObject):
             return
         self.running = True
         self.show_state("sending and receiving…")
-        Op(self.window, self.services.sync.sync).success(self._done).failure(self._failed).run()
+        Op(self.window, self.services.sync.sync).after(self._ended).success(self._done).refused(
+            self._failed
+        ).run()
+
+    def _ended(self) -> None:
+        self.running = False
 
     def _done(self, report: SyncReport) -> None:
-        self.running = False
         self.wait = EVERY
         self.last = f"last sync {self.services.clock().strftime('%H:%M')}"
         # a problem first; else what the round found besides (a link with another team, a
@@ -80,10 +84,7 @@ class SyncControl(QObject):
             self.changes.changed.emit()
         self.timer.start(int(self.wait.total_seconds() * 1000))
 
-    def _failed(self, exc: BaseException) -> None:
-        self.running = False
-        if not isinstance(exc, ScreeningError):
-            raise exc
+    def _failed(self, exc: ScreeningError) -> None:
         self.wait = min(self.wait * 2, LONGEST)
         retry = (self.services.clock() + self.wait).strftime("%H:%M")
         reason = "server unreachable" if "reached" in exc.message else exc.message[:80]

@@ -73,17 +73,53 @@ def test_a_changing_op_tells_subscribers_only_after_it_succeeds(
     assert shown == ["This screening was already approved."]
 
 
-def test_a_custom_failure_replaces_the_dialog(
+def test_a_refusal_can_be_said_inline_instead_of_in_a_dialog(
     qtbot: QtBot, parent: QWidget, shown: list[str]
 ) -> None:
-    failures: list[BaseException] = []
+    said: list[str] = []
+    ended: list[str] = []
 
     def refuse() -> None:
         raise ScreeningError("Not now.")
 
-    Op(parent, refuse).failure(failures.append).run()
-    qtbot.waitUntil(lambda: len(failures) == 1)
-    assert shown == []
+    Op(parent, refuse).refused(lambda exc: said.append(exc.message)).after(
+        lambda: ended.append("ended")
+    ).run()
+    qtbot.waitUntil(lambda: said == ["Not now."])
+    assert shown == [] and ended == ["ended"]
+
+
+def test_a_bug_in_the_work_reaches_the_error_handler_and_is_never_swallowed(
+    qtbot: QtBot, parent: QWidget, shown: list[str]
+) -> None:
+    said: list[str] = []
+    ended: list[str] = []
+
+    def broken() -> None:
+        raise KeyError("a bug")
+
+    with qtbot.captureExceptions() as raised:
+        Op(parent, broken).refused(lambda exc: said.append(exc.message)).after(
+            lambda: ended.append("ended")
+        ).run()
+        qtbot.waitUntil(lambda: len(raised) == 1)
+    assert raised[0][0] is KeyError
+    assert said == [] and shown == []  # not worded as a refusal
+    assert ended == ["ended"]  # the button is enabled again all the same
+
+
+def test_the_window_reaches_the_thread_pool_only_through_op() -> None:
+    """One road for background work (ui/operations.py); background.py keeps the pool."""
+    from pathlib import Path
+
+    ui = Path(operations.__file__).parent
+    users = {
+        path.relative_to(ui).as_posix()
+        for path in ui.rglob("*.py")
+        if "run_in_background" in path.read_text(encoding="utf-8")
+        or "QThreadPool" in path.read_text(encoding="utf-8")
+    }
+    assert users == {"operations.py", "background.py"}
 
 
 def test_the_busy_indicator_shows_only_while_work_runs(qtbot: QtBot, parent: QWidget) -> None:

@@ -256,8 +256,8 @@ def test_admin_window_manages_accounts_and_sees_no_records(
         return 1
 
     monkeypatch.setattr(AddUserDialog, "exec", fill)
-    view.add_user()
-    assert view.users.rowCount() == 6
+    view.add_user()  # the key derivation runs off the GUI thread
+    qtbot.waitUntil(lambda: view.users.rowCount() == 6)
     newbie = next(r for r in range(6) if view.users.item(r, 0).text() == "newbie")
     assert view.users.item(newbie, 4).text() == "Active – waiting for access"
     with pytest.raises(PermissionDenied):  # the services, not only the window, refuse
@@ -269,10 +269,11 @@ def test_admin_window_manages_accounts_and_sees_no_records(
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     view.grant_with_recovery()
-    assert warned and "not the recovery key" in warned[0]
+    qtbot.waitUntil(lambda: len(warned) == 1)
+    assert "not the recovery key" in warned[0]
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (recovery_key_of(db_path), True))
     view.grant_with_recovery()
-    assert view.users.item(newbie, 4).text() == "Active"
+    qtbot.waitUntil(lambda: view.users.item(newbie, 4).text() == "Active")
     admin.close()
     newbie_session = open_app(db_path, "newbie", "a-long-first-password")
     assert newbie_session.listing.count(ListQuery()) == 0  # reads now; sees only its own
