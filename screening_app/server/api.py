@@ -58,12 +58,17 @@ from screening_app.server import (
     reviews,
     schema,
     screenings,
+    sealed_secrets,
     team_keys,
     tombstones,
 )
 from screening_app.server import figures as figures_module
-from screening_app.server.api_models import (
+from screening_app.server.body_limit import BodyLimit
+from screening_app.server.problems import Invalid, ServerError, Unauthenticated, decoded
+from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
+from screening_app.sync.wire import (
     MONTH,
+    TEAM_KEY_WAITING_PATH,
     Approval,
     ChildTags,
     DeviceSignIn,
@@ -73,23 +78,12 @@ from screening_app.server.api_models import (
     NewDevice,
     Recovered,
     Rotation,
-    Sealed,
     SignIn,
     TeamKey,
     Upload,
+    Waiting,
     Witness,
 )
-from screening_app.server.body_limit import BodyLimit
-from screening_app.server.problems import Invalid, ServerError, Unauthenticated
-from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
-
-
-def _bytes(text: str, what: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except ValueError:
-        raise Invalid(f"The {what} is not base64.") from None
-
 
 _HTTP_WORDS = {
     400: "The request body is not valid JSON.",
@@ -162,7 +156,10 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     @app.post("/v1/sessions/device")
     def device_sign_in(body: DeviceSignIn) -> dict[str, Any]:
         token = devices.sign_in_device(
-            store, body.device_id, _bytes(body.nonce, "nonce"), _bytes(body.signature, "signature")
+            store,
+            body.device_id,
+            decoded(body.nonce, "nonce"),
+            decoded(body.signature, "signature"),
         )
         who = store.caller(token)
         return {
@@ -204,7 +201,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     @app.post("/v1/screenings")
     def send(body: Upload, who: Authorised) -> JSONResponse:
         stored = screenings.upload(
-            store, who, _bytes(body.envelope, "envelope"), _bytes(body.signature, "signature")
+            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
         )
         return JSONResponse(
             {"stored": stored.created, "status": stored.status},
@@ -230,17 +227,17 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             store,
             who,
             bytes.fromhex(body.public),
-            _bytes(body.sealed, "key"),
-            _bytes(body.recovery, "recovery copy"),
+            decoded(body.sealed, "key"),
+            decoded(body.recovery, "recovery copy"),
             bytes.fromhex(body.recovery_public) if body.recovery_public else None,
-            _bytes(body.epoch_recovery, "recovery copy") if body.epoch_recovery else None,
+            decoded(body.epoch_recovery, "recovery copy") if body.epoch_recovery else None,
         )
 
     @app.get("/v1/teams/mine/key")
     def get_team_key(who: Authorised) -> dict[str, Any]:
         return team_keys.current(store, who)
 
-    @app.get("/v1/teams/mine/waiting")
+    @app.get(TEAM_KEY_WAITING_PATH, response_model=Waiting)
     def waiting(who: Authorised) -> dict[str, Any]:
         return {"devices": team_keys.waiting(store, who)}
 
@@ -259,16 +256,16 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             who,
             body.device_id,
             body.epoch,
-            _bytes(body.statement, "approval"),
-            _bytes(body.signature, "signature"),
-            _bytes(body.team_signature, "signature"),
+            decoded(body.statement, "approval"),
+            decoded(body.signature, "signature"),
+            decoded(body.team_signature, "signature"),
         )
         return JSONResponse({"stored": stored}, status_code=201 if stored else 200)
 
     @app.post("/v1/teams/mine/key/rotate", status_code=204)
     def rotate(body: Rotation, who: Authorised) -> None:
-        sealed_for = {k.device_id: _bytes(k.sealed, "key") for k in body.keys}
-        recovery = _bytes(body.recovery, "recovery copy") if body.recovery else None
+        sealed_for = {k.device_id: decoded(k.sealed, "key") for k in body.keys}
+        recovery = decoded(body.recovery, "recovery copy") if body.recovery else None
         team_keys.rotate(store, who, body.epoch, bytes.fromhex(body.public), recovery, sealed_for)
 
     @app.get("/v1/teams/mine/recovery")
@@ -278,38 +275,6 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     @app.post("/v1/teams/mine/key/recover", status_code=204)
     def recovered(body: Recovered, who: Authorised) -> None:
         team_keys.keep_recovered(store, who, _epochs(body.keys))
-
-    @app.get("/v1/teams/mine/link")
-    def get_link(who: Authorised) -> dict[str, Any]:
-        return team_keys.link_copy(store, who)
-
-    @app.put("/v1/teams/mine/link", status_code=204)
-    def create_link(body: Sealed, who: Authorised) -> None:
-        team_keys.create_link(store, who, _bytes(body.sealed, "secret"))
-
-    @app.get("/v1/teams/mine/link/waiting")
-    def link_waiting(who: Authorised) -> dict[str, Any]:
-        return {"devices": team_keys.link_waiting(store, who)}
-
-    @app.post("/v1/teams/mine/link/grants", status_code=204)
-    def grant_link(body: Grant, who: Authorised) -> None:
-        team_keys.grant_link(store, who, body.device_id, _bytes(body.sealed, "secret"))
-
-    @app.get("/v1/organisation/link")
-    def get_organisation_link(who: Authorised) -> dict[str, Any]:
-        return org_links.secret_copy(store, who)
-
-    @app.put("/v1/organisation/link", status_code=204)
-    def create_organisation_link(body: Sealed, who: Authorised) -> None:
-        org_links.create_secret(store, who, _bytes(body.sealed, "secret"))
-
-    @app.get("/v1/organisation/link/waiting")
-    def organisation_link_waiting(who: Authorised) -> dict[str, Any]:
-        return {"devices": org_links.waiting(store, who)}
-
-    @app.post("/v1/organisation/link/grants", status_code=204)
-    def grant_organisation_link(body: Grant, who: Authorised) -> None:
-        org_links.grant(store, who, body.device_id, _bytes(body.sealed, "secret"))
 
     @app.put("/v1/organisation/link-keys")
     def put_link_keys(body: LinkKeys, who: Authorised) -> dict[str, Any]:
@@ -323,7 +288,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     @app.post("/v1/outcomes")
     def send_outcome(body: Upload, who: Authorised) -> JSONResponse:
         created = outcomes.record(
-            store, who, _bytes(body.envelope, "envelope"), _bytes(body.signature, "signature")
+            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
         )
         return JSONResponse({"stored": created}, status_code=201 if created else 200)
 
@@ -363,8 +328,8 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             who,
             screening_id,
             version,
-            _bytes(body.envelope, "envelope"),
-            _bytes(body.signature, "signature"),
+            decoded(body.envelope, "envelope"),
+            decoded(body.signature, "signature"),
         )
         return {"status": status}
 
@@ -375,6 +340,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     app.include_router(batches.router(store, caller))
     app.include_router(tombstones.router(store, caller))
     app.include_router(directory.router(store, caller))
+    app.include_router(sealed_secrets.router(store, caller))
     return app
 
 
@@ -389,7 +355,7 @@ def _hex32(text: str) -> bytes:
 
 
 def _epochs(keys: list[EpochKey]) -> dict[int, bytes]:
-    return {k.epoch: _bytes(k.sealed, "key") for k in keys}
+    return {k.epoch: decoded(k.sealed, "key") for k in keys}
 
 
 def _account(name: str, role: str, team: str | None) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from screening_app.server import audit
-from screening_app.server.api_models import Upload
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
     INSERT,
@@ -32,6 +31,7 @@ from screening_app.server.screenings import (
     uploader_key,
 )
 from screening_app.server.store import UNSTORABLE, Caller, ServerStore
+from screening_app.sync.wire import Upload
 
 MAX_BATCH = 100
 

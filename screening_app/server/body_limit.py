@@ -5,8 +5,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from screening_app.server.api_models import MAX_BODY
 from screening_app.server.problems import TooLarge
+from screening_app.sync.wire import MAX_BODY
 
 
 class BodyLimit:

@@ -8,6 +8,9 @@ exception handler), and a batch answers each of its items the same way (batches.
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 
 class ServerError(Exception):
     """Something a client asked that the server refuses; ``message`` is said to the user."""
@@ -60,3 +63,11 @@ STATUS: dict[type[ServerError], int] = {
     Invalid: 422,
     Throttled: 429,
 }
+
+
+def decoded(text: str, what: str) -> bytes:
+    """A request's base64 field as bytes, or Invalid naming ``what`` it was meant to be."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid(f"The {what} is not base64.") from None

@@ -20,11 +20,11 @@ from fastapi.responses import JSONResponse
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import devices, permissions
-from screening_app.server.api_models import Upload
 from screening_app.server.problems import Conflict, Invalid, NotFound
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
+from screening_app.sync.wire import Upload
 
 PAGE = 200
 

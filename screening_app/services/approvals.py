@@ -29,6 +29,7 @@ from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
 from screening_app.sync import approval
 from screening_app.sync.client import ServerClient, b64, unb64
+from screening_app.sync.wire import WaitingDevice
 
 if TYPE_CHECKING:
     from screening_app.services.team_key import TeamKeys
@@ -127,12 +128,12 @@ def verified(listing: dict[str, Any], keys: TeamKeys) -> Statements:
     return trusted
 
 
-def may_receive(trusted: Statements) -> Callable[[dict[str, Any]], bool]:
+def may_receive(trusted: Statements) -> Callable[[WaitingDevice], bool]:
     """A test for a device the server says is waiting: approved, with the very keys approved."""
 
-    def approved(device: dict[str, Any]) -> bool:
-        statement = trusted.get(str(device.get("device_id")))
-        return statement is not None and statement["x25519"] == device.get("x25519")
+    def approved(device: WaitingDevice) -> bool:
+        statement = trusted.get(device.device_id)
+        return statement is not None and statement["x25519"] == device.x25519
 
     return approved
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
@@ -27,7 +26,9 @@ from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
 from screening_app.services.team_key import TeamKeys, share_secret
 from screening_app.storage import org_links_repo
-from screening_app.sync.client import ServerClient, SyncError, b64, unb64
+from screening_app.sync.api import SealedSecretApi
+from screening_app.sync.client import ServerClient, SyncError, unb64
+from screening_app.sync.wire import ORGANISATION_LINK_PATH, WaitingDevice
 
 ORGANISATION_LINK = b"cse-screening organisation link secret"
 BATCH = 500  # screenings per request
@@ -40,16 +41,17 @@ def link_key(secret: bytes, kind: str, key: str) -> str:
 def secret(session: Session, client: ServerClient) -> bytes | None:
     """This computer's copy of the organisation's secret (made here if there is none yet);
     None while it waits for another supervisor's computer to share it."""
-    info = client.call("GET", "/v1/organisation/link")
+    resource = SealedSecretApi(client, ORGANISATION_LINK_PATH)
+    info = resource.copy()
     mine = session.store.keys
-    if info.get("sealed"):
-        return crypto.unseal(unb64(info["sealed"]), mine, ORGANISATION_LINK)
-    if info.get("exists"):
+    if info.sealed:
+        return crypto.unseal(unb64(info.sealed), mine, ORGANISATION_LINK)
+    if info.exists:
         return None
     made = secrets.token_bytes(32)
     sealed = crypto.seal(made, mine.box_public, ORGANISATION_LINK)
     try:
-        client.call("PUT", "/v1/organisation/link", json={"sealed": b64(sealed)})
+        resource.create(sealed)
     except SyncError as exc:
         if exc.status == 409:  # another supervisor made it a moment ago: wait for a copy
             return None
@@ -68,10 +70,11 @@ def exchange(session: Session, client: ServerClient, report: SyncReport, team: T
         return
     ours = may_receive(team.approved)
 
-    def allowed(device: dict[str, Any]) -> bool:
-        return device.get("team") != session.user.team or ours(device)
+    def allowed(device: WaitingDevice) -> bool:
+        return device.team != session.user.team or ours(device)
 
-    share_secret(client, opened, ORGANISATION_LINK, "/v1/organisation/link", allowed)
+    resource = SealedSecretApi(client, ORGANISATION_LINK_PATH)
+    share_secret(resource, opened, ORGANISATION_LINK, allowed)
     db, scope = session.db, session.scope()
     remote: dict[int, str] = {}
     keys: dict[int, dict[str, tuple[str, str]]] = {}

@@ -25,7 +25,10 @@ from screening_app.services import approvals
 from screening_app.services.session import Session
 from screening_app.storage.keyring import new_recovery_key, normalise_recovery_key
 from screening_app.storage.opened import get_meta
+from screening_app.sync import api
+from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, b64, unb64
+from screening_app.sync.wire import TEAM_LINK_PATH, WaitingDevice
 
 TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
@@ -62,7 +65,7 @@ def fetch(session: Session, client: ServerClient) -> TeamKeys:
         opened = crypto.unseal(unb64(copy["sealed"]), mine, TEAM_KEY)
         if opened is not None:
             held[int(copy["epoch"])] = AccountKeys.from_bytes(opened)
-    link = client.call("GET", "/v1/teams/mine/link").get("sealed")
+    link = SealedSecretApi(client, TEAM_LINK_PATH).copy().sealed
     recovery = info.get("recovery_public")
     return TeamKeys(
         public=bytes.fromhex(info["public"]),
@@ -103,7 +106,7 @@ def create_if_none(session: Session, client: ServerClient, device: str) -> str |
 def _make_link(session: Session, client: ServerClient) -> None:
     secret = secrets.token_bytes(32)
     sealed = crypto.seal(secret, session.store.keys.box_public, LINK_SECRET)
-    client.call("PUT", "/v1/teams/mine/link", json={"sealed": b64(sealed)})
+    SealedSecretApi(client, TEAM_LINK_PATH).create(sealed)
 
 
 def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKeys, list[str]]:
@@ -112,7 +115,7 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
     if not session.can(Verb.HOLD_TEAM_KEY) or keys.epoch not in keys.held:
         return keys, []
     said = []
-    if keys.link is None and not client.call("GET", "/v1/teams/mine/link")["exists"]:
+    if keys.link is None and not SealedSecretApi(client, TEAM_LINK_PATH).copy().exists:
         _make_link(session, client)
         said.append("Made the team's link secret.")
     before = None
@@ -125,21 +128,21 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
         )
     keys.approved, unapproved = approvals.look_after(session, client, keys, before)
     allowed = approvals.may_receive(keys.approved)
-    for device in client.call("GET", "/v1/teams/mine/waiting")["devices"]:
+    for device in api.team_key_waiting(client):
         if not allowed(device):
             continue
-        box = bytes.fromhex(keys.approved[device["device_id"]]["x25519"])
+        box = bytes.fromhex(keys.approved[device.device_id]["x25519"])
         copies = [
             {"epoch": e, "sealed": b64(crypto.seal(keys.held[e].to_bytes(), box, TEAM_KEY))}
-            for e in device["epochs"]
+            for e in device.epochs
             if e in keys.held
         ]
         if copies:
-            body = {"device_id": device["device_id"], "keys": copies}
+            body = {"device_id": device.device_id, "keys": copies}
             client.call("POST", "/v1/teams/mine/key/grants", json=body)
-            said.append(f"Shared the team key with {device['account']}'s computer.")
+            said.append(f"Shared the team key with {device.account}'s computer.")
     if keys.link is not None:
-        share_secret(client, keys.link, LINK_SECRET, "/v1/teams/mine/link", allowed)
+        share_secret(SealedSecretApi(client, TEAM_LINK_PATH), keys.link, LINK_SECRET, allowed)
     if unapproved:
         whose = ", ".join(sorted({f"{c['account']}'s" for c in unapproved}))
         said.append(
@@ -151,21 +154,17 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
 
 
 def share_secret(
-    client: ServerClient,
+    resource: SealedSecretApi,
     secret: bytes,
     context: bytes,
-    path: str,
-    allowed: Callable[[dict[str, Any]], bool],
+    allowed: Callable[[WaitingDevice], bool],
 ) -> None:
-    """Seal ``secret`` for each computer waiting for it at ``path`` (``path/waiting``) that
-    ``allowed`` accepts, and give each its copy (``path/grants``): the team's and the
-    organisation's link secrets."""
-    for device in client.call("GET", f"{path}/waiting")["devices"]:
-        if not allowed(device):
-            continue
-        sealed = crypto.seal(secret, bytes.fromhex(device["x25519"]), context)
-        body = {"device_id": device["device_id"], "sealed": b64(sealed)}
-        client.call("POST", f"{path}/grants", json=body)
+    """Seal ``secret`` for each computer waiting for it that ``allowed`` accepts, and give
+    each its copy: the team's and the organisation's link secrets (server/sealed_secrets.py)."""
+    for device in resource.waiting():
+        if allowed(device):
+            sealed = crypto.seal(secret, bytes.fromhex(device.x25519), context)
+            resource.grant(device.device_id, sealed)
 
 
 def _rotate(session: Session, client: ServerClient, keys: TeamKeys) -> TeamKeys:

@@ -1,5 +1,13 @@
-"""The request bodies of the team server's API (docs/SERVER.md): pydantic checks each field's
-type, length and form before any handler sees it."""
+"""What the desktop and the team server say to each other (docs/SERVER.md): the request bodies,
+whose fields pydantic checks (type, length, form) before any handler sees them, and the answers,
+which the server declares as its routes' response models and the desktop reads back typed.
+
+Qt-free and server-free: the server imports it, and so does the desktop's client. A resource's
+path is named here once (``TEAM_LINK_PATH`` …), for both sides; ``sync/api.py`` is the typed
+client of these resources.
+"""
+
+from __future__ import annotations
 
 import uuid
 
@@ -104,3 +112,33 @@ class Recovered(BaseModel):
 
 
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+# -- a secret each computer holds sealed for its own key ----------------------------------------
+TEAM_LINK_PATH = "/v1/teams/mine/link"  # the team's link secret (child tags)
+ORGANISATION_LINK_PATH = "/v1/organisation/link"  # the organisation's (links across teams)
+TEAM_KEY_WAITING_PATH = "/v1/teams/mine/waiting"  # supervisors' computers missing an epoch
+
+
+class SecretCopy(BaseModel):
+    """``GET {secret}``: this computer's sealed copy, if it has one, and whether one exists."""
+
+    sealed: str | None = None  # base64, sealed for this computer's X25519 key
+    exists: bool
+
+
+class WaitingDevice(BaseModel):
+    """A computer waiting for a copy: its id, whose it is, its public X25519 key (hex)."""
+
+    device_id: str
+    account: str
+    x25519: str
+    team: str | None = None  # the organisation's secret: the computer's team
+    epochs: list[int] = Field(default_factory=list)  # the team key: the epochs it lacks
+
+
+class Waiting(BaseModel):
+    """``GET {secret}/waiting`` and ``GET /v1/teams/mine/waiting``: the computers that have no
+    copy yet."""
+
+    devices: list[WaitingDevice]
