@@ -68,15 +68,15 @@ def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str
     pem = fetch_certificate(url, fingerprint)
     client = ServerClient(url, pem)
     try:
-        account = client.sign_in(user, password)["account"]
+        account = client.sign_in(user, password).account
     finally:
         client.close()
-    if not can(account["role"], Verb.READ_SCREENINGS):
+    if not can(account.role, Verb.READ_SCREENINGS):
         raise StorageError("A server administrator has no screenings to keep on a computer.")
     recovery = create_database(path, "admin", password)
     admin = sign_in(path, "admin", password)
     try:
-        admin.accounts.add_user(user, password, role=account["role"], team=account["team"] or "")
+        admin.accounts.add_user(user, password, role=account.role, team=account.team or "")
     finally:
         admin.close()
     grant_with_recovery(path, recovery, [user], default_kdf())

@@ -67,17 +67,27 @@ from screening_app.server.body_limit import BodyLimit
 from screening_app.server.problems import Invalid, ServerError, Unauthenticated, decoded
 from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
 from screening_app.sync.wire import (
+    DEVICES_PATH,
     MONTH,
+    SETTINGS_PATH,
     TEAM_KEY_WAITING_PATH,
+    WITNESS_PATH,
+    Account,
     Approval,
+    Challenge,
     ChildTags,
+    Consistent,
+    DeviceMade,
     DeviceSignIn,
     EpochKey,
     Grant,
+    LastWitness,
     LinkKeys,
     NewDevice,
     Recovered,
     Rotation,
+    Settings,
+    SignedIn,
     SignIn,
     TeamKey,
     Upload,
@@ -139,7 +149,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             current = schema.version(conn)
         return {"status": "ok" if current == schema.LATEST else "schema out of date"}
 
-    @app.post("/v1/sessions")
+    @app.post("/v1/sessions", response_model=SignedIn)
     def sign_in(body: SignIn, request: Request) -> dict[str, Any]:
         address = request.client.host if request.client else "unknown"
         token, account = store.sign_in(body.name, body.password, address, body.device_id)
@@ -149,11 +159,11 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             "account": _account(account.name, account.role, account.team),
         }
 
-    @app.get("/v1/sessions/challenge")
+    @app.get("/v1/sessions/challenge", response_model=Challenge)
     def challenge(device_id: uuid.UUID) -> dict[str, str]:
         return {"nonce": base64.b64encode(devices.challenge(store, device_id)).decode("ascii")}
 
-    @app.post("/v1/sessions/device")
+    @app.post("/v1/sessions/device", response_model=SignedIn)
     def device_sign_in(body: DeviceSignIn) -> dict[str, Any]:
         token = devices.sign_in_device(
             store,
@@ -168,23 +178,23 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             "account": _account(who.account.name, who.account.role, who.account.team),
         }
 
-    @app.get("/v1/devices/mine/witness")
+    @app.get(WITNESS_PATH, response_model=LastWitness)
     def last_witness(who: Authorised) -> dict[str, Any]:
         return {"witness": devices.last_witness(store, who)}
 
-    @app.post("/v1/devices/mine/witness")
+    @app.post(WITNESS_PATH, response_model=Consistent)
     def witness(body: Witness, who: Authorised) -> dict[str, bool]:
         return {"consistent": devices.witness(store, who, body.length, body.head, body.at_previous)}
 
-    @app.get("/v1/settings")
+    @app.get(SETTINGS_PATH, response_model=Settings)
     def settings(who: Authorised) -> dict[str, Any]:
         return {"retention_days": store.retention_days()}
 
-    @app.get("/v1/me")
+    @app.get("/v1/me", response_model=Account)
     def me(who: Authorised) -> dict[str, Any]:
         return _account(who.account.name, who.account.role, who.account.team)
 
-    @app.post("/v1/devices", status_code=201)
+    @app.post(DEVICES_PATH, status_code=201, response_model=DeviceMade)
     def register(
         body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
     ) -> dict[str, str]:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from screening_app.errors import WorkflowError
 from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
 from screening_app.sync.client import ServerClient
+from screening_app.sync.wire import SignedIn
 
 
 @contextmanager
 def signed_in(
     session: Session, password: str | None = None
-) -> Iterator[tuple[ServerClient, dict[str, Any]]]:
+) -> Iterator[tuple[ServerClient, SignedIn]]:
     """(client, the server's answer to the sign-in); the client is closed after the block."""
     db = session.db
     url, pem = get_meta(db, "sync_url"), get_meta(db, "sync_certificate")

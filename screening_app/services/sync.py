@@ -45,8 +45,10 @@ from screening_app.storage import audit, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
+from screening_app.sync import api
 from screening_app.sync.client import ServerClient, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
+from screening_app.sync.wire import Account, SignedIn
 
 
 def _epoch_of(sealed: Sealed) -> int:
@@ -73,20 +75,16 @@ class SyncService:
         client = ServerClient(url, pem)
         made = None
         try:
-            account = client.sign_in(self.s.user.name, password)["account"]
-            if account["role"] != self.s.user.role or (account["team"] or "") != self.s.user.team:
+            account = client.sign_in(self.s.user.name, password).account
+            if account.role != self.s.user.role or (account.team or "") != self.s.user.team:
                 raise WorkflowError(
-                    f"The server's account {account['name']} is a {account['role']} of team "
-                    f"{account['team']}, but here it is a {self.s.user.role} of team "
+                    f"The server's account {account.name} is a {account.role} of team "
+                    f"{account.team}, but here it is a {self.s.user.role} of team "
                     f"{self.s.user.team or '(none)'}. Ask IT to make them the same."
                 )
             keys = self.s.store.keys
-            computer = {
-                "name": socket.gethostname()[:100] or "desktop",
-                "x25519": keys.box_public.hex(),
-                "ed25519": keys.sign_public.hex(),
-            }
-            device = client.call("POST", "/v1/devices", json=computer)["device_id"]
+            name = socket.gethostname()[:100] or "desktop"
+            device = api.register_device(client, name, keys.box_public, keys.sign_public)
             if self.s.can(Verb.HOLD_TEAM_KEY):
                 made = team_key.create_if_none(self.s, client, device)
         finally:
@@ -120,7 +118,7 @@ class SyncService:
 
     # -- a round -------------------------------------------------------------------------
     @contextmanager
-    def _signed_in(self, password: str | None) -> Iterator[tuple[ServerClient, dict[str, Any]]]:
+    def _signed_in(self, password: str | None) -> Iterator[tuple[ServerClient, SignedIn]]:
         """A client signed in for this computer (services/server_session.py)."""
         if not self.connected():
             raise WorkflowError("This database is not connected to a team server: `connect` first.")
@@ -143,14 +141,14 @@ class SyncService:
             self._send(client, keys, report)
             decisions = DecisionSync(self.s)
             decisions.send(client, keys.public, report)
-            self._receive(client, keys, me["account"], report)
+            self._receive(client, keys, me.account, report)
             decisions.receive(client, report)
             outcomes = OutcomeSync(self.s)
             report.outcomes_sent = outcomes.send(client, keys.public, report.problems)
             report.outcomes_received = outcomes.receive(client, keys, report.problems)
             org_links.exchange(self.s, client, report, keys)
             child_tags.fill(self.s, client, keys.link)
-            days = client.call("GET", "/v1/settings").get("retention_days")
+            days = api.settings(client).retention_days
             report.removed = retention.apply(self.s, days)
             report.witnessed = tombstones.send(self.s, client, report.problems)
             report.deleted = tombstones.receive(self.s, client, report.problems)
@@ -185,14 +183,13 @@ class SyncService:
     def _witness(self, client: ServerClient, report: SyncReport) -> None:
         """The server witnesses the head of this computer's audit trail at every sync; entries
         it witnessed that are gone or changed since are reported (docs/SECURITY.md)."""
-        before = client.call("GET", "/v1/devices/mine/witness")["witness"]
+        before = api.last_witness(client)
         length, head = audit.tail(self.s.db)
-        at_previous = audit.hash_at(self.s.db, before["length"]) if before else None
-        body = {"length": length, "head": head, "at_previous": at_previous}
-        if not client.call("POST", "/v1/devices/mine/witness", json=body)["consistent"]:
+        at_previous = audit.hash_at(self.s.db, before.length) if before else None
+        if not api.witness(client, length, head, at_previous) and before is not None:
             report.problems.append(
                 f"This computer's audit trail no longer holds what the team server saw on "
-                f"{before['at'][:10]} ({before['length']} entries): entries were deleted or "
+                f"{before.at[:10]} ({before.length} entries): entries were deleted or "
                 "changed since. After a restore from a backup this is expected; otherwise "
                 "tell your safeguarding lead."
             )
@@ -258,7 +255,7 @@ class SyncService:
         self,
         client: ServerClient,
         team: TeamKeys,
-        me: dict[str, Any],
+        me: Account,
         report: SyncReport,
     ) -> None:
         if not team.held and self.s.can(Verb.HOLD_TEAM_KEY):
@@ -276,7 +273,7 @@ class SyncService:
                 if local is not None:
                     self._follow_status(db, local, entry["status"])
                 elif (
-                    entry["author"] != me["name"]
+                    entry["author"] != me.name
                     and team.held
                     and self._store_received(entry, team, report)
                 ):

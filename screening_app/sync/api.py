@@ -8,29 +8,39 @@ in another shape is a SyncError that says so, not a KeyError deep in a sync.
 from __future__ import annotations
 
 import base64
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
-
-from screening_app.sync.client import SyncError
-from screening_app.sync.wire import TEAM_KEY_WAITING_PATH, SecretCopy, Waiting, WaitingDevice
-
-M = TypeVar("M", bound=BaseModel)
+from screening_app.sync.client import read
+from screening_app.sync.wire import (
+    BATCH_PATH,
+    DEVICES_PATH,
+    SCREENINGS_PATH,
+    SETTINGS_PATH,
+    TAGS_PATH,
+    TEAM_KEY_WAITING_PATH,
+    UNTAGGED_PATH,
+    WITNESS_PATH,
+    BatchAnswer,
+    BatchItemAnswer,
+    Consistent,
+    DeviceMade,
+    LastWitness,
+    ScreeningCopy,
+    Screenings,
+    ScreeningVersion,
+    SecretCopy,
+    Settings,
+    Stored,
+    Tagged,
+    Untagged,
+    Waiting,
+    WaitingDevice,
+    WitnessHead,
+)
 
 
 class Calls(Protocol):
     def call(self, method: str, path: str, **kwargs: Any) -> Any: ...
-
-
-def read(model: type[M], answer: Any, path: str) -> M:
-    """``answer`` as ``model``, or a SyncError naming the route that answered otherwise."""
-    try:
-        return model.model_validate(answer)
-    except ValidationError:
-        raise SyncError(
-            f"The team server answered {path} in a shape this computer does not know: update "
-            "the app or the server so that both are of the same version. Nothing was lost."
-        ) from None
 
 
 class SealedSecretApi:
@@ -63,3 +73,49 @@ def team_key_waiting(client: Calls) -> list[WaitingDevice]:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def register_device(client: Calls, name: str, x25519: bytes, ed25519: bytes) -> str:
+    """Register this computer's public keys; its device id."""
+    body = {"name": name, "x25519": x25519.hex(), "ed25519": ed25519.hex()}
+    return read(DeviceMade, client.call("POST", DEVICES_PATH, json=body), DEVICES_PATH).device_id
+
+
+def settings(client: Calls) -> Settings:
+    return read(Settings, client.call("GET", SETTINGS_PATH), SETTINGS_PATH)
+
+
+def last_witness(client: Calls) -> WitnessHead | None:
+    """The head of this computer's audit trail the server saw last, if any."""
+    return read(LastWitness, client.call("GET", WITNESS_PATH), WITNESS_PATH).witness
+
+
+def witness(client: Calls, length: int, head: str, at_previous: str | None) -> bool:
+    """Have the server keep this head; False when the trail no longer holds the last one."""
+    body = {"length": length, "head": head, "at_previous": at_previous}
+    return read(Consistent, client.call("POST", WITNESS_PATH, json=body), WITNESS_PATH).consistent
+
+
+def send_screening(client: Calls, envelope: str, signature: str) -> Stored:
+    body = {"envelope": envelope, "signature": signature}
+    return read(Stored, client.call("POST", SCREENINGS_PATH, json=body), SCREENINGS_PATH)
+
+
+def send_batch(client: Calls, items: list[dict[str, str]]) -> list[BatchItemAnswer]:
+    """Many uploads in one request: an answer per item, in order."""
+    answer = client.call("POST", BATCH_PATH, json={"items": items})
+    return read(BatchAnswer, answer, BATCH_PATH).results
+
+
+def screenings_since(client: Calls, after: int) -> list[ScreeningCopy]:
+    answer = client.call("GET", SCREENINGS_PATH, params={"after": after})
+    return read(Screenings, answer, SCREENINGS_PATH).screenings
+
+
+def untagged(client: Calls) -> list[ScreeningVersion]:
+    return read(Untagged, client.call("GET", UNTAGGED_PATH), UNTAGGED_PATH).screenings
+
+
+def put_tags(client: Calls, tags: list[dict[str, Any]]) -> int:
+    answer = client.call("PUT", TAGS_PATH, json={"tags": tags})
+    return read(Tagged, answer, TAGS_PATH).tagged

@@ -12,10 +12,15 @@ import base64
 import hashlib
 import socket
 import ssl
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ValidationError
+
 from screening_app.errors import StorageError
+from screening_app.sync.wire import Challenge, SignedIn
+
+M = TypeVar("M", bound=BaseModel)
 
 # httpx is imported when a client is made (a sync, a connect), not when the window starts: it
 # costs 12 MiB and 80 ms that a computer never connected to a server would carry for nothing
@@ -101,21 +106,23 @@ class ServerClient:
     def close(self) -> None:
         self.http.close()
 
-    def sign_in(self, name: str, password: str, device: str | None = None) -> dict[str, Any]:
+    def sign_in(self, name: str, password: str, device: str | None = None) -> SignedIn:
         body: dict[str, Any] = {"name": name, "password": password}
         if device:
             body["device_id"] = device
-        answer: dict[str, Any] = self._call("POST", "/v1/sessions", json=body)
-        self.token = str(answer["token"])
+        answer = read(SignedIn, self._call("POST", "/v1/sessions", json=body), "/v1/sessions")
+        self.token = answer.token
         return answer
 
-    def sign_in_device(self, device: str, sign: Any) -> dict[str, Any]:
+    def sign_in_device(self, device: str, sign: Any) -> SignedIn:
         """Sign in as a registered device: ``sign(message) -> signature`` with its key."""
-        nonce = self._call("GET", "/v1/sessions/challenge", params={"device_id": device})["nonce"]
+        path = "/v1/sessions/challenge"
+        nonce = read(Challenge, self._call("GET", path, params={"device_id": device}), path).nonce
         signature = sign(b"cse-screening sign-in " + unb64(nonce))
         body = {"device_id": device, "nonce": nonce, "signature": b64(signature)}
-        answer: dict[str, Any] = self._call("POST", "/v1/sessions/device", json=body)
-        self.token = str(answer["token"])
+        path = "/v1/sessions/device"
+        answer = read(SignedIn, self._call("POST", path, json=body), path)
+        self.token = answer.token
         return answer
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -162,3 +169,15 @@ def b64(data: bytes) -> str:
 
 def unb64(text: str) -> bytes:
     return base64.b64decode(text)
+
+
+def read(model: type[M], answer: Any, path: str) -> M:
+    """``answer`` as ``model`` (sync/wire.py), or a SyncError naming the route that answered
+    in another shape: an app and a server of different versions, said plainly."""
+    try:
+        return model.model_validate(answer)
+    except ValidationError:
+        raise SyncError(
+            f"The team server answered {path} in a shape this computer does not know: update "
+            "the app or the server so that both are of the same version. Nothing was lost."
+        ) from None

@@ -13,6 +13,8 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from screening_app.domain.capabilities import Role
+
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
 
 
@@ -142,3 +144,129 @@ class Waiting(BaseModel):
     copy yet."""
 
     devices: list[WaitingDevice]
+
+
+# -- sessions, this computer, the organisation's settings --------------------------------------
+DEVICES_PATH = "/v1/devices"
+SETTINGS_PATH = "/v1/settings"
+WITNESS_PATH = "/v1/devices/mine/witness"
+
+
+class Account(BaseModel):
+    """``GET /v1/me``: who a token acts for."""
+
+    name: str
+    role: Role
+    team: str | None = None
+
+
+class SignedIn(BaseModel):
+    """``POST /v1/sessions`` and ``POST /v1/sessions/device``: a token and whose it is."""
+
+    token: str
+    expires_in: int
+    account: Account
+
+
+class Challenge(BaseModel):
+    """``GET /v1/sessions/challenge``: a nonce (base64) for the device to sign."""
+
+    nonce: str
+
+
+class DeviceMade(BaseModel):
+    """``POST /v1/devices``: the new device's id."""
+
+    device_id: str
+
+
+class Settings(BaseModel):
+    """``GET /v1/settings``: days a practitioner's computer keeps reviewed work (None: ever)."""
+
+    retention_days: int | None = None
+
+
+class WitnessHead(BaseModel):
+    """The head of a computer's audit trail the server saw last: its length, hash, and when."""
+
+    length: int
+    head: str
+    at: str
+
+
+class LastWitness(BaseModel):
+    """``GET /v1/devices/mine/witness``."""
+
+    witness: WitnessHead | None = None
+
+
+class Consistent(BaseModel):
+    """``POST /v1/devices/mine/witness``: whether the trail still holds what was witnessed."""
+
+    consistent: bool
+
+
+# -- screenings --------------------------------------------------------------------------------
+SCREENINGS_PATH = "/v1/screenings"
+BATCH_PATH = "/v1/screenings/batch"
+UNTAGGED_PATH = "/v1/screenings/untagged"
+TAGS_PATH = "/v1/screenings/tags"
+
+
+class Stored(BaseModel):
+    """``POST /v1/screenings`` (and an outcome, an approval): new (201) or already there (200)."""
+
+    stored: bool
+    status: str | None = None  # a screening's status on the server
+
+
+class ScreeningCopy(BaseModel):
+    """One screening version the caller may see, sealed as its author's computer sent it."""
+
+    seq: int
+    id: str
+    version: int
+    status: str
+    author: str
+    author_id: int
+    envelope: str  # base64
+    signature: str  # base64
+    author_device_key: str | None = None  # hex Ed25519: checks the signature
+    author_device_box: str | None = None  # hex X25519: a reply (a decision) is sealed for it
+
+
+class Screenings(BaseModel):
+    """``GET /v1/screenings?after=SEQ``: the next page, in the order the server took them."""
+
+    screenings: list[ScreeningCopy]
+
+
+class BatchItemAnswer(BaseModel):
+    """What a single upload would have answered: its status, and a sentence when refused."""
+
+    status: int
+    state: str | None = None
+    detail: str | None = None
+
+
+class BatchAnswer(BaseModel):
+    """``POST /v1/screenings/batch``: an answer per item, in order."""
+
+    results: list[BatchItemAnswer]
+
+
+class ScreeningVersion(BaseModel):
+    id: str
+    version: int
+
+
+class Untagged(BaseModel):
+    """``GET /v1/screenings/untagged``: the team's screenings without a child's tag."""
+
+    screenings: list[ScreeningVersion]
+
+
+class Tagged(BaseModel):
+    """``PUT /v1/screenings/tags``: how many were tagged (a tag already there stays)."""
+
+    tagged: int
