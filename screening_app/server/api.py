@@ -43,7 +43,7 @@ import uuid
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -69,8 +69,11 @@ from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, Serve
 from screening_app.sync.wire import (
     DEVICES_PATH,
     MONTH,
+    SCREENINGS_PATH,
     SETTINGS_PATH,
+    TAGS_PATH,
     TEAM_KEY_WAITING_PATH,
+    UNTAGGED_PATH,
     WITNESS_PATH,
     Account,
     Approval,
@@ -86,10 +89,14 @@ from screening_app.sync.wire import (
     NewDevice,
     Recovered,
     Rotation,
+    Screenings,
     Settings,
     SignedIn,
     SignIn,
+    Stored,
+    Tagged,
     TeamKey,
+    Untagged,
     Upload,
     Waiting,
     Witness,
@@ -208,25 +215,23 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     def revoke(device_id: uuid.UUID, who: Authorised) -> None:
         devices.revoke_device(store, who, device_id)
 
-    @app.post("/v1/screenings")
-    def send(body: Upload, who: Authorised) -> JSONResponse:
+    @app.post(SCREENINGS_PATH, response_model=Stored)
+    def send(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
         stored = screenings.upload(
             store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
         )
-        return JSONResponse(
-            {"stored": stored.created, "status": stored.status},
-            status_code=201 if stored.created else 200,
-        )
+        response.status_code = 201 if stored.created else 200
+        return {"stored": stored.created, "status": stored.status}
 
-    @app.get("/v1/screenings")
+    @app.get(SCREENINGS_PATH, response_model=Screenings)
     def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"screenings": screenings.since(store, who, after)}
 
-    @app.get("/v1/screenings/untagged")
+    @app.get(UNTAGGED_PATH, response_model=Untagged)
     def untagged(who: Authorised) -> dict[str, Any]:
         return {"screenings": screenings.untagged(store, who)}
 
-    @app.put("/v1/screenings/tags")
+    @app.put(TAGS_PATH, response_model=Tagged)
     def put_tags(body: ChildTags, who: Authorised) -> dict[str, Any]:
         tags = [(t.id, t.version, t.child_tag) for t in body.tags]
         return {"tagged": screenings.put_tags(store, who, tags)}

@@ -16,7 +16,6 @@ from typing import Any
 
 import psycopg
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
 
 from screening_app.server import audit
 from screening_app.server.problems import Invalid, ServerError, TooLarge
@@ -31,13 +30,9 @@ from screening_app.server.screenings import (
     uploader_key,
 )
 from screening_app.server.store import UNSTORABLE, Caller, ServerStore
-from screening_app.sync.wire import Upload
+from screening_app.sync.wire import BATCH_PATH, Batch, BatchAnswer, Upload
 
 MAX_BATCH = 100
-
-
-class Batch(BaseModel):
-    items: list[Upload] = Field(min_length=1)
 
 
 def upload_many(
@@ -170,7 +165,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
     routes = APIRouter()
     signed_in = Depends(caller)
 
-    @routes.post("/v1/screenings/batch")
+    @routes.post(BATCH_PATH, response_model=BatchAnswer)
     def send_batch(body: Batch, who: Caller = signed_in) -> dict[str, Any]:
         return {"results": upload_many(store, who, [_decoded(i) for i in body.items])}
 

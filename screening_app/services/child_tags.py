@@ -19,6 +19,7 @@ from screening_app.domain.evaluation import parse_date
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage import sync_repo
+from screening_app.sync import api
 from screening_app.sync.client import ServerClient
 
 
@@ -37,11 +38,11 @@ def fill(session: Session, client: ServerClient, link: bytes | None) -> int:
     """Tag the team's screenings the server holds without one; how many were tagged."""
     if not session.can(Verb.TAG_SCREENINGS) or link is None:
         return 0
-    missing = client.call("GET", "/v1/screenings/untagged")["screenings"]
+    missing = api.untagged(client)
     db, scope = session.db, session.scope()
     tags = []
     for item in missing:
-        local = sync_repo.by_remote(db, str(item["id"]), int(item["version"]))
+        local = sync_repo.by_remote(db, item.id, item.version)
         if local is None:
             continue  # not received here yet: the next sync
         answers = repo.answers(db, scope, local.screening_id)
@@ -50,4 +51,4 @@ def fill(session: Session, client: ServerClient, link: bytes | None) -> int:
             tags.append({"id": local.remote_id, "version": local.version, "child_tag": tag})
     if not tags:
         return 0
-    return int(client.call("PUT", "/v1/screenings/tags", json={"tags": tags})["tagged"])
+    return api.put_tags(client, tags)

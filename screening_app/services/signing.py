@@ -82,10 +82,10 @@ def outcome_part(db: Database, outcome_id: int) -> dict[str, Any]:
     }
 
 
-def sender(entry: dict[str, Any], key: str) -> dict[str, str]:
+def sender(device_key: str | None, signature: str) -> dict[str, str]:
     """Who sent what the team server delivered: the device key whose signature was checked on
     arrival, and that signature — kept in the receipt that the receiving account signs."""
-    return {"device_key": str(entry.get(key) or ""), "signature": str(entry.get("signature"))}
+    return {"device_key": device_key or "", "signature": signature}
 
 
 def submission_digest(db: Database, screening_id: int) -> str | None:

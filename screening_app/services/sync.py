@@ -14,7 +14,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from screening_app.domain import checklist
 from screening_app.domain.capabilities import Verb, can
@@ -48,7 +47,7 @@ from screening_app.storage.opened import get_meta, set_meta
 from screening_app.sync import api
 from screening_app.sync.client import ServerClient, fetch_certificate, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, parse, seal, verify
-from screening_app.sync.wire import Account, SignedIn
+from screening_app.sync.wire import Account, ScreeningCopy, SignedIn
 
 
 def _epoch_of(sealed: Sealed) -> int:
@@ -266,37 +265,36 @@ class SyncService:
             )
             return  # nothing skipped: they arrive once the key is here
         after = int(get_meta(self.s.db, "sync_after_screenings") or 0)
-        listed = client.call("GET", "/v1/screenings", params={"after": after})
-        for entry in listed["screenings"]:
-            local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
+        for entry in api.screenings_since(client, after):
+            local = sync_repo.by_remote(self.s.db, entry.id, entry.version)
             with self.s.write("record what was received") as db:
                 if local is not None:
-                    self._follow_status(db, local, entry["status"])
+                    self._follow_status(db, local, entry.status)
                 elif (
-                    entry["author"] != me.name
+                    entry.author != me.name
                     and team.held
                     and self._store_received(entry, team, report)
                 ):
                     report.received += 1
-                set_meta(db, "sync_after_screenings", str(entry["seq"]))
+                set_meta(db, "sync_after_screenings", str(entry.seq))
 
-    def _store_received(self, entry: dict[str, Any], team: TeamKeys, report: SyncReport) -> bool:
+    def _store_received(self, entry: ScreeningCopy, team: TeamKeys, report: SyncReport) -> bool:
         try:
             body = verify(
-                Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
-                bytes.fromhex(entry["author_device_key"] or ""),
+                Sealed(unb64(entry.envelope), unb64(entry.signature)),
+                bytes.fromhex(entry.author_device_key or ""),
             )
             opener = team.opener(int(body["metadata"].get("team_epoch") or 1))
             if opener is None:
                 raise EnvelopeError("this computer has no copy of the team key it was sealed for")
             content = open_content(body, "team", opener)
         except (EnvelopeError, ValueError) as exc:
-            report.problems.append(f"A screening from {entry['author']} was not opened: {exc}")
+            report.problems.append(f"A screening from {entry.author} was not opened: {exc}")
             return False
         author = sync_repo.remote_user(
             self.s.db,
-            int(entry["author_id"]),
-            entry["author"],
+            int(entry.author_id),
+            entry.author,
             self.s.user.team,
             self.s.now_text(),
         )
@@ -304,14 +302,17 @@ class SyncService:
         form = self.s.registry.get(str(meta["form_id"]), int(meta["form_version"]))
         answers = dict(content["answers"])
         reference = str(content.get("reference") or "")[:64] or "CSE-received"
-        local_id = self.screenings.store_received(form, answers, author, entry["status"], reference)
-        earlier = sync_repo.by_remote(self.s.db, entry["id"], int(entry["version"]) - 1)
+        local_id = self.screenings.store_received(form, answers, author, entry.status, reference)
+        earlier = sync_repo.by_remote(self.s.db, entry.id, int(entry.version) - 1)
         if earlier is not None:  # an amendment: the version it replaces is superseded here too
             repo.update(self.s.db, repo.ALL, earlier.screening_id, {"status": "superseded"})
             repo.update(self.s.db, repo.ALL, local_id, {"previous_id": earlier.screening_id})
             signing.record(self.s, earlier.screening_id, "supersede")
         signing.record(
-            self.s, local_id, "receive", {"from": signing.sender(entry, "author_device_key")}
+            self.s,
+            local_id,
+            "receive",
+            {"from": signing.sender(entry.author_device_key, entry.signature)},
         )
         stored = repo.fetch(self.s.db, repo.ALL, local_id)
         if stored is not None and stored.operative_band is not None:
@@ -322,9 +323,9 @@ class SyncService:
         sync_repo.received(
             self.s.db,
             local_id,
-            entry["id"],
-            int(entry["version"]),
-            entry["author_device_box"] or "",
+            entry.id,
+            int(entry.version),
+            entry.author_device_box or "",
             self.s.now_text(),
         )
         return True

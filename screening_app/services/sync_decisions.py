@@ -138,7 +138,7 @@ class DecisionSync:
             self.s,
             local.screening_id,
             "decision",
-            {"from": signing.sender(entry, "reviewer_device_key")},
+            {"from": signing.sender(entry["reviewer_device_key"], entry["signature"])},
             review_id=review_id,
         )
         self.s.audit("review_received", record.reference if record else None, status)

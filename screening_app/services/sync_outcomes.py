@@ -114,7 +114,7 @@ class OutcomeSync:
             self.s,
             local.screening_id,
             "outcome",
-            {"from": signing.sender(entry, "recorder_device_key")},
+            {"from": signing.sender(entry["recorder_device_key"], entry["signature"])},
             outcome_id=new_id,
         )
         record = repo.fetch(db, repo.ALL, local.screening_id)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
 from screening_app.storage import sync_repo
+from screening_app.sync import api
 from screening_app.sync.client import ServerClient, SyncError, b64
 from screening_app.sync.envelope import Sealed
 
@@ -43,9 +44,8 @@ def send(
 ) -> None:
     done = 0  # how many items the batches so far held
     for chunk in batches(items):
-        body = {"items": [_body(sealed) for _sid, sealed in chunk]}
         try:
-            answer = client.call("POST", "/v1/screenings/batch", json=body)
+            answers = api.send_batch(client, [_body(sealed) for _sid, sealed in chunk])
         except SyncError as exc:
             if exc.status in (404, 405):  # a server older than batches: the rest one by one
                 _one_by_one(session, client, items[done:], report)
@@ -60,17 +60,15 @@ def send(
         done += len(chunk)
         refused = []
         with session.write("record what was sent") as db:
-            for (screening_id, _sealed), result in zip(chunk, answer["results"], strict=True):
-                if result.get("status") in (200, 201):
+            for (screening_id, _sealed), result in zip(chunk, answers, strict=True):
+                if result.status in (200, 201):
                     sync_repo.mark(db, screening_id, "sent", "", session.now_text())
                     report.sent += 1
                 else:
                     refused.append((screening_id, result))
         for screening_id, result in refused:
-            message = str(result.get("detail") or f"The server answered {result.get('status')}.")
-            _failed(
-                session, screening_id, SyncError(message, int(result.get("status") or 0)), report
-            )
+            message = result.detail or f"The server answered {result.status}."
+            _failed(session, screening_id, SyncError(message, result.status), report)
 
 
 def _one_by_one(
@@ -78,7 +76,7 @@ def _one_by_one(
 ) -> None:
     for screening_id, sealed in items:
         try:
-            client.call("POST", "/v1/screenings", json=_body(sealed))
+            api.send_screening(client, **_body(sealed))
         except SyncError as exc:
             _failed(session, screening_id, exc, report)
             if exc.status in STOP:

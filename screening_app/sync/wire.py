@@ -241,6 +241,12 @@ class Screenings(BaseModel):
     screenings: list[ScreeningCopy]
 
 
+class Batch(BaseModel):
+    """``POST /v1/screenings/batch``: many uploads in one request (at most ``MAX_BATCH``)."""
+
+    items: list[Upload] = Field(min_length=1)
+
+
 class BatchItemAnswer(BaseModel):
     """What a single upload would have answered: its status, and a sentence when refused."""
 
