@@ -69,6 +69,8 @@ from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, Serve
 from screening_app.sync.wire import (
     DEVICES_PATH,
     MONTH,
+    OUTCOMES_PATH,
+    REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
@@ -80,6 +82,8 @@ from screening_app.sync.wire import (
     Challenge,
     ChildTags,
     Consistent,
+    Decided,
+    Decisions,
     DeviceMade,
     DeviceSignIn,
     EpochKey,
@@ -87,6 +91,7 @@ from screening_app.sync.wire import (
     LastWitness,
     LinkKeys,
     NewDevice,
+    Outcomes,
     Recovered,
     Rotation,
     Screenings,
@@ -100,6 +105,7 @@ from screening_app.sync.wire import (
     Upload,
     Waiting,
     Witness,
+    review_path,
 )
 
 _HTTP_WORDS = {
@@ -300,14 +306,15 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     def organisation_links(who: Authorised) -> dict[str, Any]:
         return {"links": org_links.links(store, who)}
 
-    @app.post("/v1/outcomes")
-    def send_outcome(body: Upload, who: Authorised) -> JSONResponse:
+    @app.post(OUTCOMES_PATH, response_model=Stored)
+    def send_outcome(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
         created = outcomes.record(
             store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
         )
-        return JSONResponse({"stored": created}, status_code=201 if created else 200)
+        response.status_code = 201 if created else 200
+        return {"stored": created}
 
-    @app.get("/v1/outcomes")
+    @app.get(OUTCOMES_PATH, response_model=Outcomes)
     def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"outcomes": outcomes.since(store, who, after)}
 
@@ -334,7 +341,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         pairs = list(zip(code, measure, strict=True))
         return {"rows": outcomes.area_profile(store, who, area, first, last, pairs)}
 
-    @app.post("/v1/screenings/{screening_id}/{version}/review")
+    @app.post(review_path("{screening_id}", "{version}"), response_model=Decided)
     def review(
         screening_id: uuid.UUID, version: int, body: Upload, who: Authorised
     ) -> dict[str, str]:
@@ -348,7 +355,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         )
         return {"status": status}
 
-    @app.get("/v1/reviews")
+    @app.get(REVIEWS_PATH, response_model=Decisions)
     def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"reviews": reviews.since(store, who, after)}
 

@@ -5,8 +5,6 @@ the author's computer at its next sync (docs/SERVER.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.scoring import score
 from screening_app.services import signing
@@ -16,8 +14,10 @@ from screening_app.storage import review_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
 from screening_app.storage.opened import get_meta, set_meta
+from screening_app.sync import api
 from screening_app.sync.client import ServerClient, SyncError, b64, unb64
 from screening_app.sync.envelope import EnvelopeError, Sealed, open_content, seal, verify
+from screening_app.sync.wire import DecisionCopy
 
 
 def _kept(db: Database, review_id: int) -> Sealed | None:
@@ -53,10 +53,9 @@ class DecisionSync:
                         db, "sync_decisions", review_id, made.envelope, made.signature
                     )
                 sealed = made
-            body = {"envelope": b64(sealed.envelope), "signature": b64(sealed.signature)}
-            path = f"/v1/screenings/{item.remote_id}/{item.version}/review"
+            envelope, signature = b64(sealed.envelope), b64(sealed.signature)
             try:
-                client.call("POST", path, json=body)
+                api.send_decision(client, item.remote_id, item.version, envelope, signature)
                 state, error = "sent", ""
             except SyncError as exc:
                 if exc.status != 409:
@@ -80,9 +79,8 @@ class DecisionSync:
     def receive(self, client: ServerClient, report: SyncReport) -> None:
         """Take the decisions made on other computers about this computer's screenings."""
         after = int(get_meta(self.s.db, "sync_after_reviews") or 0)
-        listed = client.call("GET", "/v1/reviews", params={"after": after})
-        for entry in listed["reviews"]:
-            local = sync_repo.by_remote(self.s.db, entry["id"], entry["version"])
+        for entry in api.decisions_since(client, after):
+            local = sync_repo.by_remote(self.s.db, entry.id, entry.version)
             with self.s.write("record the decision received") as db:
                 if (
                     local is not None
@@ -90,30 +88,30 @@ class DecisionSync:
                     and self._apply_decision(db, local, entry, report)
                 ):
                     report.decisions_received += 1
-                set_meta(db, "sync_after_reviews", str(entry["seq"]))
+                set_meta(db, "sync_after_reviews", str(entry.seq))
 
     def _apply_decision(
-        self, db: Database, local: sync_repo.SyncItem, entry: dict[str, Any], report: SyncReport
+        self, db: Database, local: sync_repo.SyncItem, entry: DecisionCopy, report: SyncReport
     ) -> bool:
         try:
             body = verify(
-                Sealed(unb64(entry["envelope"]), unb64(entry["signature"])),
-                bytes.fromhex(entry["reviewer_device_key"]),
+                Sealed(unb64(entry.envelope), unb64(entry.signature)),
+                bytes.fromhex(entry.reviewer_device_key),
             )
             decided = open_content(body, "author", self.s.store.keys)
         except (EnvelopeError, ValueError) as exc:
-            report.problems.append(f"A decision from {entry['reviewer']} was not opened: {exc}")
+            report.problems.append(f"A decision from {entry.reviewer} was not opened: {exc}")
             return False
-        status = {"approve": "approved", "return": "returned"}[entry["decision"]]
+        status = {"approve": "approved", "return": "returned"}[entry.decision]
         reviewer = sync_repo.remote_user(
-            db, int(entry["reviewer_id"]), entry["reviewer"], self.s.user.team, self.s.now_text()
+            db, int(entry.reviewer_id), entry.reviewer, self.s.user.team, self.s.now_text()
         )
         review_id = review_repo.add_review(
             db,
             repo.ALL,
             local.screening_id,
             reviewer,
-            entry["decision"],
+            entry.decision,
             str(decided.get("comment") or ""),
             decided.get("band"),
             self.s.now_text(),
@@ -138,7 +136,7 @@ class DecisionSync:
             self.s,
             local.screening_id,
             "decision",
-            {"from": signing.sender(entry["reviewer_device_key"], entry["signature"])},
+            {"from": signing.sender(entry.reviewer_device_key, entry.signature)},
             review_id=review_id,
         )
         self.s.audit("review_received", record.reference if record else None, status)

@@ -14,6 +14,8 @@ from screening_app.sync.client import read
 from screening_app.sync.wire import (
     BATCH_PATH,
     DEVICES_PATH,
+    OUTCOMES_PATH,
+    REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
@@ -23,8 +25,13 @@ from screening_app.sync.wire import (
     BatchAnswer,
     BatchItemAnswer,
     Consistent,
+    Decided,
+    DecisionCopy,
+    Decisions,
     DeviceMade,
     LastWitness,
+    OutcomeCopy,
+    Outcomes,
     ScreeningCopy,
     Screenings,
     ScreeningVersion,
@@ -36,6 +43,7 @@ from screening_app.sync.wire import (
     Waiting,
     WaitingDevice,
     WitnessHead,
+    review_path,
 )
 
 
@@ -119,3 +127,28 @@ def untagged(client: Calls) -> list[ScreeningVersion]:
 def put_tags(client: Calls, tags: list[dict[str, Any]]) -> int:
     answer = client.call("PUT", TAGS_PATH, json={"tags": tags})
     return read(Tagged, answer, TAGS_PATH).tagged
+
+
+def send_decision(
+    client: Calls, screening_id: str, version: int, envelope: str, signature: str
+) -> str:
+    """A supervisor's decision; the screening's status on the server now."""
+    path = review_path(screening_id, version)
+    body = {"envelope": envelope, "signature": signature}
+    return read(Decided, client.call("POST", path, json=body), path).status
+
+
+def decisions_since(client: Calls, after: int) -> list[DecisionCopy]:
+    answer = client.call("GET", REVIEWS_PATH, params={"after": after})
+    return read(Decisions, answer, REVIEWS_PATH).reviews
+
+
+def send_outcome(client: Calls, envelope: str, signature: str) -> bool:
+    """An outcome; True when it is new on the server."""
+    body = {"envelope": envelope, "signature": signature}
+    return read(Stored, client.call("POST", OUTCOMES_PATH, json=body), OUTCOMES_PATH).stored
+
+
+def outcomes_since(client: Calls, after: int) -> list[OutcomeCopy]:
+    answer = client.call("GET", OUTCOMES_PATH, params={"after": after})
+    return read(Outcomes, answer, OUTCOMES_PATH).outcomes

@@ -10,6 +10,7 @@ client of these resources.
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -276,3 +277,61 @@ class Tagged(BaseModel):
     """``PUT /v1/screenings/tags``: how many were tagged (a tag already there stays)."""
 
     tagged: int
+
+
+# -- decisions and outcomes --------------------------------------------------------------------
+REVIEWS_PATH = "/v1/reviews"
+OUTCOMES_PATH = "/v1/outcomes"
+
+
+def review_path(screening_id: str, version: int | str) -> str:
+    """``POST`` a supervisor's decision on one screening version here."""
+    return f"/v1/screenings/{screening_id}/{version}/review"
+
+
+class Decided(BaseModel):
+    """``POST .../review``: the screening's status on the server now."""
+
+    status: str
+
+
+class DecisionCopy(BaseModel):
+    """A supervisor's decision the caller may see, sealed for the author and the team."""
+
+    seq: int
+    id: str
+    version: int
+    decision: Literal["approve", "return"]
+    reviewer: str
+    reviewer_id: int
+    envelope: str
+    signature: str
+    reviewer_device_key: str
+
+
+class Decisions(BaseModel):
+    """``GET /v1/reviews?after=SEQ``."""
+
+    reviews: list[DecisionCopy]
+
+
+class OutcomeCopy(BaseModel):
+    """An outcome recorded on a screening the caller may see."""
+
+    seq: int
+    outcome_id: str
+    id: str
+    version: int
+    code: str
+    date: str
+    envelope: str
+    signature: str
+    recorder: str
+    recorder_id: int
+    recorder_device_key: str
+
+
+class Outcomes(BaseModel):
+    """``GET /v1/outcomes?after=SEQ``."""
+
+    outcomes: list[OutcomeCopy]
