@@ -67,7 +67,9 @@ from screening_app.server.body_limit import BodyLimit
 from screening_app.server.problems import Invalid, ServerError, Unauthenticated, decoded
 from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
 from screening_app.sync.wire import (
+    AREA_PROFILE_PATH,
     DEVICES_PATH,
+    FIGURES_PATH,
     MONTH,
     OUTCOMES_PATH,
     REVIEWS_PATH,
@@ -79,6 +81,7 @@ from screening_app.sync.wire import (
     WITNESS_PATH,
     Account,
     Approval,
+    AreaRows,
     Challenge,
     ChildTags,
     Consistent,
@@ -87,6 +90,7 @@ from screening_app.sync.wire import (
     DeviceMade,
     DeviceSignIn,
     EpochKey,
+    Figures,
     Grant,
     LastWitness,
     LinkKeys,
@@ -318,7 +322,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         return {"outcomes": outcomes.since(store, who, after)}
 
-    @app.get("/v1/figures")
+    @app.get(FIGURES_PATH, response_model=Figures)
     def figures(
         who: Authorised,
         first: Annotated[str, Query(pattern=MONTH)],
@@ -327,7 +331,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     ) -> dict[str, Any]:
         return {"figures": figures_module.figures(store, who, first, last, positive)}
 
-    @app.get("/v1/figures/area")
+    @app.get(AREA_PROFILE_PATH, response_model=AreaRows)
     def area_profile(
         who: Authorised,
         area: Annotated[str, Query(pattern=r"^[a-z0-9_]{1,64}$")],

@@ -13,6 +13,7 @@ from screening_app.domain.capabilities import Verb, holders
 from screening_app.server import permissions
 from screening_app.server.problems import NotFound
 from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire import SupervisorKeys, supervisor_keys_path
 
 
 def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
     routes = APIRouter()
     signed_in = Depends(caller)
 
-    @routes.get("/v1/supervisors/{name}/keys")
+    @routes.get(supervisor_keys_path("{name}"), response_model=SupervisorKeys)
     def keys(
         name: str = Path(min_length=1, max_length=100), who: Caller = signed_in
     ) -> dict[str, Any]:

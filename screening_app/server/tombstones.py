@@ -10,21 +10,19 @@ row. The same tombstone twice is witnessed once; another tombstone for the same 
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import devices, permissions
-from screening_app.server.problems import Conflict, Invalid, NotFound
+from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
-from screening_app.sync.wire import Upload
+from screening_app.sync.wire import TOMBSTONES_PATH, Tombstones, Upload, Witnessed
 
 PAGE = 200
 
@@ -127,17 +125,14 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
     routes = APIRouter()
     signed_in = Depends(caller)
 
-    @routes.post("/v1/tombstones")
-    def send(body: Upload, who: Caller = signed_in) -> JSONResponse:
-        try:
-            data = base64.b64decode(body.envelope, validate=True)
-            signature = base64.b64decode(body.signature, validate=True)
-        except ValueError:
-            raise Invalid("The deletion is not base64.") from None
+    @routes.post(TOMBSTONES_PATH, response_model=Witnessed)
+    def send(body: Upload, response: Response, who: Caller = signed_in) -> dict[str, Any]:
+        data, signature = decoded(body.envelope, "deletion"), decoded(body.signature, "signature")
         seen = witness(store, who, data, signature)
-        return JSONResponse(seen, status_code=201 if seen["stored"] else 200)
+        response.status_code = 201 if seen["stored"] else 200
+        return seen
 
-    @routes.get("/v1/tombstones")
+    @routes.get(TOMBSTONES_PATH, response_model=Tombstones)
     def receive(who: Caller = signed_in, after: int = Query(0, ge=0)) -> dict[str, Any]:
         return {"tombstones": since(store, who, after)}
 

@@ -9,6 +9,7 @@ from screening_app.domain.measures import tally
 from screening_app.domain.statistics import MonthFigures, Shape, months_between
 from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
+from screening_app.sync import api
 
 ATTRIBUTES = {
     "band": "bands",
@@ -26,29 +27,29 @@ def organisation_figures(
     session.require(Verb.SEE_ORGANISATION_FIGURES)
     months = months_between(start, end)
     with signed_in(session, password) as (client, _me):
-        params = {"first": months[0], "last": months[-1], "positive": list(shape.positive)}
-        rows = client.call("GET", "/v1/figures", params=params)["figures"]
+        rows = api.organisation_figures(client, months[0], months[-1], list(shape.positive))
     figures = {m: MonthFigures(m) for m in months}
     profiles = []
     for row in rows:
-        month = figures.get(row["month"])
+        month = figures.get(row.month)
         if month is None:
             continue
-        kind, code, value = row["kind"], row["code"], row["value"]
+        kind, code, value = row.kind, row.code or "", row.value
+        count = int(value or 0)  # only the median days may be unknown
         if kind == "screenings":
-            month.screenings = int(value)
+            month.screenings = count
         elif kind == "children":
-            month.children = int(value)
+            month.children = count
         elif kind in ATTRIBUTES:
-            getattr(month, ATTRIBUTES[kind])[code] = int(value)
+            getattr(month, ATTRIBUTES[kind])[code] = count
         elif kind == "outcome":
-            month.outcomes[code] = int(value)
+            month.outcomes[code] = count
         elif kind == "positive":
-            month.with_positive_outcome = int(value)
+            month.with_positive_outcome = count
         elif kind == "median_days" and value is not None:
-            month.median_days_to_review = round(float(value), 1)
+            month.median_days_to_review = round(value, 1)
         elif kind == "profile":
-            profiles.append((row["month"], code or None, row.get("codes") or [], int(value)))
+            profiles.append((row.month, code or None, row.codes, count))
     for period, counted in tally(profiles, shape.measures, shape.high).items():
         if period in figures:
             figures[period].tally = counted

@@ -14,6 +14,7 @@ from screening_app.domain.profile import (
 from screening_app.domain.statistics import Shape, model_options
 from screening_app.services.server_session import signed_in
 from screening_app.services.session import Session
+from screening_app.sync import api
 
 
 def organisation_profile(
@@ -33,10 +34,10 @@ def organisation_profile(
             "code": [code for code, _m in pairs],
             "measure": [m for _code, m in pairs],
         }
-        rows = client.call("GET", "/v1/figures/area", params=params)["rows"]
+        rows = api.area_profile(client, params)
     found: dict[str, dict[str, int]] = {}
     for row in rows:
-        found.setdefault(row["dimension"], {})[row["code"]] = int(row["count"])
+        found.setdefault(row.dimension, {})[row.code or ""] = row.count
     form = shape.form
     bands = [(b.code, b.label) for b in form.bands] + [("not_known", "Not known")]
     return AreaProfile(

@@ -25,8 +25,9 @@ from screening_app.services.session import Session
 from screening_app.storage import audit, retention_repo, sync_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.opened import get_meta, set_meta
-from screening_app.sync import tombstone
-from screening_app.sync.client import ServerClient, SyncError, b64, unb64
+from screening_app.sync import api, tombstone
+from screening_app.sync.client import ServerClient, SyncError, unb64
+from screening_app.sync.wire import TombstoneCopy
 
 DELETED, WITNESSED, RECEIVED = "record_deleted", "tombstone_witnessed", "tombstone_received"
 
@@ -144,9 +145,7 @@ def send(session: Session, client: ServerClient, problems: list[str]) -> int:
             continue
         data, signature = tombstone.sign(deletion.tombstone, session.store.keys)
         try:
-            answer = client.call(
-                "POST", "/v1/tombstones", json={"envelope": b64(data), "signature": b64(signature)}
-            )
+            answer = api.send_tombstone(client, data, signature)
         except SyncError as exc:
             problems.append(
                 f"The deletion of {deletion.reference} was not witnessed: {exc.message}"
@@ -154,7 +153,7 @@ def send(session: Session, client: ServerClient, problems: list[str]) -> int:
             if exc.status in (0, 401, 403, 500, 502, 503):
                 return witnessed
             continue
-        detail = {"witnessed_at": str(answer["witnessed_at"]), "witness": str(answer["witness"])}
+        detail = {"witnessed_at": answer.witnessed_at, "witness": answer.witness}
         with session.write("record the server's witness"):
             session.audit(WITNESSED, deletion.reference, json.dumps(detail, sort_keys=True))
         witnessed += 1
@@ -165,26 +164,26 @@ def receive(session: Session, client: ServerClient, problems: list[str]) -> int:
     """Remove the content of what other computers of the team deleted; how many here."""
     after = int(get_meta(session.db, "sync_after_tombstones") or 0)
     removed = 0
-    entries = client.call("GET", "/v1/tombstones", params={"after": after})["tombstones"]
+    entries = api.tombstones_since(client, after)
     held = holds.standing(session.db) if entries else {}
     for entry in entries:
         with session.write("remove what the team deleted") as db:
             removed += _take(session, entry, held, problems)
-            set_meta(db, "sync_after_tombstones", str(int(entry["seq"])))
+            set_meta(db, "sync_after_tombstones", str(entry.seq))
     return removed
 
 
 def _take(
-    session: Session, entry: dict[str, Any], held: dict[int, Hold], problems: list[str]
+    session: Session, entry: TombstoneCopy, held: dict[int, Hold], problems: list[str]
 ) -> int:
     try:
         body = tombstone.verify(
-            unb64(entry["tombstone"]),
-            unb64(entry["signature"]),
-            bytes.fromhex(str(entry["decider_device_key"])),
+            unb64(entry.tombstone),
+            unb64(entry.signature),
+            bytes.fromhex(entry.decider_device_key),
         )
     except (tombstone.TombstoneError, ValueError) as exc:
-        problems.append(f"A deletion from {entry.get('decider')} was not taken: {exc}.")
+        problems.append(f"A deletion from {entry.decider} was not taken: {exc}.")
         return 0
     local = sync_repo.by_remote(session.db, body["id"], int(body["version"]))
     if local is None:
@@ -200,8 +199,8 @@ def _take(
         )
         return 0
     retention_repo.remove_content(session.db, local.screening_id, session.now_text())
-    sender = {"device_key": str(entry["decider_device_key"]), "signature": entry["signature"]}
+    sender = signing.sender(entry.decider_device_key, entry.signature)
     signing.record(session, local.screening_id, "remove", {"tombstone": body, "from": sender})
-    detail = {**body, "witnessed_at": entry["witnessed_at"], "witness": entry["witness"]}
+    detail = {**body, "witnessed_at": entry.witnessed_at, "witness": entry.witness}
     session.audit(RECEIVED, record.reference, json.dumps(detail, sort_keys=True))
     return 1

@@ -36,7 +36,7 @@ from screening_app.services.session import Session
 from screening_app.storage import audit, review_repo
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage.driver import Database
-from screening_app.sync import transfer
+from screening_app.sync import api, transfer
 from screening_app.sync.transfer import TransferError
 
 SENT, RECEIVED, RECEIPT = "transfer_sent", "transfer_received", "transfer_receipt"
@@ -152,8 +152,8 @@ class TransferService:
 
     def _keys_of(self, name: str, password: str | None) -> list[dict[str, str]]:
         with signed_in(self.s, password) as (client, _me):
-            found = client.call("GET", f"/v1/supervisors/{name}/keys")
-        return [dict(d) for d in found["devices"]]
+            found = api.supervisor_keys(client, name)
+        return [d.model_dump() for d in found.devices]
 
     # -- receiving -----------------------------------------------------------------------
     @staticmethod

@@ -12,16 +12,21 @@ from typing import Any, Protocol
 
 from screening_app.sync.client import read
 from screening_app.sync.wire import (
+    AREA_PROFILE_PATH,
     BATCH_PATH,
     DEVICES_PATH,
+    FIGURES_PATH,
     OUTCOMES_PATH,
     REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
     TEAM_KEY_WAITING_PATH,
+    TOMBSTONES_PATH,
     UNTAGGED_PATH,
     WITNESS_PATH,
+    AreaRow,
+    AreaRows,
     BatchAnswer,
     BatchItemAnswer,
     Consistent,
@@ -29,6 +34,8 @@ from screening_app.sync.wire import (
     DecisionCopy,
     Decisions,
     DeviceMade,
+    FigureRow,
+    Figures,
     LastWitness,
     OutcomeCopy,
     Outcomes,
@@ -38,12 +45,17 @@ from screening_app.sync.wire import (
     SecretCopy,
     Settings,
     Stored,
+    SupervisorKeys,
     Tagged,
+    TombstoneCopy,
+    Tombstones,
     Untagged,
     Waiting,
     WaitingDevice,
+    Witnessed,
     WitnessHead,
     review_path,
+    supervisor_keys_path,
 )
 
 
@@ -152,3 +164,30 @@ def send_outcome(client: Calls, envelope: str, signature: str) -> bool:
 def outcomes_since(client: Calls, after: int) -> list[OutcomeCopy]:
     answer = client.call("GET", OUTCOMES_PATH, params={"after": after})
     return read(Outcomes, answer, OUTCOMES_PATH).outcomes
+
+
+def organisation_figures(
+    client: Calls, first: str, last: str, positive: list[str]
+) -> list[FigureRow]:
+    params = {"first": first, "last": last, "positive": positive}
+    return read(Figures, client.call("GET", FIGURES_PATH, params=params), FIGURES_PATH).figures
+
+
+def area_profile(client: Calls, params: dict[str, Any]) -> list[AreaRow]:
+    answer = client.call("GET", AREA_PROFILE_PATH, params=params)
+    return read(AreaRows, answer, AREA_PROFILE_PATH).rows
+
+
+def send_tombstone(client: Calls, data: bytes, signature: bytes) -> Witnessed:
+    body = {"envelope": _b64(data), "signature": _b64(signature)}
+    return read(Witnessed, client.call("POST", TOMBSTONES_PATH, json=body), TOMBSTONES_PATH)
+
+
+def tombstones_since(client: Calls, after: int) -> list[TombstoneCopy]:
+    answer = client.call("GET", TOMBSTONES_PATH, params={"after": after})
+    return read(Tombstones, answer, TOMBSTONES_PATH).tombstones
+
+
+def supervisor_keys(client: Calls, name: str) -> SupervisorKeys:
+    path = supervisor_keys_path(name)
+    return read(SupervisorKeys, client.call("GET", path), path)

@@ -335,3 +335,85 @@ class Outcomes(BaseModel):
     """``GET /v1/outcomes?after=SEQ``."""
 
     outcomes: list[OutcomeCopy]
+
+
+# -- the organisation's figures ----------------------------------------------------------------
+FIGURES_PATH = "/v1/figures"
+AREA_PROFILE_PATH = "/v1/figures/area"
+
+
+class FigureRow(BaseModel):
+    """A count of one kind (screenings, band, area, …) in one month; a profile carries its
+    outcome codes; the median days to review may be unknown (None)."""
+
+    kind: str
+    month: str
+    code: str | None = None
+    codes: list[str] = Field(default_factory=list)
+    value: float | None = None
+
+
+class Figures(BaseModel):
+    """``GET /v1/figures?first=&last=&positive=``: counted from clear metadata only."""
+
+    figures: list[FigureRow]
+
+
+class AreaRow(BaseModel):
+    dimension: str
+    code: str | None = None
+    count: int
+
+
+class AreaRows(BaseModel):
+    """``GET /v1/figures/area``: one area's children across the organisation."""
+
+    rows: list[AreaRow]
+
+
+# -- deletions and transfers -------------------------------------------------------------------
+TOMBSTONES_PATH = "/v1/tombstones"
+
+
+def supervisor_keys_path(name: str) -> str:
+    """``GET``: the public keys of a supervisor's computers, to seal a transfer for them."""
+    return f"/v1/supervisors/{name}/keys"
+
+
+class Witnessed(BaseModel):
+    """``POST /v1/tombstones``: stored (201) or already witnessed (200), and the witness."""
+
+    stored: bool
+    witnessed_at: str
+    witness: str
+
+
+class TombstoneCopy(BaseModel):
+    """A deletion another computer of the team sent, as the server witnessed it."""
+
+    seq: int
+    tombstone: str  # base64 of the signed deletion
+    signature: str
+    witnessed_at: str
+    witness: str
+    decider: str
+    decider_device_key: str
+
+
+class Tombstones(BaseModel):
+    """``GET /v1/tombstones?after=SEQ``."""
+
+    tombstones: list[TombstoneCopy]
+
+
+class DeviceKeys(BaseModel):
+    x25519: str
+    ed25519: str
+
+
+class SupervisorKeys(BaseModel):
+    """``GET /v1/supervisors/{name}/keys``: whose team, and each of their computers' keys."""
+
+    name: str
+    team: str | None = None
+    devices: list[DeviceKeys]
