@@ -70,13 +70,17 @@ from screening_app.sync.wire import (
     AREA_PROFILE_PATH,
     DEVICES_PATH,
     FIGURES_PATH,
+    LINK_KEYS_PATH,
     MONTH,
+    ORGANISATION_LINKS_PATH,
     OUTCOMES_PATH,
     REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
+    TEAM_KEY_PATH,
     TEAM_KEY_WAITING_PATH,
+    TEAM_RECOVERY_PATH,
     UNTAGGED_PATH,
     WITNESS_PATH,
     Account,
@@ -95,6 +99,7 @@ from screening_app.sync.wire import (
     LastWitness,
     LinkKeys,
     NewDevice,
+    OrganisationLinks,
     Outcomes,
     Recovered,
     Rotation,
@@ -105,6 +110,9 @@ from screening_app.sync.wire import (
     Stored,
     Tagged,
     TeamKey,
+    TeamKeyCopies,
+    TeamRecovery,
+    Unknown,
     Untagged,
     Upload,
     Waiting,
@@ -246,7 +254,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         tags = [(t.id, t.version, t.child_tag) for t in body.tags]
         return {"tagged": screenings.put_tags(store, who, tags)}
 
-    @app.put("/v1/teams/mine/key", status_code=204)
+    @app.put(TEAM_KEY_PATH, status_code=204)
     def create_team_key(body: TeamKey, who: Authorised) -> None:
         team_keys.create(
             store,
@@ -258,7 +266,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             decoded(body.epoch_recovery, "recovery copy") if body.epoch_recovery else None,
         )
 
-    @app.get("/v1/teams/mine/key")
+    @app.get(TEAM_KEY_PATH, response_model=TeamKeyCopies)
     def get_team_key(who: Authorised) -> dict[str, Any]:
         return team_keys.current(store, who)
 
@@ -293,7 +301,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         recovery = decoded(body.recovery, "recovery copy") if body.recovery else None
         team_keys.rotate(store, who, body.epoch, bytes.fromhex(body.public), recovery, sealed_for)
 
-    @app.get("/v1/teams/mine/recovery")
+    @app.get(TEAM_RECOVERY_PATH, response_model=TeamRecovery)
     def get_recovery(who: Authorised) -> dict[str, Any]:
         return team_keys.recovery(store, who)
 
@@ -301,12 +309,12 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     def recovered(body: Recovered, who: Authorised) -> None:
         team_keys.keep_recovered(store, who, _epochs(body.keys))
 
-    @app.put("/v1/organisation/link-keys")
+    @app.put(LINK_KEYS_PATH, response_model=Unknown)
     def put_link_keys(body: LinkKeys, who: Authorised) -> dict[str, Any]:
         keys = {item.screening_id: [_hex32(k) for k in item.keys] for item in body.screenings}
         return {"unknown": org_links.put_keys(store, who, keys)}
 
-    @app.get("/v1/organisation/links")
+    @app.get(ORGANISATION_LINKS_PATH, response_model=OrganisationLinks)
     def organisation_links(who: Authorised) -> dict[str, Any]:
         return {"links": org_links.links(store, who)}
 

@@ -26,6 +26,7 @@ from screening_app.services.session import Session
 from screening_app.services.sync_report import SyncReport
 from screening_app.services.team_key import TeamKeys, share_secret
 from screening_app.storage import org_links_repo
+from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, SyncError, unb64
 from screening_app.sync.wire import ORGANISATION_LINK_PATH, WaitingDevice
@@ -84,23 +85,23 @@ def exchange(session: Session, client: ServerClient, report: SyncReport, team: T
         if row.kind is not None and row.key is not None:
             mine[link_key(opened, row.kind, row.key)] = (row.kind, row.key)
     _send(session, client, remote, keys)
-    answer = client.call("GET", "/v1/organisation/links")["links"]
+    answer = api.organisation_links(client)
     by_remote = {remote_id: sid for sid, remote_id in remote.items()}
     found = []
     for item in answer:
-        sid = by_remote.get(item["screening_id"])
-        if sid is None or item["link_key"] not in keys.get(sid, {}):
+        sid = by_remote.get(item.screening_id)
+        if sid is None or item.link_key not in keys.get(sid, {}):
             continue  # an older version's, or a screening this computer no longer counts
-        kind, key = keys[sid][item["link_key"]]
+        kind, key = keys[sid][item.link_key]
         found.append(
             (
-                item["link_key"],
+                item.link_key,
                 sid,
                 kind,
                 key,
-                item["team"],
-                item["screenings"],
-                item["supervisors"],
+                item.team,
+                item.screenings,
+                item.supervisors,
             )
         )
     with session.write("keep the links across the organisation") as db:
@@ -129,12 +130,9 @@ def _send(
     changed = [sid for sid, digest in digests.items() if sent.get(sid) != digest]
     for start in range(0, len(changed), BATCH):
         batch = changed[start : start + BATCH]
-        body = {
-            "screenings": [
-                {"screening_id": remote[sid], "keys": sorted(keys[sid])} for sid in batch
-            ]
-        }
-        unknown = set(client.call("PUT", "/v1/organisation/link-keys", json=body)["unknown"])
+        unknown = api.put_link_keys(
+            client, [{"screening_id": remote[sid], "keys": sorted(keys[sid])} for sid in batch]
+        )
         with session.write("note the link keys sent") as db:
             org_links_repo.mark_sent(
                 db, {sid: digests[sid] for sid in batch if remote[sid] not in unknown}

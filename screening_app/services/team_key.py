@@ -28,7 +28,7 @@ from screening_app.storage.opened import get_meta
 from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire import TEAM_LINK_PATH, WaitingDevice
+from screening_app.sync.wire import TEAM_KEY_PATH, TEAM_LINK_PATH, TeamRecovery, WaitingDevice
 
 TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
@@ -54,24 +54,24 @@ class TeamKeys:
 
 def fetch(session: Session, client: ServerClient) -> TeamKeys:
     """The team's keys as the server holds them for this computer."""
-    info = client.call("GET", "/v1/teams/mine/key")
-    if info["public"] is None:
+    info = api.team_key(client)
+    if info.public is None:
         raise WorkflowError(
             "Your team has no key yet: a supervisor of the team must connect first."
         )
     mine = session.store.keys
     held = {}
-    for copy in info.get("keys") or []:
-        opened = crypto.unseal(unb64(copy["sealed"]), mine, TEAM_KEY)
+    for copy in info.keys:
+        opened = crypto.unseal(unb64(copy.sealed), mine, TEAM_KEY) if copy.sealed else None
         if opened is not None:
-            held[int(copy["epoch"])] = AccountKeys.from_bytes(opened)
+            held[copy.epoch] = AccountKeys.from_bytes(opened)
     link = SealedSecretApi(client, TEAM_LINK_PATH).copy().sealed
-    recovery = info.get("recovery_public")
+    recovery = info.recovery_public
     return TeamKeys(
-        public=bytes.fromhex(info["public"]),
-        epoch=int(info["epoch"]),
+        public=bytes.fromhex(info.public),
+        epoch=info.epoch,
         held=held,
-        rotation_due=bool(info.get("rotation_due")),
+        rotation_due=info.rotation_due,
         recovery_public=bytes.fromhex(recovery) if recovery else None,
         link=crypto.unseal(unb64(link), mine, LINK_SECRET) if link else None,
     )
@@ -80,8 +80,7 @@ def fetch(session: Session, client: ServerClient) -> TeamKeys:
 def create_if_none(session: Session, client: ServerClient, device: str) -> str | None:
     """The first supervisor of a team makes its key, and approves its own computer (``device``)
     under it; returns the team's recovery code."""
-    current = client.call("GET", "/v1/teams/mine/key")
-    if current["public"] is not None:
+    if api.team_key(client).public is not None:
         return None
     team, recovery = AccountKeys.generate(), AccountKeys.generate()
     code = new_recovery_key()
@@ -96,7 +95,7 @@ def create_if_none(session: Session, client: ServerClient, device: str) -> str |
         "recovery_public": recovery.box_public.hex(),
         "epoch_recovery": b64(crypto.seal(team.to_bytes(), recovery.box_public, TEAM_KEY)),
     }
-    client.call("PUT", "/v1/teams/mine/key", json=body)
+    client.call("PUT", TEAM_KEY_PATH, json=body)
     keys = TeamKeys(public=team.box_public, epoch=1, held={1: team})
     approvals.approve_itself(session, client, keys, device)
     _make_link(session, client)
@@ -207,7 +206,7 @@ def recover(session: Session, code: str, password: str) -> None:
     client = ServerClient(url, pem)
     try:
         client.sign_in(session.user.name, password, device)
-        stored = client.call("GET", "/v1/teams/mine/recovery")
+        stored = api.team_recovery(client)
         opened = _unlock(normalise_recovery_key(code), stored)
         mine = session.store.keys.box_public
         copies = [
@@ -221,10 +220,10 @@ def recover(session: Session, code: str, password: str) -> None:
         session.audit("team_key_recovered")
 
 
-def _unlock(code: str, stored: dict[str, Any]) -> dict[int, bytes]:
+def _unlock(code: str, stored: TeamRecovery) -> dict[int, bytes]:
     """Every epoch's key from the recovery copy (a team made before epochs: its only key)."""
     try:
-        locked = json.loads(unb64(stored["recovery"]))
+        locked = json.loads(unb64(stored.recovery))
         plain = crypto.unwrap_secret(
             code,
             bytes.fromhex(locked["salt"]),
@@ -235,16 +234,16 @@ def _unlock(code: str, stored: dict[str, Any]) -> dict[int, bytes]:
         )
         if plain is None:
             raise AuthenticationError("That is not your team's recovery key.")
-        if stored.get("scheme") != "epochs":
+        if stored.scheme != "epochs":
             return {1: plain}
         recovery = AccountKeys.from_bytes(plain)
         opened = {}
-        for epoch in stored["epochs"]:
-            if epoch["sealed"]:
-                key = crypto.unseal(unb64(epoch["sealed"]), recovery, TEAM_KEY)
+        for epoch in stored.epochs:
+            if epoch.sealed:
+                key = crypto.unseal(unb64(epoch.sealed), recovery, TEAM_KEY)
                 if key is None:
                     raise ValueError("an epoch does not open")
-                opened[int(epoch["epoch"])] = key
+                opened[epoch.epoch] = key
         return opened
     except (KeyError, TypeError, ValueError):
         raise StorageError("The team's recovery copy on the server is damaged.") from None

@@ -16,12 +16,16 @@ from screening_app.sync.wire import (
     BATCH_PATH,
     DEVICES_PATH,
     FIGURES_PATH,
+    LINK_KEYS_PATH,
+    ORGANISATION_LINKS_PATH,
     OUTCOMES_PATH,
     REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
+    TEAM_KEY_PATH,
     TEAM_KEY_WAITING_PATH,
+    TEAM_RECOVERY_PATH,
     TOMBSTONES_PATH,
     UNTAGGED_PATH,
     WITNESS_PATH,
@@ -37,6 +41,8 @@ from screening_app.sync.wire import (
     FigureRow,
     Figures,
     LastWitness,
+    OrganisationLink,
+    OrganisationLinks,
     OutcomeCopy,
     Outcomes,
     ScreeningCopy,
@@ -47,8 +53,11 @@ from screening_app.sync.wire import (
     Stored,
     SupervisorKeys,
     Tagged,
+    TeamKeyCopies,
+    TeamRecovery,
     TombstoneCopy,
     Tombstones,
+    Unknown,
     Untagged,
     Waiting,
     WaitingDevice,
@@ -191,3 +200,23 @@ def tombstones_since(client: Calls, after: int) -> list[TombstoneCopy]:
 def supervisor_keys(client: Calls, name: str) -> SupervisorKeys:
     path = supervisor_keys_path(name)
     return read(SupervisorKeys, client.call("GET", path), path)
+
+
+def put_link_keys(client: Calls, screenings: list[dict[str, Any]]) -> set[str]:
+    """Replace the link keys of each screening; the ids the server does not hold yet."""
+    body = {"screenings": screenings}
+    answer = client.call("PUT", LINK_KEYS_PATH, json=body)
+    return set(read(Unknown, answer, LINK_KEYS_PATH).unknown)
+
+
+def organisation_links(client: Calls) -> list[OrganisationLink]:
+    answer = client.call("GET", ORGANISATION_LINKS_PATH)
+    return read(OrganisationLinks, answer, ORGANISATION_LINKS_PATH).links
+
+
+def team_key(client: Calls) -> TeamKeyCopies:
+    return read(TeamKeyCopies, client.call("GET", TEAM_KEY_PATH), TEAM_KEY_PATH)
+
+
+def team_recovery(client: Calls) -> TeamRecovery:
+    return read(TeamRecovery, client.call("GET", TEAM_RECOVERY_PATH), TEAM_RECOVERY_PATH)

@@ -417,3 +417,60 @@ class SupervisorKeys(BaseModel):
     name: str
     team: str | None = None
     devices: list[DeviceKeys]
+
+
+# -- links across the organisation ------------------------------------------------------------
+LINK_KEYS_PATH = "/v1/organisation/link-keys"
+ORGANISATION_LINKS_PATH = "/v1/organisation/links"
+
+
+class Unknown(BaseModel):
+    """``PUT /v1/organisation/link-keys``: the screening ids the server does not hold (yet)."""
+
+    unknown: list[str]
+
+
+class OrganisationLink(BaseModel):
+    """A screening of the caller's team sharing a keyed hash with another team's screenings."""
+
+    link_key: str
+    screening_id: str
+    team: str
+    screenings: int
+    supervisors: str = ""
+
+
+class OrganisationLinks(BaseModel):
+    """``GET /v1/organisation/links``."""
+
+    links: list[OrganisationLink]
+
+
+# -- the team key -----------------------------------------------------------------------------
+TEAM_KEY_PATH = "/v1/teams/mine/key"
+TEAM_RECOVERY_PATH = "/v1/teams/mine/recovery"
+
+
+class SealedEpoch(BaseModel):
+    epoch: int
+    sealed: str | None = None  # base64; a team made before epochs has no per-epoch copy
+
+
+class TeamKeyCopies(BaseModel):
+    """``GET /v1/teams/mine/key``: the current epoch, its public key, whether it must change,
+    and this computer's sealed copies of each epoch (no public key: the team has none yet)."""
+
+    public: str | None = None
+    epoch: int
+    rotation_due: bool = False
+    recovery_public: str | None = None
+    keys: list[SealedEpoch] = Field(default_factory=list)
+
+
+class TeamRecovery(BaseModel):
+    """``GET /v1/teams/mine/recovery``: the recovery key locked under the code, and every
+    epoch sealed for it (``scheme`` "key": a team made before epochs)."""
+
+    recovery: str
+    scheme: Literal["epochs", "key"]
+    epochs: list[SealedEpoch]
