@@ -51,14 +51,15 @@ def decide(
         ).fetchone()
         if row is None:
             raise NotFound("There is no such screening in your team.")
+        status, author_id, team_id = row
         same = conn.execute(
             "SELECT 1 FROM reviews WHERE screening_id = %s AND version = %s AND envelope = %s",
             [screening, version, envelope],
         ).fetchone()
         if same is not None:  # this very decision again (its answer was lost): nothing to do
-            return str(row[0])
-        if row[0] != "submitted":
-            raise Conflict(f"This screening was already decided: it is {row[0]}.")
+            return str(status)
+        if status != "submitted":
+            raise Conflict(f"This screening was already decided: it is {status}.")
         conn.execute(
             "UPDATE screenings SET status = %s WHERE id = %s AND version = %s",
             [DECISIONS[decision], screening, version],
@@ -70,8 +71,8 @@ def decide(
             [
                 screening,
                 version,
-                row[2],
-                row[1],
+                team_id,
+                author_id,
                 caller.account.id,
                 decision,
                 envelope,

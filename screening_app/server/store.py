@@ -21,6 +21,7 @@ import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg import sql
+from psycopg.rows import class_row
 from psycopg_pool import ConnectionPool
 
 from screening_app.domain.capabilities import ROLES, Verb, can, holders, needs_team
@@ -67,6 +68,32 @@ class Caller:
     account: Account
     device_id: uuid.UUID | None
     device_key: bytes | None = None  # the device's Ed25519 public key, read with the token
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    """An account's row as a sign-in reads it."""
+
+    id: int
+    password_hash: str
+    active: bool
+    not_before: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class _TokenHolder:
+    """A token's account and device, read in one query before every request."""
+
+    id: int
+    name: str
+    role: str
+    team: str | None
+    team_id: int | None
+    active: bool
+    device_id: uuid.UUID | None
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    sign_public: bytes | None
 
 
 _ACCOUNT = (
@@ -223,15 +250,21 @@ class ServerStore:
         refusal: ServerError | None = None
         with self.transaction() as conn:
             _wait(conn, "SELECT not_before FROM address_failures WHERE address = %s", address, now)
-            row = conn.execute(
-                "SELECT id, password_hash, active, not_before FROM accounts WHERE name_fold = %s",
-                [name.strip().casefold()],
-            ).fetchone()
-            if row is not None and row[3] is not None and row[3] > now:
-                raise _waiting(row[3], now)
-            known = row is not None and bool(row[2])
-            if not self._verify(row[1] if known and row else self._dummy, password) or not known:
-                account_id = int(row[0]) if row else None
+            row = (
+                conn.cursor(row_factory=class_row(_Credentials))
+                .execute(
+                    "SELECT id, password_hash, active, not_before FROM accounts "
+                    "WHERE name_fold = %s",
+                    [name.strip().casefold()],
+                )
+                .fetchone()
+            )
+            if row is not None and row.not_before is not None and row.not_before > now:
+                raise _waiting(row.not_before, now)
+            known = row is not None and row.active
+            hashed = row.password_hash if known and row else self._dummy
+            if not self._verify(hashed, password) or not known:
+                account_id = row.id if row else None
                 delay = _count_failure(conn, address, account_id, now)
                 self.audit(conn, account_id, "sign_in_failed", None, address)
                 message = "That user name and password do not match an active account."
@@ -239,20 +272,20 @@ class ServerStore:
             else:
                 assert row is not None
                 conn.execute(
-                    "UPDATE accounts SET failures = 0, not_before = NULL WHERE id = %s", [row[0]]
+                    "UPDATE accounts SET failures = 0, not_before = NULL WHERE id = %s", [row.id]
                 )
                 # the address keeps its count: one good password of the attacker's own must not
                 # clear the way to guess others' (it is forgotten a quarter hour after the last)
                 if device is not None:
                     owned = conn.execute(
                         "SELECT revoked_at FROM devices WHERE id = %s AND account_id = %s",
-                        [device, row[0]],
+                        [device, row.id],
                     ).fetchone()
                     if owned is None:
                         raise Refused("This device is not registered to this account.")
                     if owned[0] is not None:
                         raise Refused("This device was revoked by an administrator.")
-                token = self.new_token(conn, int(row[0]), device, now)
+                token = self.new_token(conn, row.id, device, now)
         if refusal is not None:
             raise refusal
         account = self.account(name)
@@ -280,21 +313,27 @@ class ServerStore:
     def caller(self, token: str) -> Caller:
         """Who ``token`` belongs to; 401 when unknown or expired, 403 for a revoked device."""
         with self.transaction() as conn:  # one query: it runs before every request
-            row = conn.execute(
-                "SELECT a.id, a.name, a.role, tm.name, a.team_id, a.active, t.device_id, "
-                "t.expires_at, d.revoked_at, d.sign_public FROM tokens t "
-                "JOIN accounts a ON a.id = t.account_id LEFT JOIN teams tm ON tm.id = a.team_id "
-                "LEFT JOIN devices d ON d.id = t.device_id WHERE t.digest = %s",
-                [digest(token)],
-            ).fetchone()
-        if row is None or row[7] <= self.clock():
+            row = (
+                conn.cursor(row_factory=class_row(_TokenHolder))
+                .execute(
+                    "SELECT a.id, a.name, a.role, tm.name AS team, a.team_id, a.active, "
+                    "t.device_id, t.expires_at, d.revoked_at, d.sign_public FROM tokens t "
+                    "JOIN accounts a ON a.id = t.account_id "
+                    "LEFT JOIN teams tm ON tm.id = a.team_id "
+                    "LEFT JOIN devices d ON d.id = t.device_id WHERE t.digest = %s",
+                    [digest(token)],
+                )
+                .fetchone()
+            )
+        if row is None or row.expires_at <= self.clock():
             raise Unauthenticated("Sign in again: the session has expired.")
-        if row[8] is not None:
+        if row.revoked_at is not None:
             raise Refused("This device was revoked by an administrator.")
-        if not row[5]:
+        if not row.active:
             raise Refused("This account is disabled.")
-        key = bytes(row[9]) if row[9] is not None else None
-        return Caller(Account(*row[:6]), row[6], key)
+        account = Account(row.id, row.name, row.role, row.team, row.team_id, row.active)
+        key = bytes(row.sign_public) if row.sign_public is not None else None
+        return Caller(account, row.device_id, key)
 
     # -- audit -----------------------------------------------------------------------------
     def audit(

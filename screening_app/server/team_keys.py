@@ -96,11 +96,12 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
         ).fetchall()
     if row is None or row[0] is None:
         return {"public": None, "epoch": 0, "rotation_due": False, "keys": []}
+    public, epoch, rotation_due, recovery_public = row
     return {
-        "public": bytes(row[0]).hex(),  # teams.key_public is the current epoch's (rotate sets it)
-        "epoch": int(row[1]),
-        "rotation_due": bool(row[2]),
-        "recovery_public": bytes(row[3]).hex() if row[3] is not None else None,
+        "public": bytes(public).hex(),  # teams.key_public is the current epoch's (rotate sets it)
+        "epoch": int(epoch),
+        "rotation_due": bool(rotation_due),
+        "recovery_public": bytes(recovery_public).hex() if recovery_public is not None else None,
         "keys": [{"epoch": int(e), "sealed": b64(bytes(s))} for e, s in copies],
     }
 
@@ -213,9 +214,10 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
         ).fetchall()
     if row is None or row[0] is None:
         raise NotFound("Your team has no key yet.")
+    recovery, recovery_public = row
     return {
-        "recovery": b64(bytes(row[0])),
-        "scheme": "epochs" if row[1] is not None else "key",
+        "recovery": b64(bytes(recovery)),
+        "scheme": "epochs" if recovery_public is not None else "key",
         "epochs": [{"epoch": int(e), "sealed": b64(bytes(r)) if r else None} for e, r in epochs],
     }
 
