@@ -2,6 +2,12 @@
 form model already uses; served by uvicorn). Every answer is JSON; every refusal is a status
 with a plain ``detail`` sentence — never a traceback, never the content of the request.
 
+This module makes the app: the exception handlers (each kind of refusal in ``problems.py`` with
+its status), the signed-in caller, ``/health``; the routes are one ``APIRouter`` per resource
+(``routes/accounts.py``, ``routes/records.py``, ``routes/team.py``, ``routes/figures.py``,
+``sealed_secrets.py``, ``batches.py``, ``tombstones.py``, ``directory.py``), their bodies and
+answers in ``sync/wire.py``. The routes:
+
 - ``GET /health`` — is the server up and its schema current
 - ``POST /v1/sessions`` — sign in: a short-lived bearer token (throttled per account and address)
 - ``GET /v1/sessions/challenge``, ``POST /v1/sessions/device`` — a registered device signs in
@@ -38,87 +44,26 @@ with a plain ``detail`` sentence — never a traceback, never the content of the
 - ``GET /v1/figures/area?area=CODE&first=&last=&code=&measure=`` — one area's profile counts
 """
 
-import base64
-import uuid
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from screening_app.server import (
-    approvals,
     batches,
-    devices,
     directory,
-    org_links,
-    outcomes,
-    reviews,
     schema,
-    screenings,
     sealed_secrets,
-    team_keys,
     tombstones,
 )
-from screening_app.server import figures as figures_module
 from screening_app.server.body_limit import BodyLimit
-from screening_app.server.problems import Invalid, ServerError, Unauthenticated, decoded
-from screening_app.server.store import TOKEN_LIFETIME, UNSTORABLE, Caller, ServerStore
-from screening_app.sync.wire import (
-    AREA_PROFILE_PATH,
-    DEVICES_PATH,
-    FIGURES_PATH,
-    LINK_KEYS_PATH,
-    MONTH,
-    ORGANISATION_LINKS_PATH,
-    OUTCOMES_PATH,
-    REVIEWS_PATH,
-    SCREENINGS_PATH,
-    SETTINGS_PATH,
-    TAGS_PATH,
-    TEAM_KEY_PATH,
-    TEAM_KEY_WAITING_PATH,
-    TEAM_RECOVERY_PATH,
-    UNTAGGED_PATH,
-    WITNESS_PATH,
-    Account,
-    Approval,
-    AreaRows,
-    Challenge,
-    ChildTags,
-    Consistent,
-    Decided,
-    Decisions,
-    DeviceMade,
-    DeviceSignIn,
-    EpochKey,
-    Figures,
-    Grant,
-    LastWitness,
-    LinkKeys,
-    NewDevice,
-    OrganisationLinks,
-    Outcomes,
-    Recovered,
-    Rotation,
-    Screenings,
-    Settings,
-    SignedIn,
-    SignIn,
-    Stored,
-    Tagged,
-    TeamKey,
-    TeamKeyCopies,
-    TeamRecovery,
-    Unknown,
-    Untagged,
-    Upload,
-    Waiting,
-    Witness,
-    review_path,
-)
+from screening_app.server.problems import ServerError, Unauthenticated
+from screening_app.server.routes import accounts, records, team
+from screening_app.server.routes import figures as figures_routes
+from screening_app.server.store import UNSTORABLE, Caller, ServerStore
 
 _HTTP_WORDS = {
     400: "The request body is not valid JSON.",
@@ -166,231 +111,13 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
             raise Unauthenticated("Sign in first: send Authorization: Bearer TOKEN.")
         return store.caller(token.strip())
 
-    Authorised = Annotated[Caller, Depends(caller)]
-
     @app.get("/health")
     def health() -> dict[str, Any]:
         with store.transaction() as conn:
             current = schema.version(conn)
         return {"status": "ok" if current == schema.LATEST else "schema out of date"}
 
-    @app.post("/v1/sessions", response_model=SignedIn)
-    def sign_in(body: SignIn, request: Request) -> dict[str, Any]:
-        address = request.client.host if request.client else "unknown"
-        token, account = store.sign_in(body.name, body.password, address, body.device_id)
-        return {
-            "token": token,
-            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
-            "account": _account(account.name, account.role, account.team),
-        }
-
-    @app.get("/v1/sessions/challenge", response_model=Challenge)
-    def challenge(device_id: uuid.UUID) -> dict[str, str]:
-        return {"nonce": base64.b64encode(devices.challenge(store, device_id)).decode("ascii")}
-
-    @app.post("/v1/sessions/device", response_model=SignedIn)
-    def device_sign_in(body: DeviceSignIn) -> dict[str, Any]:
-        token = devices.sign_in_device(
-            store,
-            body.device_id,
-            decoded(body.nonce, "nonce"),
-            decoded(body.signature, "signature"),
-        )
-        who = store.caller(token)
-        return {
-            "token": token,
-            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
-            "account": _account(who.account.name, who.account.role, who.account.team),
-        }
-
-    @app.get(WITNESS_PATH, response_model=LastWitness)
-    def last_witness(who: Authorised) -> dict[str, Any]:
-        return {"witness": devices.last_witness(store, who)}
-
-    @app.post(WITNESS_PATH, response_model=Consistent)
-    def witness(body: Witness, who: Authorised) -> dict[str, bool]:
-        return {"consistent": devices.witness(store, who, body.length, body.head, body.at_previous)}
-
-    @app.get(SETTINGS_PATH, response_model=Settings)
-    def settings(who: Authorised) -> dict[str, Any]:
-        return {"retention_days": store.retention_days()}
-
-    @app.get("/v1/me", response_model=Account)
-    def me(who: Authorised) -> dict[str, Any]:
-        return _account(who.account.name, who.account.role, who.account.team)
-
-    @app.post(DEVICES_PATH, status_code=201, response_model=DeviceMade)
-    def register(
-        body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
-    ) -> dict[str, str]:
-        token = authorization.partition(" ")[2].strip()
-        device = devices.register_device(
-            store, who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
-        )
-        return {"device_id": str(device)}
-
-    @app.delete("/v1/devices/{device_id}", status_code=204)
-    def revoke(device_id: uuid.UUID, who: Authorised) -> None:
-        devices.revoke_device(store, who, device_id)
-
-    @app.post(SCREENINGS_PATH, response_model=Stored)
-    def send(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
-        stored = screenings.upload(
-            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
-        )
-        response.status_code = 201 if stored.created else 200
-        return {"stored": stored.created, "status": stored.status}
-
-    @app.get(SCREENINGS_PATH, response_model=Screenings)
-    def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"screenings": screenings.since(store, who, after)}
-
-    @app.get(UNTAGGED_PATH, response_model=Untagged)
-    def untagged(who: Authorised) -> dict[str, Any]:
-        return {"screenings": screenings.untagged(store, who)}
-
-    @app.put(TAGS_PATH, response_model=Tagged)
-    def put_tags(body: ChildTags, who: Authorised) -> dict[str, Any]:
-        tags = [(t.id, t.version, t.child_tag) for t in body.tags]
-        return {"tagged": screenings.put_tags(store, who, tags)}
-
-    @app.put(TEAM_KEY_PATH, status_code=204)
-    def create_team_key(body: TeamKey, who: Authorised) -> None:
-        team_keys.create(
-            store,
-            who,
-            bytes.fromhex(body.public),
-            decoded(body.sealed, "key"),
-            decoded(body.recovery, "recovery copy"),
-            bytes.fromhex(body.recovery_public) if body.recovery_public else None,
-            decoded(body.epoch_recovery, "recovery copy") if body.epoch_recovery else None,
-        )
-
-    @app.get(TEAM_KEY_PATH, response_model=TeamKeyCopies)
-    def get_team_key(who: Authorised) -> dict[str, Any]:
-        return team_keys.current(store, who)
-
-    @app.get(TEAM_KEY_WAITING_PATH, response_model=Waiting)
-    def waiting(who: Authorised) -> dict[str, Any]:
-        return {"devices": team_keys.waiting(store, who)}
-
-    @app.post("/v1/teams/mine/key/grants", status_code=204)
-    def grant(body: Grant, who: Authorised) -> None:
-        team_keys.grant(store, who, body.device_id, _epochs(body.keys))
-
-    @app.get("/v1/teams/mine/computers")
-    def team_computers(who: Authorised) -> dict[str, Any]:
-        return approvals.computers(store, who)
-
-    @app.post("/v1/teams/mine/approvals")
-    def approve_computer(body: Approval, who: Authorised) -> JSONResponse:
-        stored = approvals.record(
-            store,
-            who,
-            body.device_id,
-            body.epoch,
-            decoded(body.statement, "approval"),
-            decoded(body.signature, "signature"),
-            decoded(body.team_signature, "signature"),
-        )
-        return JSONResponse({"stored": stored}, status_code=201 if stored else 200)
-
-    @app.post("/v1/teams/mine/key/rotate", status_code=204)
-    def rotate(body: Rotation, who: Authorised) -> None:
-        sealed_for = {k.device_id: decoded(k.sealed, "key") for k in body.keys}
-        recovery = decoded(body.recovery, "recovery copy") if body.recovery else None
-        team_keys.rotate(store, who, body.epoch, bytes.fromhex(body.public), recovery, sealed_for)
-
-    @app.get(TEAM_RECOVERY_PATH, response_model=TeamRecovery)
-    def get_recovery(who: Authorised) -> dict[str, Any]:
-        return team_keys.recovery(store, who)
-
-    @app.post("/v1/teams/mine/key/recover", status_code=204)
-    def recovered(body: Recovered, who: Authorised) -> None:
-        team_keys.keep_recovered(store, who, _epochs(body.keys))
-
-    @app.put(LINK_KEYS_PATH, response_model=Unknown)
-    def put_link_keys(body: LinkKeys, who: Authorised) -> dict[str, Any]:
-        keys = {item.screening_id: [_hex32(k) for k in item.keys] for item in body.screenings}
-        return {"unknown": org_links.put_keys(store, who, keys)}
-
-    @app.get(ORGANISATION_LINKS_PATH, response_model=OrganisationLinks)
-    def organisation_links(who: Authorised) -> dict[str, Any]:
-        return {"links": org_links.links(store, who)}
-
-    @app.post(OUTCOMES_PATH, response_model=Stored)
-    def send_outcome(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
-        created = outcomes.record(
-            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
-        )
-        response.status_code = 201 if created else 200
-        return {"stored": created}
-
-    @app.get(OUTCOMES_PATH, response_model=Outcomes)
-    def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"outcomes": outcomes.since(store, who, after)}
-
-    @app.get(FIGURES_PATH, response_model=Figures)
-    def figures(
-        who: Authorised,
-        first: Annotated[str, Query(pattern=MONTH)],
-        last: Annotated[str, Query(pattern=MONTH)],
-        positive: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
-    ) -> dict[str, Any]:
-        return {"figures": figures_module.figures(store, who, first, last, positive)}
-
-    @app.get(AREA_PROFILE_PATH, response_model=AreaRows)
-    def area_profile(
-        who: Authorised,
-        area: Annotated[str, Query(pattern=r"^[a-z0-9_]{1,64}$")],
-        first: Annotated[str, Query(pattern=MONTH)],
-        last: Annotated[str, Query(pattern=MONTH)],
-        code: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006
-        measure: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006
-    ) -> dict[str, Any]:
-        if len(code) != len(measure):
-            raise Invalid("Give one measure for each outcome code.")
-        pairs = list(zip(code, measure, strict=True))
-        return {"rows": outcomes.area_profile(store, who, area, first, last, pairs)}
-
-    @app.post(review_path("{screening_id}", "{version}"), response_model=Decided)
-    def review(
-        screening_id: uuid.UUID, version: int, body: Upload, who: Authorised
-    ) -> dict[str, str]:
-        status = reviews.decide(
-            store,
-            who,
-            screening_id,
-            version,
-            decoded(body.envelope, "envelope"),
-            decoded(body.signature, "signature"),
-        )
-        return {"status": status}
-
-    @app.get(REVIEWS_PATH, response_model=Decisions)
-    def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"reviews": reviews.since(store, who, after)}
-
-    app.include_router(batches.router(store, caller))
-    app.include_router(tombstones.router(store, caller))
-    app.include_router(directory.router(store, caller))
-    app.include_router(sealed_secrets.router(store, caller))
+    routers = (accounts, records, team, figures_routes, sealed_secrets, batches, tombstones)
+    for resource in (*routers, directory):
+        app.include_router(resource.router(store, caller))
     return app
-
-
-def _hex32(text: str) -> bytes:
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        raise Invalid("A link key is not hexadecimal.") from None
-    if len(key) != 32:
-        raise Invalid("A link key is not 32 bytes.")
-    return key
-
-
-def _epochs(keys: list[EpochKey]) -> dict[int, bytes]:
-    return {k.epoch: decoded(k.sealed, "key") for k in keys}
-
-
-def _account(name: str, role: str, team: str | None) -> dict[str, Any]:
-    return {"name": name, "role": role, "team": team}

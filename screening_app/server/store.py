@@ -15,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import psycopg
 from argon2 import PasswordHasher
@@ -81,15 +81,9 @@ class _Credentials:
 
 
 @dataclass(frozen=True)
-class _TokenHolder:
+class _TokenHolder(Account):
     """A token's account and device, read in one query before every request."""
 
-    id: int
-    name: str
-    role: str
-    team: str | None
-    team_id: int | None
-    active: bool
     device_id: uuid.UUID | None
     expires_at: dt.datetime
     revoked_at: dt.datetime | None
@@ -331,7 +325,7 @@ class ServerStore:
             raise Refused("This device was revoked by an administrator.")
         if not row.active:
             raise Refused("This account is disabled.")
-        account = Account(row.id, row.name, row.role, row.team, row.team_id, row.active)
+        account = Account(**{f.name: getattr(row, f.name) for f in fields(Account)})
         key = bytes(row.sign_public) if row.sign_public is not None else None
         return Caller(account, row.device_id, key)
 

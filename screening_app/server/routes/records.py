@@ -1,0 +1,91 @@
+"""Screenings, supervisors' decisions and outcomes, sent and received: ``/v1/screenings``,
+``/v1/reviews``, ``/v1/outcomes`` (docs/SERVER.md, "API")."""
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from screening_app.server import (
+    outcomes,
+    reviews,
+    screenings,
+)
+from screening_app.server.problems import decoded
+from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire import (
+    OUTCOMES_PATH,
+    REVIEWS_PATH,
+    SCREENINGS_PATH,
+    TAGS_PATH,
+    UNTAGGED_PATH,
+    ChildTags,
+    Decided,
+    Decisions,
+    Outcomes,
+    Screenings,
+    Stored,
+    Tagged,
+    Untagged,
+    Upload,
+    review_path,
+)
+
+
+def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
+    routes = APIRouter()
+    Authorised = Annotated[Caller, Depends(caller)]
+
+    @routes.post(SCREENINGS_PATH, response_model=Stored)
+    def send(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
+        stored = screenings.upload(
+            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
+        )
+        response.status_code = 201 if stored.created else 200
+        return {"stored": stored.created, "status": stored.status}
+
+    @routes.get(SCREENINGS_PATH, response_model=Screenings)
+    def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"screenings": screenings.since(store, who, after)}
+
+    @routes.get(UNTAGGED_PATH, response_model=Untagged)
+    def untagged(who: Authorised) -> dict[str, Any]:
+        return {"screenings": screenings.untagged(store, who)}
+
+    @routes.put(TAGS_PATH, response_model=Tagged)
+    def put_tags(body: ChildTags, who: Authorised) -> dict[str, Any]:
+        tags = [(t.id, t.version, t.child_tag) for t in body.tags]
+        return {"tagged": screenings.put_tags(store, who, tags)}
+
+    @routes.post(OUTCOMES_PATH, response_model=Stored)
+    def send_outcome(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
+        created = outcomes.record(
+            store, who, decoded(body.envelope, "envelope"), decoded(body.signature, "signature")
+        )
+        response.status_code = 201 if created else 200
+        return {"stored": created}
+
+    @routes.get(OUTCOMES_PATH, response_model=Outcomes)
+    def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"outcomes": outcomes.since(store, who, after)}
+
+    @routes.post(review_path("{screening_id}", "{version}"), response_model=Decided)
+    def review(
+        screening_id: uuid.UUID, version: int, body: Upload, who: Authorised
+    ) -> dict[str, str]:
+        status = reviews.decide(
+            store,
+            who,
+            screening_id,
+            version,
+            decoded(body.envelope, "envelope"),
+            decoded(body.signature, "signature"),
+        )
+        return {"status": status}
+
+    @routes.get(REVIEWS_PATH, response_model=Decisions)
+    def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        return {"reviews": reviews.since(store, who, after)}
+
+    return routes
