@@ -18,6 +18,7 @@ checks each approval itself, under the team key the server never holds.
 from __future__ import annotations
 
 import binascii
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,9 +28,9 @@ from screening_app.domain.capabilities import ROLE_LABELS, Verb
 from screening_app.errors import WorkflowError
 from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
-from screening_app.sync import approval
+from screening_app.sync import api, approval
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire import WaitingDevice
+from screening_app.sync.wire import APPROVALS_PATH, COMPUTERS_PATH, Approval, WaitingDevice
 
 if TYPE_CHECKING:
     from screening_app.services.team_key import TeamKeys
@@ -161,14 +162,14 @@ def sign_for(
         "at": session.today().isoformat(),
     }
     raw = approval.encode(statement)
-    body = {
-        "device_id": computer["device_id"],
-        "epoch": keys.epoch,
-        "statement": b64(raw),
-        "signature": b64(approval.sign(raw, session.store.keys)),
-        "team_signature": b64(approval.sign(raw, team)),
-    }
-    client.call("POST", "/v1/teams/mine/approvals", json=body)
+    approved = Approval(
+        device_id=uuid.UUID(computer["device_id"]),
+        epoch=keys.epoch,
+        statement=b64(raw),
+        signature=b64(approval.sign(raw, session.store.keys)),
+        team_signature=b64(approval.sign(raw, team)),
+    )
+    api.send(client, "POST", APPROVALS_PATH, approved)
     return statement
 
 
@@ -194,7 +195,7 @@ def look_after(
     when it has no approval yet and, right after a change of key (``before``: what was verified
     under the old one), signing again for the computers approved before; with the team's
     computers still waiting for an approval."""
-    listing = client.call("GET", "/v1/teams/mine/computers")
+    listing = client.call("GET", COMPUTERS_PATH)
     trusted = verified(listing, keys)
     mine = get_meta(session.db, "sync_device") or ""
     own = session.store.keys
@@ -215,7 +216,7 @@ def look_after(
 def computers(session: Session, client: ServerClient, keys: TeamKeys) -> list[Computer]:
     """The team's computers, each with its code and whether an approval verifies here."""
     session.require(Verb.SEE_COMPUTERS)
-    return _listed(session, client.call("GET", "/v1/teams/mine/computers"), keys)
+    return _listed(session, client.call("GET", COMPUTERS_PATH), keys)
 
 
 def _listed(session: Session, listing: dict[str, Any], keys: TeamKeys) -> list[Computer]:
@@ -257,7 +258,7 @@ def approve(
             "This computer does not hold the team key, so it cannot approve another: a "
             "supervisor whose computer holds it must approve this one first."
         )
-    listing = client.call("GET", "/v1/teams/mine/computers")
+    listing = client.call("GET", COMPUTERS_PATH)
     matching = [
         c
         for c in _listed(session, listing, keys)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,22 @@ from screening_app.storage.opened import get_meta
 from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire import TEAM_KEY_PATH, TEAM_LINK_PATH, TeamRecovery, WaitingDevice
+from screening_app.sync.wire import (
+    COMPUTERS_PATH,
+    TEAM_KEY_GRANTS_PATH,
+    TEAM_KEY_PATH,
+    TEAM_KEY_RECOVER_PATH,
+    TEAM_KEY_ROTATE_PATH,
+    TEAM_LINK_PATH,
+    DeviceKey,
+    EpochKey,
+    Grant,
+    Recovered,
+    Rotation,
+    TeamKey,
+    TeamRecovery,
+    WaitingDevice,
+)
 
 TEAM_KEY = b"cse-screening team key"
 TEAM_RECOVERY = b"cse-screening team recovery"
@@ -88,14 +104,14 @@ def create_if_none(session: Session, client: ServerClient, device: str) -> str |
         normalise_recovery_key(code), recovery.to_bytes(), session.store.kdf, TEAM_RECOVERY
     )
     mine = session.store.keys.box_public
-    body = {
-        "public": team.box_public.hex(),
-        "sealed": b64(crypto.seal(team.to_bytes(), mine, TEAM_KEY)),
-        "recovery": b64(crypto.canonical(locked)),
-        "recovery_public": recovery.box_public.hex(),
-        "epoch_recovery": b64(crypto.seal(team.to_bytes(), recovery.box_public, TEAM_KEY)),
-    }
-    client.call("PUT", TEAM_KEY_PATH, json=body)
+    made = TeamKey(
+        public=team.box_public.hex(),
+        sealed=b64(crypto.seal(team.to_bytes(), mine, TEAM_KEY)),
+        recovery=b64(crypto.canonical(locked)),
+        recovery_public=recovery.box_public.hex(),
+        epoch_recovery=b64(crypto.seal(team.to_bytes(), recovery.box_public, TEAM_KEY)),
+    )
+    api.send(client, "PUT", TEAM_KEY_PATH, made)
     keys = TeamKeys(public=team.box_public, epoch=1, held={1: team})
     approvals.approve_itself(session, client, keys, device)
     _make_link(session, client)
@@ -119,7 +135,7 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
         said.append("Made the team's link secret.")
     before = None
     if keys.rotation_due:
-        before = approvals.verified(client.call("GET", "/v1/teams/mine/computers"), keys)
+        before = approvals.verified(client.call("GET", COMPUTERS_PATH), keys)
         keys = _rotate(session, client, keys)
         said.append(
             f"A supervisor has left: the team key was changed (epoch {keys.epoch}); "
@@ -132,13 +148,13 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
             continue
         box = bytes.fromhex(keys.approved[device.device_id]["x25519"])
         copies = [
-            {"epoch": e, "sealed": b64(crypto.seal(keys.held[e].to_bytes(), box, TEAM_KEY))}
+            EpochKey(epoch=e, sealed=b64(crypto.seal(keys.held[e].to_bytes(), box, TEAM_KEY)))
             for e in device.epochs
             if e in keys.held
         ]
         if copies:
-            body = {"device_id": device.device_id, "keys": copies}
-            client.call("POST", "/v1/teams/mine/key/grants", json=body)
+            grant = Grant(device_id=uuid.UUID(device.device_id), keys=copies)
+            api.send(client, "POST", TEAM_KEY_GRANTS_PATH, grant)
             said.append(f"Shared the team key with {device.account}'s computer.")
     if keys.link is not None:
         share_secret(SealedSecretApi(client, TEAM_LINK_PATH), keys.link, LINK_SECRET, allowed)
@@ -171,19 +187,19 @@ def _rotate(session: Session, client: ServerClient, keys: TeamKeys) -> TeamKeys:
     computers get it from the grants that follow (they are then waiting for it)."""
     new, epoch = AccountKeys.generate(), keys.epoch + 1
     device = get_meta(session.db, "sync_device")
-    body: dict[str, Any] = {
-        "epoch": epoch,
-        "public": new.box_public.hex(),
-        "keys": [
-            {
-                "device_id": device,
-                "sealed": b64(crypto.seal(new.to_bytes(), session.store.keys.box_public, TEAM_KEY)),
-            }
-        ],
-    }
-    if keys.recovery_public is not None:
-        body["recovery"] = b64(crypto.seal(new.to_bytes(), keys.recovery_public, TEAM_KEY))
-    client.call("POST", "/v1/teams/mine/key/rotate", json=body)
+    mine = crypto.seal(new.to_bytes(), session.store.keys.box_public, TEAM_KEY)
+    recovery = (
+        b64(crypto.seal(new.to_bytes(), keys.recovery_public, TEAM_KEY))
+        if keys.recovery_public is not None
+        else None
+    )
+    rotation = Rotation(
+        epoch=epoch,
+        public=new.box_public.hex(),
+        recovery=recovery,
+        keys=[DeviceKey(device_id=uuid.UUID(str(device)), sealed=b64(mine))],
+    )
+    api.send(client, "POST", TEAM_KEY_ROTATE_PATH, rotation)
     with session.write("record the new team key"):
         session.audit("team_key_rotated", None, f"epoch {epoch}")
     return TeamKeys(
@@ -210,10 +226,10 @@ def recover(session: Session, code: str, password: str) -> None:
         opened = _unlock(normalise_recovery_key(code), stored)
         mine = session.store.keys.box_public
         copies = [
-            {"epoch": epoch, "sealed": b64(crypto.seal(plain, mine, TEAM_KEY))}
+            EpochKey(epoch=epoch, sealed=b64(crypto.seal(plain, mine, TEAM_KEY)))
             for epoch, plain in opened.items()
         ]
-        client.call("POST", "/v1/teams/mine/key/recover", json={"keys": copies})
+        api.send(client, "POST", TEAM_KEY_RECOVER_PATH, Recovered(keys=copies))
     finally:
         client.close()
     with session.write("record the recovery"):

@@ -448,6 +448,11 @@ class OrganisationLinks(BaseModel):
 
 # -- the team key -----------------------------------------------------------------------------
 TEAM_KEY_PATH = "/v1/teams/mine/key"
+TEAM_KEY_GRANTS_PATH = "/v1/teams/mine/key/grants"
+TEAM_KEY_ROTATE_PATH = "/v1/teams/mine/key/rotate"
+TEAM_KEY_RECOVER_PATH = "/v1/teams/mine/key/recover"
+APPROVALS_PATH = "/v1/teams/mine/approvals"
+COMPUTERS_PATH = "/v1/teams/mine/computers"
 TEAM_RECOVERY_PATH = "/v1/teams/mine/recovery"
 
 

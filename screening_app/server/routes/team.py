@@ -15,9 +15,14 @@ from screening_app.server import (
 from screening_app.server.problems import Invalid, decoded
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire import (
+    APPROVALS_PATH,
+    COMPUTERS_PATH,
     LINK_KEYS_PATH,
     ORGANISATION_LINKS_PATH,
+    TEAM_KEY_GRANTS_PATH,
     TEAM_KEY_PATH,
+    TEAM_KEY_RECOVER_PATH,
+    TEAM_KEY_ROTATE_PATH,
     TEAM_KEY_WAITING_PATH,
     TEAM_RECOVERY_PATH,
     Approval,
@@ -59,15 +64,15 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
     def waiting(who: Authorised) -> dict[str, Any]:
         return {"devices": team_keys.waiting(store, who)}
 
-    @routes.post("/v1/teams/mine/key/grants", status_code=204)
+    @routes.post(TEAM_KEY_GRANTS_PATH, status_code=204)
     def grant(body: Grant, who: Authorised) -> None:
         team_keys.grant(store, who, body.device_id, _epochs(body.keys))
 
-    @routes.get("/v1/teams/mine/computers")
+    @routes.get(COMPUTERS_PATH)
     def team_computers(who: Authorised) -> dict[str, Any]:
         return approvals.computers(store, who)
 
-    @routes.post("/v1/teams/mine/approvals")
+    @routes.post(APPROVALS_PATH)
     def approve_computer(body: Approval, who: Authorised) -> JSONResponse:
         stored = approvals.record(
             store,
@@ -80,7 +85,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         )
         return JSONResponse({"stored": stored}, status_code=201 if stored else 200)
 
-    @routes.post("/v1/teams/mine/key/rotate", status_code=204)
+    @routes.post(TEAM_KEY_ROTATE_PATH, status_code=204)
     def rotate(body: Rotation, who: Authorised) -> None:
         sealed_for = {k.device_id: decoded(k.sealed, "key") for k in body.keys}
         recovery = decoded(body.recovery, "recovery copy") if body.recovery else None
@@ -90,7 +95,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
     def get_recovery(who: Authorised) -> dict[str, Any]:
         return team_keys.recovery(store, who)
 
-    @routes.post("/v1/teams/mine/key/recover", status_code=204)
+    @routes.post(TEAM_KEY_RECOVER_PATH, status_code=204)
     def recovered(body: Recovered, who: Authorised) -> None:
         team_keys.keep_recovered(store, who, _epochs(body.keys))
 
