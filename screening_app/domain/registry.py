@@ -30,6 +30,14 @@ class FormRegistry:
                     found.append((folder.name, int(match.group(1)), file))
         return sorted(found, key=lambda item: (item[0], item[1]))
 
+    def band_codes(self) -> frozenset[str]:
+        """Every band code any installed form gives (what a screening's band may be)."""
+        return frozenset(
+            band.code
+            for fid, version, _path in self.available()
+            for band in self.get(fid, version).bands
+        )
+
     def get(self, form_id: str, version: int) -> Form:
         key = (form_id, version)
         if key not in self._cache:

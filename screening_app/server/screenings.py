@@ -10,6 +10,7 @@ is a 409 with the current state.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any
 
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
+from screening_app.domain.registry import FormRegistry
+from screening_app.paths import forms_dir
 from screening_app.server import audit, devices, permissions
 from screening_app.server.problems import Conflict, Invalid, Refused, ServerError
 from screening_app.server.store import Caller, ServerStore
@@ -24,9 +27,14 @@ from screening_app.sync.envelope import EnvelopeError, parse
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 TAG = re.compile(r"^[0-9a-f]{64}$")
-BANDS = {"low", "mild", "moderate", "significant"}
 PAGE = 200
 TAGS_PAGE = 1000  # the most a supervisor's computer tags in one sync
+
+
+@functools.cache
+def band_codes() -> frozenset[str]:
+    """The bands the installed forms give (forms are data: a new form's bands come with it)."""
+    return FormRegistry(forms_dir()).band_codes()
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def _metadata(body: dict[str, Any], caller: Caller) -> dict[str, Any]:
         raise Invalid("The screening's metadata is incomplete or malformed.") from None
     if not MONTH.match(checked["screening_month"]):
         raise Invalid("The screening's month is malformed.")
-    if checked["operative_band"] is not None and checked["operative_band"] not in BANDS:
+    if checked["operative_band"] is not None and checked["operative_band"] not in band_codes():
         raise Invalid("The screening's band is not one of the form's bands.")
     tag = checked["child_tag"]
     if tag is not None and not TAG.match(tag):
