@@ -14,6 +14,12 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
+from screening_app.server.schema_v1 import POLICIES, V1
+from screening_app.server.schema_v2 import V2
+from screening_app.server.schema_v3 import V3
+from screening_app.server.schema_v4 import V4
+from screening_app.server.schema_v5 import V5
+from screening_app.server.schema_v6 import V6
 from screening_app.server.schema_v7 import V7
 from screening_app.server.schema_v8 import V8
 from screening_app.server.schema_v9 import V9
@@ -28,196 +34,35 @@ API_ROLE = "screening_api"
 
 Step = Callable[[psycopg.Connection], None]
 
-_V1 = """
-CREATE TABLE teams (
-    id serial PRIMARY KEY,
-    name text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE accounts (
-    id serial PRIMARY KEY,
-    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
-    name_fold text NOT NULL UNIQUE,
-    role text NOT NULL CHECK (role IN ('practitioner', 'supervisor', 'admin')),
-    team_id integer REFERENCES teams(id),
-    password_hash text NOT NULL,
-    active boolean NOT NULL DEFAULT true,
-    failures integer NOT NULL DEFAULT 0,
-    not_before timestamptz,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    CHECK (role = 'admin' OR team_id IS NOT NULL)
-);
-CREATE TABLE address_failures (
-    address text PRIMARY KEY,
-    failures integer NOT NULL DEFAULT 0,
-    not_before timestamptz
-);
-CREATE TABLE devices (
-    id uuid PRIMARY KEY,
-    account_id integer NOT NULL REFERENCES accounts(id),
-    name text NOT NULL CHECK (length(name) <= 200),
-    registered_at timestamptz NOT NULL DEFAULT now(),
-    last_seen timestamptz,
-    revoked_at timestamptz
-);
-CREATE TABLE tokens (
-    digest bytea PRIMARY KEY,
-    account_id integer NOT NULL REFERENCES accounts(id),
-    device_id uuid REFERENCES devices(id),
-    expires_at timestamptz NOT NULL
-);
-CREATE INDEX tokens_expiry ON tokens(expires_at);
-CREATE TABLE screenings (
-    id uuid NOT NULL,
-    version integer NOT NULL CHECK (version >= 1),
-    team_id integer NOT NULL REFERENCES teams(id),
-    author_id integer NOT NULL REFERENCES accounts(id),
-    form_id text NOT NULL,
-    form_version integer NOT NULL,
-    status text NOT NULL CHECK (status IN ('submitted', 'approved', 'returned', 'superseded')),
-    screening_month text NOT NULL CHECK (screening_month ~ '^[0-9]{4}-[0-9]{2}$'),
-    operative_band text,
-    la_area text,
-    models text[] NOT NULL DEFAULT '{}',
-    practitioner_role text,
-    envelope bytea NOT NULL,
-    signature bytea NOT NULL,
-    received_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (id, version)
-);
-CREATE INDEX screenings_team ON screenings(team_id, screening_month);
-CREATE TABLE audit (
-    id bigserial PRIMARY KEY,
-    at timestamptz NOT NULL DEFAULT now(),
-    account_id integer,
-    action text NOT NULL,
-    record text,
-    detail text NOT NULL DEFAULT '',
-    prev_hash text NOT NULL,
-    hash text NOT NULL
-);
-"""
-
-# Who may see a screening: its author, and the supervisors of its team. Nobody else — not an
-# administrator, not another team — whatever the API asks.
-_POLICIES = """
-ALTER TABLE screenings ENABLE ROW LEVEL SECURITY;
-ALTER TABLE screenings FORCE ROW LEVEL SECURITY;
-CREATE POLICY screenings_read ON screenings FOR SELECT USING (
-    team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND (
-        current_setting('app.role', true) = 'supervisor'
-        OR (current_setting('app.role', true) = 'practitioner'
-            AND author_id = nullif(current_setting('app.account_id', true), '')::integer)
-    )
-);
-CREATE POLICY screenings_write ON screenings FOR INSERT WITH CHECK (
-    author_id = nullif(current_setting('app.account_id', true), '')::integer
-    AND team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND current_setting('app.role', true) IN ('practitioner', 'supervisor')
-);
-CREATE POLICY screenings_review ON screenings FOR UPDATE USING (
-    team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND current_setting('app.role', true) = 'supervisor'
-);
-"""
-
 
 def _v1(conn: psycopg.Connection) -> None:
-    conn.execute(_V1)
-    conn.execute(_POLICIES)
-
-
-_V2 = """
-ALTER TABLE devices ADD COLUMN box_public bytea, ADD COLUMN sign_public bytea;
-ALTER TABLE teams ADD COLUMN key_public bytea;
-CREATE TABLE team_keys (
-    team_id integer NOT NULL REFERENCES teams(id),
-    device_id uuid NOT NULL REFERENCES devices(id),
-    sealed bytea NOT NULL,
-    PRIMARY KEY (team_id, device_id)
-);
-ALTER TABLE screenings ADD COLUMN device_id uuid REFERENCES devices(id);
-ALTER TABLE screenings ADD COLUMN seq bigserial;
-CREATE UNIQUE INDEX screenings_seq ON screenings(seq);
-ALTER TABLE team_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE team_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY team_keys_own ON team_keys USING (
-    team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND current_setting('app.role', true) = 'supervisor'
-);
-"""
+    conn.execute(V1)
+    conn.execute(POLICIES)
 
 
 def _v2(conn: psycopg.Connection) -> None:
     """Device public keys (signatures, sealed copies), the team key, upload order."""
-    conn.execute(_V2)
-
-
-_V3 = """
-CREATE TABLE reviews (
-    seq bigserial PRIMARY KEY,
-    screening_id uuid NOT NULL,
-    version integer NOT NULL,
-    team_id integer NOT NULL REFERENCES teams(id),
-    author_id integer NOT NULL REFERENCES accounts(id),
-    reviewer_id integer NOT NULL REFERENCES accounts(id),
-    decision text NOT NULL CHECK (decision IN ('approve', 'return')),
-    envelope bytea NOT NULL,
-    signature bytea NOT NULL,
-    device_id uuid NOT NULL REFERENCES devices(id),
-    received_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (screening_id, version),
-    FOREIGN KEY (screening_id, version) REFERENCES screenings(id, version)
-);
-ALTER TABLE reviews ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reviews FORCE ROW LEVEL SECURITY;
-CREATE POLICY reviews_read ON reviews FOR SELECT USING (
-    team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND (
-        current_setting('app.role', true) = 'supervisor'
-        OR (current_setting('app.role', true) = 'practitioner'
-            AND author_id = nullif(current_setting('app.account_id', true), '')::integer)
-    )
-);
-CREATE POLICY reviews_write ON reviews FOR INSERT WITH CHECK (
-    team_id = nullif(current_setting('app.team_id', true), '')::integer
-    AND reviewer_id = nullif(current_setting('app.account_id', true), '')::integer
-    AND current_setting('app.role', true) = 'supervisor'
-);
-"""
+    conn.execute(V2)
 
 
 def _v3(conn: psycopg.Connection) -> None:
     """Review decisions (one per screening version, its comment sealed like the content)."""
-    conn.execute(_V3)
+    conn.execute(V3)
 
 
 def _v4(conn: psycopg.Connection) -> None:
     """One-time challenges: a registered device signs in with its own key, no password."""
-    conn.execute(
-        """
-        CREATE TABLE challenges (
-            nonce bytea PRIMARY KEY,
-            device_id uuid NOT NULL REFERENCES devices(id),
-            expires_at timestamptz NOT NULL
-        )
-        """
-    )
+    conn.execute(V4)
 
 
 def _v5(conn: psycopg.Connection) -> None:
     """An author's amendment (the next version) marks the version it replaces as superseded."""
-    conn.execute(
-        "CREATE POLICY screenings_supersede ON screenings FOR UPDATE USING ("
-        "author_id = nullif(current_setting('app.account_id', true), '')::integer) "
-        "WITH CHECK (status = 'superseded')"
-    )
+    conn.execute(V5)
 
 
 def _v6(conn: psycopg.Connection) -> None:
     """The team key's recovery copy, locked under a code only the team's supervisors saw."""
-    conn.execute("ALTER TABLE teams ADD COLUMN recovery bytea")
+    conn.execute(V6)
 
 
 def _v7(conn: psycopg.Connection) -> None:
