@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from screening_app.domain.disclosure import SHARE_ACTIONS, Share
 from screening_app.domain.disclosure import detail as disclosure_detail
-from screening_app.domain.scoring import score
-from screening_app.errors import InputFileError
+from screening_app.domain.scoring import ScoreResult, score
+from screening_app.errors import InputFileError, StorageError
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.files import write_text
 from screening_app.services import permissions
@@ -19,6 +19,27 @@ from screening_app.storage import screenings_repo as repo
 ExportKind = Literal[
     "referral_preview", "referral_saved", "referral_encrypted", "printed", "pole_exported"
 ]
+
+
+# What the answers alone decide, and so must still read as the score stored at submission
+# (which db check verifies against its signature): the referral prints one score, not two.
+_FROM_ANSWERS = ("total", "section_scores", "calculated_band", "final_band", "judged_band")
+
+
+def _same_as_signed(reference: str, result: ScoreResult, stored: dict[str, Any] | None) -> None:
+    """Refuse a referral whose answers no longer give the score stored when it was submitted:
+    the database was changed outside the app, and a referral must not print either side."""
+    if stored is None:
+        return
+    now = result.to_json()
+    changed = [key for key in _FROM_ANSWERS if key in stored and stored[key] != now.get(key)]
+    if changed:
+        raise StorageError(
+            f"The answers of {reference} no longer give the score stored when it was submitted "
+            f"({', '.join(changed)} differ): the database was changed outside the app, so no "
+            "referral was made. Run `screening-app db check`, which names what changed, and "
+            "tell your safeguarding lead."
+        )
 
 
 class ReferralService:
@@ -37,6 +58,9 @@ class ReferralService:
         form = self.s.registry.get(record.form_id, record.form_version)
         answers = repo.answers(self.s.db, self.s.scope(), screening_id)
         result = score(form, answers, judgement_approved=bool(record.judgement_approved))
+        _same_as_signed(
+            record.reference, result, repo.score_of(self.s.db, self.s.scope(), record.id)
+        )
         return ReferralInput(
             form=form,
             answers=answers,

@@ -13,6 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from screening_app import crypto
+from screening_app.errors import StorageError
 from screening_app.services import check_record, integrity, signing
 from screening_app.storage.driver import Database
 from tests.conftest import LOWERED_JUDGEMENT, USER_PW, open_app, submit_screening
@@ -428,3 +429,26 @@ def test_a_deletion_s_tombstone_edited_in_the_file_is_named(
     code, err = check(team, capsys, monkeypatch)
     assert code == 2 and "Traceback" not in err
     assert named in err, err
+
+
+def test_a_referral_is_refused_when_the_answers_no_longer_give_the_signed_score(
+    team: Path,
+) -> None:
+    """An insider changes an answer behind the app: the referral would print a score nobody
+    signed, so it is refused and points at db check instead."""
+    kit = open_app(team)
+    before = kit.referrals.referral_input(1).result.total
+    kit.close()
+    with behind_the_app(team) as db:
+        db.execute(
+            "UPDATE answers SET value_json = '\"no\"' WHERE screening_id = 1 "
+            "AND question_id = 'v_substance_use'"
+        )
+    kit = open_app(team)
+    try:
+        with pytest.raises(StorageError, match="no longer give the score stored") as refused:
+            kit.referrals.referral_input(1)
+        assert "db check" in refused.value.message and before > 0
+        assert kit.referrals.referral_input(2).reference == "CSE-2026-000002"  # the others print
+    finally:
+        kit.close()
