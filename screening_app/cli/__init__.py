@@ -8,6 +8,7 @@ function takes the parsed arguments and returns an exit code. Exit codes: 0 succ
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -112,8 +113,15 @@ def _text_arguments(args: argparse.Namespace) -> None:
                     ) from None
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """Built once per process: argparse keeps no state between parses, and building the ~65
+    subcommands is most of a quick command's time (each test's run of the CLI pays it)."""
+    return build_parser()
+
+
 def run(argv: Sequence[str]) -> int:
-    args = _window_arguments(list(argv)) or build_parser().parse_args(list(argv))
+    args = _window_arguments(list(argv)) or _parser().parse_args(list(argv))
     if args.command is None:
         from screening_app.app import main as open_app  # Qt only when the window is wanted
 
