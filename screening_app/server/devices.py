@@ -95,15 +95,17 @@ def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signatur
             "JOIN accounts a ON a.id = d.account_id WHERE d.id = %s",
             [device],
         ).fetchone()
+        expires_at = row[0] if row is not None else None
+        account_id, sign_public, revoked_at, active = owner or (None, None, None, False)
         valid = (
-            row is not None
-            and row[0] > now
-            and owner is not None
-            and owner[2] is None
-            and owner[3]
-            and crypto.verify(bytes(owner[1]), signature, b"cse-screening sign-in " + nonce)
+            expires_at is not None
+            and expires_at > now
+            and sign_public is not None
+            and revoked_at is None
+            and active
+            and crypto.verify(bytes(sign_public), signature, b"cse-screening sign-in " + nonce)
         )
-        token = store.new_token(conn, int(owner[0]), device, now) if valid and owner else ""
+        token = store.new_token(conn, int(account_id), device, now) if valid else ""
     if not token:
         raise Unauthenticated("The device could not prove who it is; sign in again.")
     return token
@@ -120,7 +122,8 @@ def last_witness(store: ServerStore, caller: Caller) -> dict[str, Any] | None:
         ).fetchone()
     if row is None:
         return None
-    return {"length": int(row[0]), "head": row[1], "at": row[2].isoformat()}
+    length, head, at = row
+    return {"length": int(length), "head": head, "at": at.isoformat()}
 
 
 def witness(

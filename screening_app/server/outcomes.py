@@ -51,7 +51,10 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         ).fetchone()
         if row is None:
             raise NotFound("There is no such screening that you may see.")
-        if row[0] != caller.account.id and not can(caller.account.role, Verb.RECORD_TEAM_OUTCOMES):
+        author_id, team_id = row
+        if author_id != caller.account.id and not can(
+            caller.account.role, Verb.RECORD_TEAM_OUTCOMES
+        ):
             raise Refused("Only its author or a supervisor records an outcome.")
         conn.execute(
             "INSERT INTO outcomes (id, screening_id, version, team_id, author_id, recorder_id, "
@@ -61,8 +64,8 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 outcome_id,
                 screening,
                 version,
-                row[1],
-                row[0],
+                team_id,
+                author_id,
                 caller.account.id,
                 code,
                 day,

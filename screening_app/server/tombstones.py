@@ -53,6 +53,7 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
         ).fetchone()
         if row is None:
             raise NotFound("There is no such screening in your team.")
+        author_id, team_id = row
         now = store.clock()
         conn.execute(
             "UPDATE screenings SET envelope = NULL, content_removed_at = %s "
@@ -79,8 +80,8 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
             [
                 screening,
                 version,
-                row[1],
-                row[0],
+                team_id,
+                author_id,
                 caller.account.id,
                 caller.device_id,
                 data,
