@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends
 from screening_app.server import org_links, team_keys
 from screening_app.server.problems import decoded
 from screening_app.server.store import Caller, ServerStore
-from screening_app.sync.wire import (
+from screening_app.sync.wire_keys import (
     ORGANISATION_LINK_PATH,
     TEAM_LINK_PATH,
     Grant,

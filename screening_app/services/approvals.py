@@ -30,7 +30,7 @@ from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
 from screening_app.sync import api, approval
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire import APPROVALS_PATH, COMPUTERS_PATH, Approval, WaitingDevice
+from screening_app.sync.wire_keys import APPROVALS_PATH, COMPUTERS_PATH, Approval, WaitingDevice
 
 if TYPE_CHECKING:
     from screening_app.services.team_key import TeamKeys

@@ -29,7 +29,7 @@ from screening_app.storage import org_links_repo
 from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, SyncError, unb64
-from screening_app.sync.wire import ORGANISATION_LINK_PATH, WaitingDevice
+from screening_app.sync.wire_keys import ORGANISATION_LINK_PATH, WaitingDevice
 
 ORGANISATION_LINK = b"cse-screening organisation link secret"
 BATCH = 500  # screenings per request

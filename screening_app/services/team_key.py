@@ -29,7 +29,7 @@ from screening_app.storage.opened import get_meta
 from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire import (
+from screening_app.sync.wire_keys import (
     COMPUTERS_PATH,
     TEAM_KEY_GRANTS_PATH,
     TEAM_KEY_PATH,

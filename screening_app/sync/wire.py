@@ -3,8 +3,8 @@ whose fields pydantic checks (type, length, form) before any handler sees them, 
 which the server declares as its routes' response models and the desktop reads back typed.
 
 Qt-free and server-free: the server imports it, and so does the desktop's client. A resource's
-path is named here once (``TEAM_LINK_PATH`` …), for both sides; ``sync/api.py`` is the typed
-client of these resources.
+path is named here once (``SCREENINGS_PATH`` …), for both sides; ``sync/api.py`` is the typed
+client of these resources. The team's keys, computers and links are in ``wire_keys.py``.
 """
 
 from __future__ import annotations
@@ -48,50 +48,6 @@ class Witness(BaseModel):
     at_previous: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
-class Sealed(BaseModel):
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class EpochKey(BaseModel):
-    epoch: int = Field(ge=1, le=100_000)
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class Grant(BaseModel):
-    device_id: uuid.UUID
-    sealed: str = Field(default="", max_length=1000)  # base64 (the link secret)
-    keys: list[EpochKey] = Field(default=[], max_length=1000)  # the team key's epochs
-
-
-class TeamKey(BaseModel):
-    public: str = Field(pattern=r"^[0-9a-f]{64}$")
-    sealed: str = Field(max_length=1000)  # base64
-    recovery: str = Field(max_length=2000)  # base64: the recovery key locked under the code
-    recovery_public: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    epoch_recovery: str | None = Field(default=None, max_length=1000)  # base64
-
-
-class DeviceKey(BaseModel):
-    device_id: uuid.UUID
-    sealed: str = Field(max_length=1000)  # base64
-
-
-class Rotation(BaseModel):
-    epoch: int = Field(ge=2, le=100_000)
-    public: str = Field(pattern=r"^[0-9a-f]{64}$")
-    recovery: str | None = Field(default=None, max_length=1000)  # base64
-    keys: list[DeviceKey] = Field(min_length=1, max_length=1000)
-
-
-class ScreeningLinkKeys(BaseModel):
-    screening_id: uuid.UUID
-    keys: list[str] = Field(max_length=50)  # hex HMAC-SHA256: one per entity at most
-
-
-class LinkKeys(BaseModel):
-    screenings: list[ScreeningLinkKeys] = Field(max_length=1000)
-
-
 class ChildTag(BaseModel):
     id: uuid.UUID
     version: int = Field(ge=1, le=100_000)
@@ -102,49 +58,7 @@ class ChildTags(BaseModel):
     tags: list[ChildTag] = Field(max_length=1000)
 
 
-class Approval(BaseModel):
-    device_id: uuid.UUID
-    epoch: int = Field(ge=1, le=100_000)
-    statement: str = Field(max_length=6000)  # base64 of the signed statement (sync/approval.py)
-    signature: str = Field(max_length=200)  # base64: the approving computer's key
-    team_signature: str = Field(max_length=200)  # base64: the team key of that epoch
-
-
-class Recovered(BaseModel):
-    keys: list[EpochKey] = Field(min_length=1, max_length=1000)
-
-
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-
-
-# -- a secret each computer holds sealed for its own key ----------------------------------------
-TEAM_LINK_PATH = "/v1/teams/mine/link"  # the team's link secret (child tags)
-ORGANISATION_LINK_PATH = "/v1/organisation/link"  # the organisation's (links across teams)
-TEAM_KEY_WAITING_PATH = "/v1/teams/mine/waiting"  # supervisors' computers missing an epoch
-
-
-class SecretCopy(BaseModel):
-    """``GET {secret}``: this computer's sealed copy, if it has one, and whether one exists."""
-
-    sealed: str | None = None  # base64, sealed for this computer's X25519 key
-    exists: bool
-
-
-class WaitingDevice(BaseModel):
-    """A computer waiting for a copy: its id, whose it is, its public X25519 key (hex)."""
-
-    device_id: str
-    account: str
-    x25519: str
-    team: str | None = None  # the organisation's secret: the computer's team
-    epochs: list[int] = Field(default_factory=list)  # the team key: the epochs it lacks
-
-
-class Waiting(BaseModel):
-    """``GET {secret}/waiting`` and ``GET /v1/teams/mine/waiting``: the computers that have no
-    copy yet."""
-
-    devices: list[WaitingDevice]
 
 
 # -- sessions, this computer, the organisation's settings --------------------------------------
@@ -417,65 +331,3 @@ class SupervisorKeys(BaseModel):
     name: str
     team: str | None = None
     devices: list[DeviceKeys]
-
-
-# -- links across the organisation ------------------------------------------------------------
-LINK_KEYS_PATH = "/v1/organisation/link-keys"
-ORGANISATION_LINKS_PATH = "/v1/organisation/links"
-
-
-class Unknown(BaseModel):
-    """``PUT /v1/organisation/link-keys``: the screening ids the server does not hold (yet)."""
-
-    unknown: list[str]
-
-
-class OrganisationLink(BaseModel):
-    """A screening of the caller's team sharing a keyed hash with another team's screenings."""
-
-    link_key: str
-    screening_id: str
-    team: str
-    screenings: int
-    supervisors: str = ""
-
-
-class OrganisationLinks(BaseModel):
-    """``GET /v1/organisation/links``."""
-
-    links: list[OrganisationLink]
-
-
-# -- the team key -----------------------------------------------------------------------------
-TEAM_KEY_PATH = "/v1/teams/mine/key"
-TEAM_KEY_GRANTS_PATH = "/v1/teams/mine/key/grants"
-TEAM_KEY_ROTATE_PATH = "/v1/teams/mine/key/rotate"
-TEAM_KEY_RECOVER_PATH = "/v1/teams/mine/key/recover"
-APPROVALS_PATH = "/v1/teams/mine/approvals"
-COMPUTERS_PATH = "/v1/teams/mine/computers"
-TEAM_RECOVERY_PATH = "/v1/teams/mine/recovery"
-
-
-class SealedEpoch(BaseModel):
-    epoch: int
-    sealed: str | None = None  # base64; a team made before epochs has no per-epoch copy
-
-
-class TeamKeyCopies(BaseModel):
-    """``GET /v1/teams/mine/key``: the current epoch, its public key, whether it must change,
-    and this computer's sealed copies of each epoch (no public key: the team has none yet)."""
-
-    public: str | None = None
-    epoch: int
-    rotation_due: bool = False
-    recovery_public: str | None = None
-    keys: list[SealedEpoch] = Field(default_factory=list)
-
-
-class TeamRecovery(BaseModel):
-    """``GET /v1/teams/mine/recovery``: the recovery key locked under the code, and every
-    epoch sealed for it (``scheme`` "key": a team made before epochs)."""
-
-    recovery: str
-    scheme: Literal["epochs", "key"]
-    epochs: list[SealedEpoch]

@@ -9,7 +9,7 @@ import pytest
 
 from screening_app.sync.api import SealedSecretApi, team_key_waiting
 from screening_app.sync.client import SyncError
-from screening_app.sync.wire import TEAM_LINK_PATH
+from screening_app.sync.wire_keys import TEAM_LINK_PATH
 
 
 class Answering:

@@ -12,13 +12,7 @@ from screening_app.server import (
 )
 from screening_app.server.problems import Invalid
 from screening_app.server.store import Caller, ServerStore
-from screening_app.sync.wire import (
-    AREA_PROFILE_PATH,
-    FIGURES_PATH,
-    MONTH,
-    AreaRows,
-    Figures,
-)
+from screening_app.sync.wire import AREA_PROFILE_PATH, FIGURES_PATH, MONTH, AreaRows, Figures
 
 
 def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:

@@ -14,7 +14,7 @@ from screening_app.server import (
 )
 from screening_app.server.problems import Invalid, decoded
 from screening_app.server.store import Caller, ServerStore
-from screening_app.sync.wire import (
+from screening_app.sync.wire_keys import (
     APPROVALS_PATH,
     COMPUTERS_PATH,
     LINK_KEYS_PATH,
