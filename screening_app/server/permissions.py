@@ -8,13 +8,12 @@ import uuid
 
 from screening_app.domain.capabilities import Verb, can, who
 from screening_app.server.problems import Refused
-from screening_app.server.store import Account, Caller
+from screening_app.server.store import Caller
 
 
-def require(caller: Caller | Account, verb: Verb) -> None:
+def require(caller: Caller, verb: Verb) -> None:
     """Refuse (403) unless the caller's role may do ``verb``."""
-    account = caller.account if isinstance(caller, Caller) else caller
-    if not account.active or not can(account.role, verb):
+    if not caller.account.active or not can(caller.account.role, verb):
         raise Refused(f"Only {who(verb)} may {verb.value}.")
 
 

@@ -7,27 +7,21 @@ in another shape is a SyncError that says so, not a KeyError deep in a sync.
 
 from __future__ import annotations
 
-import base64
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from screening_app.sync.client import read
+from screening_app.sync.client import b64, read
 from screening_app.sync.wire import (
     AREA_PROFILE_PATH,
     BATCH_PATH,
     DEVICES_PATH,
     FIGURES_PATH,
-    LINK_KEYS_PATH,
-    ORGANISATION_LINKS_PATH,
     OUTCOMES_PATH,
     REVIEWS_PATH,
     SCREENINGS_PATH,
     SETTINGS_PATH,
     TAGS_PATH,
-    TEAM_KEY_PATH,
-    TEAM_KEY_WAITING_PATH,
-    TEAM_RECOVERY_PATH,
     TOMBSTONES_PATH,
     UNTAGGED_PATH,
     WITNESS_PATH,
@@ -43,30 +37,37 @@ from screening_app.sync.wire import (
     FigureRow,
     Figures,
     LastWitness,
-    OrganisationLink,
-    OrganisationLinks,
     OutcomeCopy,
     Outcomes,
     ScreeningCopy,
     Screenings,
     ScreeningVersion,
-    SecretCopy,
     Settings,
     Stored,
     SupervisorKeys,
     Tagged,
-    TeamKeyCopies,
-    TeamRecovery,
     TombstoneCopy,
     Tombstones,
-    Unknown,
     Untagged,
-    Waiting,
-    WaitingDevice,
     Witnessed,
     WitnessHead,
     review_path,
     supervisor_keys_path,
+)
+from screening_app.sync.wire_keys import (
+    LINK_KEYS_PATH,
+    ORGANISATION_LINKS_PATH,
+    TEAM_KEY_PATH,
+    TEAM_KEY_WAITING_PATH,
+    TEAM_RECOVERY_PATH,
+    OrganisationLink,
+    OrganisationLinks,
+    SecretCopy,
+    TeamKeyCopies,
+    TeamRecovery,
+    Unknown,
+    Waiting,
+    WaitingDevice,
 )
 
 
@@ -85,14 +86,14 @@ class SealedSecretApi:
         return read(SecretCopy, self.client.call("GET", self.path), self.path)
 
     def create(self, sealed: bytes) -> None:
-        self.client.call("PUT", self.path, json={"sealed": _b64(sealed)})
+        self.client.call("PUT", self.path, json={"sealed": b64(sealed)})
 
     def waiting(self) -> list[WaitingDevice]:
         path = f"{self.path}/waiting"
         return read(Waiting, self.client.call("GET", path), path).devices
 
     def grant(self, device_id: str, sealed: bytes) -> None:
-        body = {"device_id": device_id, "sealed": _b64(sealed)}
+        body = {"device_id": device_id, "sealed": b64(sealed)}
         self.client.call("POST", f"{self.path}/grants", json=body)
 
 
@@ -100,10 +101,6 @@ def team_key_waiting(client: Calls) -> list[WaitingDevice]:
     """Supervisors' computers of the team missing a copy of some epoch of the team key."""
     answer = client.call("GET", TEAM_KEY_WAITING_PATH)
     return read(Waiting, answer, TEAM_KEY_WAITING_PATH).devices
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def register_device(client: Calls, name: str, x25519: bytes, ed25519: bytes) -> str:
@@ -190,7 +187,7 @@ def area_profile(client: Calls, params: dict[str, Any]) -> list[AreaRow]:
 
 
 def send_tombstone(client: Calls, data: bytes, signature: bytes) -> Witnessed:
-    body = {"envelope": _b64(data), "signature": _b64(signature)}
+    body = {"envelope": b64(data), "signature": b64(signature)}
     return read(Witnessed, client.call("POST", TOMBSTONES_PATH, json=body), TOMBSTONES_PATH)
 
 
