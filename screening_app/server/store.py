@@ -25,16 +25,15 @@ from psycopg.rows import class_row
 from psycopg_pool import ConnectionPool
 
 from screening_app.domain.capabilities import ROLES, Verb, can, holders, needs_team
-from screening_app.domain.sign_in_delay import delay_after
 from screening_app.domain.user_names import name_problem
 from screening_app.server import audit
+from screening_app.server import sign_in_throttle as throttle
 from screening_app.server.problems import (
     Conflict,
     Invalid,
     NotFound,
     Refused,
     ServerError,
-    Throttled,
     Unauthenticated,
 )
 from screening_app.server.schema import API_ROLE
@@ -243,7 +242,7 @@ class ServerStore:
         now = self.clock()
         refusal: ServerError | None = None
         with self.transaction() as conn:
-            _wait(conn, "SELECT not_before FROM address_failures WHERE address = %s", address, now)
+            throttle.wait_for_address(conn, address, now)
             row = (
                 conn.cursor(row_factory=class_row(_Credentials))
                 .execute(
@@ -254,12 +253,12 @@ class ServerStore:
                 .fetchone()
             )
             if row is not None and row.not_before is not None and row.not_before > now:
-                raise _waiting(row.not_before, now)
+                raise throttle.held_until(row.not_before, now)
             known = row is not None and row.active
             hashed = row.password_hash if known and row else self._dummy
             if not self._verify(hashed, password) or not known:
                 account_id = row.id if row else None
-                delay = _count_failure(conn, address, account_id, now)
+                delay = throttle.count_failure(conn, address, account_id, now)
                 self.audit(conn, account_id, "sign_in_failed", None, address)
                 message = "That user name and password do not match an active account."
                 refusal = Unauthenticated(message, retry_after=delay)
@@ -374,55 +373,3 @@ def _as_api_role(conn: psycopg.Connection) -> None:
 
 def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
-
-
-def _waiting(until: dt.datetime, now: dt.datetime) -> ServerError:
-    wait = (until - now).total_seconds()
-    return Throttled(f"Too many failed sign-ins. Wait {wait:.0f} seconds.", retry_after=wait)
-
-
-def _wait(conn: psycopg.Connection, query: str, key: str, now: dt.datetime) -> None:
-    row = conn.execute(query, [key]).fetchone()
-    if row is not None and row[0] is not None and row[0] > now:
-        raise _waiting(row[0], now)
-
-
-ADDRESS_MEMORY = dt.timedelta(minutes=15)  # an address's failures are forgotten after this
-
-
-def _count_failure(
-    conn: psycopg.Connection, address: str, account_id: int | None, now: dt.datetime
-) -> float:
-    """Count one failure for the address and (when known) the account; the longer wait."""
-    conn.execute(
-        "INSERT INTO address_failures (address) VALUES (%s) ON CONFLICT DO NOTHING", [address]
-    )
-    conn.execute(
-        "UPDATE address_failures SET failures = 0 WHERE address = %s AND not_before < %s",
-        [address, now - ADDRESS_MEMORY],
-    )
-    delay = _one_more(conn, "address_failures", "address", address, now)
-    if account_id is not None:
-        delay = max(delay, _one_more(conn, "accounts", "id", account_id, now))
-    return delay
-
-
-def _one_more(
-    conn: psycopg.Connection, table: str, key: str, value: object, now: dt.datetime
-) -> float:
-    """Add one failure to the row of ``table`` where ``key`` is ``value``; the wait it brings."""
-    row = conn.execute(
-        sql.SQL("UPDATE {} SET failures = failures + 1 WHERE {} = %s RETURNING failures").format(
-            sql.Identifier(table), sql.Identifier(key)
-        ),
-        [value],
-    ).fetchone()
-    assert row is not None
-    delay = delay_after(int(row[0]))
-    conn.execute(
-        sql.SQL("UPDATE {} SET not_before = %s WHERE {} = %s").format(
-            sql.Identifier(table), sql.Identifier(key)
-        ),
-        [now + dt.timedelta(seconds=delay), value],
-    )
-    return delay
