@@ -383,11 +383,7 @@ def test_a_share_s_basis_or_a_legal_hold_edited_in_the_file_is_named(
     sol.referrals.record_export(1, "printed", share=share)
     sol.retention.place_hold("CSE-2026-000001", "The Northvale inquiry asked for it.")
     sol.close()
-    with behind_the_app(team) as db:
-        assert db.execute(edit).rowcount == 1
-    code, err = check(team, capsys, monkeypatch)
-    assert code == 2 and "Traceback" not in err
-    assert named in err, err
+    assert_named_after(team, edit, named, capsys, monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -424,11 +420,7 @@ def test_a_deletion_s_tombstone_edited_in_the_file_is_named(
     sol = open_app(team, "sol", now=dt.datetime(2080, 1, 2, 9, 0))
     sol.retention.delete("CSE-2026-000002", "The period ended; nothing is open.")
     sol.close()
-    with behind_the_app(team) as db:
-        assert db.execute(edit).rowcount == 1
-    code, err = check(team, capsys, monkeypatch)
-    assert code == 2 and "Traceback" not in err
-    assert named in err, err
+    assert_named_after(team, edit, named, capsys, monkeypatch)
 
 
 def test_a_referral_is_refused_when_the_answers_no_longer_give_the_signed_score(
@@ -452,3 +444,18 @@ def test_a_referral_is_refused_when_the_answers_no_longer_give_the_signed_score(
         assert kit.referrals.referral_input(2).reference == "CSE-2026-000002"  # the others print
     finally:
         kit.close()
+
+
+def assert_named_after(
+    team: Path,
+    edit: str,
+    named: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``edit`` (one row changed behind the app) makes db check exit 2 naming ``named``."""
+    with behind_the_app(team) as db:
+        assert db.execute(edit).rowcount == 1
+    code, err = check(team, capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err
+    assert named in err, err
