@@ -56,6 +56,7 @@ from screening_app.server import (
     batches,
     directory,
     schema,
+    screenings,
     sealed_secrets,
     tombstones,
 )
@@ -83,6 +84,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit)
+    screenings.band_codes()  # the forms are read once as a worker starts, not in a request
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:
