@@ -42,8 +42,17 @@ class _MainThreadQueue(QObject):
     def _drain(self) -> None:
         with self._lock:
             items, self._items = self._items, []
-        for closure in items:
-            closure()
+        for done, closure in enumerate(items, start=1):
+            try:
+                closure()
+            except BaseException:
+                # a bug in one delivery must not lose the others (an Op whose delivery is lost
+                # never ends): they go back to the front of the queue, then the bug is reported
+                with self._lock:
+                    self._items[:0] = items[done:]
+                if done < len(items):
+                    self.ready.emit()
+                raise
 
 
 _QUEUE: list[_MainThreadQueue] = []

@@ -460,11 +460,16 @@ def test_the_administrator_s_window_locks_when_idle(qtbot: QtBot, admin: AppServ
     win.idle.timer.start()
     qtbot.waitUntil(win.is_locked)
     assert not win.menuBar().isEnabled()
+    # unlocking starts the idle timer again: at 10 ms it could lock the window once more
+    # before the check below looks (the flake of session 13)
+    win.idle.timer.setInterval(60_000)
     win.lock_screen.password.setText(ADMIN_PW)
     win.lock_screen.submit()
     # the password is checked on the shared thread pool, which a loaded machine may still
     # have busy with an earlier test's work: a longer wait, not a different answer
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin_page, timeout=20_000)
+    assert win.menuBar().isEnabled()
+    assert win.idle.timer.isActive(), "after unlocking, the idle lock is armed again"
 
 
 def test_every_shortcut_of_the_administrator_s_window_works(

@@ -108,6 +108,33 @@ def test_a_bug_in_the_work_reaches_the_error_handler_and_is_never_swallowed(
     assert ended == ["ended"]  # the button is enabled again all the same
 
 
+def test_a_bug_in_one_delivery_does_not_lose_the_deliveries_queued_behind_it(
+    qtbot: QtBot,
+) -> None:
+    """Deliveries reach the GUI thread in batches; an Op whose delivery were dropped would never
+    end (a lock screen left waiting for its password check)."""
+    from screening_app.ui.background import on_gui_thread
+
+    ran: list[str] = []
+
+    def broken() -> None:
+        ran.append("broken")
+        raise KeyError("a bug")
+
+    with qtbot.captureExceptions() as raised:
+        # queued from one worker thread so that all three land in the same batch
+        worker = threading.Thread(
+            target=lambda: [
+                on_gui_thread(c) for c in (broken, lambda: ran.append("2"), lambda: ran.append("3"))
+            ]
+        )
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: len(ran) == 3)
+    assert ran == ["broken", "2", "3"]
+    assert [kind for kind, *_ in raised] == [KeyError]
+
+
 def test_the_window_reaches_the_thread_pool_only_through_op() -> None:
     """One road for background work (ui/operations.py); background.py keeps the pool."""
     from pathlib import Path
