@@ -9,18 +9,64 @@ whose approval verifies under that key, which the server never holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync import approval
+from screening_app.sync.wire_keys import ListedApproval, ListedComputer, TeamComputers
 
 
-def computers(store: ServerStore, caller: Caller) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Computer:
+    device_id: uuid.UUID
+    account: str
+    role: str
+    name: str
+    registered_at: dt.datetime
+    box_public: bytes
+    sign_public: bytes
+    added_by: str | None
+    account_added_at: dt.datetime
+
+    def listed(self) -> ListedComputer:
+        return ListedComputer(
+            device_id=str(self.device_id),
+            account=self.account,
+            role=self.role,
+            name=self.name,
+            registered_at=self.registered_at.isoformat(),
+            x25519=bytes(self.box_public).hex(),
+            ed25519=bytes(self.sign_public).hex(),
+            added_by=self.added_by,
+            account_added_at=self.account_added_at.isoformat(),
+        )
+
+
+@dataclass(frozen=True)
+class _Approval:
+    device_id: uuid.UUID
+    epoch: int
+    statement: bytes
+    signature: bytes
+    team_signature: bytes
+
+    def listed(self) -> ListedApproval:
+        return ListedApproval(
+            device_id=str(self.device_id),
+            epoch=self.epoch,
+            statement=b64(bytes(self.statement)),
+            signature=b64(bytes(self.signature)),
+            team_signature=b64(bytes(self.team_signature)),
+        )
+
+
+def computers(store: ServerStore, caller: Caller) -> TeamComputers:
     """The team's active computers (who, which role, who made the account) and every
     approval of them, for a supervisor's computer to verify and show."""
     permissions.require_device(caller, Verb.SEE_COMPUTERS)
@@ -28,45 +74,28 @@ def computers(store: ServerStore, caller: Caller) -> dict[str, Any]:
         epoch = conn.execute(
             "SELECT key_epoch FROM teams WHERE id = %s", [caller.account.team_id]
         ).fetchone()
-        rows = conn.execute(
-            "SELECT d.id, a.name, a.role, d.name, d.registered_at, d.box_public, d.sign_public, "
-            "a.added_by, a.created_at FROM devices d JOIN accounts a ON a.id = d.account_id "
+        listed = rows.every(
+            conn,
+            _Computer,
+            "SELECT d.id AS device_id, a.name AS account, a.role, d.name, d.registered_at, "
+            "d.box_public, d.sign_public, a.added_by, a.created_at AS account_added_at "
+            "FROM devices d JOIN accounts a ON a.id = d.account_id "
             "WHERE a.team_id = %s AND a.active AND d.revoked_at IS NULL "
             "AND d.box_public IS NOT NULL ORDER BY a.name, d.registered_at",
             [caller.account.team_id],
-        ).fetchall()
-        approvals = conn.execute(
+        )
+        approvals = rows.every(
+            conn,
+            _Approval,
             "SELECT device_id, epoch, statement, signature, team_signature FROM device_approvals "
             "WHERE team_id = %s ORDER BY epoch, made_at",
             [caller.account.team_id],
-        ).fetchall()
-    return {
-        "epoch": int(epoch[0]) if epoch else 0,
-        "computers": [
-            {
-                "device_id": str(d),
-                "account": account,
-                "role": role,
-                "name": name,
-                "registered_at": registered.isoformat(),
-                "x25519": bytes(box).hex(),
-                "ed25519": bytes(sign).hex(),
-                "added_by": added_by,
-                "account_added_at": created.isoformat(),
-            }
-            for d, account, role, name, registered, box, sign, added_by, created in rows
-        ],
-        "approvals": [
-            {
-                "device_id": str(d),
-                "epoch": int(e),
-                "statement": b64(bytes(s)),
-                "signature": b64(bytes(sig)),
-                "team_signature": b64(bytes(team_sig)),
-            }
-            for d, e, s, sig, team_sig in approvals
-        ],
-    }
+        )
+    return TeamComputers(
+        epoch=int(epoch[0]) if epoch else 0,
+        computers=[c.listed() for c in listed],
+        approvals=[a.listed() for a in approvals],
+    )
 
 
 def record(

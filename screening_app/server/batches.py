@@ -11,13 +11,15 @@ stores none of it; the retry stores it all once (uploads are idempotent)."""
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from fastapi import APIRouter, Depends
 
-from screening_app.server import audit
+from screening_app.server import audit, rows
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
     INSERT,
@@ -86,8 +88,10 @@ def _store_together(
     wanted |= {(m["id"], m["version"] - 1) for _n, m, _e, _s in checked if m["version"] > 1}
     ids, versions = zip(*wanted, strict=True)
     held = {
-        (sid, version): (None if envelope is None else bytes(envelope), status, author)
-        for sid, version, envelope, status, author in conn.execute(
+        (row.id, row.version): row
+        for row in rows.every(
+            conn,
+            _Held,
             "SELECT s.id, s.version, s.envelope, s.status, s.author_id FROM screenings s "
             "JOIN unnest(%s::uuid[], %s::integer[]) AS k(id, version) "
             "ON s.id = k.id AND s.version = k.version",
@@ -99,15 +103,15 @@ def _store_together(
     for n, meta, envelope, signature in checked:
         key = (meta["id"], meta["version"])
         if key in held or key in fresh:
-            there = held[key][0] if key in held else fresh[key]
-            status = held[key][1] if key in held else "submitted"
+            there = held[key].content() if key in held else fresh[key]
+            status = held[key].status if key in held else "submitted"
             try:
                 answers[n] = {"status": 200, "state": again(there, envelope, status).status}
             except ServerError as exc:
                 answers[n] = _refused(exc)
             continue
         earlier = (meta["id"], meta["version"] - 1)
-        own = (earlier in held and held[earlier][2] == caller.account.id) or earlier in fresh
+        own = (earlier in held and held[earlier].author_id == caller.account.id) or earlier in fresh
         refused = refusal(meta, epoch, meta["version"] == 1 or own)
         if refused is not None:
             answers[n] = _refused(refused)
@@ -133,6 +137,20 @@ def _store_together(
     if made:
         listed = ",".join(f"{sid}/v{version}" for sid, version in sorted(made, key=str))
         store.audit_as(conn, caller, "screenings_received", f"{len(made)} screenings", listed)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A version the server holds already (or the one an amendment follows)."""
+
+    id: uuid.UUID
+    version: int
+    envelope: bytes | None  # None once a deletion removed the content
+    status: str
+    author_id: int
+
+    def content(self) -> bytes | None:
+        return None if self.envelope is None else bytes(self.envelope)
 
 
 def _store_one_by_one(

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Invalid, NotFound, Refused, Unauthenticated
 from screening_app.server.store import Caller, ServerStore, digest, mark_rotation_due
 
@@ -111,19 +112,27 @@ def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signatur
     return token
 
 
+@dataclass(frozen=True)
+class _WitnessRow:
+    length: int
+    head: str
+    at: dt.datetime
+
+
 def last_witness(store: ServerStore, caller: Caller) -> dict[str, Any] | None:
     """The audit trail head this device reported last (length and hash), if any."""
     if caller.device_id is None:
         raise Refused("Register this device first.")
     with store.transaction() as conn:
-        row = conn.execute(
+        row = rows.one(
+            conn,
+            _WitnessRow,
             "SELECT length, head, at FROM witnesses WHERE device_id = %s ORDER BY id DESC LIMIT 1",
             [caller.device_id],
-        ).fetchone()
+        )
     if row is None:
         return None
-    length, head, at = row
-    return {"length": int(length), "head": head, "at": at.isoformat()}
+    return {"length": row.length, "head": row.head, "at": row.at.isoformat()}
 
 
 def witness(

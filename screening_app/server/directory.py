@@ -5,12 +5,13 @@ another setting: docs/GOVERNANCE.md). Public keys only; asking is audited."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path
 
 from screening_app.domain.capabilities import Verb, holders
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import NotFound
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire import SupervisorKeys, supervisor_keys_path
@@ -19,14 +20,16 @@ from screening_app.sync.wire import SupervisorKeys, supervisor_keys_path
 def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, Any]:
     permissions.require(caller, Verb.TRANSFER)
     with store.transaction() as conn:
-        rows = conn.execute(
-            "SELECT t.name, d.box_public, d.sign_public FROM accounts a "
+        found = rows.every(
+            conn,
+            _Keys,
+            "SELECT t.name AS team, d.box_public, d.sign_public FROM accounts a "
             "JOIN teams t ON t.id = a.team_id JOIN devices d ON d.account_id = a.id "
             "WHERE a.name = %s AND a.role = ANY(%s) AND a.active "
             "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL ORDER BY d.registered_at",
             [name, list(holders(Verb.RECEIVE_TRANSFER))],
-        ).fetchall()
-        if not rows:
+        )
+        if not found:
             raise NotFound(
                 f"There is no supervisor {name} with a computer connected to this server: check "
                 "the name, or send the transfer under a password instead.",
@@ -34,9 +37,19 @@ def supervisor_keys(store: ServerStore, caller: Caller, name: str) -> dict[str, 
         store.audit_as(conn, caller, "supervisor_keys_read", name)
     return {
         "name": name,
-        "team": rows[0][0],
-        "devices": [{"x25519": bytes(b).hex(), "ed25519": bytes(s).hex()} for _t, b, s in rows],
+        "team": found[0].team,
+        "devices": [
+            {"x25519": bytes(k.box_public).hex(), "ed25519": bytes(k.sign_public).hex()}
+            for k in found
+        ],
     }
+
+
+@dataclass(frozen=True)
+class _Keys:
+    team: str
+    box_public: bytes
+    sign_public: bytes
 
 
 def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:

@@ -7,13 +7,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.store import Caller, ServerStore
 
 ADDED = ("screenings", "band", "area", "role", "model", "type", "children", "outcome")
+
+
+@dataclass(frozen=True)
+class _Count:
+    kind: str
+    month: str
+    code: str
+    codes: list[str]
+    value: int
 
 
 def figures(
@@ -23,17 +33,21 @@ def figures(
     every row — then the outcome profiles (kind ``profile`` with ``codes``)."""
     permissions.require(caller, Verb.SEE_ORGANISATION_FIGURES)
     with store.acting(caller) as conn:
-        counted = conn.execute(
-            "SELECT c_kind, c_month, c_code, c_codes, c_value "
+        counted = rows.every(
+            conn,
+            _Count,
+            "SELECT c_kind AS kind, c_month AS month, c_code AS code, c_codes AS codes, "
+            "c_value AS value "
             "FROM organisation_figure_counts(%s, %s)",
             [first, last],
-        ).fetchall()
+        )
     wanted = set(positive)
     out: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
     hits: dict[str, int] = defaultdict(int)
     days: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for kind, month, code, codes, value in counted:
+    for row in counted:
+        kind, month, code, codes, value = row.kind, row.month, row.code, row.codes, row.value
         if kind in ADDED:
             out.append({"kind": kind, "month": month, "code": code, "value": float(value)})
         elif kind == "profile":

@@ -12,13 +12,15 @@ every team still waiting (schema_v8).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Conflict, NotFound, Refused
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire_keys import OrganisationLink, WaitingDevice
 
 SECRET_LOCK = 7302  # advisory lock: one organisation secret, however many make it at once
 
@@ -47,19 +49,21 @@ def create_secret(store: ServerStore, caller: Caller, sealed: bytes) -> None:
         store.audit_as(conn, caller, "organisation_link_secret_created", None)
 
 
-def waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
+def waiting(store: ServerStore, caller: Caller) -> list[WaitingDevice]:
     """The supervisors' devices, of every team, without a copy of the secret."""
     permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT device_id, account, team, x25519 FROM organisation_link_waiting()"
-        ).fetchall()
-    return [{"device_id": str(d), "account": a, "team": t, "x25519": k} for d, a, t, k in rows]
+        listed = rows.every(
+            conn,
+            rows.Waiting,
+            "SELECT device_id, account, team, x25519 FROM organisation_link_waiting()",
+        )
+    return [row.device() for row in listed]
 
 
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
-    if str(device) not in {w["device_id"] for w in waiting(store, caller)}:
+    if str(device) not in {w.device_id for w in waiting(store, caller)}:
         raise NotFound("That device is not a supervisor's waiting for the link secret.")
     with store.acting(caller) as conn:
         if not conn.execute(
@@ -99,22 +103,33 @@ def put_keys(store: ServerStore, caller: Caller, keys: dict[uuid.UUID, list[byte
     return sorted(str(s) for s in set(keys) - known)
 
 
-def links(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Link:
+    link_key: str
+    screening_id: uuid.UUID
+    team: str
+    screenings: int
+    supervisors: str | None
+
+    def link(self) -> OrganisationLink:
+        return OrganisationLink(
+            link_key=self.link_key,
+            screening_id=str(self.screening_id),
+            team=self.team,
+            screenings=self.screenings,
+            supervisors=self.supervisors or "",
+        )
+
+
+def links(store: ServerStore, caller: Caller) -> list[OrganisationLink]:
     """Each screening of the caller's team sharing a key with another team's screenings."""
     permissions.require_device(caller, Verb.SEE_LINKS_ACROSS_TEAMS)
     with store.acting(caller) as conn:
-        rows = conn.execute(
+        listed = rows.every(
+            conn,
+            _Link,
             "SELECT link_key, screening_id, team, screenings, supervisors "
-            "FROM organisation_links() ORDER BY team, link_key"
-        ).fetchall()
-        store.audit_as(conn, caller, "organisation_links_viewed", None, f"{len(rows)}")
-    return [
-        {
-            "link_key": key,
-            "screening_id": str(sid),
-            "team": team,
-            "screenings": int(count),
-            "supervisors": supervisors or "",
-        }
-        for key, sid, team, count, supervisors in rows
-    ]
+            "FROM organisation_links() ORDER BY team, link_key",
+        )
+        store.audit_as(conn, caller, "organisation_links_viewed", None, f"{len(listed)}")
+    return [row.link() for row in listed]

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from screening_app.domain.capabilities import Verb, can
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64, signed_body
 from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire import OutcomeCopy
 
 CODE = re.compile(r"^[a-z0-9_]{1,50}$")
 PAGE = 200
@@ -44,14 +46,16 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
             if bytes(same[0]) != envelope:
                 raise Conflict("This outcome was already sent with other content.")
             return False
-        row = conn.execute(
+        row = rows.one(
+            conn,
+            rows.Owner,
             "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s "
             "AND envelope IS NOT NULL",
             [screening, version],
-        ).fetchone()
+        )
         if row is None:
             raise NotFound("There is no such screening that you may see.")
-        author_id, team_id = row
+        author_id, team_id = row.author_id, row.team_id
         if author_id != caller.account.id and not can(
             caller.account.role, Verb.RECORD_TEAM_OUTCOMES
         ):
@@ -78,32 +82,50 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
     return True
 
 
-def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Listed:
+    seq: int
+    outcome_id: uuid.UUID
+    screening_id: uuid.UUID
+    version: int
+    code: str
+    day: dt.date
+    envelope: bytes
+    signature: bytes
+    recorder: str
+    recorder_id: int
+    recorder_key: bytes
+
+    def copy(self) -> OutcomeCopy:
+        return OutcomeCopy(
+            seq=self.seq,
+            outcome_id=str(self.outcome_id),
+            id=str(self.screening_id),
+            version=self.version,
+            code=self.code,
+            date=self.day.isoformat(),
+            envelope=b64(bytes(self.envelope)),
+            signature=b64(bytes(self.signature)),
+            recorder=self.recorder,
+            recorder_id=self.recorder_id,
+            recorder_device_key=bytes(self.recorder_key).hex(),
+        )
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[OutcomeCopy]:
     """Outcomes this caller may see (on its own screenings; a supervisor: the team's)."""
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT o.seq, o.id, o.screening_id, o.version, o.code, o.day, o.envelope, "
-            "o.signature, a.name, a.id, d.sign_public FROM outcomes o "
+        listed = rows.every(
+            conn,
+            _Listed,
+            "SELECT o.seq, o.id AS outcome_id, o.screening_id, o.version, o.code, o.day, "
+            "o.envelope, o.signature, a.name AS recorder, a.id AS recorder_id, "
+            "d.sign_public AS recorder_key FROM outcomes o "
             "JOIN accounts a ON a.id = o.recorder_id JOIN devices d ON d.id = o.device_id "
             "WHERE o.seq > %s AND o.envelope IS NOT NULL ORDER BY o.seq LIMIT %s",
             [after, PAGE],
-        ).fetchall()
-    return [
-        {
-            "seq": int(seq),
-            "outcome_id": str(oid),
-            "id": str(sid),
-            "version": int(version),
-            "code": code,
-            "date": day.isoformat(),
-            "envelope": b64(bytes(envelope)),
-            "signature": b64(bytes(signature)),
-            "recorder": name,
-            "recorder_id": int(recorder_id),
-            "recorder_device_key": bytes(key).hex(),
-        }
-        for seq, oid, sid, version, code, day, envelope, signature, name, recorder_id, key in rows
-    ]
+        )
+    return [row.copy() for row in listed]
 
 
 def area_profile(
@@ -120,9 +142,18 @@ def area_profile(
     code counts for. The desktop suppresses small numbers."""
     permissions.require(caller, Verb.SEE_ORGANISATION_FIGURES)
     with store.acting(caller) as conn:
-        rows = conn.execute(
+        listed = rows.every(
+            conn,
+            _AreaCount,
             "SELECT p_dimension, p_code, p_count "
             "FROM organisation_area_profile(%s, %s, %s, %s, %s)",
             [area, first, last, [c for c, _m in pairs], [m for _c, m in pairs]],
-        ).fetchall()
-    return [{"dimension": d, "code": c, "count": int(n)} for d, c, n in rows]
+        )
+    return [{"dimension": r.p_dimension, "code": r.p_code, "count": r.p_count} for r in listed]
+
+
+@dataclass(frozen=True)
+class _AreaCount:
+    p_dimension: str
+    p_code: str
+    p_count: int

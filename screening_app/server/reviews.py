@@ -9,13 +9,15 @@ from ``submitted`` to ``approved`` or ``returned`` in the same transaction, only
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Conflict, Invalid, NotFound
 from screening_app.server.screenings import b64, signed_body
 from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire import DecisionCopy
 
 DECISIONS = {"approve": "approved", "return": "returned"}
 PAGE = 200
@@ -44,14 +46,16 @@ def decide(
     if days is not None and (not isinstance(days, int) or not 0 <= days <= 36_500):
         raise Invalid("The decision's days to review is not a number of days.")
     with store.acting(caller) as conn:
-        row = conn.execute(
+        row = rows.one(
+            conn,
+            rows.Decidable,
             "SELECT status, author_id, team_id FROM screenings WHERE id = %s AND version = %s "
             "AND envelope IS NOT NULL FOR UPDATE",
             [screening, version],
-        ).fetchone()
+        )
         if row is None:
             raise NotFound("There is no such screening in your team.")
-        status, author_id, team_id = row
+        status, author_id, team_id = row.status, row.author_id, row.team_id
         same = conn.execute(
             "SELECT 1 FROM reviews WHERE screening_id = %s AND version = %s AND envelope = %s",
             [screening, version, envelope],
@@ -85,29 +89,43 @@ def decide(
     return DECISIONS[decision]
 
 
-def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Listed:
+    seq: int
+    screening_id: uuid.UUID
+    version: int
+    decision: Literal["approve", "return"]
+    envelope: bytes
+    signature: bytes
+    reviewer: str
+    reviewer_key: bytes
+    reviewer_id: int
+
+    def copy(self) -> DecisionCopy:
+        return DecisionCopy(
+            seq=self.seq,
+            id=str(self.screening_id),
+            version=self.version,
+            decision=self.decision,
+            reviewer=self.reviewer,
+            reviewer_id=self.reviewer_id,
+            envelope=b64(bytes(self.envelope)),
+            signature=b64(bytes(self.signature)),
+            reviewer_device_key=bytes(self.reviewer_key).hex(),
+        )
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[DecisionCopy]:
     """Decisions this caller may see (on its own screenings; a supervisor: the team's)."""
     with store.acting(caller) as conn:
-        rows = conn.execute(
+        listed = rows.every(
+            conn,
+            _Listed,
             "SELECT r.seq, r.screening_id, r.version, r.decision, r.envelope, r.signature, "
-            "a.name, d.sign_public, a.id FROM reviews r JOIN accounts a ON a.id = r.reviewer_id "
+            "a.name AS reviewer, d.sign_public AS reviewer_key, a.id AS reviewer_id "
+            "FROM reviews r JOIN accounts a ON a.id = r.reviewer_id "
             "JOIN devices d ON d.id = r.device_id WHERE r.seq > %s AND r.envelope IS NOT NULL "
             "ORDER BY r.seq LIMIT %s",
             [after, PAGE],
-        ).fetchall()
-    return [_listed(row) for row in rows]
-
-
-def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
-    seq, sid, version, decision, envelope, signature, reviewer, sign_public, reviewer_id = row
-    return {
-        "seq": int(seq),
-        "id": str(sid),
-        "version": int(version),
-        "decision": decision,
-        "reviewer": reviewer,
-        "reviewer_id": int(reviewer_id),
-        "envelope": b64(bytes(envelope)),
-        "signature": b64(bytes(signature)),
-        "reviewer_device_key": bytes(sign_public).hex(),
-    }
+        )
+    return [row.copy() for row in listed]

@@ -20,10 +20,11 @@ from screening_app import crypto
 from screening_app.domain.capabilities import Verb
 from screening_app.domain.registry import FormRegistry
 from screening_app.paths import forms_dir
-from screening_app.server import audit, devices, permissions
+from screening_app.server import audit, devices, permissions, rows
 from screening_app.server.problems import Conflict, Invalid, Refused, ServerError
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
+from screening_app.sync.wire import ScreeningCopy
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 TAG = re.compile(r"^[0-9a-f]{64}$")
@@ -145,10 +146,19 @@ def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes
 
 
 def team_epoch(conn: Any, caller: Caller) -> tuple[int, bool] | None:
-    row = conn.execute(
-        "SELECT key_epoch, rotation_due FROM teams WHERE id = %s", [caller.account.team_id]
-    ).fetchone()
-    return (int(row[0]), bool(row[1])) if row is not None else None
+    row = rows.one(
+        conn,
+        _Epoch,
+        "SELECT key_epoch, rotation_due FROM teams WHERE id = %s",
+        [caller.account.team_id],
+    )
+    return (row.key_epoch, row.rotation_due) if row is not None else None
+
+
+@dataclass(frozen=True)
+class _Epoch:
+    key_epoch: int
+    rotation_due: bool
 
 
 INSERT = (
@@ -237,13 +247,21 @@ def store_upload(
 def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
     """This very version again (a retry after a lost answer): stored once; 409 when the same
     id and version came with other content."""
-    same = conn.execute(
+    same = rows.one(
+        conn,
+        _Held,
         "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s",
         [meta["id"], meta["version"]],
-    ).fetchone()
+    )
     if same is None:
         return None
-    return again(None if same[0] is None else bytes(same[0]), envelope, str(same[1]))
+    return again(None if same.envelope is None else bytes(same.envelope), envelope, same.status)
+
+
+@dataclass(frozen=True)
+class _Held:
+    envelope: bytes | None  # None once a deletion removed the content
+    status: str
 
 
 def again(there: bytes | None, envelope: bytes, status: str) -> Stored:
@@ -258,18 +276,48 @@ def again(there: bytes | None, envelope: bytes, status: str) -> Stored:
     return Stored(False, status)
 
 
-def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Listed:
+    seq: int
+    id: uuid.UUID
+    version: int
+    status: str
+    envelope: bytes
+    signature: bytes
+    author: str
+    author_key: bytes | None
+    author_box: bytes | None
+    author_id: int
+
+    def copy(self) -> ScreeningCopy:
+        return ScreeningCopy(
+            seq=self.seq,
+            id=str(self.id),
+            version=self.version,
+            status=self.status,
+            author=self.author,
+            author_id=self.author_id,
+            envelope=b64(bytes(self.envelope)),
+            signature=b64(bytes(self.signature)),
+            author_device_key=bytes(self.author_key).hex() if self.author_key else None,
+            author_device_box=bytes(self.author_box).hex() if self.author_box else None,
+        )
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[ScreeningCopy]:
     """The screenings this caller may see, uploaded after ``after`` (oldest first, a page)."""
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT s.seq, s.id, s.version, s.status, s.envelope, s.signature, a.name, "
-            "d.sign_public, d.box_public, a.id FROM screenings s "
-            "JOIN accounts a ON a.id = s.author_id "
+        listed = rows.every(
+            conn,
+            _Listed,
+            "SELECT s.seq, s.id, s.version, s.status, s.envelope, s.signature, a.name AS author, "
+            "d.sign_public AS author_key, d.box_public AS author_box, a.id AS author_id "
+            "FROM screenings s JOIN accounts a ON a.id = s.author_id "
             "LEFT JOIN devices d ON d.id = s.device_id WHERE s.seq > %s "
             "AND s.envelope IS NOT NULL ORDER BY s.seq LIMIT %s",
             [after, PAGE],
-        ).fetchall()
-    return [_listed(row) for row in rows]
+        )
+    return [row.copy() for row in listed]
 
 
 def _tagger(caller: Caller) -> None:
@@ -308,22 +356,6 @@ def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int
         if filled:
             store.audit_as(conn, caller, "child_tags_filled", str(filled))
     return filled
-
-
-def _listed(row: tuple[Any, ...]) -> dict[str, Any]:
-    seq, sid, version, status, envelope, signature, author, sign_public, box_public, author_id = row
-    return {
-        "seq": int(seq),
-        "id": str(sid),
-        "version": int(version),
-        "status": status,
-        "author": author,
-        "author_id": int(author_id),
-        "envelope": b64(bytes(envelope)),
-        "signature": b64(bytes(signature)),
-        "author_device_key": bytes(sign_public).hex() if sign_public else None,
-        "author_device_box": bytes(box_public).hex() if box_public else None,
-    }
 
 
 def b64(data: bytes) -> str:

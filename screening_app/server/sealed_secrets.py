@@ -30,6 +30,7 @@ from screening_app.sync.wire_keys import (
     Sealed,
     SecretCopy,
     Waiting,
+    WaitingDevice,
 )
 
 
@@ -38,7 +39,7 @@ class SealedSecret:
     path: str
     copy: Callable[[ServerStore, Caller], dict[str, Any]]
     create: Callable[[ServerStore, Caller, bytes], None]
-    waiting: Callable[[ServerStore, Caller], list[dict[str, str]]]
+    waiting: Callable[[ServerStore, Caller], list[WaitingDevice]]
     grant: Callable[[ServerStore, Caller, uuid.UUID, bytes], None]
 
 
@@ -77,8 +78,8 @@ def _serve(routes: APIRouter, store: ServerStore, signed_in: Any, secret: Sealed
         secret.create(store, who, decoded(body.sealed, "secret"))
 
     @routes.get(f"{secret.path}/waiting", response_model=Waiting)
-    def waiting(who: Caller = signed_in) -> dict[str, Any]:
-        return {"devices": secret.waiting(store, who)}
+    def waiting(who: Caller = signed_in) -> Waiting:
+        return Waiting(devices=secret.waiting(store, who))
 
     @routes.post(f"{secret.path}/grants", status_code=204)
     def grant(body: Grant, who: Caller = signed_in) -> None:

@@ -16,17 +16,33 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
 from screening_app.domain.capabilities import Verb, holders, who
-from screening_app.server import permissions
+from screening_app.server import permissions, rows
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
+from screening_app.sync.wire_keys import WaitingDevice
 
 KEY_HOLDERS = list(holders(Verb.HOLD_TEAM_KEY))  # whose computers get a copy
+
+
+@dataclass(frozen=True)
+class _TeamKeyRow:
+    key_public: bytes | None
+    key_epoch: int
+    rotation_due: bool
+    recovery_public: bytes | None
+
+
+@dataclass(frozen=True)
+class _RecoveryRow:
+    recovery: bytes | None
+    recovery_public: bytes | None
 
 
 def approved(conn: psycopg.Connection, team_id: int | None, device: uuid.UUID) -> bool:
@@ -85,33 +101,40 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
     """The team's current public key and epoch, whether a rotation is due, and this device's
     sealed copies of every epoch (supervisors)."""
     with store.acting(caller) as conn:
-        row = conn.execute(
+        row = rows.one(
+            conn,
+            _TeamKeyRow,
             "SELECT key_public, key_epoch, rotation_due, recovery_public FROM teams WHERE id = %s",
             [caller.account.team_id],
-        ).fetchone()
+        )
         copies = conn.execute(
             "SELECT epoch, sealed FROM team_keys WHERE team_id = %s AND device_id = %s "
             "ORDER BY epoch",
             [caller.account.team_id, caller.device_id],
         ).fetchall()
-    if row is None or row[0] is None:
+    if row is None or row.key_public is None:
         return {"public": None, "epoch": 0, "rotation_due": False, "keys": []}
-    public, epoch, rotation_due, recovery_public = row
     return {
-        "public": bytes(public).hex(),  # teams.key_public is the current epoch's (rotate sets it)
-        "epoch": int(epoch),
-        "rotation_due": bool(rotation_due),
-        "recovery_public": bytes(recovery_public).hex() if recovery_public is not None else None,
+        # teams.key_public is the current epoch's (rotate sets it)
+        "public": bytes(row.key_public).hex(),
+        "epoch": row.key_epoch,
+        "rotation_due": row.rotation_due,
+        "recovery_public": (
+            bytes(row.recovery_public).hex() if row.recovery_public is not None else None
+        ),
         "keys": [{"epoch": int(e), "sealed": b64(bytes(s))} for e, s in copies],
     }
 
 
-def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
+def waiting(store: ServerStore, caller: Caller) -> list[WaitingDevice]:
     """Supervisors' devices of the team missing a copy of some epoch, with those epochs."""
     permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT d.id, a.name, d.box_public, array_agg(e.epoch ORDER BY e.epoch) "
+        listed = rows.every(
+            conn,
+            rows.Waiting,
+            "SELECT d.id AS device_id, a.name AS account, d.box_public AS x25519, "
+            "array_agg(e.epoch ORDER BY e.epoch) AS epochs "
             "FROM devices d JOIN accounts a ON a.id = d.account_id "
             "JOIN team_epochs e ON e.team_id = a.team_id "
             "WHERE a.team_id = %s AND a.role = ANY(%s) AND a.active "
@@ -120,11 +143,8 @@ def waiting(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
             "AND k.team_id = a.team_id AND k.epoch = e.epoch) "
             "GROUP BY d.id, a.name, d.box_public ORDER BY a.name",
             [caller.account.team_id, KEY_HOLDERS],
-        ).fetchall()
-    return [
-        {"device_id": str(d), "account": n, "x25519": bytes(k).hex(), "epochs": list(e)}
-        for d, n, k, e in rows
-    ]
+        )
+    return [row.device() for row in listed]
 
 
 def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int, bytes]) -> None:
@@ -132,7 +152,7 @@ def grant(store: ServerStore, caller: Caller, device: uuid.UUID, keys: dict[int,
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     if not keys:
         raise Invalid("Name the epochs of the team key being shared.")
-    missing = {w["device_id"]: set(w["epochs"]) for w in waiting(store, caller)}
+    missing = {w.device_id: set(w.epochs) for w in waiting(store, caller)}
     if str(device) not in missing or not set(keys) <= missing[str(device)]:
         raise NotFound("That device is not a supervisor's of your team waiting for those keys.")
     with store.acting(caller) as conn:
@@ -205,19 +225,21 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
     """The locked recovery key and every epoch sealed for it (supervisors only)."""
     permissions.require(caller, Verb.RECOVER_TEAM_KEY)
     with store.acting(caller) as conn:
-        row = conn.execute(
-            "SELECT recovery, recovery_public FROM teams WHERE id = %s", [caller.account.team_id]
-        ).fetchone()
+        row = rows.one(
+            conn,
+            _RecoveryRow,
+            "SELECT recovery, recovery_public FROM teams WHERE id = %s",
+            [caller.account.team_id],
+        )
         epochs = conn.execute(
             "SELECT epoch, recovery FROM team_epochs WHERE team_id = %s ORDER BY epoch",
             [caller.account.team_id],
         ).fetchall()
-    if row is None or row[0] is None:
+    if row is None or row.recovery is None:
         raise NotFound("Your team has no key yet.")
-    recovery, recovery_public = row
     return {
-        "recovery": b64(bytes(recovery)),
-        "scheme": "epochs" if recovery_public is not None else "key",
+        "recovery": b64(bytes(row.recovery)),
+        "scheme": "epochs" if row.recovery_public is not None else "key",
         "epochs": [{"epoch": int(e), "sealed": b64(bytes(r)) if r else None} for e, r in epochs],
     }
 
@@ -272,24 +294,26 @@ def create_link(store: ServerStore, caller: Caller, sealed: bytes) -> None:
         store.audit_as(conn, caller, "link_secret_created", None)
 
 
-def link_waiting(store: ServerStore, caller: Caller) -> list[dict[str, str]]:
+def link_waiting(store: ServerStore, caller: Caller) -> list[WaitingDevice]:
     """Every active device of the team without a copy of the link secret."""
     permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT d.id, a.name, d.box_public FROM devices d "
+        listed = rows.every(
+            conn,
+            rows.Waiting,
+            "SELECT d.id AS device_id, a.name AS account, d.box_public AS x25519 FROM devices d "
             "JOIN accounts a ON a.id = d.account_id WHERE a.team_id = %s AND a.active "
             "AND d.revoked_at IS NULL AND d.box_public IS NOT NULL AND NOT EXISTS "
             "(SELECT 1 FROM link_keys k WHERE k.device_id = d.id AND k.team_id = a.team_id) "
             "ORDER BY a.name",
             [caller.account.team_id],
-        ).fetchall()
-    return [{"device_id": str(d), "account": n, "x25519": bytes(k).hex()} for d, n, k in rows]
+        )
+    return [row.device() for row in listed]
 
 
 def grant_link(store: ServerStore, caller: Caller, device: uuid.UUID, sealed: bytes) -> None:
     mine = permissions.require_device(caller, Verb.HOLD_TEAM_KEY)
-    if str(device) not in {w["device_id"] for w in link_waiting(store, caller)}:
+    if str(device) not in {w.device_id for w in link_waiting(store, caller)}:
         raise NotFound("That device of your team is not waiting for the link secret.")
     with store.acting(caller) as conn:
         if not conn.execute(

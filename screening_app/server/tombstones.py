@@ -10,19 +10,27 @@ row. The same tombstone twice is witnessed once; another tombstone for the same 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import devices, permissions
+from screening_app.server import devices, permissions, rows
 from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
 from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
-from screening_app.sync.wire import TOMBSTONES_PATH, Tombstones, Upload, Witnessed
+from screening_app.sync.wire import (
+    TOMBSTONES_PATH,
+    TombstoneCopy,
+    Tombstones,
+    Upload,
+    Witnessed,
+)
 
 PAGE = 200
 
@@ -38,22 +46,26 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
         raise Invalid("The deletion names another supervisor than the one sending it.")
     screening, version = uuid.UUID(body["id"]), int(body["version"])
     with store.acting(caller) as conn:
-        same = conn.execute(
+        same = rows.one(
+            conn,
+            _Deletion,
             "SELECT body, witnessed_at, witness FROM tombstones "
             "WHERE screening_id = %s AND version = %s",
             [screening, version],
-        ).fetchone()
+        )
         if same is not None:
-            if bytes(same[0]) != data:
+            if bytes(same.body) != data:
                 raise Conflict("This screening was already deleted by another decision.")
-            return _witnessed(same[1], same[2], created=False)
-        row = conn.execute(
+            return _witnessed(same.witnessed_at, same.witness, created=False)
+        row = rows.one(
+            conn,
+            rows.Owner,
             "SELECT author_id, team_id FROM screenings WHERE id = %s AND version = %s FOR UPDATE",
             [screening, version],
-        ).fetchone()
+        )
         if row is None:
             raise NotFound("There is no such screening in your team.")
-        author_id, team_id = row
+        author_id, team_id = row.author_id, row.team_id
         now = store.clock()
         conn.execute(
             "UPDATE screenings SET envelope = NULL, content_removed_at = %s "
@@ -93,27 +105,48 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
     return _witnessed(now, seen, created=True)
 
 
-def since(store: ServerStore, caller: Caller, after: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Deletion:
+    body: bytes
+    witnessed_at: dt.datetime
+    witness: str
+
+
+@dataclass(frozen=True)
+class _Listed:
+    seq: int
+    body: bytes
+    signature: bytes
+    witnessed_at: dt.datetime
+    witness: str
+    decider: str
+    decider_key: bytes
+
+    def copy(self) -> TombstoneCopy:
+        return TombstoneCopy(
+            seq=self.seq,
+            tombstone=b64(bytes(self.body)),
+            signature=b64(bytes(self.signature)),
+            witnessed_at=self.witnessed_at.isoformat(),
+            witness=self.witness,
+            decider=self.decider,
+            decider_device_key=bytes(self.decider_key).hex(),
+        )
+
+
+def since(store: ServerStore, caller: Caller, after: int) -> list[TombstoneCopy]:
     """The tombstones this caller may see (its own screenings'; a supervisor: the team's)."""
     with store.acting(caller) as conn:
-        rows = conn.execute(
-            "SELECT t.seq, t.body, t.signature, t.witnessed_at, t.witness, a.name, "
-            "d.sign_public FROM tombstones t JOIN accounts a ON a.id = t.decider_id "
+        listed = rows.every(
+            conn,
+            _Listed,
+            "SELECT t.seq, t.body, t.signature, t.witnessed_at, t.witness, a.name AS decider, "
+            "d.sign_public AS decider_key FROM tombstones t "
+            "JOIN accounts a ON a.id = t.decider_id "
             "JOIN devices d ON d.id = t.device_id WHERE t.seq > %s ORDER BY t.seq LIMIT %s",
             [after, PAGE],
-        ).fetchall()
-    return [
-        {
-            "seq": int(seq),
-            "tombstone": b64(bytes(body)),
-            "signature": b64(bytes(signature)),
-            "witnessed_at": at.isoformat(),
-            "witness": seen,
-            "decider": name,
-            "decider_device_key": bytes(key).hex(),
-        }
-        for seq, body, signature, at, seen, name, key in rows
-    ]
+        )
+    return [row.copy() for row in listed]
 
 
 def _witnessed(at: Any, seen: str, *, created: bool) -> dict[str, Any]:
@@ -134,7 +167,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return seen
 
     @routes.get(TOMBSTONES_PATH, response_model=Tombstones)
-    def receive(who: Caller = signed_in, after: int = Query(0, ge=0)) -> dict[str, Any]:
-        return {"tombstones": since(store, who, after)}
+    def receive(who: Caller = signed_in, after: int = Query(0, ge=0)) -> Tombstones:
+        return Tombstones(tombstones=since(store, who, after))
 
     return routes

@@ -30,12 +30,32 @@ from screening_app.services.session import Session
 from screening_app.storage.opened import get_meta
 from screening_app.sync import api, approval
 from screening_app.sync.client import ServerClient, b64, unb64
-from screening_app.sync.wire_keys import APPROVALS_PATH, COMPUTERS_PATH, Approval, WaitingDevice
+from screening_app.sync.wire_keys import (
+    APPROVALS_PATH,
+    Approval,
+    ListedComputer,
+    TeamComputers,
+    WaitingDevice,
+)
 
 if TYPE_CHECKING:
     from screening_app.services.team_key import TeamKeys
 
 Statements = dict[str, dict[str, Any]]  # device id -> its verified approval statement
+
+
+@dataclass(frozen=True)
+class Approvee:
+    """What an approval names: the computer, its keys, and whose it is."""
+
+    device_id: str
+    x25519: str
+    ed25519: str
+    account: str
+
+    @classmethod
+    def of(cls, computer: ListedComputer) -> Approvee:
+        return cls(computer.device_id, computer.x25519, computer.ed25519, computer.account)
 
 
 @dataclass(frozen=True)
@@ -88,7 +108,7 @@ def waiting_words(session: Session) -> str:
     )
 
 
-def verified(listing: dict[str, Any], keys: TeamKeys) -> Statements:
+def verified(listing: TeamComputers, keys: TeamKeys) -> Statements:
     """The approvals in ``listing`` (the server's ``/v1/teams/mine/computers``) that verify
     under the team key of the current epoch, each also signed by its approving computer, itself
     approved. Anything malformed or signed otherwise is left out: the server's word is not
@@ -97,20 +117,20 @@ def verified(listing: dict[str, Any], keys: TeamKeys) -> Statements:
     if team is None:
         return {}
     signed: dict[str, tuple[dict[str, Any], bytes, bytes]] = {}
-    for item in listing.get("approvals") or []:
+    for item in listing.approvals:
+        if item.epoch != keys.epoch:
+            continue
         try:
-            if item["epoch"] != keys.epoch:
-                continue
-            raw = unb64(item["statement"])
-            team_signature, signature = unb64(item["team_signature"]), unb64(item["signature"])
-        except (KeyError, TypeError, ValueError, binascii.Error):
+            raw = unb64(item.statement)
+            team_signature, signature = unb64(item.team_signature), unb64(item.signature)
+        except (ValueError, binascii.Error):
             continue
         statement = approval.decode(raw)
         if (
             statement is None
             or statement["epoch"] != keys.epoch
             or statement["team_key"] != team.box_public.hex()
-            or statement["device_id"] != item.get("device_id")
+            or statement["device_id"] != item.device_id
             or not approval.verify(raw, team_signature, team.sign_public)
         ):
             continue
@@ -143,27 +163,27 @@ def sign_for(
     session: Session,
     client: ServerClient,
     keys: TeamKeys,
-    computer: dict[str, Any],
+    computer: Approvee,
     approver_device: str | None = None,
 ) -> dict[str, Any]:
-    """Approve ``computer`` (an entry of the server's listing) at the current epoch, from
+    """Approve ``computer`` (as the server lists it) at the current epoch, from
     this computer (``approver_device``: its id, when not yet stored); the statement made."""
     team = keys.held[keys.epoch]
     statement = {
         "what": approval.WHAT,
         "team_key": team.box_public.hex(),
         "epoch": keys.epoch,
-        "device_id": computer["device_id"],
-        "x25519": computer["x25519"],
-        "ed25519": computer["ed25519"],
-        "account": computer["account"],
+        "device_id": computer.device_id,
+        "x25519": computer.x25519,
+        "ed25519": computer.ed25519,
+        "account": computer.account,
         "approver": session.user.name,
         "approver_device": approver_device or get_meta(session.db, "sync_device") or "",
         "at": session.today().isoformat(),
     }
     raw = approval.encode(statement)
     approved = Approval(
-        device_id=uuid.UUID(computer["device_id"]),
+        device_id=uuid.UUID(computer.device_id),
         epoch=keys.epoch,
         statement=b64(raw),
         signature=b64(approval.sign(raw, session.store.keys)),
@@ -179,64 +199,59 @@ def approve_itself(
     """The computer that has just made the team key approves itself, so that the others can
     verify it from the start."""
     own = session.store.keys
-    computer = {
-        "device_id": device,
-        "x25519": own.box_public.hex(),
-        "ed25519": own.sign_public.hex(),
-        "account": session.user.name,
-    }
+    computer = Approvee(device, own.box_public.hex(), own.sign_public.hex(), session.user.name)
     return sign_for(session, client, keys, computer, approver_device=device)
 
 
 def look_after(
     session: Session, client: ServerClient, keys: TeamKeys, before: Statements | None = None
-) -> tuple[Statements, list[dict[str, Any]]]:
+) -> tuple[Statements, list[ListedComputer]]:
     """On a computer holding the current key: the verified approvals, after approving itself
     when it has no approval yet and, right after a change of key (``before``: what was verified
     under the old one), signing again for the computers approved before; with the team's
     computers still waiting for an approval."""
-    listing = client.call("GET", COMPUTERS_PATH)
+    listing = api.team_computers(client)
     trusted = verified(listing, keys)
     mine = get_meta(session.db, "sync_device") or ""
     own = session.store.keys
     approved_keys = {d: (st["x25519"], st["ed25519"]) for d, st in (before or {}).items()}
     approved_keys[mine] = (own.box_public.hex(), own.sign_public.hex())
-    by_id = {c["device_id"]: c for c in listing.get("computers") or []}
+    by_id = {c.device_id: c for c in listing.computers}
     for device, keys_approved in approved_keys.items():
         computer = by_id.get(device)
         if computer is None or device in trusted:
             continue
-        if keys_approved != (computer["x25519"], computer["ed25519"]):
+        if keys_approved != (computer.x25519, computer.ed25519):
             continue  # the server lists other keys for it than the ones approved
-        trusted[device] = sign_for(session, client, keys, computer)
-    unapproved = [c for c in by_id.values() if c["device_id"] not in trusted]
+        trusted[device] = sign_for(session, client, keys, Approvee.of(computer))
+    unapproved = [c for c in by_id.values() if c.device_id not in trusted]
     return trusted, unapproved
 
 
 def computers(session: Session, client: ServerClient, keys: TeamKeys) -> list[Computer]:
     """The team's computers, each with its code and whether an approval verifies here."""
     session.require(Verb.SEE_COMPUTERS)
-    return _listed(session, client.call("GET", COMPUTERS_PATH), keys)
+    return _listed(session, api.team_computers(client), keys)
 
 
-def _listed(session: Session, listing: dict[str, Any], keys: TeamKeys) -> list[Computer]:
+def _listed(session: Session, listing: TeamComputers, keys: TeamKeys) -> list[Computer]:
     trusted = verified(listing, keys)
     mine = get_meta(session.db, "sync_device")
     out = []
-    for c in listing.get("computers") or []:
-        statement = trusted.get(c["device_id"])
+    for c in listing.computers:
+        statement = trusted.get(c.device_id)
         out.append(
             Computer(
-                device_id=c["device_id"],
-                account=c["account"],
-                role=c["role"],
-                name=c["name"],
-                registered_on=str(c["registered_at"])[:10],
-                code=crypto.computer_code(bytes.fromhex(c["x25519"]), bytes.fromhex(c["ed25519"])),
-                added_by=c.get("added_by"),
-                account_added_on=str(c.get("account_added_at") or "")[:10],
+                device_id=c.device_id,
+                account=c.account,
+                role=c.role,
+                name=c.name,
+                registered_on=c.registered_at[:10],
+                code=crypto.computer_code(bytes.fromhex(c.x25519), bytes.fromhex(c.ed25519)),
+                added_by=c.added_by,
+                account_added_on=(c.account_added_at or "")[:10],
                 approved_by=statement["approver"] if statement else None,
-                this_computer=c["device_id"] == mine,
+                this_computer=c.device_id == mine,
             )
         )
     return out
@@ -258,7 +273,7 @@ def approve(
             "This computer does not hold the team key, so it cannot approve another: a "
             "supervisor whose computer holds it must approve this one first."
         )
-    listing = client.call("GET", COMPUTERS_PATH)
+    listing = api.team_computers(client)
     matching = [
         c
         for c in _listed(session, listing, keys)
@@ -275,8 +290,8 @@ def approve(
             "your IT administrator (someone may be imitating a computer)."
         )
     chosen = matching[0]
-    entry = next(c for c in listing["computers"] if c["device_id"] == chosen.device_id)
-    statement = sign_for(session, client, keys, entry)
+    entry = next(c for c in listing.computers if c.device_id == chosen.device_id)
+    statement = sign_for(session, client, keys, Approvee.of(entry))
     with session.write("record the approval"):
         session.audit(
             "computer_approved", None, f"{chosen.account} {chosen.code} {chosen.device_id}"

@@ -30,7 +30,6 @@ from screening_app.sync import api
 from screening_app.sync.api import SealedSecretApi
 from screening_app.sync.client import ServerClient, b64, unb64
 from screening_app.sync.wire_keys import (
-    COMPUTERS_PATH,
     TEAM_KEY_GRANTS_PATH,
     TEAM_KEY_PATH,
     TEAM_KEY_RECOVER_PATH,
@@ -135,7 +134,7 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
         said.append("Made the team's link secret.")
     before = None
     if keys.rotation_due:
-        before = approvals.verified(client.call("GET", COMPUTERS_PATH), keys)
+        before = approvals.verified(api.team_computers(client), keys)
         keys = _rotate(session, client, keys)
         said.append(
             f"A supervisor has left: the team key was changed (epoch {keys.epoch}); "
@@ -159,7 +158,7 @@ def tend(session: Session, client: ServerClient, keys: TeamKeys) -> tuple[TeamKe
     if keys.link is not None:
         share_secret(SealedSecretApi(client, TEAM_LINK_PATH), keys.link, LINK_SECRET, allowed)
     if unapproved:
-        whose = ", ".join(sorted({f"{c['account']}'s" for c in unapproved}))
+        whose = ", ".join(sorted({f"{c.account}'s" for c in unapproved}))
         said.append(
             f"{len(unapproved)} computer(s) of your team wait for a supervisor's approval "
             f"({whose}): they receive no key until one of you checks the code on their screen "

@@ -7,9 +7,9 @@ in another shape is a SyncError that says so, not a KeyError deep in a sync.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from screening_app.sync.client import b64, read
 from screening_app.sync.wire import (
@@ -55,20 +55,26 @@ from screening_app.sync.wire import (
     supervisor_keys_path,
 )
 from screening_app.sync.wire_keys import (
+    COMPUTERS_PATH,
     LINK_KEYS_PATH,
     ORGANISATION_LINKS_PATH,
     TEAM_KEY_PATH,
     TEAM_KEY_WAITING_PATH,
     TEAM_RECOVERY_PATH,
+    ListedApproval,
+    ListedComputer,
     OrganisationLink,
     OrganisationLinks,
     SecretCopy,
+    TeamComputers,
     TeamKeyCopies,
     TeamRecovery,
     Unknown,
     Waiting,
     WaitingDevice,
 )
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Calls(Protocol):
@@ -95,6 +101,34 @@ class SealedSecretApi:
     def grant(self, device_id: str, sealed: bytes) -> None:
         body = {"device_id": device_id, "sealed": b64(sealed)}
         self.client.call("POST", f"{self.path}/grants", json=body)
+
+
+class _Listing(BaseModel):
+    epoch: int
+    computers: list[Any]
+    approvals: list[Any]
+
+
+def team_computers(client: Calls) -> TeamComputers:
+    """The team's computers and their approvals, each item read on its own: one the server
+    lists in another shape is left out, not the whole list (an approval counts only once it
+    verifies on this computer, whatever the server says)."""
+    listing = read(_Listing, client.call("GET", COMPUTERS_PATH), COMPUTERS_PATH)
+    return TeamComputers(
+        epoch=listing.epoch,
+        computers=_each(ListedComputer, listing.computers),
+        approvals=_each(ListedApproval, listing.approvals),
+    )
+
+
+def _each(model: type[M], items: list[Any]) -> list[M]:
+    kept = []
+    for item in items:
+        try:
+            kept.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    return kept
 
 
 def team_key_waiting(client: Calls) -> list[WaitingDevice]:

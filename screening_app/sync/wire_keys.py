@@ -150,3 +150,36 @@ class TeamRecovery(BaseModel):
     recovery: str
     scheme: Literal["epochs", "key"]
     epochs: list[SealedEpoch]
+
+
+class ListedComputer(BaseModel):
+    """A computer of the team as the server lists it: whose, and its public keys."""
+
+    device_id: str
+    account: str
+    role: str
+    name: str
+    registered_at: str
+    x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+    ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+    added_by: str | None = None  # the server administrator who made the account
+    account_added_at: str | None = None
+
+
+class ListedApproval(BaseModel):
+    """An approval a supervisor's computer sent: only the desktops can verify it."""
+
+    device_id: str
+    epoch: int
+    statement: str  # base64 of the signed statement (sync/approval.py)
+    signature: str  # base64: the approving computer's key
+    team_signature: str  # base64: the team key of that epoch
+
+
+class TeamComputers(BaseModel):
+    """``GET /v1/teams/mine/computers``: the key's current epoch, the team's computers and
+    every approval of them."""
+
+    epoch: int
+    computers: list[ListedComputer]
+    approvals: list[ListedApproval]

@@ -46,8 +46,8 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return {"stored": stored.created, "status": stored.status}
 
     @routes.get(SCREENINGS_PATH, response_model=Screenings)
-    def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"screenings": screenings.since(store, who, after)}
+    def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> Screenings:
+        return Screenings(screenings=screenings.since(store, who, after))
 
     @routes.get(UNTAGGED_PATH, response_model=Untagged)
     def untagged(who: Authorised) -> dict[str, Any]:
@@ -67,8 +67,8 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return {"stored": created}
 
     @routes.get(OUTCOMES_PATH, response_model=Outcomes)
-    def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"outcomes": outcomes.since(store, who, after)}
+    def receive_outcomes(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> Outcomes:
+        return Outcomes(outcomes=outcomes.since(store, who, after))
 
     @routes.post(review_path("{screening_id}", "{version}"), response_model=Decided)
     def review(
@@ -85,7 +85,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return {"status": status}
 
     @routes.get(REVIEWS_PATH, response_model=Decisions)
-    def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        return {"reviews": reviews.since(store, who, after)}
+    def decisions(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> Decisions:
+        return Decisions(reviews=reviews.since(store, who, after))
 
     return routes

@@ -32,6 +32,7 @@ from screening_app.sync.wire_keys import (
     OrganisationLinks,
     Recovered,
     Rotation,
+    TeamComputers,
     TeamKey,
     TeamKeyCopies,
     TeamRecovery,
@@ -61,15 +62,15 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return team_keys.current(store, who)
 
     @routes.get(TEAM_KEY_WAITING_PATH, response_model=Waiting)
-    def waiting(who: Authorised) -> dict[str, Any]:
-        return {"devices": team_keys.waiting(store, who)}
+    def waiting(who: Authorised) -> Waiting:
+        return Waiting(devices=team_keys.waiting(store, who))
 
     @routes.post(TEAM_KEY_GRANTS_PATH, status_code=204)
     def grant(body: Grant, who: Authorised) -> None:
         team_keys.grant(store, who, body.device_id, _epochs(body.keys))
 
-    @routes.get(COMPUTERS_PATH)
-    def team_computers(who: Authorised) -> dict[str, Any]:
+    @routes.get(COMPUTERS_PATH, response_model=TeamComputers)
+    def team_computers(who: Authorised) -> TeamComputers:
         return approvals.computers(store, who)
 
     @routes.post(APPROVALS_PATH)
@@ -105,8 +106,8 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return {"unknown": org_links.put_keys(store, who, keys)}
 
     @routes.get(ORGANISATION_LINKS_PATH, response_model=OrganisationLinks)
-    def organisation_links(who: Authorised) -> dict[str, Any]:
-        return {"links": org_links.links(store, who)}
+    def organisation_links(who: Authorised) -> OrganisationLinks:
+        return OrganisationLinks(links=org_links.links(store, who))
 
     return routes
 
