@@ -4,24 +4,26 @@ Each team has a chain of its own (``chain`` = the team's id), and the organisati
 (``chain`` 0: accounts, settings, failed sign-ins), so that uploads of unrelated teams never
 wait for each other: an appender locks only its chain (a transaction-scoped advisory lock), reads
 that chain's last hash and adds its row. Every row's hash covers the one before it in its chain,
-its time, account, action, record and detail; ``check`` walks every chain from its first row
-and names any row removed, changed or re-ordered (``server audit-check``; schema step 12 gave
-the rows before it chain 0, where they already formed one chain).
+its time, account, action, record and detail, in the encoding the desktop's trail uses too
+(domain/audit_chain.py; rows written before schema step 14 are marked encoding 1 and checked in
+the server's old one). ``check`` walks every chain from its first row and names any row
+removed, changed or re-ordered (``server audit-check``; schema step 12 gave the rows before it
+chain 0, where they already formed one chain).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import psycopg
+from psycopg.rows import class_row
+
+from screening_app.domain.audit_chain import GENESIS, legacy_link, link
 
 LOCK = 7301  # the first key of the chains' advisory locks
-START = "0" * 64
+START = GENESIS
 
 
 def lock(conn: psycopg.Connection, chain: int) -> None:
@@ -32,8 +34,8 @@ def lock(conn: psycopg.Connection, chain: int) -> None:
 def digest(
     prev: str, at: dt.datetime, account_id: int | None, action: str, record: str | None, detail: str
 ) -> str:
-    payload = json.dumps([prev, at.isoformat(), account_id, action, record, detail])
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """A row's hash in the shared encoding (domain/audit_chain.py), ``at`` in UTC."""
+    return link(prev, at.astimezone(dt.UTC).isoformat(), account_id, action, record, detail)
 
 
 def append(
@@ -54,8 +56,8 @@ def append(
     at = at.astimezone(dt.UTC)
     made = digest(prev, at, account_id, action, record, detail)
     conn.execute(
-        "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash, chain) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash, chain, "
+        "encoding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 2)",
         [at, account_id, action, record, detail, prev, made, chain],
     )
     return made
@@ -68,31 +70,54 @@ class Checked:
     problems: list[str] = field(default_factory=list)
 
 
-def check(rows: Iterable[tuple[Any, ...]]) -> Checked:
-    """Walk ``rows`` — (id, chain, at, account id, action, record, detail, prev hash, hash),
-    ordered by chain then id — and say what does not hold."""
+@dataclass(frozen=True)
+class Row:
+    """An audit row as the check reads it."""
+
+    id: int
+    chain: int
+    at: dt.datetime
+    account_id: int | None
+    action: str
+    record: str | None
+    detail: str
+    prev_hash: str
+    hash: str
+    encoding: int = 2
+
+    def recomputed(self) -> str:
+        """The hash its contents give, in the encoding it was written in."""
+        at = self.at.astimezone(dt.UTC).isoformat()
+        fields = (at, self.account_id, self.action, self.record, self.detail)
+        if self.encoding == 1:
+            return legacy_link(self.prev_hash, *fields)
+        return link(self.prev_hash, *fields)
+
+
+def check(rows: Iterable[Row]) -> Checked:
+    """Walk ``rows``, ordered by chain then id, and say what does not hold."""
     found = Checked()
     chain, prev = None, START
-    for row_id, this_chain, at, account_id, action, record, detail, prev_hash, stored in rows:
-        if this_chain != chain:
-            chain, prev = this_chain, START
+    for row in rows:
+        if row.chain != chain:
+            chain, prev = row.chain, START
             found.chains += 1
         found.rows += 1
-        where = f"audit row {row_id} (chain {this_chain})"
-        if prev_hash != prev:
+        where = f"audit row {row.id} (chain {row.chain})"
+        if row.prev_hash != prev:
             found.problems.append(f"{where}: the row before it was changed or removed")
-        elif digest(prev, at.astimezone(dt.UTC), account_id, action, record, detail) != stored:
+        elif row.recomputed() != row.hash:
             found.problems.append(f"{where}: its contents were changed after it was written")
-        prev = stored
+        prev = row.hash
     return found
 
 
 def check_all(conn: psycopg.Connection) -> Checked:
     """Every chain, streamed (the trail can be millions of rows); inside a transaction."""
-    with conn.cursor(name="audit_check") as cursor:
+    with conn.cursor(name="audit_check", row_factory=class_row(Row)) as cursor:
         cursor.itersize = 10_000
         cursor.execute(
-            "SELECT id, chain, at, account_id, action, record, detail, prev_hash, hash "
-            "FROM audit ORDER BY chain, id"
+            "SELECT id, chain, at, account_id, action, record, detail, prev_hash, hash, "
+            "encoding FROM audit ORDER BY chain, id"
         )
         return check(cursor)

@@ -29,6 +29,7 @@ from screening_app.server.schema_v11 import V11
 from screening_app.server.schema_v12 import V12
 from screening_app.server.schema_v13 import GRANTS as V13_GRANTS
 from screening_app.server.schema_v13 import V13
+from screening_app.server.schema_v14 import V14
 
 API_ROLE = "screening_api"
 
@@ -106,7 +107,27 @@ def _v13(conn: psycopg.Connection) -> None:
     conn.execute(V13)
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13)
+def _v14(conn: psycopg.Connection) -> None:
+    """The audit rows hashed in the desktop's encoding from now on; older rows marked."""
+    conn.execute(V14)
+
+
+STEPS: tuple[Step, ...] = (
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+    _v8,
+    _v9,
+    _v10,
+    _v11,
+    _v12,
+    _v13,
+    _v14,
+)
 LATEST = len(STEPS)
 
 

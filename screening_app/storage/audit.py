@@ -11,15 +11,14 @@ and which record — never answers or names of children.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from screening_app.domain.audit_chain import GENESIS as GENESIS
+from screening_app.domain.audit_chain import link
 from screening_app.storage.driver import Database
 
 Signer = Callable[[bytes], bytes]
-
-GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -42,12 +41,7 @@ def _digest(
     record: str | None,
     detail: str,
 ) -> str:
-    canonical = json.dumps(
-        [prev, at, user_id, user_name, action, record, detail],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return link(prev, at, user_id, user_name, action, record, detail)
 
 
 def append(

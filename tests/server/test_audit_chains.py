@@ -4,14 +4,17 @@ different teams at the same moment never wait for each other, each chain stays w
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 
 from screening_app.cli import run
-from screening_app.server import audit
+from screening_app.domain import audit_chain
+from screening_app.server import audit, schema
 from screening_app.server.store import ServerStore
+from tests.server.postgres import Cluster
 
 PW = "server-password-1"
 
@@ -52,3 +55,52 @@ def test_teams_append_at_once_and_every_chain_holds(
     assert f"audit row {changed[0]} (chain {teams[1]}): its contents were changed" in err
     assert f"(chain {teams[2]}): the row before it was changed or removed" in err
     assert "2 problem(s) in 203 audit rows" in err
+
+
+def test_rows_written_before_the_shared_encoding_still_check_and_the_chain_runs_on(
+    cluster: Cluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema step 14 marks the rows already there as the old encoding; rows after it are
+    hashed as the desktop hashes its trail. A chain spanning the change is whole; a changed old
+    row, or a mark switched to pass a row off as the other encoding, is named."""
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE upgrade13")
+    url = cluster.url("upgrade13")
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert schema.migrate(conn, target=13) == 13
+            prev = audit_chain.GENESIS
+            at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+            for n in range(3):  # as the server before step 14 wrote them
+                made = audit_chain.legacy_link(prev, at.isoformat(), None, "setting", f"é{n}", "")
+                conn.execute(
+                    "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash) "
+                    "VALUES (%s, NULL, 'setting', %s, '', %s, %s)",
+                    [at, f"é{n}", prev, made],
+                )
+                prev = made
+            assert schema.migrate(conn) == schema.LATEST
+        store = ServerStore(url, pool_size=1)
+        try:
+            store.add_account("sol", PW, "supervisor", "North")  # chain 0 again, and the team's
+        finally:
+            store.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            marks = [r[0] for r in conn.execute("SELECT encoding FROM audit WHERE chain = 0")]
+            assert marks[:3] == [1, 1, 1] and set(marks[3:]) == {2} and len(marks) > 3
+            last = conn.execute("SELECT max(id) FROM audit WHERE chain = 0").fetchone()
+        assert run(["server", "audit-check", "--database", url]) == 0
+        capsys.readouterr()
+        with psycopg.connect(url, autocommit=True) as owner:
+            first = owner.execute(
+                "UPDATE audit SET record = 'é9' WHERE id = (SELECT min(id) FROM audit) RETURNING id"
+            ).fetchone()
+            owner.execute("UPDATE audit SET encoding = 1 WHERE id = %s", [last[0]])  # type: ignore[index]
+        assert first is not None
+        assert run(["server", "audit-check", "--database", url]) == 2
+        err = capsys.readouterr().err
+        assert f"audit row {first[0]} (chain 0): its contents were changed" in err
+        assert f"audit row {last[0]} (chain 0): its contents were changed" in err  # type: ignore[index]
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute("DROP DATABASE upgrade13 WITH (FORCE)")
