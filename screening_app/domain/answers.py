@@ -7,12 +7,12 @@ passes ``today`` so that "never in the future" is testable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from screening_app.domain import entities
 from screening_app.domain.evaluation import Evaluation, evaluate, is_blank, parse_date, well_typed
-from screening_app.domain.forms import Form, Question
+from screening_app.domain.forms import Form, GivenAnswers, Question
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, Problem
 
@@ -29,7 +29,7 @@ def nhs_number_valid(text: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def validate(form: Form, answers: Mapping[str, Any], today: dt.date) -> list[Problem]:
+def validate(form: Form, answers: GivenAnswers, today: dt.date) -> list[Problem]:
     """Every problem with ``answers``; an empty list means they can be submitted."""
     problems: list[Problem] = []
     ev = evaluate(form, answers)
@@ -43,7 +43,7 @@ def validate(form: Form, answers: Mapping[str, Any], today: dt.date) -> list[Pro
 
 
 def apply(
-    form: Form, answers: Mapping[str, Any], question_id: str, value: Any
+    form: Form, answers: GivenAnswers, question_id: str, value: Any
 ) -> tuple[dict[str, Any], list[str]]:
     """The answers once ``question_id`` takes ``value`` (a blank one — None, empty, only spaces
     — removes it), and the ids of the answers the change hid, which go too: each answered
@@ -66,7 +66,7 @@ def apply(
 
 
 def question_problems(
-    form: Form, question_id: str, answers: Mapping[str, Any], today: dt.date
+    form: Form, question_id: str, answers: GivenAnswers, today: dt.date
 ) -> list[Problem]:
     """Problems with one question only (for inline validation in the form)."""
     ev = evaluate(form, answers)
@@ -77,7 +77,7 @@ def question_problems(
 
 
 def check_and_score(
-    form: Form, answers: Mapping[str, Any], today: dt.date, *, judgement_approved: bool = False
+    form: Form, answers: GivenAnswers, today: dt.date, *, judgement_approved: bool = False
 ) -> ScoreResult:
     """Score valid answers, or raise :class:`AnswersError` listing every problem."""
     problems = validate(form, answers, today)
@@ -87,7 +87,7 @@ def check_and_score(
 
 
 def _question_problems(
-    form: Form, q: Question, answers: Mapping[str, Any], ev: Evaluation, today: dt.date
+    form: Form, q: Question, answers: GivenAnswers, ev: Evaluation, today: dt.date
 ) -> Iterator[Problem]:
     given = q.id in answers and answers[q.id] is not None
     value = answers.get(q.id)

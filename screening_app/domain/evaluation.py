@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening_app.domain.forms import Form, Question
+from screening_app.domain.forms import Answer, Form, GivenAnswers, Question
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -56,20 +56,48 @@ def add_months(start: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _is_text(_question: Question, value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_date(_question: Question, value: Any) -> bool:
+    return parse_date(value) is not None
+
+
+def _is_whole_number(_question: Question, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_option(question: Question, value: Any) -> bool:
+    return isinstance(value, str) and value in question.option_codes()
+
+
+def _are_options(question: Question, value: Any) -> bool:
+    return isinstance(value, list) and all(c in question.option_codes() for c in value)
+
+
+def _is_list(_question: Question, value: Any) -> bool:
+    return isinstance(value, list)  # a repeatable group's items: checked by domain/entities.py
+
+
+# The shape each question type stores (range checks aside): one entry per type in
+# ``forms.QuestionType`` (a test holds it), so a new type cannot fall through to another's.
+SHAPES: dict[str, Callable[[Question, Any], bool]] = {
+    "text": _is_text,
+    "long_text": _is_text,
+    "date": _is_date,
+    "integer": _is_whole_number,
+    "yes_no": _is_option,
+    "choice": _is_option,
+    "multi_choice": _are_options,
+    "timed_indicator": _is_option,
+    "repeatable_group": _is_list,
+}
+
+
 def well_typed(question: Question, value: Any) -> bool:
     """True when ``value`` has the shape the question type stores (range checks aside)."""
-    kind = question.type
-    if kind in {"text", "long_text"}:
-        return isinstance(value, str)
-    if kind == "date":
-        return parse_date(value) is not None
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "multi_choice":
-        return isinstance(value, list) and all(c in question.option_codes() for c in value)
-    if kind == "repeatable_group":  # its items are checked by domain/entities.py
-        return isinstance(value, list)
-    return isinstance(value, str) and value in question.option_codes()
+    return SHAPES[question.type](question, value)
 
 
 def is_blank(value: Any) -> bool:
@@ -98,17 +126,17 @@ class Calculated:
 class Evaluation:
     """Effective answers after relevance, calculation and implied floors."""
 
-    values: dict[str, Any]  # effective value of every relevant, answered question
+    values: dict[str, Answer]  # effective value of every relevant, answered question
     relevant: set[str]
     calculated: dict[str, Calculated] = field(default_factory=dict)
     age: int | None = None
     ignored: set[str] = field(default_factory=set)  # given but not well-typed
 
-    def value(self, question_id: str) -> Any:
+    def value(self, question_id: str) -> Answer | None:
         return self.values.get(question_id)
 
 
-def evaluate(form: Form, answers: Mapping[str, Any]) -> Evaluation:
+def evaluate(form: Form, answers: GivenAnswers) -> Evaluation:
     """Effective answers for ``answers`` (tolerant: bad values are ignored, never raised)."""
     env: dict[str, Any] = {}
     result = Evaluation(values={}, relevant=set())
@@ -131,7 +159,9 @@ def evaluate(form: Form, answers: Mapping[str, Any]) -> Evaluation:
     return result
 
 
-def _effective_value(question: Question, raw: Any, env: dict[str, Any], result: Evaluation) -> Any:
+def _effective_value(
+    question: Question, raw: Any, env: dict[str, Any], result: Evaluation
+) -> Answer | None:
     if question.calculate is not None:
         outcome = question.calculate.evaluate(env)
         value = ("yes" if outcome else "no") if question.type == "yes_no" else outcome
@@ -143,7 +173,8 @@ def _effective_value(question: Question, raw: Any, env: dict[str, Any], result: 
         return value
     if isinstance(raw, str) and question.type in {"text", "long_text"}:
         return raw.strip()
-    return raw
+    kept: Answer | None = raw  # well typed for its question, or None (evaluate saw to it)
+    return kept
 
 
 def _age(form: Form, env: Mapping[str, Any]) -> int | None:

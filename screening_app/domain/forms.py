@@ -27,6 +27,14 @@ QuestionType = Literal[
     "repeatable_group",  # entities of concern: a list of objects (domain/entities.py)
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+
+# One question's answer once it has the shape its type stores (evaluation.well_typed): text, an
+# ISO date or an option's code (str); a whole number (int); a multi-choice's codes (list of
+# str); a repeatable group's entities (list of objects, checked by domain/entities.py).
+Answer = str | int | list[str] | list[dict[str, Any]]
+# Answers as given — a file, a form being filled in — not yet checked against their questions:
+# ``evaluate`` keeps the well-typed ones, ``validate`` names the rest.
+GivenAnswers = Mapping[str, Any]
 SCORED_TYPES = frozenset({"yes_no", "choice", "timed_indicator"})
 OPTION_TYPES = frozenset({"choice", "multi_choice"})
 
@@ -287,7 +295,7 @@ class Form(_Model):
                 return band
         raise KeyError(code)
 
-    def subject_name(self, answers: Mapping[str, Any]) -> str:
+    def subject_name(self, answers: GivenAnswers) -> str:
         """What the list calls the screening's subject: the child's name, or the place's."""
         named = self.name_questions or ("child_first_name", "child_last_name")
         return " ".join(str(answers.get(q) or "").strip() for q in named).strip()

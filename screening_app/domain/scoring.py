@@ -6,7 +6,6 @@ no I/O; tolerant of incomplete answers so the live score panel can use it while 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,7 +16,7 @@ from screening_app.domain.evaluation import (
     is_blank,
     parse_date,
 )
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Answer, Form, GivenAnswers
 
 
 @dataclass(frozen=True)
@@ -163,9 +162,7 @@ def highest(form: Form, codes: list[str]) -> str:
     return max(codes, key=form.band_rank)
 
 
-def score(
-    form: Form, answers: Mapping[str, Any], *, judgement_approved: bool = False
-) -> ScoreResult:
+def score(form: Form, answers: GivenAnswers, *, judgement_approved: bool = False) -> ScoreResult:
     """Score ``answers``; a lower judgement counts only when ``judgement_approved``."""
     ev = evaluate(form, answers)
     groups = {group: 0 for group in form.score_groups()}
@@ -193,13 +190,13 @@ def score(
                         question.label,
                         section.id,
                         str(answer),
-                        question.option_label(answer),
+                        question.option_label(str(answer)),  # points: a scored type's code
                         points,
                     )
                 )
     total = sum(groups.values())
     calculated_band = band_for_total(form, total)
-    names = dict(ev.values)
+    names: dict[str, Answer | None] = dict(ev.values)
     names["age"] = ev.age
     functions = {"section_score": lambda group: groups.get(group, 0)}
     fired = [

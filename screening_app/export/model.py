@@ -7,13 +7,12 @@ these, so it can be tested with a form and a dict of answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from screening_app.domain.contacts import NONE as NO_CONTACTS
 from screening_app.domain.contacts import Contacts
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, GivenAnswers
 from screening_app.domain.scoring import ScoreResult
 
 ReviewStatus = Literal["approved", "returned", "awaiting_review"]
@@ -45,7 +44,7 @@ class ReferralInput:
     """
 
     form: Form
-    answers: Mapping[str, Any]
+    answers: GivenAnswers
     result: ScoreResult
     reference: str
     generated_at: dt.datetime

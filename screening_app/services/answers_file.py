@@ -10,7 +10,7 @@ from typing import Any
 
 from screening_app.domain.answers import split_document, validate
 from screening_app.domain.form_loader import load_form_file
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, GivenAnswers
 from screening_app.domain.registry import FormRegistry
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, FormError, InputFileError, Problem
@@ -23,7 +23,7 @@ MAX_ANSWERS_FILE = 5_000_000  # bytes; a screening is a few kilobytes
 class CheckedAnswers:
     path: Path
     form: Form
-    answers: dict[str, Any]
+    answers: GivenAnswers
     result: ScoreResult
 
 

@@ -10,12 +10,11 @@ the tags in (the server never replaces a tag already there).
 
 from __future__ import annotations
 
-from typing import Any
-
 from screening_app import crypto
 from screening_app.domain import checklist
 from screening_app.domain.capabilities import Verb
 from screening_app.domain.evaluation import parse_date
+from screening_app.domain.forms import GivenAnswers
 from screening_app.services.session import Session
 from screening_app.storage import screenings_repo as repo
 from screening_app.storage import sync_repo
@@ -23,7 +22,7 @@ from screening_app.sync import api
 from screening_app.sync.client import ServerClient
 
 
-def child_tag(link: bytes | None, answers: dict[str, Any]) -> str | None:
+def child_tag(link: bytes | None, answers: GivenAnswers) -> str | None:
     """The child's tag under the team's link secret: the server counts children by it without
     learning who they are (none until this computer has the secret)."""
     first = str(answers.get(checklist.FIRST_NAME) or "").strip()

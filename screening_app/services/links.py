@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from screening_app.domain import entities
 from screening_app.domain.capabilities import Verb
 from screening_app.domain.checklist import CONTEXT_FORM_ID
+from screening_app.domain.forms import GivenAnswers
 from screening_app.services.session import Session
 from screening_app.storage import links_repo, org_links_repo
 from screening_app.storage.links_repo import KeyRow
@@ -73,7 +74,7 @@ class Link:
         return out
 
 
-def index(session: Session, screening_id: int, answers: dict[str, Any]) -> None:
+def index(session: Session, screening_id: int, answers: GivenAnswers) -> None:
     """Store the keys of a screening's entities (inside the caller's transaction)."""
     given = answers.get(ENTITIES)
     rows = []

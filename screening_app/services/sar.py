@@ -12,6 +12,7 @@ from typing import Any
 from screening_app.domain import sar
 from screening_app.domain.capabilities import Verb
 from screening_app.domain.evaluation import parse_date
+from screening_app.domain.forms import GivenAnswers
 from screening_app.domain.wording import answer_words, day_words
 from screening_app.errors import NotFound
 from screening_app.services.model import STATUS_LABELS
@@ -101,7 +102,7 @@ class SubjectAccessService:
         return record
 
     def _screening(
-        self, record: ScreeningRecord, answers: dict[str, Any], redact: sar.Redactor
+        self, record: ScreeningRecord, answers: GivenAnswers, redact: sar.Redactor
     ) -> sar.Section:
         form = self.s.registry.get(record.form_id, record.form_version)
         status = STATUS_LABELS.get(record.status, record.status)

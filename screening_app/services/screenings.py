@@ -20,7 +20,7 @@ from screening_app.domain import checklist
 from screening_app.domain.answers import apply, validate
 from screening_app.domain.capabilities import Verb, can
 from screening_app.domain.evaluation import age_on, parse_date
-from screening_app.domain.forms import Form
+from screening_app.domain.forms import Form, GivenAnswers
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import AnswersError, NotFound, Problem, WorkflowError
 from screening_app.services import links, outbox, permissions, signing, tombstones
@@ -87,7 +87,7 @@ class ScreeningService:
                 out[qid] = value
         return out
 
-    def already_stored(self, form: Form, answers: dict[str, Any]) -> str | None:
+    def already_stored(self, form: Form, answers: GivenAnswers) -> str | None:
         """The reference of a screening this user can see with exactly these answers (the same
         file imported twice), or None."""
         values = self._list_values(form, answers)
@@ -99,7 +99,7 @@ class ScreeningService:
                 return reference
         return None
 
-    def import_answers(self, form: Form, answers: dict[str, Any]) -> Screening:
+    def import_answers(self, form: Form, answers: GivenAnswers) -> Screening:
         """Store a complete, valid answers set as a submitted screening (all or nothing)."""
         self.s.require(Verb.IMPORT_SCREENINGS)
         with self.s.write("import the screening"):
@@ -108,7 +108,7 @@ class ScreeningService:
             return self.submit(new_id)
 
     def store_received(
-        self, form: Form, answers: dict[str, Any], owner_id: int, status: str, reference: str
+        self, form: Form, answers: GivenAnswers, owner_id: int, status: str, reference: str
     ) -> int:
         """A colleague's screening received from the team server (inside the caller's
         transaction): stored as they submitted it, under their reference (with "-2" … only if
@@ -131,7 +131,7 @@ class ScreeningService:
     def _new_draft(
         self,
         form: Form,
-        answers: dict[str, Any],
+        answers: GivenAnswers,
         *,
         owner_id: int | None = None,
         reference: str | None = None,
@@ -338,7 +338,7 @@ class ScreeningService:
             self.s.audit("edit", reference)
             self._edit_audited[screening_id] = now
 
-    def _list_values(self, form: Form, answers: dict[str, Any]) -> dict[str, object]:
+    def _list_values(self, form: Form, answers: GivenAnswers) -> dict[str, object]:
         name = form.subject_name(answers)  # the child's name, or the place's or group's
         dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))
         on = parse_date(answers.get(checklist.SCREENING_DATE)) or self.s.today()
@@ -351,7 +351,7 @@ class ScreeningService:
             "screening_date": on.isoformat(),
         }
 
-    def _scored_values(self, answers: dict[str, Any], result: ScoreResult) -> dict[str, object]:
+    def _scored_values(self, answers: GivenAnswers, result: ScoreResult) -> dict[str, object]:
         form = self.s.registry.get(result.form_id, result.form_version)
         values = self._list_values(form, answers)
         values.update(
@@ -367,7 +367,7 @@ class ScreeningService:
         )
         return values
 
-    def _child_id(self, answers: dict[str, Any], at: str) -> int | None:
+    def _child_id(self, answers: GivenAnswers, at: str) -> int | None:
         first = str(answers.get(checklist.FIRST_NAME) or "").strip()
         last = str(answers.get(checklist.LAST_NAME) or "").strip()
         dob = parse_date(answers.get(checklist.DATE_OF_BIRTH))

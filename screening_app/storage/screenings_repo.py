@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from screening_app.domain import checklist
+from screening_app.domain.forms import GivenAnswers
 from screening_app.errors import NotFound
 from screening_app.storage.driver import Database, safe_names
 from screening_app.storage.scope import ALL, Scope
@@ -159,7 +160,7 @@ def upsert_answer(
     )
 
 
-def insert_answers(db: Database, screening_id: int, answers: Mapping[str, Any], at: str) -> None:
+def insert_answers(db: Database, screening_id: int, answers: GivenAnswers, at: str) -> None:
     """Many answers of a new screening at once (one prepared statement)."""
     db.conn.executemany(
         "INSERT INTO answers (screening_id, question_id, value_json, updated_at) "

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from screening_app.domain.forms import GivenAnswers
 from screening_app.storage.driver import Database
 
 
@@ -144,7 +145,7 @@ def answers_digest(db: Database, screening_id: int) -> str | None:
     return _text_hash(row[0])
 
 
-def digest_of_answers(answers: dict[str, Any]) -> str | None:
+def digest_of_answers(answers: GivenAnswers) -> str | None:
     """``answers_digest`` of answers not yet stored, as they would be stored."""
     if not answers:
         return None

@@ -35,7 +35,7 @@ from screening_app.domain.answers import apply, question_problems, validate
 from screening_app.domain.contacts import NONE as NO_CONTACTS
 from screening_app.domain.contacts import Contacts
 from screening_app.domain.evaluation import evaluate
-from screening_app.domain.forms import Form, asked_first
+from screening_app.domain.forms import Form, GivenAnswers, asked_first
 from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
 from screening_app.ui.form.answer_change import AnswerChange, AnswerSink
@@ -56,7 +56,7 @@ class FormView(QWidget):
         form: Form,
         sink: AnswerSink,
         *,
-        answers: dict[str, Any] | None = None,
+        answers: GivenAnswers | None = None,
         page: str | None = None,
         today: dt.date | None = None,
         read_only: bool = False,

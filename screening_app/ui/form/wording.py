@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from screening_app.domain.answers import question_problems
 from screening_app.domain.evaluation import evaluate, is_blank
-from screening_app.domain.forms import Form, Question
+from screening_app.domain.forms import Form, GivenAnswers, Question
 from screening_app.domain.scoring import score
 from screening_app.errors import Problem
 
@@ -34,7 +33,7 @@ def without_ids(form: Form, message: str) -> str:
     return message
 
 
-def problem_wording(form: Form, answers: dict[str, Any], problem: Problem) -> str:
+def problem_wording(form: Form, answers: GivenAnswers, problem: Problem) -> str:
     """The wording shown beside a question (and in the error summary) for ``problem``."""
     if problem.where not in form.index:
         return without_ids(form, problem.message)
@@ -46,7 +45,7 @@ def problem_wording(form: Form, answers: dict[str, Any], problem: Problem) -> st
 
 
 def section_states(
-    form: Form, answers: dict[str, Any], problem_places: Iterable[str], checked: set[str]
+    form: Form, answers: GivenAnswers, problem_places: Iterable[str], checked: set[str]
 ) -> list[tuple[str, str, str]]:
     """Per section: (text shown, text spoken, tooltip) — ✓ complete (every indicator in it
     answered), n not answered, ⚠ n problems (once checked), in progress, or not started."""
@@ -78,7 +77,7 @@ def section_states(
 
 def page_problems(
     form: Form,
-    answers: dict[str, Any],
+    answers: GivenAnswers,
     question_ids: Iterable[str],
     input_problems: dict[str, str],
     today: dt.date,

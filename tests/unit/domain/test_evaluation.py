@@ -100,3 +100,31 @@ def test_badly_typed_answers_are_ignored_not_raised(form: Form) -> None:
     assert ev.value("missing_count_12m") is None
     assert ev.value("v_substance_use") is None
     assert ev.ignored == {"missing_count_12m", "v_substance_use"}
+
+
+def test_every_question_type_has_a_shape_of_its_own() -> None:
+    """A new type added to forms.QuestionType without its shape fails here, instead of being
+    checked as if it were a choice (the fall-through that used to be)."""
+    from screening_app.domain.evaluation import SHAPES
+    from screening_app.domain.forms import QUESTION_TYPES
+
+    assert set(SHAPES) == set(QUESTION_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("kind", "good", "bad"),
+    [
+        ("integer", 3, True),  # a bool is not a number of episodes
+        ("date", "2026-02-28", "2026-02-30"),
+        ("text", "Kit", 7),
+        ("repeatable_group", [], "a list"),
+    ],
+)
+def test_a_value_is_kept_only_in_the_shape_its_type_stores(
+    kind: str, good: object, bad: object
+) -> None:
+    from screening_app.domain.evaluation import well_typed
+    from screening_app.domain.forms import Question
+
+    question = Question.model_validate({"id": "q", "label": "Q", "type": kind, "max_repeats": 5})
+    assert well_typed(question, good) and not well_typed(question, bad)
