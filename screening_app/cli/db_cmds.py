@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screening_app.cli.common import db_arg, db_path, open_session, signed_in_args
+from screening_app.cli.common import db_arg, db_path, opened, signed_in_args
 from screening_app.cli.passwords import password_from
 from screening_app.errors import AnswersError, Problem, ScreeningError, StorageError
 from screening_app.paths import forms_dir
@@ -81,14 +81,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         if args.acknowledge:
             finding = app.backups.acknowledge_audit_problem()
             print(f"Recorded in the audit trail that this was investigated: {finding}")
         problems = app.backups.check()
-    finally:
-        app.close()
     if problems:
         raise StorageError("the check found problems", [Problem(p) for p in problems])
     print("OK: the database and its audit trail passed every check.")
@@ -110,12 +107,9 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         app.accounts.request_rotation()
         done = not app.session.store.keyring.directory.rotation_due
-    finally:
-        app.close()
     print(
         "The data key was changed; earlier copies of the key file and backups no longer open "
         "the database."
@@ -129,11 +123,8 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     if args.output.exists():
         raise StorageError(f"{args.output} already exists; choose a new file name.")
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         made = app.backups.backup_now(args.output)
-    finally:
-        app.close()
     print(f"Wrote the encrypted backup {made.path} (and its key file {made.path.name}.keys).")
     return 0
 
@@ -161,8 +152,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             checked.append(load_answers(path, registry))
         except ScreeningError as exc:
             failures.append(exc)
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         for item in checked:
             earlier = app.screenings.already_stored(item.form, dict(item.answers))
             if earlier is not None and not args.allow_duplicate:
@@ -182,8 +172,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                 continue
             screening = app.screenings.import_answers(item.form, dict(item.answers))
             print(f"{item.path.name}: stored as {screening.row.reference}")
-    finally:
-        app.close()
     if failures:
         problems = [p for exc in failures for p in (exc.problems or [Problem(exc.message)])]
         raise AnswersError(f"{len(failures)} file(s) were not imported", problems)

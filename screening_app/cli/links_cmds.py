@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import open_session, share_args, share_from, signed_in_args
+from screening_app.cli.common import opened, share_args, share_from, signed_in_args
 from screening_app.domain.entities import key_words
 
 
@@ -75,11 +75,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_links(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         found = app.links.links()
-    finally:
-        app.close()
     if args.json:
         print(json.dumps([link.as_json() for link in found], ensure_ascii=False, indent=1))
         return 0
@@ -94,11 +91,8 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 def cmd_pole(args: argparse.Namespace) -> int:
     share = share_from(args)  # refused before the password is asked
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         written = app.referrals.export_pole(args.reference, args.out, share, force=args.force)
-    finally:
-        app.close()
     print(f"wrote {written}")
     return 0
 
@@ -108,24 +102,18 @@ def cmd_mace(args: argparse.Namespace) -> int:
 
     share = share_from(args)  # refused before the password is asked
     pdf_password = read_password_file(args.pdf_password_file) if args.pdf_password_file else None
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         pack = app.mace.save(
             args.references, args.out, share, password=pdf_password, force=args.force
         )
-    finally:
-        app.close()
     note = " (AES-256 encrypted)" if pdf_password else ""
     print(f"wrote {args.out}{note}: {len(pack.children)} child(ren), one page each")
     return 0
 
 
 def cmd_disclosures(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         found = app.disclosures.log(args.child)
-    finally:
-        app.close()
     if args.csv:
         from screening_app.export.disclosure_csv import to_csv
 
@@ -149,8 +137,7 @@ def cmd_sar(args: argparse.Namespace) -> int:
         raise InputFileError("Say where to write the export (-o OUT.pdf), or use --list-items.")
     pdf_password = read_password_file(args.pdf_password_file) if args.pdf_password_file else None
     reveal = [part.strip() for given in args.reveal for part in given.split(",") if part.strip()]
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         if args.list_items:
             for item in app.subject_access.items(args.reference):
                 print(f"{item.id}\t{item.kind}\t{item.name}")
@@ -158,8 +145,6 @@ def cmd_sar(args: argparse.Namespace) -> int:
         built = app.subject_access.export(
             args.reference, args.out, reveal=reveal, password=pdf_password, force=args.force
         )
-    finally:
-        app.close()
     total = len(built.schedule)
     shown = sum(1 for _id, words in built.schedule if "revealed" in words)
     print(

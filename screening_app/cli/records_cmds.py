@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import open_session, signed_in_args
+from screening_app.cli.common import opened, signed_in_args
 from screening_app.cli.passwords import password_from, read_text_file
 from screening_app.services.model import ListQuery
 
@@ -33,8 +33,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         rows, offset = [], 0
         while True:
             page = app.listing.list(ListQuery(offset=offset, limit=500, sort="date"))
@@ -42,8 +41,6 @@ def cmd_list(args: argparse.Namespace) -> int:
             offset += len(page)
             if len(page) < 500:
                 break
-    finally:
-        app.close()
     if args.json:
         print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False, indent=1))
         return 0
@@ -68,21 +65,15 @@ def _row_json(row: Any) -> dict[str, Any]:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         app.review.approve(app.screenings.id_of(args.reference), password)
-    finally:
-        app.close()
     print(f"Approved {args.reference.upper()}.")
     return 0
 
 
 def cmd_return(args: argparse.Namespace) -> int:
     comment = read_text_file(args.comment_file, "comment")
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         app.review.return_for_changes(app.screenings.id_of(args.reference), comment)
-    finally:
-        app.close()
     print(f"Returned {args.reference.upper()} to its author with your comment.")
     return 0

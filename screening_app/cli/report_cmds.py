@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,7 @@ def cmd_report_panel(args: argparse.Namespace) -> int:
     months_between(args.start, args.end)  # bad months are reported before asking a password
     path = args.sub_db or getattr(args, "db", None) or default_database_path()
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = sign_in(path, args.user, password)
-    try:
+    with closing(sign_in(path, args.user, password)) as app:
         report = app.statistics.panel(
             args.start,
             args.end,
@@ -53,8 +53,6 @@ def cmd_report_panel(args: argparse.Namespace) -> int:
             suppressed=not args.no_suppress,
         )
         app.statistics.write_panel(report, args.output, as_csv=args.csv, force=args.force)
-    finally:
-        app.close()
     kind = "CSV" if args.csv else "PDF"
     print(
         f"Wrote the panel report ({kind}, {report.first} to {report.last}, "
@@ -74,14 +72,11 @@ def cmd_report_profile(args: argparse.Namespace) -> int:
     months_between(args.start, args.end)
     path = args.sub_db or getattr(args, "db", None) or default_database_path()
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = sign_in(path, args.user, password)
-    try:
+    with closing(sign_in(path, args.user, password)) as app:
         shown = app.profiles.profile(
             args.area, args.start, args.end, server=args.server, password=password
         )
         app.profiles.write(shown, args.output, as_csv=args.csv, force=args.force)
-    finally:
-        app.close()
     print(
         f"Wrote the profile of {shown.area} ({'CSV' if args.csv else 'PDF'}, {shown.first} to "
         f"{shown.last}, {shown.whose}) to {args.output}: {shown.children} children screened."

@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from screening_app.cli.common import open_session, signed_in_args
+from screening_app.cli.common import opened, signed_in_args
 from screening_app.domain import record_retention
 from screening_app.domain.contacts import KINDS
 from screening_app.services.administration import IDLE_LOCK_MINUTES
@@ -49,12 +49,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         minutes = app.settings.get_int(IDLE_LOCK_MINUTES, 5)
         contacts = app.settings.contacts()
-    finally:
-        app.close()
     if args.json:
         print(json.dumps({"idle_lock_minutes": minutes, "contacts": contacts.as_data()}))
         return 0
@@ -64,8 +61,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         current = app.settings.contacts()
         numbers = dict(current.numbers)
         for kind in KINDS:
@@ -74,23 +70,18 @@ def cmd_contacts(args: argparse.Namespace) -> int:
                 numbers[kind] = given
         area = current.area if args.area is None else args.area
         chosen = app.settings.set_contacts(area, numbers)
-    finally:
-        app.close()
     print(chosen.sentence() or "No contact numbers are set beside 'Call 999' now.")
     return 0
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         for kind, (_words, setting, _default) in record_retention.KINDS.items():
             if getattr(args, kind) is not None:
                 app.settings.set_int(setting, getattr(args, kind))
         if args.draft_days is not None:
             app.settings.set_int(record_retention.DRAFT_DAYS[0], args.draft_days)
         periods = app.retention.periods()
-    finally:
-        app.close()
     for words, setting, _default in record_retention.KINDS.values():
         print(f"{words}: kept {periods[setting]} years after the child's date of birth")
     print(f"A draft never submitted: kept {periods[record_retention.DRAFT_DAYS[0]]} days")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +41,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     months_between(args.start, args.end)  # bad months are reported before asking a password
     path = args.sub_db or getattr(args, "db", None) or default_database_path()
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = sign_in(path, args.user, password)
-    try:
+    with closing(sign_in(path, args.user, password)) as app:
         if args.server:
             figures = app.statistics.from_server(args.start, args.end, password)
         else:
             figures = app.statistics.monthly(args.start, args.end)
         shape = app.statistics.shape()
-    finally:
-        app.close()
     if args.csv:
         print(to_csv(figures, shape, suppressed=not args.no_suppress), end="")
         return 0

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import db_path, open_session, signed_in_args
+from screening_app.cli.common import db_path, opened, signed_in_args
 from screening_app.cli.passwords import password_from
 from screening_app.domain.capabilities import Verb, can
 
@@ -43,11 +44,8 @@ def cmd_connect(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
     if not path.exists():
         _create_for(path, args.user, password, args.url, args.fingerprint)
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         team_key = app.sync.connect(args.url, args.fingerprint, password)
-    finally:
-        app.close()
     print(f"Connected {path.name} to {args.url} as {args.user}.")
     if team_key:
         print("You created your team's key. Its recovery key is shown only this once: print it")
@@ -66,19 +64,13 @@ def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str
     from screening_app.sync.client import ServerClient, fetch_certificate
 
     pem = fetch_certificate(url, fingerprint)
-    client = ServerClient(url, pem)
-    try:
+    with closing(ServerClient(url, pem)) as client:
         account = client.sign_in(user, password).account
-    finally:
-        client.close()
     if not can(account.role, Verb.READ_SCREENINGS):
         raise StorageError("A server administrator has no screenings to keep on a computer.")
     recovery = create_database(path, "admin", password)
-    admin = sign_in(path, "admin", password)
-    try:
+    with closing(sign_in(path, "admin", password)) as admin:
         admin.accounts.add_user(user, password, role=account.role, team=account.team or "")
-    finally:
-        admin.close()
     grant_with_recovery(path, recovery, [user], default_kdf())
     print(f"Created {path} for {user}, with a local administrator 'admin' (same password).")
     print(f"Recovery key: {recovery}")
@@ -87,12 +79,9 @@ def _create_for(path: Path, user: str, password: str, url: str, fingerprint: str
 
 def cmd_sync(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         report = app.sync.sync(password)
         waiting = app.sync.waiting()
-    finally:
-        app.close()
     for line in report.lines():
         print(line)
     print(waiting)
@@ -102,22 +91,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_team_recover(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
     code = password_from(args.recovery_key_file, "Team recovery key: ", "recovery key")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         app.sync.recover_team_key(code, password)
-    finally:
-        app.close()
     print("This computer now holds the team key; `sync` receives the team's screenings.")
     return 0
 
 
 def cmd_team_code(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         code = app.sync.computer_code()
-    finally:
-        app.close()
     print(f"This computer's code: {code}")
     print("A supervisor of your team who already holds the team key checks this code (read it")
     print("to them, or show them this screen) and approves the computer with it.")
@@ -126,11 +109,8 @@ def cmd_team_code(args: argparse.Namespace) -> int:
 
 def cmd_team_computers(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         listed = app.sync.computers(password)
-    finally:
-        app.close()
     for computer in listed:
         print(computer.words())
     waiting = sum(1 for c in listed if c.approved_by is None and not c.this_computer)
@@ -140,11 +120,8 @@ def cmd_team_computers(args: argparse.Namespace) -> int:
 
 def cmd_team_approve(args: argparse.Namespace) -> int:
     password = password_from(args.password_file, f"Password for {args.user}: ")
-    app = open_session(args, password)
-    try:
+    with opened(args, password) as app:
         computer, shared = app.sync.approve(args.code, password)
-    finally:
-        app.close()
     print(f"Approved {computer.account}'s computer {computer.name} (code {computer.code}).")
     if shared:
         print(shared)

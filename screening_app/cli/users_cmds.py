@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from screening_app.cli.common import db_arg, db_path, open_session, signed_in_args
+from screening_app.cli.common import db_arg, db_path, opened, signed_in_args
 from screening_app.cli.passwords import password_from
 from screening_app.errors import AnswersError, NotFound, Problem
 from screening_app.services.model import ROLE_LABELS, User
@@ -52,8 +52,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         new_password = password_from(
             args.new_password_file, f"Password for {args.name}: ", "new password"
         )
@@ -66,8 +65,6 @@ def cmd_add(args: argparse.Namespace) -> int:
             job_title=args.job_title,
             agency=args.agency,
         )
-    finally:
-        app.close()
     print(f"Added {user.name} ({user.role}).")
     if app.accounts.needs_grant(user):
         print(
@@ -89,21 +86,15 @@ def cmd_grant(args: argparse.Namespace) -> int:
         key = password_from(args.recovery_key_file, "Recovery key: ", "recovery key")
         grant_with_recovery(db_path(args), key, [args.name], default_kdf())
     else:
-        app = open_session(args)
-        try:
+        with opened(args) as app:
             app.accounts.grant(_named(app.accounts.list_users(), args.name).id)
-        finally:
-            app.close()
     print(f"{args.name} now has access to the records.")
     return 0
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         app.accounts.set_active(_named(app.accounts.list_users(), args.name).id, False)
-    finally:
-        app.close()
     print(
         f"Disabled {args.name}. The data key changes at the next sign-in of an account that "
         "holds it, before anything new is written."
@@ -112,11 +103,8 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    app = open_session(args)
-    try:
+    with opened(args) as app:
         users = app.accounts.list_users()
-    finally:
-        app.close()
     for user in users:
         state = "active" if user.active else "disabled"
         if app.accounts.needs_grant(user):
