@@ -65,6 +65,7 @@ from screening_app.server.problems import ServerError, Unauthenticated
 from screening_app.server.routes import accounts, records, team
 from screening_app.server.routes import figures as figures_routes
 from screening_app.server.store import UNSTORABLE, Caller, ServerStore
+from screening_app.sync import wire
 
 _HTTP_WORDS = {
     400: "The request body is not valid JSON.",
@@ -85,6 +86,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
     )
     app.add_middleware(BodyLimit)
     screenings.band_codes()  # the forms are read once as a worker starts, not in a request
+    wire.build_all()  # every body and answer checked from the first request on
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:

@@ -12,49 +12,70 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from screening_app.domain.capabilities import Role
 
 MAX_BODY = 2_000_000  # bytes: one encrypted screening is a few kilobytes
 
 
-class SignIn(BaseModel):
+class Wire(BaseModel):
+    """A request body or answer of the team server's API. Each model is built on first use
+    (``defer_build``): the desktop imports them all at sign-in but needs only a few, and only
+    once it syncs; the server builds them all as its app starts (``build_all``)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def build_all() -> None:
+    """Build every wire model now (the server, before FastAPI reads them)."""
+    pending = list(Wire.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        # built now, and no longer marked deferred: FastAPI wraps each body model in a type
+        # adapter of its own, which would otherwise build a deferred model again there (and
+        # warn that its field's alias has no effect)
+        model.model_config["defer_build"] = False
+        model.model_rebuild(force=True)
+
+
+class SignIn(Wire):
     name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     device_id: uuid.UUID | None = None  # a registered device: its token may send screenings
 
 
-class DeviceSignIn(BaseModel):
+class DeviceSignIn(Wire):
     device_id: uuid.UUID
     nonce: str = Field(max_length=100)  # base64
     signature: str = Field(max_length=200)  # base64
 
 
-class NewDevice(BaseModel):
+class NewDevice(Wire):
     name: str = Field(min_length=1, max_length=200)
     x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
     ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class Upload(BaseModel):
+class Upload(Wire):
     envelope: str = Field(max_length=1_500_000)  # base64
     signature: str = Field(max_length=200)
 
 
-class Witness(BaseModel):
+class Witness(Wire):
     length: int = Field(ge=0, le=2_000_000_000)
     head: str = Field(pattern=r"^[0-9a-f]{64}$")
     at_previous: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
-class ChildTag(BaseModel):
+class ChildTag(Wire):
     id: uuid.UUID
     version: int = Field(ge=1, le=100_000)
     child_tag: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class ChildTags(BaseModel):
+class ChildTags(Wire):
     tags: list[ChildTag] = Field(max_length=1000)
 
 
@@ -67,7 +88,7 @@ SETTINGS_PATH = "/v1/settings"
 WITNESS_PATH = "/v1/devices/mine/witness"
 
 
-class Account(BaseModel):
+class Account(Wire):
     """``GET /v1/me``: who a token acts for."""
 
     name: str
@@ -75,7 +96,7 @@ class Account(BaseModel):
     team: str | None = None
 
 
-class SignedIn(BaseModel):
+class SignedIn(Wire):
     """``POST /v1/sessions`` and ``POST /v1/sessions/device``: a token and whose it is."""
 
     token: str
@@ -83,25 +104,25 @@ class SignedIn(BaseModel):
     account: Account
 
 
-class Challenge(BaseModel):
+class Challenge(Wire):
     """``GET /v1/sessions/challenge``: a nonce (base64) for the device to sign."""
 
     nonce: str
 
 
-class DeviceMade(BaseModel):
+class DeviceMade(Wire):
     """``POST /v1/devices``: the new device's id."""
 
     device_id: str
 
 
-class Settings(BaseModel):
+class Settings(Wire):
     """``GET /v1/settings``: days a practitioner's computer keeps reviewed work (None: ever)."""
 
     retention_days: int | None = None
 
 
-class WitnessHead(BaseModel):
+class WitnessHead(Wire):
     """The head of a computer's audit trail the server saw last: its length, hash, and when."""
 
     length: int
@@ -109,13 +130,13 @@ class WitnessHead(BaseModel):
     at: str
 
 
-class LastWitness(BaseModel):
+class LastWitness(Wire):
     """``GET /v1/devices/mine/witness``."""
 
     witness: WitnessHead | None = None
 
 
-class Consistent(BaseModel):
+class Consistent(Wire):
     """``POST /v1/devices/mine/witness``: whether the trail still holds what was witnessed."""
 
     consistent: bool
@@ -128,14 +149,14 @@ UNTAGGED_PATH = "/v1/screenings/untagged"
 TAGS_PATH = "/v1/screenings/tags"
 
 
-class Stored(BaseModel):
+class Stored(Wire):
     """``POST /v1/screenings`` (and an outcome, an approval): new (201) or already there (200)."""
 
     stored: bool
     status: str | None = None  # a screening's status on the server
 
 
-class ScreeningCopy(BaseModel):
+class ScreeningCopy(Wire):
     """One screening version the caller may see, sealed as its author's computer sent it."""
 
     seq: int
@@ -150,19 +171,19 @@ class ScreeningCopy(BaseModel):
     author_device_box: str | None = None  # hex X25519: a reply (a decision) is sealed for it
 
 
-class Screenings(BaseModel):
+class Screenings(Wire):
     """``GET /v1/screenings?after=SEQ``: the next page, in the order the server took them."""
 
     screenings: list[ScreeningCopy]
 
 
-class Batch(BaseModel):
+class Batch(Wire):
     """``POST /v1/screenings/batch``: many uploads in one request (at most ``MAX_BATCH``)."""
 
     items: list[Upload] = Field(min_length=1)
 
 
-class BatchItemAnswer(BaseModel):
+class BatchItemAnswer(Wire):
     """What a single upload would have answered: its status, and a sentence when refused."""
 
     status: int
@@ -170,24 +191,24 @@ class BatchItemAnswer(BaseModel):
     detail: str | None = None
 
 
-class BatchAnswer(BaseModel):
+class BatchAnswer(Wire):
     """``POST /v1/screenings/batch``: an answer per item, in order."""
 
     results: list[BatchItemAnswer]
 
 
-class ScreeningVersion(BaseModel):
+class ScreeningVersion(Wire):
     id: str
     version: int
 
 
-class Untagged(BaseModel):
+class Untagged(Wire):
     """``GET /v1/screenings/untagged``: the team's screenings without a child's tag."""
 
     screenings: list[ScreeningVersion]
 
 
-class Tagged(BaseModel):
+class Tagged(Wire):
     """``PUT /v1/screenings/tags``: how many were tagged (a tag already there stays)."""
 
     tagged: int
@@ -203,13 +224,13 @@ def review_path(screening_id: str, version: int | str) -> str:
     return f"/v1/screenings/{screening_id}/{version}/review"
 
 
-class Decided(BaseModel):
+class Decided(Wire):
     """``POST .../review``: the screening's status on the server now."""
 
     status: str
 
 
-class DecisionCopy(BaseModel):
+class DecisionCopy(Wire):
     """A supervisor's decision the caller may see, sealed for the author and the team."""
 
     seq: int
@@ -223,13 +244,13 @@ class DecisionCopy(BaseModel):
     reviewer_device_key: str
 
 
-class Decisions(BaseModel):
+class Decisions(Wire):
     """``GET /v1/reviews?after=SEQ``."""
 
     reviews: list[DecisionCopy]
 
 
-class OutcomeCopy(BaseModel):
+class OutcomeCopy(Wire):
     """An outcome recorded on a screening the caller may see."""
 
     seq: int
@@ -245,7 +266,7 @@ class OutcomeCopy(BaseModel):
     recorder_device_key: str
 
 
-class Outcomes(BaseModel):
+class Outcomes(Wire):
     """``GET /v1/outcomes?after=SEQ``."""
 
     outcomes: list[OutcomeCopy]
@@ -256,7 +277,7 @@ FIGURES_PATH = "/v1/figures"
 AREA_PROFILE_PATH = "/v1/figures/area"
 
 
-class FigureRow(BaseModel):
+class FigureRow(Wire):
     """A count of one kind (screenings, band, area, …) in one month; a profile carries its
     outcome codes; the median days to review may be unknown (None)."""
 
@@ -267,19 +288,19 @@ class FigureRow(BaseModel):
     value: float | None = None
 
 
-class Figures(BaseModel):
+class Figures(Wire):
     """``GET /v1/figures?first=&last=&positive=``: counted from clear metadata only."""
 
     figures: list[FigureRow]
 
 
-class AreaRow(BaseModel):
+class AreaRow(Wire):
     dimension: str
     code: str | None = None
     count: int
 
 
-class AreaRows(BaseModel):
+class AreaRows(Wire):
     """``GET /v1/figures/area``: one area's children across the organisation."""
 
     rows: list[AreaRow]
@@ -294,7 +315,7 @@ def supervisor_keys_path(name: str) -> str:
     return f"/v1/supervisors/{name}/keys"
 
 
-class Witnessed(BaseModel):
+class Witnessed(Wire):
     """``POST /v1/tombstones``: stored (201) or already witnessed (200), and the witness."""
 
     stored: bool
@@ -302,7 +323,7 @@ class Witnessed(BaseModel):
     witness: str
 
 
-class TombstoneCopy(BaseModel):
+class TombstoneCopy(Wire):
     """A deletion another computer of the team sent, as the server witnessed it."""
 
     seq: int
@@ -314,18 +335,18 @@ class TombstoneCopy(BaseModel):
     decider_device_key: str
 
 
-class Tombstones(BaseModel):
+class Tombstones(Wire):
     """``GET /v1/tombstones?after=SEQ``."""
 
     tombstones: list[TombstoneCopy]
 
 
-class DeviceKeys(BaseModel):
+class DeviceKeys(Wire):
     x25519: str
     ed25519: str
 
 
-class SupervisorKeys(BaseModel):
+class SupervisorKeys(Wire):
     """``GET /v1/supervisors/{name}/keys``: whose team, and each of their computers' keys."""
 
     name: str

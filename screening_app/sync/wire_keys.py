@@ -9,7 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from screening_app.sync.wire import Wire
 
 TEAM_LINK_PATH = "/v1/teams/mine/link"  # the team's link secret (child tags)
 ORGANISATION_LINK_PATH = "/v1/organisation/link"  # the organisation's (links across teams)
@@ -25,22 +27,22 @@ COMPUTERS_PATH = "/v1/teams/mine/computers"
 TEAM_RECOVERY_PATH = "/v1/teams/mine/recovery"
 
 
-class Sealed(BaseModel):
+class Sealed(Wire):
     sealed: str = Field(max_length=1000)  # base64
 
 
-class EpochKey(BaseModel):
+class EpochKey(Wire):
     epoch: int = Field(ge=1, le=100_000)
     sealed: str = Field(max_length=1000)  # base64
 
 
-class Grant(BaseModel):
+class Grant(Wire):
     device_id: uuid.UUID
     sealed: str = Field(default="", max_length=1000)  # base64 (the link secret)
     keys: list[EpochKey] = Field(default=[], max_length=1000)  # the team key's epochs
 
 
-class TeamKey(BaseModel):
+class TeamKey(Wire):
     public: str = Field(pattern=r"^[0-9a-f]{64}$")
     sealed: str = Field(max_length=1000)  # base64
     recovery: str = Field(max_length=2000)  # base64: the recovery key locked under the code
@@ -48,28 +50,28 @@ class TeamKey(BaseModel):
     epoch_recovery: str | None = Field(default=None, max_length=1000)  # base64
 
 
-class DeviceKey(BaseModel):
+class DeviceKey(Wire):
     device_id: uuid.UUID
     sealed: str = Field(max_length=1000)  # base64
 
 
-class Rotation(BaseModel):
+class Rotation(Wire):
     epoch: int = Field(ge=2, le=100_000)
     public: str = Field(pattern=r"^[0-9a-f]{64}$")
     recovery: str | None = Field(default=None, max_length=1000)  # base64
     keys: list[DeviceKey] = Field(min_length=1, max_length=1000)
 
 
-class ScreeningLinkKeys(BaseModel):
+class ScreeningLinkKeys(Wire):
     screening_id: uuid.UUID
     keys: list[str] = Field(max_length=50)  # hex HMAC-SHA256: one per entity at most
 
 
-class LinkKeys(BaseModel):
+class LinkKeys(Wire):
     screenings: list[ScreeningLinkKeys] = Field(max_length=1000)
 
 
-class Approval(BaseModel):
+class Approval(Wire):
     device_id: uuid.UUID
     epoch: int = Field(ge=1, le=100_000)
     statement: str = Field(max_length=6000)  # base64 of the signed statement (sync/approval.py)
@@ -77,18 +79,18 @@ class Approval(BaseModel):
     team_signature: str = Field(max_length=200)  # base64: the team key of that epoch
 
 
-class Recovered(BaseModel):
+class Recovered(Wire):
     keys: list[EpochKey] = Field(min_length=1, max_length=1000)
 
 
-class SecretCopy(BaseModel):
+class SecretCopy(Wire):
     """``GET {secret}``: this computer's sealed copy, if it has one, and whether one exists."""
 
     sealed: str | None = None  # base64, sealed for this computer's X25519 key
     exists: bool
 
 
-class WaitingDevice(BaseModel):
+class WaitingDevice(Wire):
     """A computer waiting for a copy: its id, whose it is, its public X25519 key (hex)."""
 
     device_id: str
@@ -98,20 +100,20 @@ class WaitingDevice(BaseModel):
     epochs: list[int] = Field(default_factory=list)  # the team key: the epochs it lacks
 
 
-class Waiting(BaseModel):
+class Waiting(Wire):
     """``GET {secret}/waiting`` and ``GET /v1/teams/mine/waiting``: the computers that have no
     copy yet."""
 
     devices: list[WaitingDevice]
 
 
-class Unknown(BaseModel):
+class Unknown(Wire):
     """``PUT /v1/organisation/link-keys``: the screening ids the server does not hold (yet)."""
 
     unknown: list[str]
 
 
-class OrganisationLink(BaseModel):
+class OrganisationLink(Wire):
     """A screening of the caller's team sharing a keyed hash with another team's screenings."""
 
     link_key: str
@@ -121,18 +123,18 @@ class OrganisationLink(BaseModel):
     supervisors: str = ""
 
 
-class OrganisationLinks(BaseModel):
+class OrganisationLinks(Wire):
     """``GET /v1/organisation/links``."""
 
     links: list[OrganisationLink]
 
 
-class SealedEpoch(BaseModel):
+class SealedEpoch(Wire):
     epoch: int
     sealed: str | None = None  # base64; a team made before epochs has no per-epoch copy
 
 
-class TeamKeyCopies(BaseModel):
+class TeamKeyCopies(Wire):
     """``GET /v1/teams/mine/key``: the current epoch, its public key, whether it must change,
     and this computer's sealed copies of each epoch (no public key: the team has none yet)."""
 
@@ -143,7 +145,7 @@ class TeamKeyCopies(BaseModel):
     keys: list[SealedEpoch] = Field(default_factory=list)
 
 
-class TeamRecovery(BaseModel):
+class TeamRecovery(Wire):
     """``GET /v1/teams/mine/recovery``: the recovery key locked under the code, and every
     epoch sealed for it (``scheme`` "key": a team made before epochs)."""
 
@@ -152,7 +154,7 @@ class TeamRecovery(BaseModel):
     epochs: list[SealedEpoch]
 
 
-class ListedComputer(BaseModel):
+class ListedComputer(Wire):
     """A computer of the team as the server lists it: whose, and its public keys."""
 
     device_id: str
@@ -166,7 +168,7 @@ class ListedComputer(BaseModel):
     account_added_at: str | None = None
 
 
-class ListedApproval(BaseModel):
+class ListedApproval(Wire):
     """An approval a supervisor's computer sent: only the desktops can verify it."""
 
     device_id: str
@@ -176,7 +178,7 @@ class ListedApproval(BaseModel):
     team_signature: str  # base64: the team key of that epoch
 
 
-class TeamComputers(BaseModel):
+class TeamComputers(Wire):
     """``GET /v1/teams/mine/computers``: the key's current epoch, the team's computers and
     every approval of them."""
 
