@@ -329,12 +329,20 @@ def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
     did not have the team's link secret yet), for a supervisor's computer to tag."""
     _tagger(caller)
     with store.acting(caller) as conn:
-        rows = conn.execute(
+        listed = rows.every(
+            conn,
+            _Version,
             "SELECT id, version FROM screenings WHERE child_tag IS NULL "
             "AND status IN ('submitted', 'approved', 'returned') ORDER BY seq LIMIT %s",
             [TAGS_PAGE],
-        ).fetchall()
-    return [{"id": str(sid), "version": int(version)} for sid, version in rows]
+        )
+    return [{"id": str(v.id), "version": v.version} for v in listed]
+
+
+@dataclass(frozen=True)
+class _Version:
+    id: uuid.UUID
+    version: int
 
 
 def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int, str]]) -> int:

@@ -40,6 +40,17 @@ class _TeamKeyRow:
 
 
 @dataclass(frozen=True)
+class _Sealed:
+    """One epoch of the team key, sealed (for a computer, or for the recovery key)."""
+
+    epoch: int
+    sealed: bytes | None  # a team made before epochs has no per-epoch recovery copy
+
+    def listed(self) -> dict[str, Any]:
+        return {"epoch": self.epoch, "sealed": b64(bytes(self.sealed)) if self.sealed else None}
+
+
+@dataclass(frozen=True)
 class _RecoveryRow:
     recovery: bytes | None
     recovery_public: bytes | None
@@ -107,11 +118,13 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
             "SELECT key_public, key_epoch, rotation_due, recovery_public FROM teams WHERE id = %s",
             [caller.account.team_id],
         )
-        copies = conn.execute(
+        copies = rows.every(
+            conn,
+            _Sealed,
             "SELECT epoch, sealed FROM team_keys WHERE team_id = %s AND device_id = %s "
             "ORDER BY epoch",
             [caller.account.team_id, caller.device_id],
-        ).fetchall()
+        )
     if row is None or row.key_public is None:
         return {"public": None, "epoch": 0, "rotation_due": False, "keys": []}
     return {
@@ -122,7 +135,7 @@ def current(store: ServerStore, caller: Caller) -> dict[str, Any]:
         "recovery_public": (
             bytes(row.recovery_public).hex() if row.recovery_public is not None else None
         ),
-        "keys": [{"epoch": int(e), "sealed": b64(bytes(s))} for e, s in copies],
+        "keys": [c.listed() for c in copies],
     }
 
 
@@ -231,16 +244,18 @@ def recovery(store: ServerStore, caller: Caller) -> dict[str, Any]:
             "SELECT recovery, recovery_public FROM teams WHERE id = %s",
             [caller.account.team_id],
         )
-        epochs = conn.execute(
-            "SELECT epoch, recovery FROM team_epochs WHERE team_id = %s ORDER BY epoch",
+        epochs = rows.every(
+            conn,
+            _Sealed,
+            "SELECT epoch, recovery AS sealed FROM team_epochs WHERE team_id = %s ORDER BY epoch",
             [caller.account.team_id],
-        ).fetchall()
+        )
     if row is None or row.recovery is None:
         raise NotFound("Your team has no key yet.")
     return {
         "recovery": b64(bytes(row.recovery)),
         "scheme": "epochs" if row.recovery_public is not None else "key",
-        "epochs": [{"epoch": int(e), "sealed": b64(bytes(r)) if r else None} for e, r in epochs],
+        "epochs": [e.listed() for e in epochs],
     }
 
 
