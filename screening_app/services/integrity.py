@@ -13,7 +13,9 @@ The rules, each a finding when broken:
 - every review and outcome is covered by a fact with the same decision, comment, band, reviewer
   (or code, date, note, recorder); a fact about a review, outcome or screening that is gone names
   what was deleted, and so does a submission the audit trail records that is no longer here;
-- audit rows from the first signed one on carry their author's signature.
+- audit rows from the first signed one on carry their author's signature;
+- the link keys' copies of their screening (reference, owner, team, whether it counts), which
+  matching reads instead of the screening, are the screening's own.
 
 The limits of the two boundaries (which signatures are of format 1, which audit rows predate
 signing) are read from the audit trail's ``integrity_upgrade`` row, which is hash-chained like
@@ -31,7 +33,7 @@ from screening_app.domain.registry import FormRegistry
 from screening_app.errors import ScreeningError
 from screening_app.services import integrity_parts as parts
 from screening_app.services import signing
-from screening_app.storage import audit, signatures_repo
+from screening_app.storage import audit, links_repo, signatures_repo
 from screening_app.storage.driver import Database
 from screening_app.storage.keyring import Keyring
 from screening_app.storage.signatures_repo import SignatureRow
@@ -101,6 +103,11 @@ def check_facts(
     found += [
         f"{reference}: the audit trail records it, but it is no longer in the database (deleted)"
         for reference in sorted(gone)
+    ]
+    found += [
+        f"{reference}: its link keys carry another reference, owner, team or status than the "
+        "screening itself (changed outside the app), so links would name the wrong record"
+        for reference in links_repo.stale_copies(db)
     ]
     return found, sound and not forged
 

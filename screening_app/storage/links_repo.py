@@ -30,14 +30,16 @@ class KeyRow(NamedTuple):
 def set_keys(
     db: Database, scope: Scope, screening_id: int, keys: Iterable[tuple[int, str, str, bool]]
 ) -> None:
-    """Replace a screening's keys by ``keys``: (entity index, kind, key, exact)."""
+    """Replace a screening's keys by ``keys``: (entity index, kind, key, exact), each with the
+    copies of its screening that matching reads (storage/migrations_links.py)."""
     require_visible(db, scope, screening_id)
     db.execute("DELETE FROM entity_keys WHERE screening_id = ?", [screening_id])
     for entity, kind, key, exact in keys:
         db.execute(
-            "INSERT OR IGNORE INTO entity_keys (screening_id, entity, kind, key, exact) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [screening_id, entity, kind, key, int(exact)],
+            "INSERT OR IGNORE INTO entity_keys (screening_id, entity, kind, key, exact, "
+            "reference, owner_id, team, counted) SELECT s.id, ?, ?, ?, ?, s.reference, "
+            f"s.owner_id, s.team, {COUNTED} FROM screenings s WHERE s.id = ?",
+            [entity, kind, key, int(exact), screening_id],
         )
 
 
@@ -59,13 +61,19 @@ def keys_of(db: Database, scope: Scope, screening_id: int) -> list[KeyRow]:
     return _rows(db, scope, "k.screening_id = ?", [screening_id])
 
 
+def _scoped(scope: Scope) -> tuple[str, list[object]]:
+    """The caller's scope over the keys' own copies, and only keys of counted screenings."""
+    clause, scoped = scope.clause(counting=True, on="k", id_column="screening_id")
+    return f"k.counted = 1 AND {clause}", scoped
+
+
 def fitting_references(db: Database, scope: Scope, pattern: str) -> set[str]:
     """The references of the visible screenings with a registration ``pattern`` fits (its
-    references only: a partial registration can fit hundreds)."""
-    clause, scoped = scope.clause(counting=True)
+    references only: a partial registration can fit hundreds); from the keys' index alone."""
+    clause, scoped = _scoped(scope)
     rows = db.execute(
-        "SELECT DISTINCT s.reference FROM entity_keys k JOIN screenings s ON s.id = "
-        f"k.screening_id WHERE k.kind = 'vehicle' AND k.key GLOB ? AND {COUNTED} AND {clause}",
+        "SELECT DISTINCT k.reference FROM entity_keys k "
+        f"WHERE k.kind = 'vehicle' AND k.key GLOB ? AND {clause}",
         [pattern, *scoped],
     ).fetchall()
     return {str(r[0]) for r in rows}
@@ -75,16 +83,16 @@ def references_of(
     db: Database, scope: Scope, kind: str, keys: Iterable[str]
 ) -> dict[str, set[str]]:
     """For each of ``keys`` of ``kind``, the references of the visible screenings holding it
-    (indexed lookups, a few hundred keys a statement)."""
+    (lookups in the keys' covering index, a few hundred keys a statement)."""
     wanted = sorted(set(keys))
     found: dict[str, set[str]] = {key: set() for key in wanted}
-    clause, scoped = scope.clause(counting=True)
+    clause, scoped = _scoped(scope)
     for at in range(0, len(wanted), 500):
         chunk = wanted[at : at + 500]
         marks = ", ".join("?" for _ in chunk)
         for key, reference in db.execute(
-            "SELECT k.key, s.reference FROM entity_keys k JOIN screenings s ON s.id = "
-            f"k.screening_id WHERE k.kind = ? AND k.key IN ({marks}) AND {COUNTED} AND {clause}",
+            "SELECT k.key, k.reference FROM entity_keys k "
+            f"WHERE k.kind = ? AND k.key IN ({marks}) AND {clause}",
             [kind, *chunk, *scoped],
         ).fetchall():
             found[str(key)].add(str(reference))
@@ -93,11 +101,11 @@ def references_of(
 
 def patterns_fitted_by(db: Database, scope: Scope, full: str) -> list[str]:
     """The visible partial registrations that the full registration ``full`` fits."""
-    clause, scoped = scope.clause(counting=True)
+    clause, scoped = _scoped(scope)
     rows = db.execute(
-        "SELECT DISTINCT k.key FROM entity_keys k JOIN screenings s ON s.id = k.screening_id "
+        "SELECT DISTINCT k.key FROM entity_keys k "
         "WHERE k.kind = 'vehicle' AND k.key GLOB '*[?]*' AND ? GLOB k.key "  # from the index
-        f"AND {COUNTED} AND {clause}",
+        f"AND {clause}",
         [full, *scoped],
     ).fetchall()
     return sorted(str(r[0]) for r in rows)
@@ -116,4 +124,15 @@ def names(db: Database) -> list[str]:
     with the caller's scope (``references_of``), so a name held only where the caller may not
     look links to nothing."""
     rows = db.execute("SELECT DISTINCT key FROM entity_keys WHERE kind = 'person'").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def stale_copies(db: Database) -> list[str]:
+    """The screenings whose link keys carry another reference, owner, team or counted state
+    than the screening itself (edited outside the app: matching would name the wrong record)."""
+    rows = db.execute(
+        "SELECT DISTINCT s.reference FROM entity_keys k JOIN screenings s ON s.id = "
+        "k.screening_id WHERE k.reference != s.reference OR k.owner_id != s.owner_id "
+        f"OR k.team != s.team OR k.counted != ({COUNTED}) ORDER BY s.reference"
+    ).fetchall()
     return [str(r[0]) for r in rows]

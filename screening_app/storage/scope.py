@@ -18,20 +18,26 @@ class Scope:
     user_id: int
     team: str = ""
 
-    def clause(self, *, counting: bool = False) -> tuple[str, list[object]]:
+    def clause(
+        self, *, counting: bool = False, on: str = "s", id_column: str = "id"
+    ) -> tuple[str, list[object]]:
         """The SQL test. ``counting``: shared screenings as "s.id IN", so that each side of the
         OR can use an index (a count reads every match); a page of the list instead walks an
-        index in the order shown and stops at the page size, which EXISTS lets it do."""
+        index in the order shown and stops at the page size, which EXISTS lets it do. ``on``
+        and ``id_column``: a table other than the screenings that carries their owner and team
+        (the link keys' copies: ``on="k", id_column="screening_id"``)."""
         if self.kind == "team":
             # A supervisor's own screenings carry their team too, so one indexed test suffices.
-            return "s.team = ?", [self.team]
+            return f"{on}.team = ?", [self.team]
         if self.kind == "own":
+            ident = f"{on}.{id_column}"
             shared = (
-                "s.id IN (SELECT screening_id FROM shares WHERE user_id = ?)"
+                f"{ident} IN (SELECT screening_id FROM shares WHERE user_id = ?)"
                 if counting
-                else "EXISTS (SELECT 1 FROM shares h WHERE h.screening_id = s.id AND h.user_id = ?)"
+                else f"EXISTS (SELECT 1 FROM shares h WHERE h.screening_id = {ident} "
+                "AND h.user_id = ?)"
             )
-            return f"(s.owner_id = ? OR {shared})", [self.user_id, self.user_id]
+            return f"({on}.owner_id = ? OR {shared})", [self.user_id, self.user_id]
         if self.kind == "all":
             return "1", []
         return "0", []

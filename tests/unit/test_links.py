@@ -206,3 +206,27 @@ def test_a_key_is_shown_as_people_write_it(kind: str, key: str, words: str) -> N
     from screening_app.domain.entities import key_words
 
     assert key_words(kind, key) == words
+
+
+def test_a_link_key_s_copy_of_its_screening_edited_in_the_file_is_named_by_db_check(
+    db_path: Path,
+    linked: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Matching reads the keys' copies of their screening, not the screening: an insider who
+    moves kit's keys onto another reference would make a link or a POLE export name the wrong
+    record, so db check names it."""
+    from tests.security.test_signed_work import behind_the_app, check
+
+    code, _err = check(db_path, capsys, monkeypatch)
+    assert code == 0
+    with behind_the_app(db_path) as db:
+        moved = db.execute(
+            "UPDATE entity_keys SET reference = ? WHERE reference = ?",
+            [linked["ari"], linked["kit"]],
+        )
+        assert moved.rowcount == 3
+    code, err = check(db_path, capsys, monkeypatch)
+    assert code == 2
+    assert f"{linked['kit']}: its link keys carry another reference" in err

@@ -113,3 +113,45 @@ def test_version_4_screenings_get_the_types_the_form_gives_them_at_the_upgrade(
         found[screening_id].append(code)
     assert found == expected
     db.close()
+
+
+def test_link_keys_get_their_screening_s_copies_at_the_upgrade_and_follow_it(
+    tmp_path: Path,
+) -> None:
+    """Step 12 fills each key's copy of its screening (reference, owner, team, whether it
+    counts) and a trigger keeps it current; a draft's keys are never matched."""
+    from screening_app.storage import links_repo
+    from screening_app.storage.scope import Scope
+
+    db = connect(tmp_path / "m.db", secrets.token_bytes(32))
+    migrations.migrate(db, target=11)
+    db.execute(
+        "INSERT INTO users (id, name, name_fold, display_name, role, team, created_at) VALUES "
+        "(1, 'kit', 'kit', 'Kit', 'practitioner', 'North', '2026-11-01'), "
+        "(2, 'sol', 'sol', 'Sol', 'supervisor', 'North', '2026-11-01')"
+    )
+    for number, status in ((1, "submitted"), (2, "draft"), (3, "approved")):
+        db.execute(
+            "INSERT INTO screenings (id, reference, owner_id, team, form_id, form_version, "
+            "status, created_at, updated_at) VALUES (?, ?, 1, 'North', 'cse-risk-screening', "
+            "2, ?, '2026-11-01', '2026-11-01')",
+            [number, f"CSE-2026-{number:06d}", status],
+        )
+        db.execute(
+            "INSERT INTO entity_keys (screening_id, entity, kind, key, exact) "
+            "VALUES (?, 0, 'vehicle', 'AB12CDE', 1)",
+            [number],
+        )
+    migrations.migrate(db)
+    team = Scope("team", 2, "North")
+    found = links_repo.references_of(db, team, "vehicle", ["AB12CDE"])
+    assert found == {"AB12CDE": {"CSE-2026-000001", "CSE-2026-000003"}}  # not the draft
+    assert links_repo.stale_copies(db) == []
+    db.execute("UPDATE screenings SET status = 'submitted' WHERE id = 2")
+    db.execute("UPDATE screenings SET team = 'South' WHERE id = 3")
+    found = links_repo.references_of(db, team, "vehicle", ["AB12CDE"])
+    assert found == {"AB12CDE": {"CSE-2026-000001", "CSE-2026-000002"}}
+    assert links_repo.stale_copies(db) == []
+    db.execute("UPDATE entity_keys SET reference = 'CSE-2026-000009' WHERE screening_id = 1")
+    assert links_repo.stale_copies(db) == ["CSE-2026-000001"]
+    db.close()
