@@ -23,9 +23,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-from rapidfuzz import fuzz
-
 KINDS = ("person", "vehicle", "place", "phone", "online_account")
 MAX_ENTITIES = 50
 MAX_TEXT = 500
@@ -152,6 +149,8 @@ def _field_problem(kind: str, name: str, value: Any, today: dt.date) -> str | No
 
 # -- normalisation ---------------------------------------------------------------------------
 def phone_key(text: str, region: str = "GB") -> str | None:
+    import phonenumbers  # only where a phone number is read: kept out of the window's start
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -193,6 +192,8 @@ def fold_name(text: str) -> str:
 
 def names_alike(first: str, second: str) -> bool:
     """Two folded names close enough to be a "possible" link."""
+    from rapidfuzz import fuzz
+
     return bool(first and second) and fuzz.ratio(first, second) >= NAME_THRESHOLD
 
 
@@ -233,6 +234,8 @@ def key_words(kind: str, key: str) -> str:
         postcode, house = key.split("|", 1)
         return f"{house}, {postcode}"
     if kind == "phone":
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(key, "GB")
         except phonenumbers.NumberParseException:

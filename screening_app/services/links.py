@@ -15,8 +15,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from screening_app.domain import entities
 from screening_app.domain.capabilities import Verb
 from screening_app.domain.checklist import CONTEXT_FORM_ID
@@ -118,6 +116,8 @@ class LinksService:
         out: list[Link] = []
         persons = [row for row in mine if row.kind == "person"]
         if persons:
+            from rapidfuzz import fuzz, process  # only when names are compared
+
             names = links_repo.names(db)
             alike = {
                 row.key: [
@@ -222,6 +222,8 @@ def _partial(rows: list[KeyRow]) -> list[Link]:
 
 def _names(rows: list[KeyRow]) -> list[Link]:
     """Folded names alike in two or more screenings: possible links, never exact."""
+    from rapidfuzz import fuzz, process
+
     grouped = _group([r for r in rows if r.kind == "person"])
     names = sorted(key for _kind, key in grouped)
     seen: set[frozenset[str]] = set()
