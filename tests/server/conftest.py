@@ -8,6 +8,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -33,17 +34,27 @@ def cluster() -> Iterator[Cluster]:
         yield running
 
 
-@pytest.fixture
-def database_url(cluster: Cluster) -> Iterator[str]:
+@contextmanager
+def database_at(cluster: Cluster, target: int = schema.LATEST) -> Iterator[str]:
+    """A new database of the cluster at schema ``target`` (an older one: to test an upgrade),
+    dropped afterwards; its URL."""
     name = f"t{next(_NAMES)}"
     with psycopg.connect(cluster.url(), autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     url = cluster.url(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        schema.migrate(conn)
-    yield url
-    with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            schema.migrate(conn, target=target)
+        yield url
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(cluster: Cluster) -> Iterator[str]:
+    with database_at(cluster) as url:
+        yield url
 
 
 class Clock:

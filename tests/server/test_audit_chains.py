@@ -14,6 +14,7 @@ from screening_app.cli import run
 from screening_app.domain import audit_chain
 from screening_app.server import audit, schema
 from screening_app.server.store import ServerStore
+from tests.server.conftest import database_at
 from tests.server.postgres import Cluster
 
 PW = "server-password-1"
@@ -63,12 +64,9 @@ def test_rows_written_before_the_shared_encoding_still_check_and_the_chain_runs_
     """Schema step 14 marks the rows already there as the old encoding; rows after it are
     hashed as the desktop hashes its trail. A chain spanning the change is whole; a changed old
     row, or a mark switched to pass a row off as the other encoding, is named."""
-    with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute("CREATE DATABASE upgrade13")
-    url = cluster.url("upgrade13")
-    try:
+    with database_at(cluster, target=13) as url:
         with psycopg.connect(url, autocommit=True) as conn:
-            assert schema.migrate(conn, target=13) == 13
+            assert schema.version(conn) == 13
             prev = audit_chain.GENESIS
             at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
             for n in range(3):  # as the server before step 14 wrote them
@@ -101,6 +99,3 @@ def test_rows_written_before_the_shared_encoding_still_check_and_the_chain_runs_
         err = capsys.readouterr().err
         assert f"audit row {first[0]} (chain 0): its contents were changed" in err
         assert f"audit row {last[0]} (chain 0): its contents were changed" in err  # type: ignore[index]
-    finally:
-        with psycopg.connect(cluster.url(), autocommit=True) as admin:
-            admin.execute("DROP DATABASE upgrade13 WITH (FORCE)")

@@ -8,17 +8,12 @@ from argon2 import PasswordHasher
 
 from screening_app.server import schema
 from screening_app.server.store import ServerStore
-from tests.server.conftest import PW
+from tests.server.conftest import PW, database_at
 from tests.server.postgres import Cluster
 
 
 def test_a_version_7_database_is_upgraded_in_place(cluster: Cluster) -> None:
-    with psycopg.connect(cluster.url(), autocommit=True) as admin:
-        admin.execute("CREATE DATABASE upgrade7")
-    url = cluster.url("upgrade7")
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            assert schema.migrate(conn, target=7) == 7
+    with database_at(cluster, target=7) as url:
         with psycopg.connect(url, autocommit=True) as conn:  # an account of the old server
             team = conn.execute("INSERT INTO teams (name) VALUES ('North') RETURNING id")
             conn.execute(
@@ -46,6 +41,3 @@ def test_a_version_7_database_is_upgraded_in_place(cluster: Cluster) -> None:
             store.add_account("sam", PW, "supervisor", "North", added_by="ada")
         finally:
             store.close()
-    finally:
-        with psycopg.connect(cluster.url(), autocommit=True) as admin:
-            admin.execute("DROP DATABASE upgrade7 WITH (FORCE)")
