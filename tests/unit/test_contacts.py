@@ -77,7 +77,9 @@ def test_a_number_changed_in_the_key_file_is_refused_as_damaged(db_path: Path) -
     entry = next(e for e in data["log"] if e["action"] == "contacts_set")
     entry["data"]["mash"] = "01632 960999"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(KeyFileDamaged):
+    with pytest.raises(
+        KeyFileDamaged, match=r"The key file screenings\.db\.keys is damaged \(account log"
+    ):
         open_app(db_path)
 
 

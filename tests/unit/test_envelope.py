@@ -28,9 +28,9 @@ def test_the_team_and_the_author_open_it_and_nobody_else(people: dict[str, Accou
     body = verify(sealed, people["author"].sign_public)
     assert open_content(body, "team", people["team"]) == CONTENT
     assert open_content(body, "author", people["author"]) == CONTENT
-    with pytest.raises(EnvelopeError):
+    with pytest.raises(EnvelopeError, match=r"these keys do not open the screening"):
         open_content(body, "team", people["other"])
-    with pytest.raises(EnvelopeError):
+    with pytest.raises(EnvelopeError, match=r"the screening was not sealed for other"):
         open_content(body, "other", people["other"])
     assert b"Zephyrine" not in sealed.envelope and b"Quillfeather" not in sealed.envelope
 
@@ -44,11 +44,13 @@ def test_a_forged_or_changed_envelope_is_refused(people: dict[str, AccountKeys])
     changed = json.dumps(body).encode()
     with pytest.raises(EnvelopeError, match="signature"):
         verify(Sealed(changed, sealed.signature), people["author"].sign_public)
-    with pytest.raises(EnvelopeError):  # and even unsigned, the content no longer opens
+    with pytest.raises(
+        EnvelopeError, match=r"these keys do not open the screening"
+    ):  # and even unsigned, the content no longer opens
         open_content(parse(changed), "team", people["team"])
 
 
 @pytest.mark.parametrize("junk", [b"", b"not json", b"[]", b'{"format": 1}', b"[" * 100_000])
 def test_malformed_envelopes_are_refused(junk: bytes) -> None:
-    with pytest.raises(EnvelopeError):
+    with pytest.raises(EnvelopeError, match=r"the envelope is"):
         parse(junk)

@@ -60,7 +60,9 @@ def test_delay_grows_after_five_failures_and_failures_are_audited(
         delays.append(caught.value.retry_after)
         seconds.now += 61  # the delay has passed
     assert delays[:4] == [0, 0, 0, 0] and 0 < delays[4] < delays[5] <= 60
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         sign_in(db_path, "kit", "wrong-password", kdf=FAST_KDF)
     with pytest.raises(AuthenticationError, match="Wait"):
         sign_in(db_path, "kit", USER_PW, kdf=FAST_KDF)  # even the right password waits
@@ -102,13 +104,17 @@ def test_deleting_the_failure_counter_does_not_lift_the_delay(
 def test_recovery_key_resets_the_admin_password(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     recovery = create_database(path, "admin", ADMIN_PW, kdf=FAST_KDF)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That is not the recovery key of this database\. Type it as"
+    ):
         sign_in_with_recovery(
             path, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "admin", "brand-new-pw-1", kdf=FAST_KDF
         )
     sign_in_with_recovery(path, recovery.lower(), "admin", "brand-new-pw-1", kdf=FAST_KDF).close()
     sign_in(path, "admin", "brand-new-pw-1", kdf=FAST_KDF).close()
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         sign_in(path, "admin", ADMIN_PW, kdf=FAST_KDF)
 
 
@@ -119,7 +125,9 @@ def test_change_password_relocks_only_that_account_s_keys(db_path: Path) -> None
 
     before = wraps()
     app = open_app(db_path)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"Your current password is not right; nothing was changed\."
+    ):
         app.accounts.change_password("wrong", "a-new-password-1")
     app.accounts.change_password(USER_PW, "a-new-password-1")
     assert app.accounts.verify_password("a-new-password-1")
@@ -132,7 +140,9 @@ def test_change_password_relocks_only_that_account_s_keys(db_path: Path) -> None
 
 def test_only_admins_manage_accounts_and_disabled_cannot_sign_in(db_path: Path) -> None:
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot add accounts: only"
+    ):
         kit.accounts.add_user("eve", "long-password-1", role="admin")
     kit.close()
     admin = open_app(db_path, "admin", ADMIN_PW)
@@ -140,7 +150,9 @@ def test_only_admins_manage_accounts_and_disabled_cannot_sign_in(db_path: Path) 
     admin.accounts.set_active(rowan.id, False)
     assert not next(u for u in admin.accounts.list_users() if u.name == "rowan").active
     admin.close()
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(db_path, "rowan")
 
 
@@ -155,7 +167,9 @@ def test_a_deleted_lock_file_stops_the_first_copy_writing(db_path: Path) -> None
     second.close()
     with pytest.raises(DatabaseLocked, match="lock file"):
         first.screenings.save_answer(draft.row.id, "child_first_name", "Kit")
-    with pytest.raises(DatabaseLocked):
+    with pytest.raises(
+        DatabaseLocked, match=r"The lock file of this database was removed while it was"
+    ):
         first.accounts.change_password(USER_PW, "another-password-1")
     first.close()
     sign_in(db_path, "admin", ADMIN_PW, kdf=FAST_KDF).close()
@@ -189,7 +203,9 @@ def test_a_lock_held_by_another_process_is_refused(db_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(DatabaseLocked):
+        with pytest.raises(
+            DatabaseLocked, match=r"This screening database is already open in another copy of"
+        ):
             open_app(db_path)
     finally:
         holder.kill()
@@ -236,7 +252,9 @@ def test_restore_needs_a_supervisor_or_an_administrator(db_path: Path, tmp_path:
     app = open_app(db_path)
     made = app.backups.backup_now(tmp_path / "copy.db")
     app.close()
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         restore_backup(db_path, made.path, "sol", "wrong-password", FAST_KDF)
     with pytest.raises(PermissionDenied, match="only supervisors and administrators can"):
         restore_backup(db_path, made.path, "kit", USER_PW, FAST_KDF)

@@ -71,7 +71,9 @@ def test_deletion_is_refused_before_its_time_under_a_hold_and_without_a_reason(
     assert sol.screenings.get(1).answers["child_first_name"] == "Kit"  # nothing went
     sol.close()
     kit = open_app(db_path, now=LATER)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot delete a record: only"
+    ):
         kit.retention.delete("CSE-2026-000001", "The period ended; nothing is open.")
     kit.close()
 

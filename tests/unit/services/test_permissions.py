@@ -21,9 +21,13 @@ def test_a_supervisor_cannot_merge_another_team_s_child_into_their_own(db_path: 
     try:
         north_child = sol.screenings.get(north).row.child_id
         assert north_child is not None and south_child is not None
-        with pytest.raises(NotFound):
+        with pytest.raises(
+            NotFound, match=r"There is no such child record, or none of it is shared with"
+        ):
             sol.children.merge(north_child, south_child)
-        with pytest.raises(NotFound):
+        with pytest.raises(
+            NotFound, match=r"There is no such child record, or none of it is shared with"
+        ):
             sol.children.merge(south_child, north_child)
         assert len(sol.children.record(north_child).scores) == 1
     finally:
@@ -52,7 +56,9 @@ def test_what_the_window_is_offered_matches_what_the_services_allow(db_path: Pat
     mine = kit.screenings.allowed(sid)
     assert (mine.amend, mine.share, mine.review, mine.edit) == (True, True, False, False)
     assert kit.screenings.allowed(draft).edit and not kit.screenings.allowed(draft).referral
-    with pytest.raises(WorkflowError):
+    with pytest.raises(
+        WorkflowError, match=r"A draft has no referral yet: submit the screening first\."
+    ):
         kit.referrals.referral_input(draft)
     kit.close()
     sol = open_app(db_path, "sol")
@@ -60,7 +66,9 @@ def test_what_the_window_is_offered_matches_what_the_services_allow(db_path: Pat
         theirs = sol.screenings.allowed(sid)
         assert (theirs.review, theirs.add_outcome, theirs.amend) == (True, True, False)
         assert not sol.screenings.allowed(draft).edit  # a colleague's draft is the author's
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(
+            PermissionDenied, match=r"Only the practitioner who started this draft can change it\."
+        ):
             sol.screenings.save_answer(draft, "child_first_name", "Changed")
     finally:
         sol.close()

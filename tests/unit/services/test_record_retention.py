@@ -74,7 +74,9 @@ def test_a_supervisor_holds_and_releases_and_the_due_list_says_so(db_path: Path)
     assert actions == ["hold_lifted", "hold_placed"]
     sol.close()
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot see what is due for"
+    ):
         kit.retention.due()
     kit.close()
 

@@ -24,7 +24,7 @@ def test_return_amend_resubmit_approve(db_path: Path) -> None:
     queue = sol.review.queue()
     assert [(q.row.id, q.lowered_judgement) for q in queue] == [(sid, True)]
     assert sol.screenings.get(sid).row.operative_band == "significant"  # not yet approved
-    with pytest.raises(AnswersError):
+    with pytest.raises(AnswersError, match=r"comment needed"):
         sol.review.return_for_changes(sid, "")
     sol.review.return_for_changes(sid, "Add what the child said, please.")
     sol.close()
@@ -42,7 +42,9 @@ def test_return_amend_resubmit_approve(db_path: Path) -> None:
 
     sol = open_app(db_path, "sol")
     assert [q.row.id for q in sol.review.queue()] == [new.row.id]
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That is not your password; the screening was not approved\."
+    ):
         sol.review.approve(new.row.id, "not my password")
     assert sol.screenings.get(new.row.id).row.status == "submitted"
     sol.review.approve(new.row.id, USER_PW)
@@ -59,13 +61,19 @@ def test_return_amend_resubmit_approve(db_path: Path) -> None:
 def test_only_supervisors_of_the_team_review(db_path: Path) -> None:
     sid = submit_screening(db_path)
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot review screenings: only"
+    ):
         kit.review.approve(sid, USER_PW)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot review screenings: only"
+    ):
         kit.review.queue()
     kit.close()
     ari = open_app(db_path, "ari")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot review screenings: only"
+    ):
         ari.review.return_for_changes(sid, "Not my team")
     ari.close()
 
@@ -184,7 +192,9 @@ def test_statistics_match_independent_counts(db_path: Path) -> None:
 
 def test_practitioners_and_admins_get_no_statistics(db_path: Path) -> None:
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot see statistics: only"
+    ):
         kit.statistics.monthly("2026-01", "2026-11")
     kit.close()
 

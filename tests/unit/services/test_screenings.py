@@ -106,7 +106,7 @@ def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
 def test_amend_makes_a_linked_version_and_supersedes_on_submit(db_path: Path) -> None:
     sid = submit_screening(db_path)
     app = open_app(db_path)
-    with pytest.raises(AnswersError):
+    with pytest.raises(AnswersError, match=r"reason needed"):
         app.screenings.amend(sid, "")
     new = app.screenings.amend(sid, "Wrong date of birth")
     assert (new.row.version, new.previous_id, new.amend_reason) == (2, sid, "Wrong date of birth")
@@ -135,22 +135,32 @@ def test_roles_decide_who_sees_what(db_path: Path) -> None:
     sid = submit_screening(db_path, "kit")
     other_team = submit_screening(db_path, "ari")
     rowan = open_app(db_path, "rowan")
-    with pytest.raises(NotFound):
+    with pytest.raises(
+        NotFound, match=r"That screening does not exist or is not shared with you\."
+    ):
         rowan.screenings.get(sid)
     assert rowan.listing.count(ListQuery()) == 0
     rowan.close()
     sol = open_app(db_path, "sol")
     assert sol.screenings.get(sid).row.id == sid
     assert [r.id for r in sol.listing.list(ListQuery())] == [sid]
-    with pytest.raises(NotFound):
+    with pytest.raises(
+        NotFound, match=r"That screening does not exist or is not shared with you\."
+    ):
         sol.screenings.get(other_team)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Only the practitioner who started this draft can change it\."
+    ):
         sol.screenings.save_answer(sid, "child_first_name", "x")
     sol.close()
     admin = open_app(db_path, "admin", "admin-password-1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(admin\) cannot see children's screenings: only"
+    ):
         admin.listing.list(ListQuery())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(admin\) cannot see children's screenings: only"
+    ):
         admin.screenings.get(sid)
     admin.close()
 
@@ -269,7 +279,9 @@ def test_sharing_lets_one_colleague_see_a_screening(db_path: Path) -> None:
     kit.close()
     ari = open_app(db_path, "ari")
     assert [r.id for r in ari.listing.list(ListQuery())] == [sid]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Only the practitioner who wrote a screening can share it\."
+    ):
         ari.screenings.share(sid, "rowan")
     ari.close()
     rowan = open_app(db_path, "rowan")

@@ -45,7 +45,7 @@ def test_newer_version_is_refused(tmp_path: Path) -> None:
     db.execute(
         "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(migrations.LATEST + 1)]
     )
-    with pytest.raises(NewerVersion):
+    with pytest.raises(NewerVersion, match=r"This database was written by a newer version of CSE"):
         migrations.migrate(db)
     db.close()
 
