@@ -42,7 +42,7 @@ def test_the_administrator_holds_no_data_key(db_path: Path) -> None:
     assert data_keys_of(key_path(db_path), "admin", ADMIN_PW) == []
     admin = open_app(db_path, "admin", ADMIN_PW)
     assert admin.session.store.data_key is None
-    with pytest.raises(NoAccess):
+    with pytest.raises(NoAccess, match=r"Your account holds no key to children's records\. An"):
         admin.session.db.execute("SELECT child_name FROM screenings")
     admin.close()
 
@@ -52,7 +52,9 @@ def test_an_account_the_administrator_adds_reads_nothing_until_granted(db_path: 
     admin = open_app(db_path, "admin", ADMIN_PW)
     admin.accounts.add_user("spy", "spy-password-1", role="supervisor", team="North")
     spy = next(u for u in admin.accounts.list_users() if u.name == "spy")
-    with pytest.raises(PermissionDenied):  # the administrator cannot grant what they lack
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(admin\) cannot grant access to records: only"
+    ):  # the administrator cannot grant what they lack
         admin.accounts.grant(spy.id)
     admin.close()
     assert data_keys_of(key_path(db_path), "spy", "spy-password-1") == []
@@ -74,7 +76,9 @@ def test_practitioners_and_other_teams_cannot_grant(db_path: Path) -> None:
     newcomer = next(u for u in admin.accounts.list_users() if u.name == "newcomer")
     admin.close()
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot grant access to records"
+    ):
         kit.accounts.grant(newcomer.id)
     kit.close()
     sol = open_app(db_path, "sol")  # a supervisor of North, not of South
@@ -137,7 +141,9 @@ def test_a_leaver_s_old_key_file_and_backups_open_nothing_written_after(
     assert not opens(db_path, old_keys[0])
     for copy in (db_path.parent / "screenings-backups").glob("*.backup.db"):
         assert not opens(copy, old_keys[0])
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(db_path, "rowan")
     assert data_keys_of(key_path(db_path), "kit", USER_PW)
     kit = open_app(db_path)
@@ -223,7 +229,7 @@ def test_a_password_reset_by_the_administrator_ends_access_until_granted_again(
     kit = next(u for u in admin.accounts.list_users() if u.name == "kit")
     admin.accounts.reset_password(kit.id, "a-fresh-password-1")
     admin.close()
-    with pytest.raises(NoAccess):
+    with pytest.raises(NoAccess, match=r"Your account kit has not been given access to children's"):
         open_app(db_path, "kit", "a-fresh-password-1")
     sol = open_app(db_path, "sol")  # also rotates: kit's old keys held the data key
     sol.accounts.grant(kit.id)

@@ -41,9 +41,13 @@ def test_a_format_1_key_file_is_refused_with_the_way_forward(old_db: Path) -> No
 def test_upgrade_keeps_every_record_password_and_account(old_db: Path) -> None:
     with pytest.raises(AuthenticationError, match="recovery key"):
         upgrade_key_file(old_db, "admin", ADMIN_PW, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", FAST_KDF)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         upgrade_key_file(old_db, "admin", "wrong-password", recovery(), FAST_KDF)
-    with pytest.raises(AuthenticationError):  # kit's password is right, but kit is no admin
+    with pytest.raises(
+        AuthenticationError, match=r"kit is not an active administrator of this database\."
+    ):  # kit's password is right, but kit is no admin
         upgrade_key_file(old_db, "kit", USER_PW, recovery(), FAST_KDF)
     moved = upgrade_key_file(old_db, "admin", ADMIN_PW, recovery(), FAST_KDF)
     assert sorted(moved) == ["gone", "kit", "sol"]
@@ -53,13 +57,17 @@ def test_upgrade_keeps_every_record_password_and_account(old_db: Path) -> None:
     assert [r.reference for r in kit.listing.list(ListQuery())] == ["CSE-2026-000001"]
     kit.close()
     open_app(old_db).close()  # and again, now with those keys
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(old_db, "kit", "wrong-password")
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(old_db, "gone")  # disabled before the upgrade: still disabled
     admin = open_app(old_db, "admin", ADMIN_PW)
     assert admin.session.store.data_key is None  # the administrator no longer holds the key
-    with pytest.raises(NoAccess):
+    with pytest.raises(NoAccess, match=r"Your account holds no key to children's records\. An"):
         admin.session.db.execute("SELECT count(*) FROM screenings")
     admin.close()
     sol = open_app(old_db, "sol")

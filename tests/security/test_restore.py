@@ -73,9 +73,13 @@ def test_restore_never_brings_back_a_disabled_account_or_an_old_password(
     made = fresh_backup.backups.backup_now()  # under today's key (the old one was rotated)
     fresh_backup.close()
     restore_backup(db_path, made.path, "admin", ADMIN_PW, FAST_KDF)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(db_path, "rowan")
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(
+        AuthenticationError, match=r"That user name and password do not match an account on this"
+    ):
         open_app(db_path, "kit")
     open_app(db_path, "kit", "kit-new-password-1").close()
 

@@ -55,13 +55,21 @@ def test_writes_outside_the_scope_are_refused(kits_screening: tuple[Path, int]) 
     south = Scope("team", 0, "South")
     try:
         with sol.session.write("test"):
-            with pytest.raises(NotFound):
+            with pytest.raises(
+                NotFound, match=r"That screening does not exist or is not shared with you\."
+            ):
                 repo.update(db, south, sid, {"page": "x"})
-            with pytest.raises(NotFound):
+            with pytest.raises(
+                NotFound, match=r"That screening does not exist or is not shared with you\."
+            ):
                 repo.upsert_answer(db, south, sid, "child_first_name", "Changed", "2026-11-24")
-            with pytest.raises(NotFound):
+            with pytest.raises(
+                NotFound, match=r"That screening does not exist or is not shared with you\."
+            ):
                 review_repo.add_outcome(db, south, sid, "referred_scu", "2026-11-24", "", 4, "x")
-            with pytest.raises(NotFound):
+            with pytest.raises(
+                NotFound, match=r"That screening does not exist or is not shared with you\."
+            ):
                 repo.add_share(db, Scope("own", ROWAN), sid, ROWAN)
         assert repo.answers(db, repo.ALL, sid)["child_first_name"] != "Changed"
     finally:

@@ -228,7 +228,9 @@ def test_child_record_chronology_in_date_order_and_merge(
     assert missing_accessible_names(page) == []
     sol.close()
     kit = open_app(db_path)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(practitioner\) cannot merge child records"
+    ):
         kit.children.merge(child_id, duplicate)
     kit.close()
 
@@ -260,9 +262,13 @@ def test_admin_window_manages_accounts_and_sees_no_records(
     qtbot.waitUntil(lambda: view.users.rowCount() == 6)
     newbie = next(r for r in range(6) if view.users.item(r, 0).text() == "newbie")
     assert view.users.item(newbie, 4).text() == "Active – waiting for access"
-    with pytest.raises(PermissionDenied):  # the services, not only the window, refuse
+    with pytest.raises(
+        PermissionDenied, match=r"Your account \(admin\) cannot see children's screenings: only"
+    ):  # the services, not only the window, refuse
         admin.listing.count(ListQuery())
-    with pytest.raises(NoAccess):  # and below them, the administrator holds no data key
+    with pytest.raises(
+        NoAccess, match=r"Your account holds no key to children's records\. An"
+    ):  # and below them, the administrator holds no data key
         admin.session.db.execute("SELECT count(*) FROM screenings")
     view.users.selectRow(newbie)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("WRONG-RECOVERY-KEY", True))
