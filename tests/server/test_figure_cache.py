@@ -152,7 +152,10 @@ def test_the_cached_figures_equal_the_full_computation(
         figures(store, Caller(kit, None), FIRST, LAST, POSITIVE)
     with (
         store.acting(Caller(kit, None)) as conn,
-        pytest.raises(psycopg.errors.InsufficientPrivilege),
+        pytest.raises(
+            psycopg.errors.InsufficientPrivilege,
+            match=r"organisation figures are for supervisors",
+        ),
     ):
         conn.execute("SELECT * FROM organisation_figure_counts('2026-01', '2026-12')")
 

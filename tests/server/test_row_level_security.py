@@ -96,7 +96,10 @@ def test_the_api_role_cannot_write_a_screening_in_someone_else_s_name(
             "set_config('app.team_id', %s, false), set_config('app.role', 'practitioner', false)",
             [str(teams["kit"]), str(north)],
         )
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with pytest.raises(
+            psycopg.errors.InsufficientPrivilege,
+            match=r"new row violates row\-level security policy for table",
+        ):
             conn.execute(
                 "INSERT INTO screenings (id, version, team_id, author_id, form_id, form_version, "
                 "status, screening_month, envelope, signature) VALUES "

@@ -186,7 +186,10 @@ def _check_init(
     assert code == 0
     with psycopg.connect(url, autocommit=True) as conn:  # the owner, not the API role
         assert conn.execute("SELECT count(*) FROM screenings").fetchone() == (0,)
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with pytest.raises(
+            psycopg.errors.InsufficientPrivilege,
+            match=r"new row violates row\-level security policy for table",
+        ):
             conn.execute(
                 "INSERT INTO screenings (id, version, team_id, author_id, form_id, "
                 "form_version, status, screening_month, envelope, signature) VALUES "

@@ -68,7 +68,7 @@ def test_a_leavers_key_opens_nothing_sent_after(
     assert [r[0] for r in rows] == [1, 2]
     old_key = AccountKeys.from_bytes(leaver_keys[0])
     assert open_content(parse(bytes(rows[0][1])), "team", old_key)  # before: sam could read
-    with pytest.raises(EnvelopeError):
+    with pytest.raises(EnvelopeError, match=r"these keys do not open the screening"):
         open_content(parse(bytes(rows[1][1])), "team", old_key)  # after: it opens nothing
 
     # sol's computer is lost: the recovery key brings back both epochs on a new one
