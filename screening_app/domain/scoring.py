@@ -6,6 +6,7 @@ no I/O; tolerant of incomplete answers so the live score panel can use it while 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -126,6 +127,40 @@ class ScoreResult:
             data["routes_detail"] = [asdict(r) for r in self.routes]
             data["not_known_ids"] = list(self.not_known)
         return data
+
+
+# What the answers alone decide: a stored score whose answers no longer give these was changed
+# outside the app (a referral refuses to print either side).
+FROM_ANSWERS = ("total", "section_scores", "calculated_band", "final_band", "judged_band")
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """The score kept with a submitted screening (``ScoreResult.snapshot``), read typed: what
+    the window says after a submission, and what a referral checks its answers still give."""
+
+    total: int | None
+    operative_band: str | None
+    action: str
+    awaiting_approval: bool
+    kept: Mapping[str, Any] = field(repr=False)  # as stored (and as signed)
+
+    @classmethod
+    def from_snapshot(cls, data: Mapping[str, Any]) -> StoredScore:
+        total = data.get("total")
+        band = data.get("operative_band")
+        return cls(
+            total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+            operative_band=band if isinstance(band, str) else None,
+            action=str(data.get("action") or ""),
+            awaiting_approval=data.get("awaiting_approval") is True,
+            kept=dict(data),
+        )
+
+    def differs_from(self, result: ScoreResult) -> list[str]:
+        """The parts the answers decide that ``result`` (their score now) gives otherwise."""
+        now = result.to_json()
+        return [key for key in FROM_ANSWERS if key in self.kept and self.kept[key] != now.get(key)]
 
 
 def unanswered_words(count: int) -> str:

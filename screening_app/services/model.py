@@ -11,6 +11,7 @@ from screening_app.crypto import FAST_KDF, KdfParams
 from screening_app.domain.capabilities import ROLE_LABELS, Role
 from screening_app.domain.evaluation import parse_date
 from screening_app.domain.reassessment import Window
+from screening_app.domain.scoring import StoredScore
 from screening_app.storage.screenings_repo import CommentRow, ListRow
 
 __all__ = [
@@ -128,7 +129,7 @@ class Screening:
     form_version: int
     answers: dict[str, object]
     page: str | None
-    score: dict[str, object] | None
+    score: StoredScore | None
     previous_id: int | None
     amend_reason: str | None
     judgement_approved: bool

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from screening_app.domain.disclosure import SHARE_ACTIONS, Share
 from screening_app.domain.disclosure import detail as disclosure_detail
-from screening_app.domain.scoring import ScoreResult, score
+from screening_app.domain.scoring import ScoreResult, StoredScore, score
 from screening_app.errors import InputFileError, StorageError
 from screening_app.export.model import ReferralInput, ReviewInfo
 from screening_app.files import write_text
@@ -21,18 +21,13 @@ ExportKind = Literal[
 ]
 
 
-# What the answers alone decide, and so must still read as the score stored at submission
-# (which db check verifies against its signature): the referral prints one score, not two.
-_FROM_ANSWERS = ("total", "section_scores", "calculated_band", "final_band", "judged_band")
-
-
-def _same_as_signed(reference: str, result: ScoreResult, stored: dict[str, Any] | None) -> None:
-    """Refuse a referral whose answers no longer give the score stored when it was submitted:
-    the database was changed outside the app, and a referral must not print either side."""
+def _same_as_signed(reference: str, result: ScoreResult, stored: StoredScore | None) -> None:
+    """Refuse a referral whose answers no longer give the score stored when it was submitted
+    (which db check verifies against its signature): the database was changed outside the app,
+    and a referral must not print either side."""
     if stored is None:
         return
-    now = result.to_json()
-    changed = [key for key in _FROM_ANSWERS if key in stored and stored[key] != now.get(key)]
+    changed = stored.differs_from(result)
     if changed:
         raise StorageError(
             f"The answers of {reference} no longer give the score stored when it was submitted "
@@ -58,9 +53,8 @@ class ReferralService:
         form = self.s.registry.get(record.form_id, record.form_version)
         answers = repo.answers(self.s.db, self.s.scope(), screening_id)
         result = score(form, answers, judgement_approved=bool(record.judgement_approved))
-        _same_as_signed(
-            record.reference, result, repo.score_of(self.s.db, self.s.scope(), record.id)
-        )
+        kept = repo.score_of(self.s.db, self.s.scope(), record.id)
+        _same_as_signed(record.reference, result, StoredScore.from_snapshot(kept) if kept else None)
         return ReferralInput(
             form=form,
             answers=answers,

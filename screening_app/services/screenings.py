@@ -21,7 +21,7 @@ from screening_app.domain.answers import apply, validate
 from screening_app.domain.capabilities import Verb, can
 from screening_app.domain.evaluation import age_on, parse_date
 from screening_app.domain.forms import Form, GivenAnswers
-from screening_app.domain.scoring import ScoreResult, score
+from screening_app.domain.scoring import ScoreResult, StoredScore, score
 from screening_app.errors import AnswersError, NotFound, Problem, WorkflowError
 from screening_app.services import links, outbox, permissions, signing, tombstones
 from screening_app.services.model import ReviewComment, Screening, ScreeningRow
@@ -382,6 +382,7 @@ class ScreeningService:
             raise NotFound("That screening no longer exists.")
         if record.content_removed_at is not None:
             raise WorkflowError(tombstones.removed_words(self.s, record))
+        kept = repo.score_of(db, self.s.scope(), screening_id)
         comments = tuple(
             ReviewComment.from_stored(c)
             for c in repo.review_comments(db, self.s.scope(), screening_id)
@@ -392,7 +393,7 @@ class ScreeningService:
             form_version=record.form_version,
             answers=repo.answers(db, self.s.scope(), screening_id),
             page=record.page,
-            score=repo.score_of(db, self.s.scope(), screening_id),
+            score=StoredScore.from_snapshot(kept) if kept else None,
             previous_id=record.previous_id,
             amend_reason=record.amend_reason,
             judgement_approved=bool(record.judgement_approved),

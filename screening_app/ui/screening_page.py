@@ -174,14 +174,14 @@ class ScreeningPage(QWidget):
     def _submitted(self, done: Screening, linked: bool) -> None:
         self.setEnabled(True)
         note = ""
-        if done.score and done.score.get("awaiting_approval"):
+        if done.score and done.score.awaiting_approval:
             note = " Your lower judgement is awaiting a supervisor's approval."
         if linked:
             note += (
                 "\n\nSomething you recorded (a phone, vehicle, place, account or name) is also "
                 "in another screening of your team: a supervisor will be told of a possible link."
             )
-        action = spelt_out(str((done.score or {}).get("action") or ""))
+        action = spelt_out(done.score.action if done.score else "")
         next_step = f"\n\nWhat to do now: {action}" if action else ""
         QMessageBox.information(
             self,

@@ -312,3 +312,23 @@ def test_json_output_has_exactly_the_contract_keys(form: Form) -> None:
 def test_partial_answers_score_without_error(form: Form) -> None:
     result = score(form, {"v_substance_use": "yes"})
     assert (result.age, result.total, result.reassess_by) == (None, 1, None)
+
+
+def test_the_stored_score_is_read_typed_and_names_what_the_answers_no_longer_give(
+    form: Form,
+) -> None:
+    from screening_app.domain.scoring import StoredScore
+
+    result = score(form, base_answers(v_substance_use="yes"))
+    kept = StoredScore.from_snapshot(result.snapshot())
+    assert (kept.total, kept.operative_band) == (result.total, result.operative_band)
+    assert kept.action == result.action and kept.differs_from(result) == []
+    other = score(form, base_answers())
+    assert "total" in kept.differs_from(other)
+    odd = StoredScore.from_snapshot({"total": True, "operative_band": 3, "awaiting_approval": 1})
+    assert (odd.total, odd.operative_band, odd.awaiting_approval, odd.action) == (
+        None,
+        None,
+        False,
+        "",
+    )  # a snapshot edited into other types is read as nothing, never as a band

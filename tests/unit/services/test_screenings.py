@@ -95,7 +95,7 @@ def test_submit_scores_and_makes_it_immutable(db_path: Path) -> None:
     app = open_app(db_path)
     screening = app.screenings.get(sid)
     assert screening.row.status == "submitted"
-    assert screening.score is not None and screening.score["total"] == 2
+    assert screening.score is not None and screening.score.total == 2
     assert screening.row.operative_band == "low"  # 2 points: the lowest band, no rule fired
     assert screening.row.child_id is not None
     with pytest.raises(WorkflowError, match="Amend"):
@@ -306,6 +306,7 @@ def test_a_version_1_screening_is_amended_in_version_1_unless_moved(db_path: Pat
     )
     done = app.screenings.submit(moved.row.id, today=TODAY)
     assert done.form_version == 4 and done.row.operative_band == old.row.operative_band
-    assert (done.score or {})["total"] == (old.score or {})["total"]
+    assert done.score is not None and old.score is not None
+    assert done.score.total == old.score.total
     assert app.screenings.get(old.row.id).row.status == "superseded"
     app.close()
