@@ -17,6 +17,17 @@ request per screening (TLS record and HTTP framing, JSON parsing, the Ed25519 ch
 transaction with its row-level-security context for each), every upload of every team waiting
 on one global lock of the audit chain, and one uvicorn worker sharing the bench's interpreter.
 Now: batches, a chain per team (server/audit.py), several workers.
+
+What sets the pace of the 50 clients now (py-spy on a worker, session 14; all 50 are of one
+team): two things held from a screening's insert until its transaction commits — the team's
+audit-chain lock (taken first by the figures' trigger) and the figures' dirty mark of its month
+(an upsert on one row) — so one team's uploads commit one at a time, about one fsync each. With
+both taken out for a measurement only, the same run went from 264 to 391 requests/s (p50 176 →
+115 ms); what remains is the two cores, shared by the 50 client threads, the two workers and
+PostgreSQL, each request costing a TLS record, JSON, an Ed25519 check and two transactions
+(the token's, then the upload's). The way on: audit rows chained after their commit by a short
+transaction of their own (a position and hash filled in under the chain's lock, the check
+walking positions), and the figures' marks appended to a log that the refresh empties.
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
 
