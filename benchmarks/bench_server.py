@@ -18,7 +18,8 @@ transaction with its row-level-security context for each), every upload of every
 on one global lock of the audit chain, and one uvicorn worker sharing the bench's interpreter.
 Now: batches, a chain per team (server/audit.py), several workers.
 
-What sets the pace of the 50 clients now (py-spy on a worker, session 14; all 50 are of one
+What sets the pace of the 50 clients now (``py-spy record --pid`` on a worker, from the
+``profile`` extra, session 14; all 50 are of one
 team): two things held from a screening's insert until its transaction commits — the team's
 audit-chain lock (taken first by the figures' trigger) and the figures' dirty mark of its month
 (an upsert on one row) — so one team's uploads commit one at a time, about one fsync each. With
