@@ -37,14 +37,21 @@ def item(sealed: Sealed) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("together", [True, False], ids=["in one insert", "item by item"])
+@pytest.mark.parametrize(
+    ("together", "halves"),
+    [(True, False), (False, False), (True, True)],
+    ids=["in one insert", "item by item", "checked in two halves side by side"],
+)
 def test_a_batch_is_answered_item_by_item(
     team: dict[str, Desktop],  # noqa: F811
     client: TestClient,
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     together: bool,
+    halves: bool,
 ) -> None:
+    # a batch of 16 or more is checked in two halves on two threads; its answers keep its order
+    monkeypatch.setattr(batches, "_SIDE_BY_SIDE", 2 if halves else 1000)
     if not together:  # as when PostgreSQL refuses a value: each item in a savepoint of its own
 
         def refuses(*_args: object) -> None:
