@@ -26,9 +26,13 @@ audit-chain lock (taken first by the figures' trigger) and the figures' dirty ma
 both taken out for a measurement only, the same run went from 264 to 391 requests/s (p50 176 →
 115 ms); what remains is the two cores, shared by the 50 client threads, the two workers and
 PostgreSQL, each request costing a TLS record, JSON, an Ed25519 check and two transactions
-(the token's, then the upload's). The way on: audit rows chained after their commit by a short
-transaction of their own (a position and hash filled in under the chain's lock, the check
-walking positions), and the figures' marks appended to a log that the refresh empties.
+(the token's, then the upload's). Tried in session 14 and left out (branch
+``experiment/deferred-audit-links``): audit rows written pending and linked after their commit
+by a short transaction of their own (a position and hashes filled in under the chain's lock, not
+waiting for the disk), and the figures' marks appended to a log. Nothing waited any more, yet
+the 50 clients stayed at 239–265 requests/s and single uploads got slower (5.3 s for 1 000):
+on two cores shared with the clients, the linking transaction cost what the waiting had. It is
+worth measuring again on a server with more cores than clients' threads.
 
 The batches (py-spy, one worker): the Ed25519 check of each envelope was half the server's time
 for a batch; the library releases the GIL while it checks, so a batch is now checked in two
