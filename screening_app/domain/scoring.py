@@ -157,6 +157,11 @@ class StoredScore:
             kept=dict(data),
         )
 
+    @classmethod
+    def kept_as(cls, data: Mapping[str, Any] | None) -> StoredScore | None:
+        """The stored score, if there is one (a draft has none)."""
+        return cls.from_snapshot(data) if data else None
+
     def differs_from(self, result: ScoreResult) -> list[str]:
         """The parts the answers decide that ``result`` (their score now) gives otherwise."""
         now = result.to_json()

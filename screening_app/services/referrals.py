@@ -53,8 +53,8 @@ class ReferralService:
         form = self.s.registry.get(record.form_id, record.form_version)
         answers = repo.answers(self.s.db, self.s.scope(), screening_id)
         result = score(form, answers, judgement_approved=bool(record.judgement_approved))
-        kept = repo.score_of(self.s.db, self.s.scope(), record.id)
-        _same_as_signed(record.reference, result, StoredScore.from_snapshot(kept) if kept else None)
+        kept = StoredScore.kept_as(repo.score_of(self.s.db, self.s.scope(), record.id))
+        _same_as_signed(record.reference, result, kept)
         return ReferralInput(
             form=form,
             answers=answers,

@@ -382,7 +382,6 @@ class ScreeningService:
             raise NotFound("That screening no longer exists.")
         if record.content_removed_at is not None:
             raise WorkflowError(tombstones.removed_words(self.s, record))
-        kept = repo.score_of(db, self.s.scope(), screening_id)
         comments = tuple(
             ReviewComment.from_stored(c)
             for c in repo.review_comments(db, self.s.scope(), screening_id)
@@ -393,7 +392,7 @@ class ScreeningService:
             form_version=record.form_version,
             answers=repo.answers(db, self.s.scope(), screening_id),
             page=record.page,
-            score=StoredScore.from_snapshot(kept) if kept else None,
+            score=StoredScore.kept_as(repo.score_of(db, self.s.scope(), screening_id)),
             previous_id=record.previous_id,
             amend_reason=record.amend_reason,
             judgement_approved=bool(record.judgement_approved),
