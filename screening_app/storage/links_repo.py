@@ -72,7 +72,8 @@ def fitting_references(db: Database, scope: Scope, pattern: str) -> set[str]:
     references only: a partial registration can fit hundreds); from the keys' index alone."""
     clause, scoped = _scoped(scope)
     rows = db.execute(
-        "SELECT DISTINCT k.reference FROM entity_keys k "
+        # no DISTINCT: the set below removes the repeats without SQLite sorting them first
+        "SELECT k.reference FROM entity_keys k "
         f"WHERE k.kind = 'vehicle' AND k.key GLOB ? AND {clause}",
         [pattern, *scoped],
     ).fetchall()
@@ -103,12 +104,12 @@ def patterns_fitted_by(db: Database, scope: Scope, full: str) -> list[str]:
     """The visible partial registrations that the full registration ``full`` fits."""
     clause, scoped = _scoped(scope)
     rows = db.execute(
-        "SELECT DISTINCT k.key FROM entity_keys k "
+        "SELECT k.key FROM entity_keys k "
         "WHERE k.kind = 'vehicle' AND k.key GLOB '*[?]*' AND ? GLOB k.key "  # from the index
         f"AND {clause}",
         [full, *scoped],
     ).fetchall()
-    return sorted(str(r[0]) for r in rows)
+    return sorted({str(r[0]) for r in rows})
 
 
 def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRow]:
