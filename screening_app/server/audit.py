@@ -87,11 +87,10 @@ class Row:
 
     def recomputed(self) -> str:
         """The hash its contents give, in the encoding it was written in."""
-        at = self.at.astimezone(dt.UTC).isoformat()
-        fields = (at, self.account_id, self.action, self.record, self.detail)
+        fields = (self.account_id, self.action, self.record, self.detail)
         if self.encoding == 1:
-            return legacy_link(self.prev_hash, *fields)
-        return link(self.prev_hash, *fields)
+            return legacy_link(self.prev_hash, self.at.astimezone(dt.UTC).isoformat(), *fields)
+        return digest(self.prev_hash, self.at, *fields)
 
 
 def check(rows: Iterable[Row]) -> Checked:

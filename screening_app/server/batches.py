@@ -24,6 +24,8 @@ from screening_app.server import audit, rows
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
     INSERT,
+    Epoch,
+    Held,
     again,
     checked_upload,
     refusal,
@@ -105,7 +107,7 @@ def _store_together(
     conn: psycopg.Connection,
     caller: Caller,
     checked: Checked,
-    epoch: tuple[int, bool] | None,
+    epoch: Epoch | None,
     answers: list[dict[str, Any]],
 ) -> None:
     """The whole batch in a few statements: what is already here (and each amendment's earlier
@@ -166,17 +168,12 @@ def _store_together(
 
 
 @dataclass(frozen=True)
-class _Held:
-    """A version the server holds already (or the one an amendment follows)."""
+class _Held(Held):
+    """A version the server holds already (or the one an amendment follows), and whose."""
 
     id: uuid.UUID
     version: int
-    envelope: bytes | None  # None once a deletion removed the content
-    status: str
     author_id: int
-
-    def content(self) -> bytes | None:
-        return None if self.envelope is None else bytes(self.envelope)
 
 
 def _store_one_by_one(
@@ -184,7 +181,7 @@ def _store_one_by_one(
     conn: psycopg.Connection,
     caller: Caller,
     checked: Checked,
-    epoch: tuple[int, bool] | None,
+    epoch: Epoch | None,
     answers: list[dict[str, Any]],
 ) -> None:
     for n, meta, envelope, signature in checked:

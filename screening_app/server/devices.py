@@ -82,31 +82,42 @@ def challenge(store: ServerStore, device: uuid.UUID) -> bytes:
     return nonce
 
 
+@dataclass(frozen=True)
+class _DeviceOwner:
+    account_id: int
+    sign_public: bytes | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+
 def sign_in_device(store: ServerStore, device: uuid.UUID, nonce: bytes, signature: bytes) -> str:
     """A token for a registered device that signed a fresh nonce with its own key: how the
     desktop syncs in the background without keeping the password."""
     now = store.clock()
     with store.transaction() as conn:
-        row = conn.execute(
+        challenge = conn.execute(
             "DELETE FROM challenges WHERE nonce = %s AND device_id = %s RETURNING expires_at",
             [nonce, device],
         ).fetchone()  # used once, whatever happens next
-        owner = conn.execute(
+        owner = rows.one(
+            conn,
+            _DeviceOwner,
             "SELECT d.account_id, d.sign_public, d.revoked_at, a.active FROM devices d "
             "JOIN accounts a ON a.id = d.account_id WHERE d.id = %s",
             [device],
-        ).fetchone()
-        expires_at = row[0] if row is not None else None
-        account_id, sign_public, revoked_at, active = owner or (None, None, None, False)
-        valid = (
-            expires_at is not None
-            and expires_at > now
-            and sign_public is not None
-            and revoked_at is None
-            and active
-            and crypto.verify(bytes(sign_public), signature, b"cse-screening sign-in " + nonce)
         )
-        token = store.new_token(conn, int(account_id), device, now) if valid else ""
+        valid = (
+            challenge is not None
+            and challenge[0] > now
+            and owner is not None
+            and owner.sign_public is not None
+            and owner.revoked_at is None
+            and owner.active
+            and crypto.verify(
+                bytes(owner.sign_public), signature, b"cse-screening sign-in " + nonce
+            )
+        )
+        token = store.new_token(conn, owner.account_id, device, now) if valid and owner else ""
     if not token:
         raise Unauthenticated("The device could not prove who it is; sign in again.")
     return token

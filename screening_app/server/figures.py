@@ -47,23 +47,24 @@ def figures(
     hits: dict[str, int] = defaultdict(int)
     days: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in counted:
-        kind, month, code, codes, value = row.kind, row.month, row.code, row.codes, row.value
-        if kind in ADDED:
-            out.append({"kind": kind, "month": month, "code": code, "value": float(value)})
-        elif kind == "profile":
+        if row.kind in ADDED:
+            out.append(
+                {"kind": row.kind, "month": row.month, "code": row.code, "value": float(row.value)}
+            )
+        elif row.kind == "profile":
             profiles.append(
                 {
                     "kind": "profile",
-                    "month": month,
-                    "code": code,
-                    "codes": list(codes),
-                    "value": int(value),
+                    "month": row.month,
+                    "code": row.code,
+                    "codes": list(row.codes),
+                    "value": int(row.value),
                 }
             )
-            if wanted & set(codes):
-                hits[month] += int(value)
-        elif kind == "days":
-            days[month][int(code)] += int(value)
+            if wanted & set(row.codes):
+                hits[row.month] += int(row.value)
+        elif row.kind == "days":
+            days[row.month][int(row.code)] += int(row.value)
     out += [
         {"kind": "positive", "month": m, "code": "", "value": float(n)} for m, n in hits.items()
     ]

@@ -55,8 +55,7 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         )
         if row is None:
             raise NotFound("There is no such screening that you may see.")
-        author_id, team_id = row.author_id, row.team_id
-        if author_id != caller.account.id and not can(
+        if row.author_id != caller.account.id and not can(
             caller.account.role, Verb.RECORD_TEAM_OUTCOMES
         ):
             raise Refused("Only its author or a supervisor records an outcome.")
@@ -68,8 +67,8 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 outcome_id,
                 screening,
                 version,
-                team_id,
-                author_id,
+                row.team_id,
+                row.author_id,
                 caller.account.id,
                 code,
                 day,

@@ -55,15 +55,14 @@ def decide(
         )
         if row is None:
             raise NotFound("There is no such screening in your team.")
-        status, author_id, team_id = row.status, row.author_id, row.team_id
         same = conn.execute(
             "SELECT 1 FROM reviews WHERE screening_id = %s AND version = %s AND envelope = %s",
             [screening, version, envelope],
         ).fetchone()
         if same is not None:  # this very decision again (its answer was lost): nothing to do
-            return str(status)
-        if status != "submitted":
-            raise Conflict(f"This screening was already decided: it is {status}.")
+            return row.status
+        if row.status != "submitted":
+            raise Conflict(f"This screening was already decided: it is {row.status}.")
         conn.execute(
             "UPDATE screenings SET status = %s WHERE id = %s AND version = %s",
             [DECISIONS[decision], screening, version],
@@ -75,8 +74,8 @@ def decide(
             [
                 screening,
                 version,
-                team_id,
-                author_id,
+                row.team_id,
+                row.author_id,
                 caller.account.id,
                 decision,
                 envelope,

@@ -145,20 +145,21 @@ def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes
     return _metadata(body, caller)
 
 
-def team_epoch(conn: Any, caller: Caller) -> tuple[int, bool] | None:
-    row = rows.one(
+@dataclass(frozen=True)
+class Epoch:
+    """The team key's current epoch, and whether a supervisor's leaving means it must change."""
+
+    key_epoch: int
+    rotation_due: bool
+
+
+def team_epoch(conn: Any, caller: Caller) -> Epoch | None:
+    return rows.one(
         conn,
-        _Epoch,
+        Epoch,
         "SELECT key_epoch, rotation_due FROM teams WHERE id = %s",
         [caller.account.team_id],
     )
-    return (row.key_epoch, row.rotation_due) if row is not None else None
-
-
-@dataclass(frozen=True)
-class _Epoch:
-    key_epoch: int
-    rotation_due: bool
 
 
 INSERT = (
@@ -193,17 +194,17 @@ def row_of(caller: Caller, meta: dict[str, Any], envelope: bytes, signature: byt
     ]
 
 
-def refusal(
-    meta: dict[str, Any], epoch: tuple[int, bool] | None, has_earlier: bool
-) -> ServerError | None:
+def refusal(meta: dict[str, Any], epoch: Epoch | None, has_earlier: bool) -> ServerError | None:
     """Why a screening that is not here yet cannot be stored now (None: it can)."""
-    if epoch is not None and epoch[1]:
+    if epoch is not None and epoch.rotation_due:
         return Conflict(
             "A supervisor has left your team and its key is being changed: this screening "
             "waits on your computer until a supervisor of your team syncs.",
         )
-    if epoch is not None and meta["team_epoch"] != epoch[0]:
-        return Conflict(f"The team key has changed (it is now at epoch {epoch[0]}); sync again.")
+    if epoch is not None and meta["team_epoch"] != epoch.key_epoch:
+        return Conflict(
+            f"The team key has changed (it is now at epoch {epoch.key_epoch}); sync again."
+        )
     if meta["version"] > 1 and not has_earlier:
         return Conflict("An amendment follows the version before it, by its author.")
     return None
@@ -216,7 +217,7 @@ def store_upload(
     meta: dict[str, Any],
     envelope: bytes,
     signature: bytes,
-    epoch: tuple[int, bool] | None,
+    epoch: Epoch | None,
 ) -> Stored:
     """Store one checked screening in the caller's transaction (its team's chain locked)."""
     already = _already(conn, meta, envelope)
@@ -249,19 +250,24 @@ def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
     id and version came with other content."""
     same = rows.one(
         conn,
-        _Held,
+        Held,
         "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s",
         [meta["id"], meta["version"]],
     )
     if same is None:
         return None
-    return again(None if same.envelope is None else bytes(same.envelope), envelope, same.status)
+    return again(same.content(), envelope, same.status)
 
 
 @dataclass(frozen=True)
-class _Held:
+class Held:
+    """A version the server holds already: its sealed content and its status."""
+
     envelope: bytes | None  # None once a deletion removed the content
     status: str
+
+    def content(self) -> bytes | None:
+        return None if self.envelope is None else bytes(self.envelope)
 
 
 def again(there: bytes | None, envelope: bytes, status: str) -> Stored:

@@ -65,7 +65,6 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
         )
         if row is None:
             raise NotFound("There is no such screening in your team.")
-        author_id, team_id = row.author_id, row.team_id
         now = store.clock()
         conn.execute(
             "UPDATE screenings SET envelope = NULL, content_removed_at = %s "
@@ -92,8 +91,8 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
             [
                 screening,
                 version,
-                team_id,
-                author_id,
+                row.team_id,
+                row.author_id,
                 caller.account.id,
                 caller.device_id,
                 data,
