@@ -7,11 +7,11 @@ in another shape is a SyncError that says so, not a KeyError deep in a sync.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from screening_app.sync.client import b64, read
+from screening_app.sync.client import M, b64, read
 from screening_app.sync.wire import (
     AREA_PROFILE_PATH,
     BATCH_PATH,
@@ -73,8 +73,6 @@ from screening_app.sync.wire_keys import (
     Waiting,
     WaitingDevice,
 )
-
-M = TypeVar("M", bound=BaseModel)
 
 
 class Calls(Protocol):

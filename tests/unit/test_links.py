@@ -217,16 +217,17 @@ def test_a_link_key_s_copy_of_its_screening_edited_in_the_file_is_named_by_db_ch
     """Matching reads the keys' copies of their screening, not the screening: an insider who
     moves kit's keys onto another reference would make a link or a POLE export name the wrong
     record, so db check names it."""
-    from tests.security.test_signed_work import behind_the_app, check
+    from tests.security.test_signed_work import check
+    from tests.security.test_tamper import assert_named_after
 
     code, _err = check(db_path, capsys, monkeypatch)
     assert code == 0
-    with behind_the_app(db_path) as db:
-        moved = db.execute(
-            "UPDATE entity_keys SET reference = ? WHERE reference = ?",
-            [linked["ari"], linked["kit"]],
-        )
-        assert moved.rowcount == 3
-    code, err = check(db_path, capsys, monkeypatch)
-    assert code == 2
-    assert f"{linked['kit']}: its link keys carry another reference" in err
+    kit, ari = linked["kit"], linked["ari"]
+    assert_named_after(
+        db_path,
+        f"UPDATE entity_keys SET reference = '{ari}' "
+        f"WHERE reference = '{kit}' AND kind = 'vehicle'",
+        f"{kit}: its link keys carry another reference",
+        capsys,
+        monkeypatch,
+    )
