@@ -2,15 +2,17 @@
 back from a week offline (or a whole authority after an outage) sends its queue.
 
 Each envelope is checked as a single upload is (its device's signature, its metadata), then all
-are stored in one transaction, under one lock of the team's audit chain, each in a savepoint of
-its own: the answer says, item by item and in order, what a single upload would have said —
-201 stored, 200 already here (the same envelope: a retry), 409 a conflict, 422 malformed, 403
-someone else's — and one item's refusal leaves the others stored. Killed mid-batch, the server
-stores none of it; the retry stores it all once (uploads are idempotent)."""
+are stored in one transaction, under one lock of the team's audit chain, in one statement (item
+by item, each in a savepoint, if PostgreSQL refuses a value). The answer says, item by item and
+in order, what a single upload would have said: 201 stored, 200 already here (the same envelope:
+a retry), 409 a conflict, 422 malformed, 403 someone else's; one item's refusal leaves the
+others stored. Killed mid-batch, the server stores none of it; the retry stores it all once
+(uploads are idempotent)."""
 
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,13 +25,11 @@ from fastapi import APIRouter, Depends
 from screening_app.server import audit, rows
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
-    INSERT,
     Epoch,
     Held,
     again,
     checked_upload,
     refusal,
-    row_of,
     store_upload,
     team_epoch,
     uploader_key,
@@ -148,15 +148,10 @@ def _store_together(
         going.append((n, meta, envelope, signature))
     if not going:
         return
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            INSERT, [row_of(caller, m, e, s) for _n, m, e, s in going], returning=True
-        )
-        made: set[tuple[Any, int]] = set()
-        while True:
-            made.update((sid, version) for sid, version in cursor.fetchall())
-            if not cursor.nextset():
-                break
+    made = {
+        (sid, version)
+        for sid, version in conn.execute(INSERT_MANY, _columns(caller, going)).fetchall()
+    }
     for n, meta, _envelope, _signature in going:
         if (meta["id"], meta["version"]) in made:
             answers[n] = {"status": 201, "state": "submitted"}
@@ -165,6 +160,48 @@ def _store_together(
     if made:
         listed = ",".join(f"{sid}/v{version}" for sid, version in sorted(made, key=str))
         store.audit_as(conn, caller, "screenings_received", f"{len(made)} screenings", listed)
+
+
+# One statement for the whole batch, its rows as one array per column: the figures' trigger
+# (per statement) marks the batch's months once, not once per screening, and PostgreSQL plans
+# and answers once. A list (the models, the types) travels as JSON text and is unpacked here.
+INSERT_MANY = (
+    "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, form_version, "
+    "status, screening_month, operative_band, la_area, models, types, practitioner_role, "
+    "envelope, signature, child_tag, team_epoch) "
+    "SELECT k.id, k.version, %s, %s, %s, k.form_id, k.form_version, 'submitted', k.month, "
+    "k.band, k.area, ARRAY(SELECT jsonb_array_elements_text(k.models::jsonb)), "
+    "ARRAY(SELECT jsonb_array_elements_text(k.types::jsonb)), k.role, k.envelope, k.signature, "
+    "k.tag, k.epoch FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::integer[], "
+    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %b::bytea[], "
+    "%b::bytea[], %s::text[], %s::integer[]) AS k(id, version, form_id, form_version, month, "
+    "band, area, models, types, role, envelope, signature, tag, epoch) "
+    "ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+)
+
+
+def _columns(caller: Caller, going: Checked) -> list[Any]:
+    """INSERT_MANY's parameters: who sends, then each column of the batch's rows."""
+    account = caller.account
+    metas = [meta for _n, meta, _e, _s in going]
+    return [
+        account.team_id,
+        account.id,
+        caller.device_id,
+        *(
+            [meta[name] for meta in metas]
+            for name in ("id", "version", "form_id", "form_version", "screening_month")
+        ),
+        [meta["operative_band"] for meta in metas],
+        [meta["la_area"] for meta in metas],
+        [json.dumps(meta["models"]) for meta in metas],
+        [json.dumps(meta["types"]) for meta in metas],
+        [meta["practitioner_role"] for meta in metas],
+        [envelope for _n, _m, envelope, _s in going],
+        [signature for _n, _m, _e, signature in going],
+        [meta["child_tag"] for meta in metas],
+        [meta["team_epoch"] for meta in metas],
+    ]
 
 
 @dataclass(frozen=True)

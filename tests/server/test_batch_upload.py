@@ -94,6 +94,53 @@ def test_a_batch_is_answered_item_by_item(
     assert answer.status_code == 401
 
 
+def test_a_batch_stores_each_column_as_a_single_upload_does(
+    team: dict[str, Desktop],  # noqa: F811
+    client: TestClient,
+    database_url: str,
+) -> None:
+    # the batch's rows travel as one array per column: lists, absent values and numbers arrive
+    # as they do one by one
+    kit, sol = team["kit"], team["sol"]
+    public = team_key_created_by(sol).box_public
+    kinds = [
+        {"models": ["online_virtual", "peer_on_peer"], "types": ["sexual", "criminal"]},
+        {"operative_band": None, "models": [], "la_area": "", "child_tag": "ab" * 32},
+        {"version": 2, "form_version": 4, "screening_month": "2025-01", "practitioner_role": ""},
+    ]
+    batched = [screening_by(kit, public, **kind) for kind in kinds]
+    answer = client.post(
+        "/v1/screenings/batch", json={"items": [item(s) for s in batched]}, headers=kit.headers
+    )
+    # a second version with no first is refused alike either way
+    assert [r["status"] for r in answer.json()["results"]][:2] == [201, 201]
+    singly = [screening_by(kit, public, **kind) for kind in kinds]
+    assert [kit.send(s)[0] for s in singly][:2] == [201, 201]
+    last = answer.json()["results"][2], kit.send(singly[2])
+    assert last[0]["status"] == last[1][0]
+    columns = (
+        "version, team_id, author_id, device_id, form_id, form_version, status, "
+        "screening_month, operative_band, la_area, models, types, practitioner_role, "
+        "child_tag, team_epoch"
+    )
+    with psycopg.connect(database_url) as conn:
+        stored = {
+            str(row[0]): row[1:]
+            for row in conn.execute(f"SELECT id, {columns} FROM screenings").fetchall()
+        }
+    for one, other in zip(batched[:2], singly[:2], strict=True):
+        assert stored[_id(one)] == stored[_id(other)]
+    assert stored[_id(batched[0])][10:12] == (
+        ["online_virtual", "peer_on_peer"],
+        ["sexual", "criminal"],
+    )
+    assert stored[_id(batched[1])][8:11] == (None, "", [])
+
+
+def _id(sealed: Sealed) -> str:
+    return str(json.loads(sealed.envelope)["metadata"]["id"])
+
+
 def test_a_desktop_sends_its_queue_in_batches_and_falls_back_to_single_uploads(
     server: tuple[str, str],
     on: Machine,

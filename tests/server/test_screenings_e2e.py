@@ -83,8 +83,13 @@ def team_key_created_by(sol: Desktop) -> AccountKeys:
 
 
 def screening_by(
-    author: Desktop, team_public: bytes, sid: uuid.UUID | None = None, team: str | None = None
+    author: Desktop,
+    team_public: bytes,
+    sid: uuid.UUID | None = None,
+    team: str | None = None,
+    **other: object,
 ) -> Sealed:
+    """A sealed screening by ``author``; ``other`` replaces or adds metadata."""
     metadata = {
         "id": str(sid or uuid.uuid4()),
         "version": 1,
@@ -96,6 +101,7 @@ def screening_by(
         "la_area": "bristol",
         "models": ["online_virtual"],
         "practitioner_role": "teacher",
+        **other,
     }
     content = {"answers": {"child_first_name": "Zephyrine", "child_last_name": "Quillfeather"}}
     recipients = {"team": team_public, "author": author.keys.box_public}
