@@ -22,13 +22,15 @@ from typing import Any
 import psycopg
 from fastapi import APIRouter, Depends
 
+from screening_app import crypto
 from screening_app.server import audit, rows
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
     Epoch,
     Held,
+    Read,
     again,
-    checked_upload,
+    read_upload,
     refusal,
     store_upload,
     team_epoch,
@@ -51,20 +53,33 @@ def upload_many(
         )
     key = uploader_key(store, caller)
     answers: list[dict[str, Any]] = [{} for _ in items]
-    checked = []
-    for n, outcome in enumerate(_checked_each(caller, items, key)):
-        envelope, signature = items[n]
-        if isinstance(outcome, ServerError):
-            answers[n] = _refused(outcome)
-        elif envelope is not None and signature is not None:
-            checked.append((n, outcome, envelope, signature))
-    if checked:
-        with store.acting(caller) as conn:
-            audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
-            epoch = team_epoch(conn, caller)
+    read: dict[int, tuple[Read, bytes, bytes]] = {}
+    for n, (envelope, signature) in enumerate(items):
+        if envelope is None or signature is None:
+            answers[n] = _refused(Invalid("The envelope or signature is not base64."))
+            continue
+        try:
+            read[n] = (read_upload(caller, envelope), envelope, signature)
+        except ServerError as exc:
+            answers[n] = _refused(exc)
+    if not read:
+        return answers
+    # the signatures are checked on other threads while the transaction opens and reads
+    signatures = _verifying(key, [(signature, r.signed) for r, _e, signature in read.values()])
+    with store.acting(caller) as conn:
+        audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
+        epoch = team_epoch(conn, caller)
+        held = _held(conn, [r.metadata for r, _e, _s in read.values()])
+        checked = []
+        for (n, (r, envelope, signature)), holds in zip(read.items(), signatures(), strict=True):
+            try:
+                checked.append((n, r.checked(holds), envelope, signature))
+            except ServerError as exc:
+                answers[n] = _refused(exc)
+        if checked:
             try:
                 with conn.transaction():  # a savepoint: on a value PostgreSQL refuses, item by item
-                    _store_together(store, conn, caller, checked, epoch, answers)
+                    _store_together(store, conn, caller, checked, epoch, held, answers)
             except psycopg.DataError:
                 _store_one_by_one(store, conn, caller, checked, epoch, answers)
     return answers
@@ -73,49 +88,36 @@ def upload_many(
 Checked = list[tuple[int, dict[str, Any], bytes, bytes]]
 
 # The Ed25519 checks are most of a batch's work on the server, and the cryptography library
-# releases the GIL while it checks: a batch is checked in two halves side by side.
+# releases the GIL while it checks: a batch is checked in two halves side by side, while the
+# request's thread opens the transaction.
 _CHECKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch-check")
-_SIDE_BY_SIDE = 16  # fewer items than this are checked in turn
+_SIDE_BY_SIDE = 16  # fewer items than this are checked in one part
 
 
-def _checked_each(
-    caller: Caller, items: list[tuple[bytes | None, bytes | None]], key: bytes
-) -> list[dict[str, Any] | ServerError]:
-    """Each item's metadata once its signature and shape are checked, or its refusal; in order."""
+def _verifying(key: bytes, pairs: list[tuple[bytes, bytes]]) -> Callable[[], list[bool]]:
+    """Start checking each (signature, what it signs) against ``key``; the returned call waits
+    for the answers, in order."""
 
-    def check(part: list[tuple[bytes | None, bytes | None]]) -> list[dict[str, Any] | ServerError]:
-        out: list[dict[str, Any] | ServerError] = []
-        for envelope, signature in part:
-            if envelope is None or signature is None:
-                out.append(Invalid("The envelope or signature is not base64."))
-                continue
-            try:
-                out.append(checked_upload(caller, envelope, signature, key))
-            except ServerError as exc:
-                out.append(exc)
-        return out
+    def verify(part: list[tuple[bytes, bytes]]) -> list[bool]:
+        return [crypto.verify(key, signature, signed) for signature, signed in part]
 
-    if len(items) < _SIDE_BY_SIDE:
-        return check(items)
-    half = (len(items) + 1) // 2
-    first, second = _CHECKERS.map(check, [items[:half], items[half:]])
-    return first + second
+    half = (len(pairs) + 1) // 2
+    parts = [pairs] if len(pairs) < _SIDE_BY_SIDE else [pairs[:half], pairs[half:]]
+    running = [_CHECKERS.submit(verify, part) for part in parts]
+    return lambda: [holds for part in running for holds in part.result()]
 
 
-def _store_together(
-    store: ServerStore,
-    conn: psycopg.Connection,
-    caller: Caller,
-    checked: Checked,
-    epoch: Epoch | None,
-    answers: list[dict[str, Any]],
-) -> None:
-    """The whole batch in a few statements: what is already here (and each amendment's earlier
-    version) in one query, the new ones in one pipelined insert, one audit row."""
-    wanted = {(m["id"], m["version"]) for _n, m, _e, _s in checked}
-    wanted |= {(m["id"], m["version"] - 1) for _n, m, _e, _s in checked if m["version"] > 1}
+def _held(conn: psycopg.Connection, metas: list[dict[str, Any] | ServerError]) -> HeldHere:
+    """What the server holds already of the batch's versions (and of each amendment's earlier
+    version), in one query."""
+    wanted = {(m["id"], m["version"]) for m in metas if isinstance(m, dict)}
+    wanted |= {
+        (m["id"], m["version"] - 1) for m in metas if isinstance(m, dict) and m["version"] > 1
+    }
+    if not wanted:
+        return {}
     ids, versions = zip(*wanted, strict=True)
-    held = {
+    return {
         (row.id, row.version): row
         for row in rows.every(
             conn,
@@ -126,6 +128,18 @@ def _store_together(
             [list(ids), list(versions)],
         )
     }
+
+
+def _store_together(
+    store: ServerStore,
+    conn: psycopg.Connection,
+    caller: Caller,
+    checked: Checked,
+    epoch: Epoch | None,
+    held: HeldHere,
+    answers: list[dict[str, Any]],
+) -> None:
+    """The whole batch in two statements: the new ones in one insert, one audit row."""
     fresh: dict[tuple[Any, int], bytes] = {}
     going = []
     for n, meta, envelope, signature in checked:
@@ -211,6 +225,9 @@ class _Held(Held):
     id: uuid.UUID
     version: int
     author_id: int
+
+
+HeldHere = dict[tuple[uuid.UUID, int], _Held]
 
 
 def _store_one_by_one(

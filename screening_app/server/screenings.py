@@ -136,13 +136,39 @@ def uploader_key(store: ServerStore, caller: Caller) -> bytes:
 
 def checked_upload(caller: Caller, envelope: bytes, signature: bytes, key: bytes) -> dict[str, Any]:
     """The metadata of an envelope the device of ``key`` signed (else 422/403); no database."""
+    read = read_upload(caller, envelope)
+    return read.checked(crypto.verify(key, signature, read.signed))
+
+
+@dataclass(frozen=True)
+class Read:
+    """An envelope read but its signature not yet checked: what the signature must cover, and
+    the metadata or why it is refused (told only once the signature holds)."""
+
+    signed: bytes
+    metadata: dict[str, Any] | ServerError
+
+    def checked(self, signature_holds: bool) -> dict[str, Any]:
+        """The metadata, once the signature is known (else 422/403)."""
+        if not signature_holds:
+            raise Invalid("The screening's signature is not this device's.")
+        if isinstance(self.metadata, ServerError):
+            raise self.metadata
+        return self.metadata
+
+
+def read_upload(caller: Caller, envelope: bytes) -> Read:
+    """The envelope read (else 422); its signature is checked apart (batches check many
+    side by side)."""
     try:
         body = parse(envelope)
     except EnvelopeError as exc:
         raise Invalid(f"The screening cannot be read: {exc}.") from None
-    if not crypto.verify(key, signature, crypto.digest(body)):
-        raise Invalid("The screening's signature is not this device's.")
-    return _metadata(body, caller)
+    try:
+        metadata: dict[str, Any] | ServerError = _metadata(body, caller)
+    except ServerError as exc:
+        metadata = exc
+    return Read(crypto.digest(body), metadata)
 
 
 @dataclass(frozen=True)
