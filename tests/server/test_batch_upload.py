@@ -65,6 +65,8 @@ def test_a_batch_is_answered_item_by_item(
     other_content = screening_by(kit, public, sid=same_id)
     forged = screening_by(kit, public)
     stranger = Sealed(forged.envelope, AccountKeys.generate().sign(b"not this"))
+    elsewhere = screening_by(kit, public, team="South")  # refused by its metadata ...
+    elsewhere_forged = Sealed(elsewhere.envelope, stranger.signature)  # ... after its signature
     items = [
         item(first),
         {"envelope": "not base64!", "signature": "AA=="},
@@ -72,12 +74,16 @@ def test_a_batch_is_answered_item_by_item(
         item(first),  # the same screening twice in one batch: stored once
         item(other_content),  # the same id and version with other content
         item(second),
+        item(elsewhere),
+        item(elsewhere_forged),
     ]
     answer = client.post("/v1/screenings/batch", json={"items": items}, headers=kit.headers)
     assert answer.status_code == 200
     results = answer.json()["results"]
-    assert [r["status"] for r in results] == [201, 422, 422, 200, 409, 201]
+    assert [r["status"] for r in results] == [201, 422, 422, 200, 409, 201, 403, 422]
     assert "not this device's" in results[2]["detail"]
+    assert "own team" in results[6]["detail"]
+    assert "not this device's" in results[7]["detail"]
     assert "already sent with other content" in results[4]["detail"]
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM screenings").fetchone() == (2,)
