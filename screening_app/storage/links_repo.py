@@ -67,26 +67,30 @@ def _scoped(scope: Scope) -> tuple[str, list[object]]:
     return f"k.counted = 1 AND {clause}", scoped
 
 
-def fitting_references(db: Database, scope: Scope, pattern: str) -> set[str]:
-    """The references of the visible screenings with a registration ``pattern`` fits (its
-    references only: a partial registration can fit hundreds); from the keys' index alone."""
+def fitting_references(
+    db: Database, scope: Scope, pattern: str, besides: str | None = None
+) -> list[str]:
+    """The references of the visible screenings with a registration ``pattern`` fits, in the
+    index's order, a screening once for each of its registrations (a partial registration can
+    fit hundreds); from the keys' index alone. ``besides``: a registration whose references the
+    caller has read already."""
     clause, scoped = _scoped(scope)
     rows = db.execute(
-        # no DISTINCT: the set below removes the repeats without SQLite sorting them first
         "SELECT k.reference FROM entity_keys k "
-        f"WHERE k.kind = 'vehicle' AND k.key GLOB ? AND {clause}",
-        [pattern, *scoped],
+        f"WHERE k.kind = 'vehicle' AND k.key GLOB ? AND k.key IS NOT ? AND {clause}",
+        [pattern, besides, *scoped],
     ).fetchall()
-    return {str(r[0]) for r in rows}
+    return [reference for (reference,) in rows]  # TEXT: a str already
 
 
 def references_of(
     db: Database, scope: Scope, kind: str, keys: Iterable[str]
-) -> dict[str, set[str]]:
-    """For each of ``keys`` of ``kind``, the references of the visible screenings holding it
-    (lookups in the keys' covering index, a few hundred keys a statement)."""
+) -> dict[str, list[str]]:
+    """For each of ``keys`` of ``kind``, the references of the visible screenings holding it,
+    in the index's order (lookups in the keys' covering index, a few hundred keys a
+    statement)."""
     wanted = sorted(set(keys))
-    found: dict[str, set[str]] = {key: set() for key in wanted}
+    found: dict[str, list[str]] = {key: [] for key in wanted}
     clause, scoped = _scoped(scope)
     for at in range(0, len(wanted), 500):
         chunk = wanted[at : at + 500]
@@ -96,20 +100,24 @@ def references_of(
             f"WHERE k.kind = ? AND k.key IN ({marks}) AND {clause}",
             [kind, *chunk, *scoped],
         ).fetchall():
-            found[str(key)].add(str(reference))
+            found[key].append(reference)  # both TEXT: str already
     return found
 
 
 def patterns_fitted_by(db: Database, scope: Scope, full: str) -> list[str]:
-    """The visible partial registrations that the full registration ``full`` fits."""
+    """The visible partial registrations that the full registration ``full`` fits: each
+    distinct pattern in turn from the patterns' own index (schema step 13), one step each."""
     clause, scoped = _scoped(scope)
+    patterns = "entity_keys INDEXED BY entity_keys_patterns WHERE kind = 'vehicle' AND exact = 0"
     rows = db.execute(
-        "SELECT k.key FROM entity_keys k "
-        "WHERE k.kind = 'vehicle' AND k.key GLOB '*[?]*' AND ? GLOB k.key "  # from the index
-        f"AND {clause}",
+        f"WITH RECURSIVE pattern(key) AS (SELECT min(key) FROM {patterns} "
+        f"UNION ALL SELECT (SELECT min(key) FROM {patterns} AND key > pattern.key) "
+        "FROM pattern WHERE pattern.key IS NOT NULL) "
+        "SELECT p.key FROM pattern p WHERE p.key IS NOT NULL AND ? GLOB p.key AND EXISTS ("
+        f"SELECT 1 FROM entity_keys k WHERE k.kind = 'vehicle' AND k.key = p.key AND {clause})",
         [full, *scoped],
     ).fetchall()
-    return sorted({str(r[0]) for r in rows})
+    return [str(r[0]) for r in rows]
 
 
 def all_keys(db: Database, scope: Scope, since: str | None = None) -> list[KeyRow]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from screening_app.errors import NewerVersion
 from screening_app.storage.driver import Database
 from screening_app.storage.migrations_figures import v10, v11
-from screening_app.storage.migrations_links import v12
+from screening_app.storage.migrations_links import v12, v13
 
 Step = Callable[[Database], None]
 
@@ -362,7 +362,7 @@ def _v9(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, v10, v11, v12)
+STEPS: tuple[Step, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, v10, v11, v12, v13)
 LATEST = len(STEPS)
 
 

@@ -1,4 +1,6 @@
-"""Schema step 12 (storage/migrations.py runs it): a screening's link keys carry what matching
+"""Schema steps 12 and 13 (storage/migrations.py runs them).
+
+Step 12: a screening's link keys carry what matching
 needs of the screening itself — its reference, owner, team and whether it counts — so that one
 new screening is matched from the keys' index alone, without reading a screening row per match
 (each one a page decrypted; a key shared by a thousand screenings read a thousand pages).
@@ -6,6 +8,10 @@ new screening is matched from the keys' index alone, without reading a screening
 The copies follow the screening: written with the keys (``links_repo.set_keys``), and kept
 current by a trigger when a screening's reference, owner, team or status changes. ``db check``
 names a key whose copy differs from its screening (``links_repo.stale_copies``).
+
+Step 13: the partial registrations ("XY61F?E") in an index of their own, so that the patterns a
+full registration fits are found by stepping from one distinct pattern to the next, not by
+testing every registration held.
 """
 
 from __future__ import annotations
@@ -35,3 +41,10 @@ def v12(db: Database) -> None:
         "WHERE screening_id = NEW.id; END",
     ):
         db.execute(statement)
+
+
+def v13(db: Database) -> None:
+    """An index of the partial registrations alone (``links_repo.patterns_fitted_by``)."""
+    db.execute(
+        "CREATE INDEX entity_keys_patterns ON entity_keys(key) WHERE kind = 'vehicle' AND exact = 0"
+    )

@@ -231,3 +231,40 @@ def test_a_link_key_s_copy_of_its_screening_edited_in_the_file_is_named_by_db_ch
         capsys,
         monkeypatch,
     )
+
+
+def test_matching_one_screening_finds_what_every_link_lists(db_path: Path) -> None:
+    # generated screenings of two North practitioners and one South sharing a small pool of
+    # entities (full and partial registrations, names alike): for each screening, what matching
+    # it alone finds (from the keys' index, the patterns' own index, merged runs) is exactly the
+    # links listing every screening finds for it, for the supervisor and for a practitioner
+    import datetime as dt
+
+    from screening_app.demo import generator
+    from screening_app.domain import checklist
+
+    owners = []
+    for name, team in (("kit", "North"), ("rowan", "North"), ("ari", "South")):
+        app = open_app(db_path, name)
+        owners.append(generator.Owner(app.session.user.id, team, "teacher", name.title()))
+        app.close()
+    app = open_app(db_path, "kit")
+    form = app.registry.latest(checklist.FORM_ID)
+    with app.session.write("write fictional screenings") as db:
+        generator.generate(db, form, owners, n=400, seed=7, today=dt.date(2026, 11, 24))
+    app.close()
+    for name in ("sol", "kit"):
+        app = open_app(db_path, name)
+        try:
+            every = app.links.links()
+            held = {r for link in every for r in link.references}
+            assert len(held) > 10, "too few linked screenings to compare"
+            for reference in sorted(held):
+                matched = app.links.matches(app.screenings.id_of(reference))
+                expected = [link for link in every if reference in link.references]
+                got = {(k.entity_kind, k.key, k.strength, *k.references) for k in matched}
+                want = {(k.entity_kind, k.key, k.strength, *k.references) for k in expected}
+                assert got == want, (reference, got ^ want)
+                assert len(matched) == len(got), (reference, [k.key for k in matched])
+        finally:
+            app.close()

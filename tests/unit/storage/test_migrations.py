@@ -145,12 +145,12 @@ def test_link_keys_get_their_screening_s_copies_at_the_upgrade_and_follow_it(
     migrations.migrate(db)
     team = Scope("team", 2, "North")
     found = links_repo.references_of(db, team, "vehicle", ["AB12CDE"])
-    assert found == {"AB12CDE": {"CSE-2026-000001", "CSE-2026-000003"}}  # not the draft
+    assert found == {"AB12CDE": ["CSE-2026-000001", "CSE-2026-000003"]}  # not the draft
     assert links_repo.stale_copies(db) == []
     db.execute("UPDATE screenings SET status = 'submitted' WHERE id = 2")
     db.execute("UPDATE screenings SET team = 'South' WHERE id = 3")
     found = links_repo.references_of(db, team, "vehicle", ["AB12CDE"])
-    assert found == {"AB12CDE": {"CSE-2026-000001", "CSE-2026-000002"}}
+    assert found == {"AB12CDE": ["CSE-2026-000001", "CSE-2026-000002"]}
     assert links_repo.stale_copies(db) == []
     db.execute("UPDATE entity_keys SET reference = 'CSE-2026-000009' WHERE screening_id = 1")
     assert links_repo.stale_copies(db) == ["CSE-2026-000001"]
