@@ -46,9 +46,12 @@ def append(
     record: str | None,
     detail: str,
     chain: int,
+    held: bool = False,
 ) -> str:
-    """Add one row to ``chain``; its hash."""
-    lock(conn, chain)
+    """Add one row to ``chain``; its hash. ``held``: the transaction holds the chain's lock
+    already (an upload takes it first), so it is not asked for again."""
+    if not held:
+        lock(conn, chain)
     row = conn.execute(
         "SELECT hash FROM audit WHERE chain = %s ORDER BY id DESC LIMIT 1", [chain]
     ).fetchone()

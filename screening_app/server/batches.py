@@ -15,7 +15,7 @@ import base64
 import json
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,9 @@ def upload_many(
     key = uploader_key(store, caller)
     answers: list[dict[str, Any]] = [{} for _ in items]
     read: dict[int, tuple[Read, bytes, bytes]] = {}
+    # the signatures are checked on other threads, the first half's while the second half is
+    # read, the second's while the transaction opens and reads what is held
+    signatures = _Verifier(key, len(items))
     for n, (envelope, signature) in enumerate(items):
         if envelope is None or signature is None:
             answers[n] = _refused(Invalid("The envelope or signature is not base64."))
@@ -62,27 +65,40 @@ def upload_many(
             read[n] = (read_upload(caller, envelope), envelope, signature)
         except ServerError as exc:
             answers[n] = _refused(exc)
+            continue
+        signatures.add(signature, read[n][0].signed)
+    signatures.start()
     if not read:
         return answers
-    # the signatures are checked on other threads while the transaction opens and reads
-    signatures = _verifying(key, [(signature, r.signed) for r, _e, signature in read.values()])
-    with store.acting(caller) as conn:
-        audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
-        epoch = team_epoch(conn, caller)
-        held = _held(conn, [r.metadata for r, _e, _s in read.values()])
-        checked = []
-        for (n, (r, envelope, signature)), holds in zip(read.items(), signatures(), strict=True):
-            try:
-                checked.append((n, r.checked(holds), envelope, signature))
-            except ServerError as exc:
-                answers[n] = _refused(exc)
-        if checked:
-            try:
-                with conn.transaction():  # a savepoint: on a value PostgreSQL refuses, item by item
-                    _store_together(store, conn, caller, checked, epoch, held, answers)
-            except psycopg.DataError:
-                _store_one_by_one(store, conn, caller, checked, epoch, answers)
+    team = caller.account.team_id or 0
+    checked: Checked = []
+    try:
+        with store.acting(caller) as conn:
+            audit.lock(conn, team)  # first: the order every writer keeps
+            epoch = team_epoch(conn, caller)
+            held = _held(conn, [r.metadata for r, _e, _s in read.values()])
+            checked = _signed(read, signatures.answers(), answers)
+            if checked:
+                _store_together(store, conn, caller, checked, epoch, held, answers)
+    except psycopg.DataError:  # a value PostgreSQL refuses: all undone, then item by item
+        checked = checked or _signed(read, signatures.answers(), answers)
+        with store.acting(caller) as conn:
+            audit.lock(conn, team)
+            _store_one_by_one(store, conn, caller, checked, team_epoch(conn, caller), answers)
     return answers
+
+
+def _signed(
+    read: dict[int, tuple[Read, bytes, bytes]], holds: list[bool], answers: list[dict[str, Any]]
+) -> Checked:
+    """The items whose signature holds and whose metadata is good; the others' refusals."""
+    checked = []
+    for (n, (r, envelope, signature)), signed in zip(read.items(), holds, strict=True):
+        try:
+            checked.append((n, r.checked(signed), envelope, signature))
+        except ServerError as exc:
+            answers[n] = _refused(exc)
+    return checked
 
 
 Checked = list[tuple[int, dict[str, Any], bytes, bytes]]
@@ -94,17 +110,34 @@ _CHECKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="batch-check")
 _SIDE_BY_SIDE = 16  # fewer items than this are checked in one part
 
 
-def _verifying(key: bytes, pairs: list[tuple[bytes, bytes]]) -> Callable[[], list[bool]]:
-    """Start checking each (signature, what it signs) against ``key``; the returned call waits
-    for the answers, in order."""
+class _Verifier:
+    """Each (signature, what it signs) checked against ``key`` on the checkers' threads, in two
+    parts for a batch of _SIDE_BY_SIDE or more: the first starts as soon as half the batch is
+    added. ``answers`` waits for them, in order."""
 
-    def verify(part: list[tuple[bytes, bytes]]) -> list[bool]:
-        return [crypto.verify(key, signature, signed) for signature, signed in part]
+    def __init__(self, key: bytes, size: int) -> None:
+        self.key = key
+        self.part = size if size < _SIDE_BY_SIDE else (size + 1) // 2
+        self.waiting: list[tuple[bytes, bytes]] = []
+        self.running: list[Future[list[bool]]] = []
 
-    half = (len(pairs) + 1) // 2
-    parts = [pairs] if len(pairs) < _SIDE_BY_SIDE else [pairs[:half], pairs[half:]]
-    running = [_CHECKERS.submit(verify, part) for part in parts]
-    return lambda: [holds for part in running for holds in part.result()]
+    def add(self, signature: bytes, signed: bytes) -> None:
+        self.waiting.append((signature, signed))
+        if len(self.waiting) >= self.part:
+            self.start()
+
+    def start(self) -> None:
+        """Start checking what was added and is not yet being checked."""
+        if self.waiting:
+            self.running.append(_CHECKERS.submit(self._check, self.waiting))
+            self.waiting = []
+
+    def _check(self, part: list[tuple[bytes, bytes]]) -> list[bool]:
+        return [crypto.verify(self.key, signature, signed) for signature, signed in part]
+
+    def answers(self) -> list[bool]:
+        self.start()
+        return [holds for part in self.running for holds in part.result()]
 
 
 def _held(conn: psycopg.Connection, metas: list[dict[str, Any] | ServerError]) -> HeldHere:
@@ -173,7 +206,8 @@ def _store_together(
             answers[n] = {"status": 403, "detail": "That screening belongs to someone else."}
     if made:
         listed = ",".join(f"{sid}/v{version}" for sid, version in sorted(made, key=str))
-        store.audit_as(conn, caller, "screenings_received", f"{len(made)} screenings", listed)
+        detail = f"{len(made)} screenings"
+        store.audit_as(conn, caller, "screenings_received", detail, listed, chain_held=True)
 
 
 # One statement for the whole batch, its rows as one array per column: the figures' trigger

@@ -262,7 +262,8 @@ def store_upload(
         raise refused
     row = conn.execute(INSERT, row_of(caller, meta, envelope, signature)).fetchone()
     if row is not None:
-        store.audit_as(conn, caller, "screening_received", f"{meta['id']}/v{meta['version']}")
+        record = f"{meta['id']}/v{meta['version']}"
+        store.audit_as(conn, caller, "screening_received", record, chain_held=True)
         return Stored(True, "submitted")
     already = _already(conn, meta, envelope)  # the same upload, at the same moment
     if already is not None:

@@ -338,10 +338,13 @@ class ServerStore:
         detail: str = "",
         *,
         team: int | None = None,
+        chain_held: bool = False,
     ) -> str:
         """Append one row to the team's chain (the organisation's without a team); its hash
-        (server/audit.py)."""
-        return audit.append(conn, self.clock(), account_id, action, record, detail, team or 0)
+        (server/audit.py). ``chain_held``: this transaction has locked the chain already."""
+        return audit.append(
+            conn, self.clock(), account_id, action, record, detail, team or 0, chain_held
+        )
 
     def audit_as(
         self,
@@ -350,10 +353,13 @@ class ServerStore:
         action: str,
         record: str | None,
         detail: str = "",
+        *,
+        chain_held: bool = False,
     ) -> str:
         """A row of what ``caller`` did, on their team's chain."""
+        team = caller.account.team_id
         return self.audit(
-            conn, caller.account.id, action, record, detail, team=caller.account.team_id
+            conn, caller.account.id, action, record, detail, team=team, chain_held=chain_held
         )
 
 
