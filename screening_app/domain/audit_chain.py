@@ -23,6 +23,14 @@ def link(prev: str, *fields: Field) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def tail(*fields: Field) -> str:
+    """What follows the predecessor's hash in a row's hashed text: ``link(prev, *fields)`` is
+    the SHA-256 of ``'["' + prev + '",' + tail(*fields)`` in UTF-8 (a hash is hex, so nothing in
+    it is escaped; at least one field). The team server lets PostgreSQL join the two under the
+    chain's lock, in the statement that writes the row (server/audit.py)."""
+    return json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))[1:]
+
+
 def legacy_link(prev: str, *fields: Field) -> str:
     """How the team server hashed its rows before schema step 14 (encoding 1)."""
     return hashlib.sha256(json.dumps([prev, *fields]).encode()).hexdigest()

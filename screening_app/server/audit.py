@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg.rows import class_row
 
-from screening_app.domain.audit_chain import GENESIS, legacy_link, link
+from screening_app.domain.audit_chain import GENESIS, legacy_link, link, tail
 
 LOCK = 7301  # the first key of the chains' advisory locks
 START = GENESIS
@@ -52,18 +52,28 @@ def append(
     already (an upload takes it first), so it is not asked for again."""
     if not held:
         lock(conn, chain)
-    row = conn.execute(
-        "SELECT hash FROM audit WHERE chain = %s ORDER BY id DESC LIMIT 1", [chain]
-    ).fetchone()
-    prev = row[0] if row else START
     at = at.astimezone(dt.UTC)
-    made = digest(prev, at, account_id, action, record, detail)
-    conn.execute(
+    # one statement under the lock: the chain's last hash read, this row's hash made from it
+    # (the encoding's text after the last hash comes from Python: domain/audit_chain.py)
+    row = conn.execute(
         "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash, chain, "
-        "encoding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 2)",
-        [at, account_id, action, record, detail, prev, made, chain],
-    )
-    return made
+        "encoding) SELECT %s, %s, %s, %s, %s, p.hash, encode(sha256(convert_to('[\"' || "
+        "p.hash || '\",' || %s, 'UTF8')), 'hex'), %s, 2 FROM (SELECT coalesce((SELECT hash "
+        "FROM audit WHERE chain = %s ORDER BY id DESC LIMIT 1), %s) AS hash) AS p RETURNING hash",
+        [
+            at,
+            account_id,
+            action,
+            record,
+            detail,
+            tail(at.isoformat(), account_id, action, record, detail),
+            chain,
+            chain,
+            START,
+        ],
+    ).fetchone()
+    assert row is not None  # an INSERT … SELECT of one row
+    return str(row[0])
 
 
 @dataclass

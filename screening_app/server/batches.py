@@ -275,7 +275,7 @@ def _store_one_by_one(
     for n, meta, envelope, signature in checked:
         try:
             with conn.transaction():  # a savepoint: a refusal undoes this item only
-                stored = store_upload(store, conn, caller, meta, envelope, signature, epoch)
+                stored = store_upload(store, conn, caller, meta, envelope, signature, lambda: epoch)
         except ServerError as exc:
             answers[n] = _refused(exc)
             continue

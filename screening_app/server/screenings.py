@@ -13,6 +13,7 @@ import base64
 import functools
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,10 +123,12 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
     key = uploader_key(store, caller)
     meta = checked_upload(caller, envelope, signature, key)
     with store.acting(caller) as conn:
-        audit.lock(conn, caller.account.team_id or 0)  # first: the order every writer keeps
-        return store_upload(
-            store, conn, caller, meta, envelope, signature, team_epoch(conn, caller)
-        )
+
+        def locked() -> Epoch | None:
+            audit.lock(conn, caller.account.team_id or 0)  # before any write, as every writer
+            return team_epoch(conn, caller)
+
+        return store_upload(store, conn, caller, meta, envelope, signature, locked)
 
 
 def uploader_key(store: ServerStore, caller: Caller) -> bytes:
@@ -243,9 +246,12 @@ def store_upload(
     meta: dict[str, Any],
     envelope: bytes,
     signature: bytes,
-    epoch: Epoch | None,
+    locked: Callable[[], Epoch | None],
 ) -> Stored:
-    """Store one checked screening in the caller's transaction (its team's chain locked)."""
+    """Store one checked screening in the caller's transaction. What is here already is read
+    first; ``locked`` then holds the team's chain (if not held yet) and gives the team key's
+    epoch, read under the lock: the uploads of a team wait for each other only while they
+    write."""
     already = _already(conn, meta, envelope)
     if already is not None:
         return already
@@ -257,7 +263,7 @@ def store_upload(
         ).fetchone()
         is not None
     )
-    refused = refusal(meta, epoch, earlier)
+    refused = refusal(meta, locked(), earlier)
     if refused is not None:
         raise refused
     row = conn.execute(INSERT, row_of(caller, meta, envelope, signature)).fetchone()

@@ -58,6 +58,32 @@ def test_teams_append_at_once_and_every_chain_holds(
     assert "2 problem(s) in 203 audit rows" in err
 
 
+def test_the_database_hashes_a_row_as_the_shared_encoding_does(
+    store: ServerStore, database_url: str
+) -> None:
+    # PostgreSQL joins the chain's last hash and the rest of the row's text (domain/audit_chain.py)
+    # in the statement that writes it: quotes, escapes and characters beyond ASCII alike
+    awkward = 'a "quote", a \\ slash, a\nnewline, a\ttab, \x01, Zoë, 🙂'
+    team = store.add_account("s1", PW, "supervisor", "Team 1").team_id
+    with store.transaction() as conn:
+        first = store.audit(conn, None, "screening_received", "Zoë/v1", awkward, team=team)
+        second = store.audit(conn, 7, "screening_received", None, "", team=team)
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT at, prev_hash, hash FROM audit WHERE chain = %s ORDER BY id", [team]
+        ).fetchall()
+        assert audit.check_all(conn).problems == []
+    (at1, prev1, hash1), (at2, prev2, hash2) = rows
+    assert (prev1, hash1, prev2, hash2) == (audit.START, first, first, second)
+    utc = dt.UTC
+    assert first == audit_chain.link(
+        audit.START, at1.astimezone(utc).isoformat(), None, "screening_received", "Zoë/v1", awkward
+    )
+    assert second == audit_chain.link(
+        first, at2.astimezone(utc).isoformat(), 7, "screening_received", None, ""
+    )
+
+
 def test_rows_written_before_the_shared_encoding_still_check_and_the_chain_runs_on(
     cluster: Cluster, capsys: pytest.CaptureFixture[str]
 ) -> None:

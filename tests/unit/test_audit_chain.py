@@ -70,3 +70,16 @@ def test_the_check_reads_each_row_by_its_own_encoding() -> None:
     assert server_audit.check(switched).problems == [
         "audit row 2 (chain 0): its contents were changed after it was written"
     ]
+
+
+def test_the_text_after_the_last_hash_makes_the_same_hash() -> None:
+    # the server joins '["' + last hash + '",' and tail(...) in PostgreSQL, under the chain's lock
+    import hashlib
+
+    awkward = 'a "quote", a \\ slash, a\nnewline, a\ttab, \x01, Zoë, 🙂, </script>'
+    for fields in (FIELDS, (AT.isoformat(), None, "x", None, awkward)):
+        for prev in (audit_chain.GENESIS, EXPECTED):
+            text = '["' + prev + '",' + audit_chain.tail(*fields)
+            assert hashlib.sha256(text.encode("utf-8")).hexdigest() == audit_chain.link(
+                prev, *fields
+            )
