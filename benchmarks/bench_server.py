@@ -38,6 +38,26 @@ The batches (py-spy, one worker): the Ed25519 check of each envelope was half th
 for a batch; the library releases the GIL while it checks, so a batch is now checked in two
 halves on two threads (31 instead of 38 ms a batch; 1 000 uploads 4.0× the raw inserts). Next
 come the transaction (a tenth), the canonical JSON each signature covers and the base64.
+
+Session 15 (py-spy again, and each phase of a batch timed in the worker): storing a batch took
+12.7 ms, half of it psycopg writing the envelopes and signatures as a text array of bytea (each
+byte escaped in Python), the rest 100 statements, each firing the figures' statement trigger.
+Now one INSERT over one array per column, the bytea arrays sent binary: 8 → 5.5 ms. The
+signature checks run while the request's thread opens the transaction and reads what is held
+(the first half while the second is read), and the common path has no savepoint (a refused value
+undoes the transaction, then the batch goes item by item). The first request of a worker builds
+FastAPI's routes (about 20 ms), so the measure sends one batch first, and takes the median of
+three rounds of the batches and of the baseline, which moved between 62 and 141 ms from run to
+run. 1 000 in batches: 198–237 ms, 2.6–3.05× (five runs of six under 3×).
+
+The 50 clients (session 15): most of a worker's threads wait on their team's chain lock, yet
+writing an audit row in one statement (PostgreSQL hashes the last hash with the rest of the
+row's text, domain/audit_chain.tail) and reading what is held before taking the lock changed
+nothing here (305–316 requests/s): vmstat shows the two cores 80 % busy with 5–8 runnable, so
+the pace is the machine's. Those changes shorten the time a team's uploads wait for each other
+by two round trips, which counts on a network where the database is a millisecond away.
+Tried and left out: httptools and uvloop under uvicorn (no change in requests/s, one error in one
+run); a shorter interpreter switch interval in the workers (no change).
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
 
