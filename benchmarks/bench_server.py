@@ -42,7 +42,7 @@ come the transaction (a tenth), the canonical JSON each signature covers and the
 Session 15 (py-spy again, and each phase of a batch timed in the worker): storing a batch took
 12.7 ms, half of it psycopg writing the envelopes and signatures as a text array of bytea (each
 byte escaped in Python), the rest 100 statements, each firing the figures' statement trigger.
-Now one INSERT over one array per column, the bytea arrays sent binary: 8 → 5.5 ms. The
+Now one INSERT over one array per column, the bytea arrays sent binary: 12.7 → 5.5 ms. The
 signature checks run while the request's thread opens the transaction and reads what is held
 (the first half while the second is read), and the common path has no savepoint (a refused value
 undoes the transaction, then the batch goes item by item). The first request of a worker builds
