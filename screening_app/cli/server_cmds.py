@@ -110,7 +110,7 @@ def _as_admin(args: argparse.Namespace) -> Iterator[tuple[ServerStore, Account]]
     from screening_app.server.problems import ServerError
     from screening_app.server.store import ServerStore
 
-    store = ServerStore(_url(args), pool_size=1)
+    store = ServerStore(_set_up(_url(args)), pool_size=1)
     try:
         password = password_from(args.password_file, f"Password for {args.user}: ")
         try:
@@ -158,6 +158,20 @@ def _connect(url: str) -> Any:
             "again."
         )
     return conn
+
+
+def _set_up(url: str) -> str:
+    """``url``, once its database is reachable and set up for this version (else exit 2 with
+    what to do: a pool would wait for a connection it can never make)."""
+    from screening_app.server import schema
+
+    with _connect(url) as conn:
+        if schema.version(conn) != schema.LATEST or not schema.api_role_granted(conn):
+            raise StorageError(
+                "The server database is not set up for this version: run `screening-app "
+                "server init` first."
+            )
+    return url
 
 
 def cmd_cert(args: argparse.Namespace) -> int:
@@ -264,15 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for path in (args.cert, args.key):
         if not path.is_file():
             raise InputFileError(f"{path.name}: not found", [Problem("file not found", str(path))])
-    from screening_app.server import schema
-
-    url = _url(args)
-    with _connect(url) as conn:  # a clear message now rather than at the first request
-        if schema.version(conn) != schema.LATEST or not schema.api_role_granted(conn):
-            raise StorageError(
-                "The server database is not set up for this version: run `screening-app "
-                "server init` first."
-            )
+    url = _set_up(_url(args))  # a clear message now rather than at the first request
     if not 1 <= args.workers <= 64 or not 1 <= args.pool <= 100:
         raise InputFileError(
             "bad --workers or --pool",

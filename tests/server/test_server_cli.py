@@ -78,6 +78,30 @@ def test_an_unreachable_database_is_exit_2(
     assert "Cannot reach the server's PostgreSQL database" in capsys.readouterr().err
 
 
+def test_an_administrator_s_command_on_a_database_not_set_up_says_so_at_once(
+    cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # its pool would wait 30 s for a connection it cannot make (the API role is missing), then
+    # end in a traceback; it is exit 2 with what to do, unreachable or not set up alike
+    admin, kit = pw(tmp_path, "a.pw", "server-admin-pw-1"), pw(tmp_path, "k.pw", "kit-pw-00001")
+    add = ["server", "users", "add", "kit", "--role", "practitioner", "--team", "North"]
+    signed_in = ["--user", "ada", "--password-file", admin, "--new-password-file", kit]
+    with psycopg.connect(cluster.url(), autocommit=True) as owner:
+        owner.execute("CREATE DATABASE never_set_up")
+    try:
+        started = time.monotonic()
+        assert run([*add, "--database", cluster.url("never_set_up"), *signed_in]) == 2
+        assert time.monotonic() - started < 10
+    finally:
+        with psycopg.connect(cluster.url(), autocommit=True) as owner:
+            owner.execute("DROP DATABASE never_set_up WITH (FORCE)")
+    assert "not set up for this version: run `screening-app server init`" in (
+        capsys.readouterr().err
+    )
+    assert run([*add, "--database", "postgresql://nobody@127.0.0.1:1/none", *signed_in]) == 2
+    assert "Cannot reach the server's PostgreSQL database" in capsys.readouterr().err
+
+
 def test_a_database_not_in_utf8_is_refused_with_the_fix(
     cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
