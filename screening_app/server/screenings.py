@@ -1,4 +1,5 @@
-"""Uploads and downloads of end-to-end encrypted screenings, and the team key's sealed copies.
+"""Uploads and downloads of end-to-end encrypted screenings (their children's tags filled in
+later: child_tags.py).
 
 The server checks what it can without reading content: the envelope's shape, the author
 device's signature over it, and the clear metadata (form, band codes, month, team). Row-level
@@ -30,7 +31,6 @@ from screening_app.sync.wire import ScreeningCopy
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 TAG = re.compile(r"^[0-9a-f]{64}$")
 PAGE = 200
-TAGS_PAGE = 1000  # the most a supervisor's computer tags in one sync
 
 
 @functools.cache
@@ -357,52 +357,6 @@ def since(store: ServerStore, caller: Caller, after: int) -> list[ScreeningCopy]
             [after, PAGE],
         )
     return [row.copy() for row in listed]
-
-
-def _tagger(caller: Caller) -> None:
-    permissions.require(caller, Verb.TAG_SCREENINGS)
-
-
-def untagged(store: ServerStore, caller: Caller) -> list[dict[str, Any]]:
-    """The team's screenings the server holds without a child's tag (sent from a computer that
-    did not have the team's link secret yet), for a supervisor's computer to tag."""
-    _tagger(caller)
-    with store.acting(caller) as conn:
-        listed = rows.every(
-            conn,
-            _Version,
-            "SELECT id, version FROM screenings WHERE child_tag IS NULL "
-            "AND status IN ('submitted', 'approved', 'returned') ORDER BY seq LIMIT %s",
-            [TAGS_PAGE],
-        )
-    return [{"id": str(v.id), "version": v.version} for v in listed]
-
-
-@dataclass(frozen=True)
-class _Version:
-    id: uuid.UUID
-    version: int
-
-
-def put_tags(store: ServerStore, caller: Caller, tags: list[tuple[uuid.UUID, int, str]]) -> int:
-    """Fill in the child's tag of the team's screenings that have none; a tag already there is
-    never replaced. Row-level security keeps the update to the caller's own team. One
-    statement for the whole list."""
-    _tagger(caller)
-    if not tags:
-        return 0
-    ids, versions, values = (list(column) for column in zip(*tags, strict=True))
-    with store.acting(caller) as conn:
-        done = conn.execute(
-            "UPDATE screenings s SET child_tag = t.tag "
-            "FROM unnest(%s::uuid[], %s::integer[], %s::text[]) AS t(id, version, tag) "
-            "WHERE s.id = t.id AND s.version = t.version AND s.child_tag IS NULL",
-            [ids, versions, values],
-        )
-        filled = done.rowcount
-        if filled:
-            store.audit_as(conn, caller, "child_tags_filled", str(filled))
-    return filled
 
 
 def b64(data: bytes) -> str:

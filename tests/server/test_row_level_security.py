@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from screening_app.server import screenings
+from screening_app.server import child_tags
 from screening_app.server.schema import API_ROLE
 from screening_app.server.store import Caller, ServerError, ServerStore
 
@@ -117,18 +117,18 @@ def test_only_a_supervisor_tags_and_only_her_own_team_s_untagged_screenings(
         return Caller(account, None)
 
     with pytest.raises(ServerError) as refused:
-        screenings.untagged(store, caller("kit"))
+        child_tags.untagged(store, caller("kit"))
     assert refused.value.status == 403
-    north = screenings.untagged(store, caller("sol"))
-    south = screenings.untagged(store, caller("lou"))
+    north = child_tags.untagged(store, caller("sol"))
+    south = child_tags.untagged(store, caller("lou"))
     assert len(north) == 2 and len(south) == 1
     tag, other = "a" * 64, "b" * 64
     ari_s = (uuid.UUID(south[0]["id"]), 1, tag)
-    assert screenings.put_tags(store, caller("sol"), [ari_s]) == 0  # another team's: untouched
+    assert child_tags.put_tags(store, caller("sol"), [ari_s]) == 0  # another team's: untouched
     first = (uuid.UUID(north[0]["id"]), 1, tag)
-    assert screenings.put_tags(store, caller("sol"), [first]) == 1
-    assert screenings.put_tags(store, caller("sol"), [(first[0], 1, other)]) == 0  # kept
-    assert len(screenings.untagged(store, caller("sol"))) == 1
+    assert child_tags.put_tags(store, caller("sol"), [first]) == 1
+    assert child_tags.put_tags(store, caller("sol"), [(first[0], 1, other)]) == 0  # kept
+    assert len(child_tags.untagged(store, caller("sol"))) == 1
     with psycopg.connect(database_url) as conn:
         tags = conn.execute("SELECT child_tag FROM screenings WHERE child_tag IS NOT NULL")
         assert tags.fetchall() == [(tag,)]

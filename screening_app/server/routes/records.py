@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.server import (
+    child_tags,
     outcomes,
     reviews,
     screenings,
@@ -51,12 +52,12 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
 
     @routes.get(UNTAGGED_PATH, response_model=Untagged)
     def untagged(who: Authorised) -> dict[str, Any]:
-        return {"screenings": screenings.untagged(store, who)}
+        return {"screenings": child_tags.untagged(store, who)}
 
     @routes.put(TAGS_PATH, response_model=Tagged)
     def put_tags(body: ChildTags, who: Authorised) -> dict[str, Any]:
         tags = [(t.id, t.version, t.child_tag) for t in body.tags]
-        return {"tagged": screenings.put_tags(store, who, tags)}
+        return {"tagged": child_tags.put_tags(store, who, tags)}
 
     @routes.post(OUTCOMES_PATH, response_model=Stored)
     def send_outcome(body: Upload, who: Authorised, response: Response) -> dict[str, Any]:
