@@ -108,7 +108,7 @@ def patterns_fitted_by(db: Database, scope: Scope, full: str) -> list[str]:
     """The visible partial registrations that the full registration ``full`` fits: each
     distinct pattern in turn from the patterns' own index (schema step 13), one step each."""
     clause, scoped = _scoped(scope)
-    patterns = "entity_keys INDEXED BY entity_keys_patterns WHERE kind = 'vehicle' AND exact = 0"
+    patterns = "entity_keys WHERE kind = 'vehicle' AND exact = 0"  # the patterns' index
     rows = db.execute(
         f"WITH RECURSIVE pattern(key) AS (SELECT min(key) FROM {patterns} "
         f"UNION ALL SELECT (SELECT min(key) FROM {patterns} AND key > pattern.key) "

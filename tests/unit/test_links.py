@@ -268,3 +268,19 @@ def test_matching_one_screening_finds_what_every_link_lists(db_path: Path) -> No
                 assert len(matched) == len(got), (reference, [k.key for k in matched])
         finally:
             app.close()
+
+
+def test_matching_answers_alike_with_the_patterns_index_removed_behind_the_app(
+    db_path: Path, linked: dict[str, str]
+) -> None:
+    # the index (schema step 13) only makes a pattern search quick; no query names it
+    sol = open_app(db_path, "sol")
+    try:
+        screening_id = sol.screenings.id_of(linked["kit"])
+        before = [k.as_json() for k in sol.links.matches(screening_id)]
+        sol.session.store.db.execute("DROP INDEX entity_keys_patterns")
+        after = [k.as_json() for k in sol.links.matches(screening_id)]
+    finally:
+        sol.close()
+    assert any(k["key"] == "AB12C?E" for k in before)  # the pattern kit's registration fits
+    assert after == before
