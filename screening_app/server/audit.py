@@ -52,28 +52,55 @@ def append(
     already (an upload takes it first), so it is not asked for again."""
     if not held:
         lock(conn, chain)
-    at = at.astimezone(dt.UTC)
-    # one statement under the lock: the chain's last hash read, this row's hash made from it
-    # (the encoding's text after the last hash comes from Python: domain/audit_chain.py)
     row = conn.execute(
-        "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash, chain, "
-        "encoding) SELECT %s, %s, %s, %s, %s, p.hash, encode(sha256(convert_to('[\"' || "
-        "p.hash || '\",' || %s, 'UTF8')), 'hex'), %s, 2 FROM (SELECT coalesce((SELECT hash "
-        "FROM audit WHERE chain = %s ORDER BY id DESC LIMIT 1), %s) AS hash) AS p RETURNING hash",
-        [
-            at,
-            account_id,
-            action,
-            record,
-            detail,
-            tail(at.isoformat(), account_id, action, record, detail),
-            chain,
-            chain,
-            START,
-        ],
+        _APPEND.format(source=""), _params(at, account_id, action, record, detail, chain)
     ).fetchone()
     assert row is not None  # an INSERT … SELECT of one row
     return str(row[0])
+
+
+# One statement under the chain's lock: the chain's last hash read and this row's hash made from
+# it (the encoding's text after the last hash comes from Python: domain/audit_chain.py).
+# ``source``: empty, or a CTE's name and a comma, so that the row is written only for a row the
+# CTE wrote (``after``).
+_APPEND = (
+    "INSERT INTO audit (at, account_id, action, record, detail, prev_hash, hash, chain, "
+    "encoding) SELECT %s, %s, %s, %s, %s, p.hash, encode(sha256(convert_to('[\"' || "
+    "p.hash || '\",' || %s, 'UTF8')), 'hex'), %s, 2 FROM {source}(SELECT coalesce((SELECT "
+    "hash FROM audit WHERE chain = %s ORDER BY id DESC LIMIT 1), %s) AS hash) AS p "
+    "RETURNING hash"
+)
+
+
+def _params(
+    at: dt.datetime,
+    account_id: int | None,
+    action: str,
+    record: str | None,
+    detail: str,
+    chain: int,
+) -> list[object]:
+    at = at.astimezone(dt.UTC)
+    text = tail(at.isoformat(), account_id, action, record, detail)
+    return [at, account_id, action, record, detail, text, chain, chain, START]
+
+
+def after(
+    write: str,
+    write_params: list[object],
+    at: dt.datetime,
+    account_id: int | None,
+    action: str,
+    record: str | None,
+    chain: int,
+) -> tuple[str, list[object]]:
+    """One statement: ``write`` (an INSERT … RETURNING of at most one row), and this chain's
+    row for it only when it wrote one; it returns the row's hash, or nothing. The caller holds
+    the chain's lock, taken by a statement of its own before (a statement's snapshot is taken
+    as it starts: one that waited for the lock inside itself would read the chain's last hash
+    from before the wait)."""
+    query = f"WITH written AS ({write}) " + _APPEND.format(source="written, ")
+    return query, [*write_params, *_params(at, account_id, action, record, "", chain)]
 
 
 @dataclass

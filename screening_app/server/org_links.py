@@ -17,8 +17,8 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions, rows
+from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, NotFound, Refused
-from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire_keys import OrganisationLink, WaitingDevice
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from screening_app.domain.capabilities import Verb, can
 from screening_app.server import permissions, rows
+from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
-from screening_app.server.screenings import b64, signed_body
+from screening_app.server.screenings import signed_body
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire import OutcomeCopy
 

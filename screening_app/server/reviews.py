@@ -14,8 +14,9 @@ from typing import Literal
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import permissions, rows
+from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound
-from screening_app.server.screenings import b64, signed_body
+from screening_app.server.screenings import signed_body
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire import DecisionCopy
 

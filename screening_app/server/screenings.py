@@ -10,13 +10,14 @@ is a 409 with the current state.
 
 from __future__ import annotations
 
-import base64
 import functools
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from psycopg.rows import class_row
 
 from screening_app import crypto
 from screening_app.domain.capabilities import Verb
@@ -26,11 +27,9 @@ from screening_app.server import audit, devices, permissions, rows
 from screening_app.server.problems import Conflict, Invalid, Refused, ServerError
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.envelope import EnvelopeError, parse
-from screening_app.sync.wire import ScreeningCopy
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 TAG = re.compile(r"^[0-9a-f]{64}$")
-PAGE = 200
 
 
 @functools.cache
@@ -119,16 +118,58 @@ def signed_body(
 
 
 def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes) -> Stored:
-    """One screening (batches: server/batches.py)."""
+    """One screening (batches: server/batches.py). The common case, a new screening under the
+    team's current key, takes two round trips: what is held already, the team key's epoch and
+    the version before are read together; then the team chain's lock, the insert with its audit
+    row and the COMMIT go at once (psycopg's pipeline), so that the team's uploads wait for each
+    other only while PostgreSQL works, never for this worker's threads. When that insert finds
+    the key changed or the same screening arrived meanwhile, nothing was written, and the
+    careful way (store_upload, each step under the lock) gives the answer."""
     key = uploader_key(store, caller)
     meta = checked_upload(caller, envelope, signature, key)
+    team = caller.account.team_id or 0
+    with store.acting(caller, pipelined=True) as conn:
+        held = conn.cursor(row_factory=class_row(Held)).execute(
+            _HELD, [meta["id"], meta["version"]]
+        )
+        epoch = conn.cursor(row_factory=class_row(Epoch)).execute(_EPOCH, [team])
+        earlier = _earlier(conn, caller, meta)
+        same = held.fetchone()  # the three answers in one round trip
+        if same is not None:
+            return again(same.content(), envelope, same.status)
+        current = epoch.fetchone()
+        refused = refusal(meta, current, earlier is None or earlier.fetchone() is not None)
+        if refused is not None:
+            raise refused
+        if current is not None:
+            audit.lock(conn, team)
+            write, params = audit.after(
+                INSERT_IF_CURRENT,
+                [*row_of(caller, meta, envelope, signature), team, current.key_epoch],
+                store.clock(),
+                caller.account.id,
+                "screening_received",
+                f"{meta['id']}/v{meta['version']}",
+                team,
+            )
+            written = conn.execute(write, params)
+    if current is not None and written.fetchone() is not None:
+        return Stored(True, "submitted")
     with store.acting(caller) as conn:
 
         def locked() -> Epoch | None:
-            audit.lock(conn, caller.account.team_id or 0)  # before any write, as every writer
+            audit.lock(conn, team)  # before any write, as every writer
             return team_epoch(conn, caller)
 
         return store_upload(store, conn, caller, meta, envelope, signature, locked)
+
+
+def _earlier(conn: Any, caller: Caller, meta: dict[str, Any]) -> Any:
+    """The query for the version before an amendment, by its author (None for a first
+    version); sent, not yet read."""
+    if meta["version"] == 1:
+        return None
+    return conn.execute(_EARLIER, [meta["id"], meta["version"] - 1, caller.account.id])
 
 
 def uploader_key(store: ServerStore, caller: Caller) -> bytes:
@@ -183,21 +224,23 @@ class Epoch:
 
 
 def team_epoch(conn: Any, caller: Caller) -> Epoch | None:
-    return rows.one(
-        conn,
-        Epoch,
-        "SELECT key_epoch, rotation_due FROM teams WHERE id = %s",
-        [caller.account.team_id],
-    )
+    return rows.one(conn, Epoch, _EPOCH, [caller.account.team_id])
 
 
-INSERT = (
+_EPOCH = "SELECT key_epoch, rotation_due FROM teams WHERE id = %s"
+_HELD = "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s"
+_EARLIER = "SELECT 1 FROM screenings WHERE id = %s AND version = %s AND author_id = %s"
+_COLUMNS = (
     "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
     "form_version, status, screening_month, operative_band, la_area, models, types, "
-    "practitioner_role, envelope, signature, child_tag, team_epoch) VALUES (%s, %s, %s, "
-    "%s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+    "practitioner_role, envelope, signature, child_tag, team_epoch) "
 )
+_VALUES = "%s, %s, %s, %s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+_ONCE = " ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+INSERT = f"{_COLUMNS}VALUES ({_VALUES}){_ONCE}"
+# the same, only while the team's key is still at the epoch read before the lock
+_CURRENT = " FROM teams WHERE id = %s AND key_epoch = %s AND NOT rotation_due"
+INSERT_IF_CURRENT = f"{_COLUMNS}SELECT {_VALUES}{_CURRENT}{_ONCE}"
 
 
 def row_of(caller: Caller, meta: dict[str, Any], envelope: bytes, signature: bytes) -> list[Any]:
@@ -257,10 +300,7 @@ def store_upload(
         return already
     earlier = (
         meta["version"] == 1
-        or conn.execute(
-            "SELECT 1 FROM screenings WHERE id = %s AND version = %s AND author_id = %s",
-            [meta["id"], meta["version"] - 1, caller.account.id],
-        ).fetchone()
+        or conn.execute(_EARLIER, [meta["id"], meta["version"] - 1, caller.account.id]).fetchone()
         is not None
     )
     refused = refusal(meta, locked(), earlier)
@@ -281,12 +321,7 @@ def store_upload(
 def _already(conn: Any, meta: dict[str, Any], envelope: bytes) -> Stored | None:
     """This very version again (a retry after a lost answer): stored once; 409 when the same
     id and version came with other content."""
-    same = rows.one(
-        conn,
-        Held,
-        "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s",
-        [meta["id"], meta["version"]],
-    )
+    same = rows.one(conn, Held, _HELD, [meta["id"], meta["version"]])
     if same is None:
         return None
     return again(same.content(), envelope, same.status)
@@ -313,51 +348,3 @@ def again(there: bytes | None, envelope: bytes, status: str) -> Stored:
     if there != envelope:
         raise Conflict(f"This version was already sent with other content ({status}).")
     return Stored(False, status)
-
-
-@dataclass(frozen=True)
-class _Listed:
-    seq: int
-    id: uuid.UUID
-    version: int
-    status: str
-    envelope: bytes
-    signature: bytes
-    author: str
-    author_key: bytes | None
-    author_box: bytes | None
-    author_id: int
-
-    def copy(self) -> ScreeningCopy:
-        return ScreeningCopy(
-            seq=self.seq,
-            id=str(self.id),
-            version=self.version,
-            status=self.status,
-            author=self.author,
-            author_id=self.author_id,
-            envelope=b64(bytes(self.envelope)),
-            signature=b64(bytes(self.signature)),
-            author_device_key=bytes(self.author_key).hex() if self.author_key else None,
-            author_device_box=bytes(self.author_box).hex() if self.author_box else None,
-        )
-
-
-def since(store: ServerStore, caller: Caller, after: int) -> list[ScreeningCopy]:
-    """The screenings this caller may see, uploaded after ``after`` (oldest first, a page)."""
-    with store.acting(caller) as conn:
-        listed = rows.every(
-            conn,
-            _Listed,
-            "SELECT s.seq, s.id, s.version, s.status, s.envelope, s.signature, a.name AS author, "
-            "d.sign_public AS author_key, d.box_public AS author_box, a.id AS author_id "
-            "FROM screenings s JOIN accounts a ON a.id = s.author_id "
-            "LEFT JOIN devices d ON d.id = s.device_id WHERE s.seq > %s "
-            "AND s.envelope IS NOT NULL ORDER BY s.seq LIMIT %s",
-            [after, PAGE],
-        )
-    return [row.copy() for row in listed]
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")

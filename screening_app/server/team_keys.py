@@ -23,8 +23,8 @@ import psycopg
 
 from screening_app.domain.capabilities import Verb, holders, who
 from screening_app.server import permissions, rows
+from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
-from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire_keys import WaitingDevice
 

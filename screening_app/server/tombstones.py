@@ -20,8 +20,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import devices, permissions, rows
+from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
-from screening_app.server.screenings import b64
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
 from screening_app.sync.wire import (

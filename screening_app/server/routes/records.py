@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.server import (
     child_tags,
+    downloads,
     outcomes,
     reviews,
     screenings,
@@ -48,7 +49,7 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
 
     @routes.get(SCREENINGS_PATH, response_model=Screenings)
     def receive(who: Authorised, after: Annotated[int, Query(ge=0)] = 0) -> Screenings:
-        return Screenings(screenings=screenings.since(store, who, after))
+        return Screenings(screenings=downloads.since(store, who, after))
 
     @routes.get(UNTAGGED_PATH, response_model=Untagged)
     def untagged(who: Authorised) -> dict[str, Any]:
