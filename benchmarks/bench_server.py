@@ -60,6 +60,26 @@ Reading each request's caller by one statement outside a transaction (two round 
 per request) did count: 337–359 requests/s in the next two runs.
 Tried and left out: httptools and uvloop under uvicorn (no change in requests/s, one error in one
 run); a shorter interpreter switch interval in the workers (no change).
+
+Session 16, measured per process (CPU time from /proc over the 50 clients' run): the clients
+took 0.3 of a core, the two workers 0.95 between them, PostgreSQL 0.35, and a quarter of the
+machine stood idle, so the pace was not the cores alone. py-spy with ``--gil`` showed each
+worker holding the interpreter's lock only 30 % of the time, and the same clients spread over
+ten teams reached 402 requests/s against 307 for one: the team's chain was still the queue.
+Under its lock an upload made four round trips (the lock, the key's epoch, the insert, the
+audit row) and then the COMMIT, each waiting for its thread to get the interpreter back among
+forty. Now a single upload reads what is held, the epoch and the version before in one round
+trip, then sends the lock, one statement that inserts only while the key is at that epoch and
+writes the audit row for what it inserted (audit.after), and the COMMIT together in psycopg's
+pipeline: the chain is held only while PostgreSQL works. Anything unusual (the key changed
+between, the same screening at the same moment) wrote nothing and takes the careful way. 50
+clients of one team: 379–400 requests/s (p50 123–187 ms); of ten teams: 453. The machine is now
+busy (1.8 of 2 cores); a worker spends about 1.5 ms of Python per upload, spread over the
+HTTP stack (a sixth), psycopg (a fifth), TLS and the app's own checks, with nothing left that
+stands out. 1 000 requests/s needs more cores than this machine has, or the clients elsewhere.
+Without the pipeline, the same two statements sent one by one gave the same requests/s here
+(391–392): on loopback the pipeline's gain is round trips, which count once the database is
+across a network.
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
 
@@ -67,6 +87,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import collections
 import os
 import signal
 import ssl
@@ -191,7 +212,7 @@ def run(
             )
             single = statistics.median(_timed(one, keys, team, 50))
             one.close()
-            latencies, errors = _concurrent(served, clients, team, seconds)
+            latencies, failed = _concurrent(served, clients, team, seconds)
         finally:
             served.stop()
     rate = len(latencies) / seconds
@@ -219,7 +240,7 @@ def run(
         Measure(
             f"{clients} clients uploading for {seconds:.0f} s ({workers} workers): p95 latency; "
             f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {rate:.0f} requests/s, "
-            f"{errors} errors",
+            f"{_errors(failed)}",
             p95,
             single,
             "s",
@@ -275,13 +296,15 @@ def _timed(client: httpx.Client, keys: AccountKeys, team: bytes, count: int) -> 
 
 def _concurrent(
     served: _Served, clients: int, team: bytes, seconds: float
-) -> tuple[list[float], int]:
+) -> tuple[list[float], collections.Counter[str]]:
     keys = [AccountKeys.generate() for _ in range(clients)]
-    sessions = [_client(served, f"p{n}", keys[n]) for n in range(clients)]
     bodies = [[_sealed(keys[n], team) for _ in range(100)] for n in range(clients)]
+    # signed in after the bodies are sealed, so that no connection idles past the server's
+    # keep-alive before its first upload
+    sessions = [_client(served, f"p{n}", keys[n]) for n in range(clients)]
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
-    errors = [0]
+    failed: collections.Counter[str] = collections.Counter()
     lock = threading.Lock()
 
     def work(n: int) -> None:
@@ -289,21 +312,30 @@ def _concurrent(
             body = bodies[n].pop() if bodies[n] else _sealed(keys[n], team)
             start = time.perf_counter()
             try:
-                ok = sessions[n].post("/v1/screenings", json=body).status_code == 201
-            except httpx.HTTPError:
-                ok = False
+                answer = sessions[n].post("/v1/screenings", json=body)
+                why = None if answer.status_code == 201 else f"{answer.status_code} {answer.text}"
+            except httpx.HTTPError as exc:
+                why = type(exc).__name__
             with lock:
-                if ok:
+                if why is None:
                     latencies.append(time.perf_counter() - start)
                 else:
-                    errors[0] += 1
+                    failed[why[:200]] += 1
 
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(work, range(clients)))
     for session in sessions:
         session.close()
     latencies.sort()
-    return latencies, errors[0]
+    return latencies, failed
+
+
+def _errors(failed: collections.Counter[str]) -> str:
+    """How many failed, and why (an answer's status and text, or the client's exception)."""
+    total = sum(failed.values())
+    if not total:
+        return "0 errors"
+    return f"{total} errors (" + "; ".join(f"{n}× {why}" for why, n in failed.items()) + ")"
 
 
 if __name__ == "__main__":

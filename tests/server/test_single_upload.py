@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from screening_app.server import audit
+from screening_app.server import audit, screenings
+from screening_app.server.store import ServerStore
+from screening_app.sync.envelope import Sealed
 from tests.server.test_screenings_e2e import (
     Desktop,
     screening_by,
@@ -89,3 +92,28 @@ def test_a_key_changed_between_the_read_and_the_insert_stores_nothing(
     assert _stored(database_url) == (0, 0, [])
     assert kit.send(screening_by(kit, public, team_epoch=2))[0] == 201
     assert _stored(database_url) == (1, 1, [])
+
+
+def test_uploads_of_a_team_at_once_are_each_stored_once_in_one_whole_chain(
+    team: dict[str, Desktop],  # noqa: F811
+    client: TestClient,
+    store: ServerStore,
+    database_url: str,
+) -> None:
+    # two practitioners' computers send at the same moment, some of it twice (a retry racing
+    # its first try): the chain's lock orders them, each is written once with one audit row
+    kit, rowan = team["kit"], team["rowan"]
+    public = team_key_created_by(team["sol"]).box_public
+    callers = {d.name: store.caller(d.headers["Authorization"].split()[1]) for d in (kit, rowan)}
+    sent = [(d, screening_by(d, public)) for d in (kit, rowan) for _ in range(24)]
+    sent += sent[::4]  # every fourth again, at once with the rest
+
+    def upload(item: tuple[Desktop, Sealed]) -> bool:
+        desktop, sealed = item
+        caller = callers[desktop.name]
+        return screenings.upload(store, caller, sealed.envelope, sealed.signature).created
+
+    with ThreadPoolExecutor(8) as pool:
+        created = list(pool.map(upload, sent))
+    assert created.count(True) == 48 and created.count(False) == 12
+    assert _stored(database_url) == (48, 48, [])
