@@ -299,9 +299,11 @@ def _concurrent(
 ) -> tuple[list[float], collections.Counter[str]]:
     keys = [AccountKeys.generate() for _ in range(clients)]
     bodies = [[_sealed(keys[n], team) for _ in range(100)] for n in range(clients)]
-    # signed in after the bodies are sealed, so that no connection idles past the server's
-    # keep-alive before its first upload
     sessions = [_client(served, f"p{n}", keys[n]) for n in range(clients)]
+    # signing 50 in takes seconds (Argon2id each): the first connections would have idled past
+    # the server's keep-alive (5 s) and been closed, a race for the first upload on each
+    for session in sessions:
+        session.get("/health").raise_for_status()
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     failed: collections.Counter[str] = collections.Counter()
