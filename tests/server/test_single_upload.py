@@ -117,3 +117,22 @@ def test_uploads_of_a_team_at_once_are_each_stored_once_in_one_whole_chain(
         created = list(pool.map(upload, sent))
     assert created.count(True) == 48 and created.count(False) == 12
     assert _stored(database_url) == (48, 48, [])
+
+
+def test_a_value_postgresql_refuses_is_a_422_and_nothing_is_stored(
+    team: dict[str, Desktop],  # noqa: F811
+    client: TestClient,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the checks before the database leave nothing it refuses that we know of; should one come,
+    # the error arrives when the pipeline's COMMIT is read, and is answered as before
+    kit = team["kit"]
+    public = team_key_created_by(team["sol"]).box_public
+    out_of_range = screenings.INSERT_IF_CURRENT.replace(
+        "'submitted'", "'submitted' || (99999::smallint * 99)"
+    )
+    monkeypatch.setattr(screenings, "INSERT_IF_CURRENT", out_of_range)
+    status, body = kit.send(screening_by(kit, public))
+    assert status == 422 and "cannot be stored" in body["detail"], body
+    assert _stored(database_url) == (0, 0, [])
