@@ -21,5 +21,6 @@ def test_the_server_benchmark_runs_briefly() -> None:
     from benchmarks import bench_server
 
     measures = bench_server.run(seconds=1, uploads=20, clients=3, workers=2)
-    assert len(measures) == 3 and all(m.value > 0 and m.baseline > 0 for m in measures)
+    assert len(measures) == 4 and all(m.value > 0 and m.baseline > 0 for m in measures)
     assert "0 errors" in measures[2].name
+    assert "GET /health" in measures[3].name  # the lightest request, same clients, same run
