@@ -26,6 +26,8 @@ from screening_app import crypto
 from screening_app.server import audit, rows
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.screenings import (
+    INSERT_INTO,
+    ONCE,
     Epoch,
     Held,
     Read,
@@ -212,22 +214,19 @@ def _store_together(
 # One statement for the whole batch, its rows as one array per column: the figures' trigger
 # (per statement) marks the batch's months once, not once per screening, and PostgreSQL plans
 # and answers once. A list (the models, the types) travels as JSON text and is unpacked here.
-# The same columns as a single upload's INSERT (screenings.py), which stays a plain VALUES
+# The same head and tail as a single upload's INSERT (screenings.py), which stays a plain VALUES
 # insert: this form made single uploads about a tenth slower (50 clients 344-355 -> 304-311
 # requests/s). test_a_batch_stores_each_column_as_a_single_upload_does keeps the two alike.
-INSERT_MANY = (
-    "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, form_version, "
-    "status, screening_month, operative_band, la_area, models, types, practitioner_role, "
-    "envelope, signature, child_tag, team_epoch) "
+_FROM_ARRAYS = (
     "SELECT k.id, k.version, %s, %s, %s, k.form_id, k.form_version, 'submitted', k.month, "
     "k.band, k.area, ARRAY(SELECT jsonb_array_elements_text(k.models::jsonb)), "
     "ARRAY(SELECT jsonb_array_elements_text(k.types::jsonb)), k.role, k.envelope, k.signature, "
     "k.tag, k.epoch FROM unnest(%s::uuid[], %s::integer[], %s::text[], %s::integer[], "
     "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %b::bytea[], "
     "%b::bytea[], %s::text[], %s::integer[]) AS k(id, version, form_id, form_version, month, "
-    "band, area, models, types, role, envelope, signature, tag, epoch) "
-    "ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+    "band, area, models, types, role, envelope, signature, tag, epoch)"
 )
+INSERT_MANY = f"{INSERT_INTO}{_FROM_ARRAYS}{ONCE}"
 
 
 def _columns(caller: Caller, going: Checked) -> list[Any]:

@@ -230,17 +230,18 @@ def team_epoch(conn: Any, caller: Caller) -> Epoch | None:
 _EPOCH = "SELECT key_epoch, rotation_due FROM teams WHERE id = %s"
 _HELD = "SELECT envelope, status FROM screenings WHERE id = %s AND version = %s"
 _EARLIER = "SELECT 1 FROM screenings WHERE id = %s AND version = %s AND author_id = %s"
-_COLUMNS = (
+# the insert's head and tail, shared with a batch's INSERT over arrays (batches.py)
+INSERT_INTO = (
     "INSERT INTO screenings (id, version, team_id, author_id, device_id, form_id, "
     "form_version, status, screening_month, operative_band, la_area, models, types, "
     "practitioner_role, envelope, signature, child_tag, team_epoch) "
 )
 _VALUES = "%s, %s, %s, %s, %s, %s, %s, 'submitted', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
-_ONCE = " ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
-INSERT = f"{_COLUMNS}VALUES ({_VALUES}){_ONCE}"
+ONCE = " ON CONFLICT (id, version) DO NOTHING RETURNING id, version"
+INSERT = f"{INSERT_INTO}VALUES ({_VALUES}){ONCE}"
 # the same, only while the team's key is still at the epoch read before the lock
 _CURRENT = " FROM teams WHERE id = %s AND key_epoch = %s AND NOT rotation_due"
-INSERT_IF_CURRENT = f"{_COLUMNS}SELECT {_VALUES}{_CURRENT}{_ONCE}"
+INSERT_IF_CURRENT = f"{INSERT_INTO}SELECT {_VALUES}{_CURRENT}{ONCE}"
 
 
 def row_of(caller: Caller, meta: dict[str, Any], envelope: bytes, signature: bytes) -> list[Any]:
