@@ -26,6 +26,11 @@ LOCK = 7301  # the first key of the chains' advisory locks
 START = GENESIS
 
 
+def version_record(screening: object, version: int) -> str:
+    """How a row names the version of a screening it is about: ``<id>/v<version>``."""
+    return f"{screening}/v{version}"
+
+
 def lock(conn: psycopg.Connection, chain: int) -> None:
     """Hold ``chain`` for the rest of the transaction (taken again by ``append``: re-entrant)."""
     conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK, chain])

@@ -206,7 +206,9 @@ def _store_together(
         else:  # not visible, and not this caller's to write: someone else's
             answers[n] = {"status": 403, "detail": "That screening belongs to someone else."}
     if made:
-        listed = ",".join(f"{sid}/v{version}" for sid, version in sorted(made, key=str))
+        listed = ",".join(
+            audit.version_record(sid, version) for sid, version in sorted(made, key=str)
+        )
         detail = f"{len(made)} screenings"
         store.audit_as(conn, caller, "screenings_received", detail, listed, chain_held=True)
 

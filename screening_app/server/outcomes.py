@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening_app.domain.capabilities import Verb, can
-from screening_app.server import permissions, rows
+from screening_app.server import audit, permissions, rows
 from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, Refused
 from screening_app.server.screenings import signed_body
@@ -78,7 +78,7 @@ def record(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 caller.device_id,
             ],
         )
-        store.audit_as(conn, caller, "outcome_received", f"{screening}/v{version}")
+        store.audit_as(conn, caller, "outcome_received", audit.version_record(screening, version))
     return True
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import permissions, rows
+from screening_app.server import audit, permissions, rows
 from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound
 from screening_app.server.screenings import signed_body
@@ -85,7 +85,7 @@ def decide(
                 days,
             ],
         )
-        store.audit_as(conn, caller, f"review_{decision}", f"{screening}/v{version}")
+        store.audit_as(conn, caller, f"review_{decision}", audit.version_record(screening, version))
     return DECISIONS[decision]
 
 

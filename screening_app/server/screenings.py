@@ -149,7 +149,7 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
                 store.clock(),
                 caller.account.id,
                 "screening_received",
-                f"{meta['id']}/v{meta['version']}",
+                audit.version_record(meta["id"], meta["version"]),
                 team,
             )
             written = conn.execute(write, params)
@@ -309,7 +309,7 @@ def store_upload(
         raise refused
     row = conn.execute(INSERT, row_of(caller, meta, envelope, signature)).fetchone()
     if row is not None:
-        record = f"{meta['id']}/v{meta['version']}"
+        record = audit.version_record(meta["id"], meta["version"])
         store.audit_as(conn, caller, "screening_received", record, chain_held=True)
         return Stored(True, "submitted")
     already = _already(conn, meta, envelope)  # the same upload, at the same moment

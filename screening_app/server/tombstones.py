@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
-from screening_app.server import devices, permissions, rows
+from screening_app.server import audit, devices, permissions, rows
 from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
 from screening_app.server.store import Caller, ServerStore
@@ -82,7 +82,11 @@ def witness(store: ServerStore, caller: Caller, data: bytes, signature: bytes) -
             [screening, screening],
         )
         seen = store.audit_as(
-            conn, caller, "record_deleted", f"{screening}/v{version}", body["reference"]
+            conn,
+            caller,
+            "record_deleted",
+            audit.version_record(screening, version),
+            body["reference"],
         )
         conn.execute(
             "INSERT INTO tombstones (screening_id, version, team_id, author_id, decider_id, "
