@@ -79,10 +79,10 @@ clients of one team: 379–400 requests/s (p50 123–187 ms); of ten teams: 453.
 busy (1.8 of 2 cores); a worker spends about 1.5 ms of Python per upload, spread over the
 HTTP stack (a sixth), psycopg (a fifth), TLS and the app's own checks, with nothing left that
 stands out. The benchmark now also measures the same 50 clients asking ``GET /health`` (one
-read of the database, nothing else): 986–1 098 requests/s, against 414 uploads/s in the same run
-(2.4×). The lightest request through the same TLS, HTTP stack and pool is about 1 000 requests/s
-here, so 1 000 uploads/s is this machine's ceiling, not a goal uploads can reach; it needs more
-cores than this machine has, or the clients elsewhere.
+read of the database, nothing else): 986–1 153 requests/s, against 401–414 uploads/s in the
+same runs (2.4–2.9×). The lightest request through the same TLS, HTTP stack and pool is about
+1 000 requests/s here, so 1 000 uploads/s is this machine's ceiling, not a goal uploads can
+reach; it needs more cores than this machine has, or the clients elsewhere.
 Without the pipeline, the same two statements sent one by one gave the same requests/s here
 (391–392): on loopback the pipeline's gain is round trips, which count once the database is
 across a network.
