@@ -81,7 +81,7 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--pool",
         type=int,
-        default=8,
+        default=4,
         metavar="N",
         help="PostgreSQL connections per worker (workers × pool stays under max_connections)",
     )

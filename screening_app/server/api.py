@@ -3,10 +3,11 @@ form model already uses; served by uvicorn). Every answer is JSON; every refusal
 with a plain ``detail`` sentence — never a traceback, never the content of the request.
 
 This module makes the app: the exception handlers (each kind of refusal in ``problems.py`` with
-its status), the signed-in caller, ``/health``; the routes are one ``APIRouter`` per resource
-(``routes/accounts.py``, ``routes/records.py``, ``routes/team.py``, ``routes/figures.py``,
-``sealed_secrets.py``, ``batches.py``, ``tombstones.py``, ``directory.py``), their bodies and
-answers in ``sync/wire.py``. The routes:
+its status), the signed-in caller's dependency (``bearer.py``), ``/health``; the routes are
+one ``routing.Router`` per resource (an endpoint's work in one worker thread):
+``routes/accounts.py``, ``routes/records.py``, ``routes/team.py``, ``routes/figures.py``,
+``sealed_secrets.py``, ``batches.py``, ``tombstones.py``, ``directory.py``; their bodies and
+answers are in ``sync/wire.py``. The routes:
 
 - ``GET /health`` — is the server up and its schema current
 - ``POST /v1/sessions`` — sign in: a short-lived bearer token (throttled per account and address)
@@ -44,10 +45,13 @@ answers in ``sync/wire.py``. The routes:
 - ``GET /v1/figures/area?area=CODE&first=&last=&code=&measure=`` — one area's profile counts
 """
 
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio.to_thread
 import psycopg
-from fastapi import FastAPI, Header, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -60,11 +64,12 @@ from screening_app.server import (
     sealed_secrets,
     tombstones,
 )
+from screening_app.server.bearer import signed_in
 from screening_app.server.body_limit import BodyLimit
-from screening_app.server.problems import ServerError, Unauthenticated
+from screening_app.server.problems import ServerError
 from screening_app.server.routes import accounts, records, team
 from screening_app.server.routes import figures as figures_routes
-from screening_app.server.store import UNSTORABLE, Caller, ServerStore
+from screening_app.server.store import UNSTORABLE, ServerStore
 from screening_app.sync import wire
 
 _HTTP_WORDS = {
@@ -82,7 +87,10 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=lifespan,
+        lifespan=_running(store, lifespan),
+        # FastAPI's OpenTelemetry traces, metrics and logs stay off whatever the environment
+        # says: what the server knows of requests is in its audit trail, and goes nowhere else
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.add_middleware(BodyLimit)
     screenings.band_codes()  # the forms are read once as a worker starts, not in a request
@@ -109,11 +117,7 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
         detail = f"The request is malformed ({', '.join(fields)}); see docs/SERVER.md."
         return JSONResponse({"detail": detail}, status_code=422)
 
-    def caller(authorization: Annotated[str, Header()] = "") -> Caller:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthenticated("Sign in first: send Authorization: Bearer TOKEN.")
-        return store.caller(token.strip())
+    bearer = signed_in(store)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -123,5 +127,23 @@ def create_app(store: ServerStore, *, lifespan: Any = None) -> FastAPI:
 
     routers = (accounts, records, team, figures_routes, sealed_secrets, batches, tombstones)
     for resource in (*routers, directory):
-        app.include_router(resource.router(store, caller))
+        app.include_router(resource.router(store, bearer))
     return app
+
+
+def _running(store: ServerStore, lifespan: Any) -> Any:
+    """A worker's lifespan: at most as many requests in its threads at once as its pool has
+    connections, then ``lifespan``'s own start and stop. A request beyond the pool could only
+    wait there for a connection while competing for the interpreter with those working
+    (anyio's default is 40 threads; docs/SERVER.md, "Workers")."""
+
+    @asynccontextmanager
+    async def running(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = store.pool.max_size
+        if lifespan is None:
+            yield
+            return
+        async with lifespan(app):
+            yield
+
+    return running

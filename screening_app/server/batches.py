@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +24,9 @@ from fastapi import APIRouter, Depends
 
 from screening_app import crypto
 from screening_app.server import audit, rows
+from screening_app.server.bearer import Bearer
 from screening_app.server.problems import Invalid, ServerError, TooLarge
+from screening_app.server.routing import Router
 from screening_app.server.screenings import (
     INSERT_INTO,
     ONCE,
@@ -293,12 +295,13 @@ def _refused(exc: ServerError) -> dict[str, Any]:
     return {"status": exc.status, "detail": exc.message}
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
-    routes = APIRouter()
-    signed_in = Depends(caller)
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+    routes = Router()
+    signed_in = Depends(bearer)
 
     @routes.post(BATCH_PATH, response_model=BatchAnswer)
-    def send_batch(body: Batch, who: Caller = signed_in) -> dict[str, Any]:
+    def send_batch(body: Batch, bearer: Bearer = signed_in) -> dict[str, Any]:
+        who = bearer.caller()
         return {"results": upload_many(store, who, [_decoded(i) for i in body.items])}
 
     return routes

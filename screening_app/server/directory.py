@@ -4,7 +4,7 @@ another setting: docs/GOVERNANCE.md). Public keys only; asking is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,9 @@ from fastapi import APIRouter, Depends, Path
 
 from screening_app.domain.capabilities import Verb, holders
 from screening_app.server import permissions, rows
+from screening_app.server.bearer import Bearer
 from screening_app.server.problems import NotFound
+from screening_app.server.routing import Router
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire import SupervisorKeys, supervisor_keys_path
 
@@ -52,14 +54,15 @@ class _Keys:
     sign_public: bytes
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
-    routes = APIRouter()
-    signed_in = Depends(caller)
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+    routes = Router()
+    signed_in = Depends(bearer)
 
     @routes.get(supervisor_keys_path("{name}"), response_model=SupervisorKeys)
     def keys(
-        name: str = Path(min_length=1, max_length=100), who: Caller = signed_in
+        name: str = Path(min_length=1, max_length=100), bearer: Bearer = signed_in
     ) -> dict[str, Any]:
+        who = bearer.caller()
         return supervisor_keys(store, who, name)
 
     return routes

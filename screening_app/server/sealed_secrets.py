@@ -14,14 +14,16 @@ What differs — which table, who may receive a copy — is each secret's own fu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
 from screening_app.server import org_links, team_keys
+from screening_app.server.bearer import Bearer
 from screening_app.server.problems import decoded
+from screening_app.server.routing import Router
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.wire_keys import (
     ORGANISATION_LINK_PATH,
@@ -61,26 +63,30 @@ SECRETS = (
 )
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
-    routes = APIRouter()
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+    routes = Router()
     for secret in SECRETS:
-        _serve(routes, store, Depends(caller), secret)
+        _serve(routes, store, Depends(bearer), secret)
     return routes
 
 
 def _serve(routes: APIRouter, store: ServerStore, signed_in: Any, secret: SealedSecret) -> None:
     @routes.get(secret.path, response_model=SecretCopy)
-    def copy(who: Caller = signed_in) -> dict[str, Any]:
+    def copy(bearer: Bearer = signed_in) -> dict[str, Any]:
+        who = bearer.caller()
         return secret.copy(store, who)
 
     @routes.put(secret.path, status_code=204)
-    def create(body: Sealed, who: Caller = signed_in) -> None:
+    def create(body: Sealed, bearer: Bearer = signed_in) -> None:
+        who = bearer.caller()
         secret.create(store, who, decoded(body.sealed, "secret"))
 
     @routes.get(f"{secret.path}/waiting", response_model=Waiting)
-    def waiting(who: Caller = signed_in) -> Waiting:
+    def waiting(bearer: Bearer = signed_in) -> Waiting:
+        who = bearer.caller()
         return Waiting(devices=secret.waiting(store, who))
 
     @routes.post(f"{secret.path}/grants", status_code=204)
-    def grant(body: Grant, who: Caller = signed_in) -> None:
+    def grant(body: Grant, bearer: Bearer = signed_in) -> None:
+        who = bearer.caller()
         secret.grant(store, who, body.device_id, decoded(body.sealed, "secret"))

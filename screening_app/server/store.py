@@ -96,7 +96,7 @@ _ACCOUNT = (
 
 
 class ServerStore:
-    def __init__(self, url: str, *, clock: Clock = utc_now, pool_size: int = 8) -> None:
+    def __init__(self, url: str, *, clock: Clock = utc_now, pool_size: int = 4) -> None:
         self.clock = clock
         self.hasher = PasswordHasher()  # argon2id, the library's default cost
         self._dummy = self.hasher.hash(secrets.token_hex(16))  # unknown names cost the same

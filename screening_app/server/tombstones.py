@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,10 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import audit, devices, permissions, rows
+from screening_app.server.bearer import Bearer
 from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
+from screening_app.server.routing import Router
 from screening_app.server.store import Caller, ServerStore
 from screening_app.sync.tombstone import TombstoneError, verify
 from screening_app.sync.wire import (
@@ -156,21 +158,23 @@ def _witnessed(at: Any, seen: str, *, created: bool) -> dict[str, Any]:
     return {"stored": created, "witnessed_at": at.isoformat(), "witness": seen}
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
     """``POST /v1/tombstones`` (201 witnessed, 200 already witnessed) and
     ``GET /v1/tombstones?after=SEQ``; ``caller`` is the API's signed-in caller dependency."""
-    routes = APIRouter()
-    signed_in = Depends(caller)
+    routes = Router()
+    signed_in = Depends(bearer)
 
     @routes.post(TOMBSTONES_PATH, response_model=Witnessed)
-    def send(body: Upload, response: Response, who: Caller = signed_in) -> dict[str, Any]:
+    def send(body: Upload, response: Response, bearer: Bearer = signed_in) -> dict[str, Any]:
+        who = bearer.caller()
         data, signature = decoded(body.envelope, "deletion"), decoded(body.signature, "signature")
         seen = witness(store, who, data, signature)
         response.status_code = 201 if seen["stored"] else 200
         return seen
 
     @routes.get(TOMBSTONES_PATH, response_model=Tombstones)
-    def receive(who: Caller = signed_in, after: int = Query(0, ge=0)) -> Tombstones:
+    def receive(bearer: Bearer = signed_in, after: int = Query(0, ge=0)) -> Tombstones:
+        who = bearer.caller()
         return Tombstones(tombstones=since(store, who, after))
 
     return routes

@@ -21,7 +21,7 @@ POOL = "SCREENING_SERVER_POOL"
 
 def app() -> FastAPI:
     """The application of one worker (a uvicorn factory)."""
-    store = ServerStore(os.environ[DATABASE], pool_size=int(os.environ.get(POOL) or 8))
+    store = ServerStore(os.environ[DATABASE], pool_size=int(os.environ.get(POOL) or 4))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -3,7 +3,7 @@
 
 import base64
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Header, Request
 from screening_app.server import (
     devices,
 )
+from screening_app.server.bearer import Bearer
 from screening_app.server.problems import decoded
-from screening_app.server.store import TOKEN_LIFETIME, Caller, ServerStore
+from screening_app.server.routing import Router
+from screening_app.server.store import TOKEN_LIFETIME, ServerStore
 from screening_app.sync.wire import (
     DEVICES_PATH,
     SETTINGS_PATH,
@@ -31,9 +33,9 @@ from screening_app.sync.wire import (
 )
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
-    routes = APIRouter()
-    Authorised = Annotated[Caller, Depends(caller)]
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+    routes = Router()
+    Authorised = Annotated[Bearer, Depends(bearer)]
 
     @routes.post("/v1/sessions", response_model=SignedIn)
     def sign_in(body: SignIn, request: Request) -> dict[str, Any]:
@@ -65,25 +67,30 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         }
 
     @routes.get(WITNESS_PATH, response_model=LastWitness)
-    def last_witness(who: Authorised) -> dict[str, Any]:
+    def last_witness(bearer: Authorised) -> dict[str, Any]:
+        who = bearer.caller()
         return {"witness": devices.last_witness(store, who)}
 
     @routes.post(WITNESS_PATH, response_model=Consistent)
-    def witness(body: Witness, who: Authorised) -> dict[str, bool]:
+    def witness(body: Witness, bearer: Authorised) -> dict[str, bool]:
+        who = bearer.caller()
         return {"consistent": devices.witness(store, who, body.length, body.head, body.at_previous)}
 
     @routes.get(SETTINGS_PATH, response_model=Settings)
-    def settings(who: Authorised) -> dict[str, Any]:
+    def settings(bearer: Authorised) -> dict[str, Any]:
+        bearer.caller()  # anyone signed in, no one else
         return {"retention_days": store.retention_days()}
 
     @routes.get("/v1/me", response_model=Account)
-    def me(who: Authorised) -> dict[str, Any]:
+    def me(bearer: Authorised) -> dict[str, Any]:
+        who = bearer.caller()
         return _account(who.account.name, who.account.role, who.account.team)
 
     @routes.post(DEVICES_PATH, status_code=201, response_model=DeviceMade)
     def register(
-        body: NewDevice, who: Authorised, authorization: Annotated[str, Header()]
+        body: NewDevice, bearer: Authorised, authorization: Annotated[str, Header()]
     ) -> dict[str, str]:
+        who = bearer.caller()
         token = authorization.partition(" ")[2].strip()
         device = devices.register_device(
             store, who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
@@ -91,7 +98,8 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return {"device_id": str(device)}
 
     @routes.delete("/v1/devices/{device_id}", status_code=204)
-    def revoke(device_id: uuid.UUID, who: Authorised) -> None:
+    def revoke(device_id: uuid.UUID, bearer: Authorised) -> None:
+        who = bearer.caller()
         devices.revoke_device(store, who, device_id)
 
     return routes

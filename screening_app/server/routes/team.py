@@ -1,7 +1,7 @@
 """The team's keys and computers: the team key and its recovery copy, the approvals of
 computers, and the keyed hashes that link screenings across the organisation (docs/SERVER.md)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -12,8 +12,10 @@ from screening_app.server import (
     org_links,
     team_keys,
 )
+from screening_app.server.bearer import Bearer
 from screening_app.server.problems import Invalid, decoded
-from screening_app.server.store import Caller, ServerStore
+from screening_app.server.routing import Router
+from screening_app.server.store import ServerStore
 from screening_app.sync.wire_keys import (
     APPROVALS_PATH,
     COMPUTERS_PATH,
@@ -41,12 +43,13 @@ from screening_app.sync.wire_keys import (
 )
 
 
-def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
-    routes = APIRouter()
-    Authorised = Annotated[Caller, Depends(caller)]
+def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+    routes = Router()
+    Authorised = Annotated[Bearer, Depends(bearer)]
 
     @routes.put(TEAM_KEY_PATH, status_code=204)
-    def create_team_key(body: TeamKey, who: Authorised) -> None:
+    def create_team_key(body: TeamKey, bearer: Authorised) -> None:
+        who = bearer.caller()
         team_keys.create(
             store,
             who,
@@ -58,23 +61,28 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         )
 
     @routes.get(TEAM_KEY_PATH, response_model=TeamKeyCopies)
-    def get_team_key(who: Authorised) -> dict[str, Any]:
+    def get_team_key(bearer: Authorised) -> dict[str, Any]:
+        who = bearer.caller()
         return team_keys.current(store, who)
 
     @routes.get(TEAM_KEY_WAITING_PATH, response_model=Waiting)
-    def waiting(who: Authorised) -> Waiting:
+    def waiting(bearer: Authorised) -> Waiting:
+        who = bearer.caller()
         return Waiting(devices=team_keys.waiting(store, who))
 
     @routes.post(TEAM_KEY_GRANTS_PATH, status_code=204)
-    def grant(body: Grant, who: Authorised) -> None:
+    def grant(body: Grant, bearer: Authorised) -> None:
+        who = bearer.caller()
         team_keys.grant(store, who, body.device_id, _epochs(body.keys))
 
     @routes.get(COMPUTERS_PATH, response_model=TeamComputers)
-    def team_computers(who: Authorised) -> TeamComputers:
+    def team_computers(bearer: Authorised) -> TeamComputers:
+        who = bearer.caller()
         return approvals.computers(store, who)
 
     @routes.post(APPROVALS_PATH)
-    def approve_computer(body: Approval, who: Authorised) -> JSONResponse:
+    def approve_computer(body: Approval, bearer: Authorised) -> JSONResponse:
+        who = bearer.caller()
         stored = approvals.record(
             store,
             who,
@@ -87,26 +95,31 @@ def router(store: ServerStore, caller: Callable[..., Caller]) -> APIRouter:
         return JSONResponse({"stored": stored}, status_code=201 if stored else 200)
 
     @routes.post(TEAM_KEY_ROTATE_PATH, status_code=204)
-    def rotate(body: Rotation, who: Authorised) -> None:
+    def rotate(body: Rotation, bearer: Authorised) -> None:
+        who = bearer.caller()
         sealed_for = {k.device_id: decoded(k.sealed, "key") for k in body.keys}
         recovery = decoded(body.recovery, "recovery copy") if body.recovery else None
         team_keys.rotate(store, who, body.epoch, bytes.fromhex(body.public), recovery, sealed_for)
 
     @routes.get(TEAM_RECOVERY_PATH, response_model=TeamRecovery)
-    def get_recovery(who: Authorised) -> dict[str, Any]:
+    def get_recovery(bearer: Authorised) -> dict[str, Any]:
+        who = bearer.caller()
         return team_keys.recovery(store, who)
 
     @routes.post(TEAM_KEY_RECOVER_PATH, status_code=204)
-    def recovered(body: Recovered, who: Authorised) -> None:
+    def recovered(body: Recovered, bearer: Authorised) -> None:
+        who = bearer.caller()
         team_keys.keep_recovered(store, who, _epochs(body.keys))
 
     @routes.put(LINK_KEYS_PATH, response_model=Unknown)
-    def put_link_keys(body: LinkKeys, who: Authorised) -> dict[str, Any]:
+    def put_link_keys(body: LinkKeys, bearer: Authorised) -> dict[str, Any]:
+        who = bearer.caller()
         keys = {item.screening_id: [_hex32(k) for k in item.keys] for item in body.screenings}
         return {"unknown": org_links.put_keys(store, who, keys)}
 
     @routes.get(ORGANISATION_LINKS_PATH, response_model=OrganisationLinks)
-    def organisation_links(who: Authorised) -> OrganisationLinks:
+    def organisation_links(bearer: Authorised) -> OrganisationLinks:
+        who = bearer.caller()
         return OrganisationLinks(links=org_links.links(store, who))
 
     return routes
