@@ -20,9 +20,8 @@ transaction with its row-level-security context for each), every upload of every
 on one global lock of the audit chain, and one uvicorn worker sharing the bench's interpreter.
 Now: batches, a chain per team (server/audit.py), several workers.
 
-What sets the pace of the 50 clients now (``py-spy record --pid`` on a worker, from the
-``profile`` extra, session 14; all 50 are of one
-team): two things held from a screening's insert until its transaction commits — the team's
+What set the pace of the 50 clients (``py-spy record --pid`` on a worker, from the
+``profile`` extra, session 14; all 50 are of one team): two things held from a screening's insert until its transaction commits — the team's
 audit-chain lock (taken first by the figures' trigger) and the figures' dirty mark of its month
 (an upsert on one row) — so one team's uploads commit one at a time, about one fsync each. With
 both taken out for a measurement only, the same run went from 264 to 391 requests/s (p50 176 →
@@ -52,40 +51,36 @@ FastAPI's routes (about 20 ms), so the measure sends one batch first, and takes 
 three rounds of the batches and of the baseline, which moved between 62 and 141 ms from run to
 run. 1 000 in batches: 198–237 ms, 2.6–3.05× (five runs of six under 3×).
 
-The 50 clients (session 15): most of a worker's threads wait on their team's chain lock, yet
-writing an audit row in one statement (PostgreSQL hashes the last hash with the rest of the
-row's text, domain/audit_chain.tail) and reading what is held before taking the lock changed
-nothing here (305–316 requests/s): vmstat shows the two cores 80 % busy with 5–8 runnable, so
-the pace is the machine's. Those changes shorten the time a team's uploads wait for each other
-by two round trips, which counts on a network where the database is a millisecond away.
-Reading each request's caller by one statement outside a transaction (two round trips fewer
-per request) did count: 337–359 requests/s in the next two runs.
-Tried and left out: httptools and uvloop under uvicorn (no change in requests/s, one error in one
-run); a shorter interpreter switch interval in the workers (no change).
+The 50 clients (session 15): writing an audit row in one statement and reading what is held
+before taking the chain's lock changed nothing here (305–316 requests/s; they shorten the wait
+when the database is across a network); reading each request's caller by one statement outside
+a transaction did count: 337–359 requests/s.
+Tried and left out: a shorter interpreter switch interval in the workers (no change).
 
-Session 16, measured per process (CPU time from /proc over the 50 clients' run): the clients
-took 0.3 of a core, the two workers 0.95 between them, PostgreSQL 0.35, and a quarter of the
-machine stood idle, so the pace was not the cores alone. py-spy with ``--gil`` showed each
-worker holding the interpreter's lock only 30 % of the time, and the same clients spread over
-ten teams reached 402 requests/s against 307 for one: the team's chain was still the queue.
-Under its lock an upload made four round trips (the lock, the key's epoch, the insert, the
-audit row) and then the COMMIT, each waiting for its thread to get the interpreter back among
-forty. Now a single upload reads what is held, the epoch and the version before in one round
-trip, then sends the lock, one statement that inserts only while the key is at that epoch and
-writes the audit row for what it inserted (audit.after), and the COMMIT together in psycopg's
-pipeline: the chain is held only while PostgreSQL works. Anything unusual (the key changed
-between, the same screening at the same moment) wrote nothing and takes the careful way. 50
-clients of one team: 379–400 requests/s (p50 123–187 ms); of ten teams: 453. The machine is now
-busy (1.8 of 2 cores); a worker spends about 1.5 ms of Python per upload, spread over the
-HTTP stack (a sixth), psycopg (a fifth), TLS and the app's own checks, with nothing left that
-stands out. The benchmark now also measures the same 50 clients asking ``GET /health`` (one
-read of the database, nothing else): 986–1 153 requests/s, against 401–414 uploads/s in the
-same runs (2.4–2.9×). The lightest request through the same TLS, HTTP stack and pool is about
-1 000 requests/s here, so 1 000 uploads/s is this machine's ceiling, not a goal uploads can
-reach; it needs more cores than this machine has, or the clients elsewhere.
-Without the pipeline, the same two statements sent one by one gave the same requests/s here
-(391–392): on loopback the pipeline's gain is round trips, which count once the database is
-across a network.
+Session 16 (CPU time per process from /proc; py-spy ``--gil``): each worker held the
+interpreter's lock only 30 % of the time and ten teams' clients went faster than one team's:
+the team's chain was the queue, held over four round trips and the COMMIT, each waiting for its
+thread to get the interpreter back among forty. Now a single upload reads what is held, the
+epoch and the version before in one round trip, then sends the lock, one statement inserting
+only while the key is at that epoch with its audit row (audit.after), and the COMMIT together
+(psycopg's pipeline): 379–400 requests/s. The same clients asking ``GET /health`` (one read,
+nothing else) reached 986–1 153 requests/s, uploads 2.4–2.9× slower. (Without the pipeline:
+the same here; its gain is round trips, which count once the database is across a network.)
+
+Session 17, the workers' CPU time per request (this benchmark now reports it: what the server
+spends whoever shares the cores): an upload cost a worker 2.4–2.6 ms with one client, 2.7–3.0 ms
+with 50, in-process without HTTP 1.0 ms. The rest was the web stack, and with 50 clients the
+contention of 40 threads a worker (anyio's default) for the interpreter, though only the pool's
+8 connections could work. Measured one at a time (50 clients, 15 s, a script of this module's
+parts): threads capped at the pool, 4 (server/api.py ``_running``): 2.6 ms, 414 requests/s;
+uvicorn's C parser and loop (httptools, uvloop): 2.4 ms, 437; each request handed to a thread
+once instead of three times — its caller read in the endpoint's thread (server/bearer.py), its
+answer checked on the loop (server/routing.py) — and FastAPI's telemetry hooks off: 2.2 ms,
+434–458 requests/s, p95 164–201 ms (one client: 2.0 ms a request). Two runs of this benchmark:
+412 and 443 requests/s, p95 211 and 191 ms, 0 errors, uploads 2.0–2.1× ``GET /health``; 1 000
+singles 3.3–3.7 s (3.8 before). The machine stays the limit: the workers take one core, the
+clients (one Python process with 50 threads) about 0.8 ms a request and PostgreSQL the rest.
+On a server of its own, two workers at 2.2 ms an upload would answer about 900 a second.
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
 
@@ -111,7 +106,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from benchmarks.common import Measure, print_table
+from benchmarks.common import Measure, cpu_seconds, print_table
 from screening_app.crypto import AccountKeys
 from screening_app.server import schema
 from screening_app.server.store import ServerStore
@@ -159,6 +154,7 @@ class _Served:
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         self.url = f"https://127.0.0.1:{port}"
+        self.cpu_per_request = (0.0, 0.0)  # uploads, GET /health (the 50 clients)
         self.verify = ssl.create_default_context(cafile=str(folder / "server.crt"))
         deadline = time.monotonic() + 30
         while True:
@@ -247,7 +243,9 @@ def run(
         Measure(
             f"{clients} clients uploading for {seconds:.0f} s ({workers} workers): p95 latency; "
             f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {rate:.0f} requests/s, "
-            f"{_errors(failed)}",
+            f"{_errors(failed)}; the workers' CPU time per upload "
+            f"{served.cpu_per_request[0] * 1000:.2f} ms (GET /health "
+            f"{served.cpu_per_request[1] * 1000:.2f} ms)",
             p95,
             single,
             "s",
@@ -331,10 +329,17 @@ def _concurrent(
     def health(n: int) -> Callable[[], httpx.Response]:
         return lambda: sessions[n].get("/health")
 
+    spent = cpu_seconds(served.process.pid)
     uploads = _load(clients, seconds, upload, 201)
+    middle = cpu_seconds(served.process.pid)
     lightest = _load(clients, seconds, health, 200)
+    done = cpu_seconds(served.process.pid)
     for session in sessions:
         session.close()
+    served.cpu_per_request = (
+        (middle - spent) / max(1, len(uploads[0])),
+        (done - middle) / max(1, len(lightest[0])),
+    )
     return uploads, len(lightest[0]) / seconds
 
 

@@ -6,10 +6,12 @@ machine, so a slow or busy machine moves both numbers together.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,25 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "MiB":
         return f"{value:.0f} MiB"
     return f"{value:.3g} {unit}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) ``pid`` and its child processes have used so far, in
+    seconds (Linux ``/proc``): what a server's worker processes spent, whoever else shares the
+    machine's cores with them."""
+    total = 0.0
+    for each in (pid, *_children(pid)):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for n in listed for child in (int(n), *_children(int(n)))]
