@@ -33,6 +33,17 @@ bare window is 46 MiB (25 MiB of code pages, 15 written); 2× leaves 46 MiB for 
 above, and the libraries' code pages alone are 40 MiB more than a bare window's. Meeting it
 would mean leaving sqlite-utils (with click and dateutil) and pydantic out of the desktop, which
 the stack names; not done.
+
+Session 17 put that to the test (30 000 screenings, the window signed in as above): with
+sqlite-utils' ``Database`` replaced by a stand-in of the five things the app uses (``execute``,
+``atomic``, ``table_names``, ``conn``, ``close``), sqlite-utils, click, dateutil and pluggy
+unimported (553 → 500 modules), the window held 133 MiB against 135 MiB: 2 MiB, not the 15 MiB
+sqlite-utils costs imported into a bare interpreter, because most of what it pulls in (inspect,
+dataclasses, the stdlib's sqlite3, json, uuid) the app imports anyway. Not worth leaving the
+stack for. Handing freed heap back to the system after sign-in (glibc's ``malloc_trim``) gave
+nothing either (140 → 140 MiB): what is held is in use. pydantic is the form model itself
+(domain/forms.py). The 2× goal is not met, and no change within the chosen stack is left that
+would meet it.
 """
 
 from __future__ import annotations
