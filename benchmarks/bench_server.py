@@ -20,20 +20,20 @@ transaction with its row-level-security context for each), every upload of every
 on one global lock of the audit chain, and one uvicorn worker sharing the bench's interpreter.
 Now: batches, a chain per team (server/audit.py), several workers.
 
-What set the pace of the 50 clients (``py-spy record --pid`` on a worker, from the
-``profile`` extra, session 14; all 50 are of one team): two things held from a screening's insert until its transaction commits — the team's
-audit-chain lock (taken first by the figures' trigger) and the figures' dirty mark of its month
-(an upsert on one row) — so one team's uploads commit one at a time, about one fsync each. With
-both taken out for a measurement only, the same run went from 264 to 391 requests/s (p50 176 →
-115 ms); what remains is the two cores, shared by the 50 client threads, the two workers and
-PostgreSQL, each request costing a TLS record, JSON, an Ed25519 check and two transactions
-(the token's, then the upload's). Tried in session 14 and left out (branch
-``experiment/deferred-audit-links``): audit rows written pending and linked after their commit
-by a short transaction of their own (a position and hashes filled in under the chain's lock, not
-waiting for the disk), and the figures' marks appended to a log. Nothing waited any more, yet
-the 50 clients stayed at 239–265 requests/s and single uploads got slower (5.3 s for 1 000):
-on two cores shared with the clients, the linking transaction cost what the waiting had. It is
-worth measuring again on a server with more cores than clients' threads.
+What set the pace of the 50 clients (``py-spy record --pid`` on a worker, from the ``profile``
+extra, session 14; all 50 are of one team): two things held from a screening's insert until its
+transaction commits — the team's audit-chain lock (taken first by the figures' trigger) and the
+figures' dirty mark of its month (an upsert on one row) — so one team's uploads commit one at a
+time, about one fsync each. With both taken out for a measurement only, the same run went from
+264 to 391 requests/s (p50 176 → 115 ms); what remains is the two cores, shared by the 50 client
+threads, the two workers and PostgreSQL, each request costing a TLS record, JSON, an Ed25519
+check and two transactions (the token's, then the upload's). Tried in session 14 and left out
+(branch ``experiment/deferred-audit-links``): audit rows written pending and linked after their
+commit by a short transaction of their own (a position and hashes filled in under the chain's
+lock, not waiting for the disk), and the figures' marks appended to a log. Nothing waited any
+more, yet the 50 clients stayed at 239–265 requests/s and single uploads got slower (5.3 s for 1
+000): on two cores shared with the clients, the linking transaction cost what the waiting had.
+It is worth measuring again on a server with more cores than clients' threads.
 
 The batches (py-spy, one worker): the Ed25519 check of each envelope was half the server's time
 for a batch; the library releases the GIL while it checks, so a batch is now checked in two
