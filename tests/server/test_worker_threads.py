@@ -1,6 +1,7 @@
-"""A worker runs at most as many requests in its threads at once as its pool has connections
-(server/api.py ``_running``): more could only wait for a connection while competing for the
-interpreter with the requests at work. The others wait their turn and are all answered."""
+"""How a worker runs requests (server/api.py, routing.py, bearer.py): at most as many in its
+threads at once as its pool has connections (more could only wait for a connection while
+competing for the interpreter; the others wait their turn and are all answered), each handed to
+a thread once, and none traced to a telemetry collector."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
+from fastapi import FastAPI
 from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
+from opentelemetry import trace
 
 from screening_app.server.api import create_app
 from screening_app.server.store import Caller, ServerStore
@@ -53,7 +56,7 @@ def test_requests_in_threads_at_once_are_the_pool_s_connections(
 
             def ask(_n: int) -> int:
                 answer = client.get("/v1/me", headers={"Authorization": "Bearer not-a-token"})
-                return answer.status_code
+                return int(answer.status_code)
 
             with ThreadPoolExecutor(12) as many:
                 answers = list(many.map(ask, range(12)))
@@ -106,3 +109,39 @@ def test_a_token_of_the_wrong_shape_is_refused_before_any_thread(
         assert answer.status_code == 401
         assert "Sign in first" in answer.json()["detail"]
     assert seen == []  # no database read for any of them
+
+
+class _Recording(trace.TracerProvider):
+    """A tracer provider as an operator's environment might install: it notes each use."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Any = None,
+    ) -> trace.Tracer:
+        self.asked.append(instrumenting_module_name)
+        return trace.NoOpTracer()
+
+
+def test_nothing_goes_to_a_telemetry_collector(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tracer installed in the process, FastAPI would trace every request (routes,
+    errors, stack traces) to it; the server's app never does. A plain FastAPI app does, so the
+    recorder would notice."""
+    recording = _Recording()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: recording)
+    assert client.get("/health").status_code == 200
+    assert client.get("/v1/me", headers={"Authorization": "Bearer unknown"}).status_code == 401
+    assert recording.asked == []
+
+    plain = FastAPI()
+    plain.get("/ping")(lambda: {"ok": True})
+    with TestClient(plain) as other:
+        assert other.get("/ping").status_code == 200
+    assert recording.asked  # the control: tracing was there to be had
