@@ -33,12 +33,10 @@ commit by a short transaction of their own (a position and hashes filled in unde
 lock, not waiting for the disk), and the figures' marks appended to a log. Nothing waited any
 more, yet the 50 clients stayed at 239–265 requests/s and single uploads got slower (5.3 s for 1
 000): on two cores shared with the clients, the linking transaction cost what the waiting had.
-It is worth measuring again on a server with more cores than clients' threads.
 
 The batches (py-spy, one worker): the Ed25519 check of each envelope was half the server's time
 for a batch; the library releases the GIL while it checks, so a batch is now checked in two
-halves on two threads (31 instead of 38 ms a batch; 1 000 uploads 4.0× the raw inserts). Next
-come the transaction (a tenth), the canonical JSON each signature covers and the base64.
+halves on two threads (31 instead of 38 ms a batch; 1 000 uploads 4.0× the raw inserts).
 
 Session 15 (py-spy again, and each phase of a batch timed in the worker): storing a batch took
 12.7 ms, half of it psycopg writing the envelopes and signatures as a text array of bytea (each
@@ -53,34 +51,37 @@ run. 1 000 in batches: 198–237 ms, 2.6–3.05× (five runs of six under 3×).
 
 The 50 clients (session 15): writing an audit row in one statement and reading what is held
 before taking the chain's lock changed nothing here (305–316 requests/s; they shorten the wait
-when the database is across a network); reading each request's caller by one statement outside
-a transaction did count: 337–359 requests/s.
-Tried and left out: a shorter interpreter switch interval in the workers (no change).
+when the database is across a network); reading each request's caller by one statement outside a
+transaction did count: 337–359 requests/s. Tried and left out: a shorter interpreter switch
+interval in the workers (no change).
 
 Session 16 (CPU time per process from /proc; py-spy ``--gil``): each worker held the
-interpreter's lock only 30 % of the time and ten teams' clients went faster than one team's:
-the team's chain was the queue, held over four round trips and the COMMIT, each waiting for its
+interpreter's lock only 30 % of the time and ten teams' clients went faster than one team's: the
+team's chain was the queue, held over four round trips and the COMMIT, each waiting for its
 thread to get the interpreter back among forty. Now a single upload reads what is held, the
 epoch and the version before in one round trip, then sends the lock, one statement inserting
 only while the key is at that epoch with its audit row (audit.after), and the COMMIT together
 (psycopg's pipeline): 379–400 requests/s. The same clients asking ``GET /health`` (one read,
-nothing else) reached 986–1 153 requests/s, uploads 2.4–2.9× slower. (Without the pipeline:
-the same here; its gain is round trips, which count once the database is across a network.)
+nothing else) reached 986–1 153 requests/s, uploads 2.4–2.9× slower. (Without the pipeline: the
+same here; it saves round trips.)
 
-Session 17, the workers' CPU time per request (this benchmark now reports it: what the server
-spends whoever shares the cores): an upload cost a worker 2.4–2.6 ms with one client, 2.7–3.0 ms
-with 50, in-process without HTTP 1.0 ms. The rest was the web stack, and with 50 clients the
+Session 17, the workers' CPU time per request (now reported here: what the server spends,
+whoever shares the cores): an upload cost a worker 2.4–2.6 ms with one client, 2.7–3.0 ms with
+50, in-process without HTTP 1.0 ms. The rest was the web stack, and with 50 clients the
 contention of 40 threads a worker (anyio's default) for the interpreter, though only the pool's
 8 connections could work. Measured one at a time (50 clients, 15 s, a script of this module's
 parts): threads capped at the pool, 4 (server/api.py ``_running``): 2.6 ms, 414 requests/s;
 uvicorn's C parser and loop (httptools, uvloop): 2.4 ms, 437; each request handed to a thread
 once instead of three times — its caller read in the endpoint's thread (server/bearer.py), its
 answer checked on the loop (server/routing.py) — and FastAPI's telemetry hooks off: 2.2 ms,
-434–458 requests/s, p95 164–201 ms (one client: 2.0 ms a request). Two runs of this benchmark:
-412 and 443 requests/s, p95 211 and 191 ms, 0 errors, uploads 2.0–2.1× ``GET /health``; 1 000
-singles 3.3–3.7 s (3.8 before). The machine stays the limit: the workers take one core, the
-clients (one Python process with 50 threads) about 0.8 ms a request and PostgreSQL the rest.
-On a server of its own, two workers at 2.2 ms an upload would answer about 900 a second.
+434–458 requests/s, p95 164–201 ms (one client: 2.0 ms a request). Three runs of this benchmark:
+412–465 requests/s, p95 164–211 ms, 0 errors, uploads 1.9–2.1× ``GET /health``; 1 000 singles
+3.3–3.7 s (3.8 before). The machine stays the limit: the workers take one core, the clients (one
+Python process with 50 threads) about 0.8 ms a request and PostgreSQL the rest. On a server of
+its own, two workers at 2.2 ms an upload would answer about 900 a second. Left: a statement in
+the upload's pipelined transaction costs a worker about 33 µs, the transaction itself 240 µs
+(psycopg, measured alone), so folding its three reads into one would save 3 %.
+
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
 
