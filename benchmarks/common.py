@@ -85,4 +85,4 @@ def _children(pid: int) -> list[int]:
         listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
-    return [int(child) for n in listed for child in (int(n), *_children(int(n)))]
+    return [each for child in map(int, listed) for each in (child, *_children(child))]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from fastapi import APIRouter, Depends
 
 from screening_app import crypto
 from screening_app.server import audit, rows
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import Invalid, ServerError, TooLarge
 from screening_app.server.routing import Router
 from screening_app.server.screenings import (
@@ -295,7 +294,7 @@ def _refused(exc: ServerError) -> dict[str, Any]:
     return {"status": exc.status, "detail": exc.message}
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     signed_in = Depends(bearer)
 

@@ -33,7 +33,11 @@ class Bearer:
         return self.store.caller(self.token)
 
 
-def signed_in(store: ServerStore) -> Callable[..., Awaitable[Bearer]]:
+# what each resource's ``router(store, bearer)`` is given, to declare with ``Depends(bearer)``
+BearerDependency = Callable[..., Awaitable[Bearer]]
+
+
+def signed_in(store: ServerStore) -> BearerDependency:
     """The dependency every signed-in route declares (``Depends(signed_in(store))``)."""
 
     async def bearer(authorization: Annotated[str, Header()] = "") -> Bearer:

@@ -4,7 +4,6 @@ another setting: docs/GOVERNANCE.md). Public keys only; asking is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Depends, Path
 
 from screening_app.domain.capabilities import Verb, holders
 from screening_app.server import permissions, rows
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import NotFound
 from screening_app.server.routing import Router
 from screening_app.server.store import Caller, ServerStore
@@ -54,7 +53,7 @@ class _Keys:
     sign_public: bytes
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     signed_in = Depends(bearer)
 

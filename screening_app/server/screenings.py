@@ -138,7 +138,7 @@ def upload(store: ServerStore, caller: Caller, envelope: bytes, signature: bytes
         if same is not None:
             return again(same.content(), envelope, same.status)
         current = epoch.fetchone()
-        refused = refusal(meta, current, earlier is None or earlier.fetchone() is not None)
+        refused = refusal(meta, current, _follows(earlier))
         if refused is not None:
             raise refused
         if current is not None:
@@ -170,6 +170,12 @@ def _earlier(conn: Any, caller: Caller, meta: dict[str, Any]) -> Any:
     if meta["version"] == 1:
         return None
     return conn.execute(_EARLIER, [meta["id"], meta["version"] - 1, caller.account.id])
+
+
+def _follows(earlier: Any) -> bool:
+    """From ``_earlier``'s query: a first version, or an amendment whose version before is its
+    author's own on the server."""
+    return earlier is None or earlier.fetchone() is not None
 
 
 def uploader_key(store: ServerStore, caller: Caller) -> bytes:
@@ -299,11 +305,7 @@ def store_upload(
     already = _already(conn, meta, envelope)
     if already is not None:
         return already
-    earlier = (
-        meta["version"] == 1
-        or conn.execute(_EARLIER, [meta["id"], meta["version"] - 1, caller.account.id]).fetchone()
-        is not None
-    )
+    earlier = _follows(_earlier(conn, caller, meta))
     refused = refusal(meta, locked(), earlier)
     if refused is not None:
         raise refused

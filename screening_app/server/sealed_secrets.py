@@ -14,14 +14,14 @@ What differs — which table, who may receive a copy — is each secret's own fu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
 from screening_app.server import org_links, team_keys
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import decoded
 from screening_app.server.routing import Router
 from screening_app.server.store import Caller, ServerStore
@@ -63,7 +63,7 @@ SECRETS = (
 )
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     for secret in SECRETS:
         _serve(routes, store, Depends(bearer), secret)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from screening_app.domain.capabilities import Verb
 from screening_app.server import audit, devices, permissions, rows
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.downloads import b64
 from screening_app.server.problems import Conflict, Invalid, NotFound, decoded
 from screening_app.server.routing import Router
@@ -158,9 +157,10 @@ def _witnessed(at: Any, seen: str, *, created: bool) -> dict[str, Any]:
     return {"stored": created, "witnessed_at": at.isoformat(), "witness": seen}
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     """``POST /v1/tombstones`` (201 witnessed, 200 already witnessed) and
-    ``GET /v1/tombstones?after=SEQ``; ``caller`` is the API's signed-in caller dependency."""
+    ``GET /v1/tombstones?after=SEQ``; ``bearer`` is the API's signed-in caller dependency
+    (server/bearer.py)."""
     routes = Router()
     signed_in = Depends(bearer)
 

@@ -3,7 +3,6 @@
 
 import base64
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from screening_app.server import (
     devices,
 )
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import decoded
 from screening_app.server.routing import Router
 from screening_app.server.store import TOKEN_LIFETIME, ServerStore
@@ -33,7 +32,7 @@ from screening_app.sync.wire import (
 )
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     Authorised = Annotated[Bearer, Depends(bearer)]
 

@@ -1,7 +1,6 @@
 """The organisation's figures and an area's profile, counted from clear metadata only
 (supervisors; docs/SERVER.md, "Organisation figures")."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -10,14 +9,14 @@ from screening_app.server import figures as figures_module
 from screening_app.server import (
     outcomes,
 )
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import Invalid
 from screening_app.server.routing import Router
 from screening_app.server.store import ServerStore
 from screening_app.sync.wire import AREA_PROFILE_PATH, FIGURES_PATH, MONTH, AreaRows, Figures
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     Authorised = Annotated[Bearer, Depends(bearer)]
 

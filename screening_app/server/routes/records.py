@@ -2,7 +2,6 @@
 ``/v1/reviews``, ``/v1/outcomes`` (docs/SERVER.md, "API")."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -14,7 +13,7 @@ from screening_app.server import (
     reviews,
     screenings,
 )
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import decoded
 from screening_app.server.routing import Router
 from screening_app.server.store import ServerStore
@@ -37,7 +36,7 @@ from screening_app.sync.wire import (
 )
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     Authorised = Annotated[Bearer, Depends(bearer)]
 

@@ -1,7 +1,6 @@
 """The team's keys and computers: the team key and its recovery copy, the approvals of
 computers, and the keyed hashes that link screenings across the organisation (docs/SERVER.md)."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -12,7 +11,7 @@ from screening_app.server import (
     org_links,
     team_keys,
 )
-from screening_app.server.bearer import Bearer
+from screening_app.server.bearer import Bearer, BearerDependency
 from screening_app.server.problems import Invalid, decoded
 from screening_app.server.routing import Router
 from screening_app.server.store import ServerStore
@@ -43,7 +42,7 @@ from screening_app.sync.wire_keys import (
 )
 
 
-def router(store: ServerStore, bearer: Callable[..., Awaitable[Bearer]]) -> APIRouter:
+def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
     routes = Router()
     Authorised = Annotated[Bearer, Depends(bearer)]
 
