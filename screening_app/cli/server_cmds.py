@@ -85,6 +85,11 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="PostgreSQL connections per worker (workers × pool stays under max_connections)",
     )
+    run.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per request (address, method, path, status) to standard error",
+    )
     run.set_defaults(func=cmd_run)
 
 
@@ -290,6 +295,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "ssl_certfile": str(args.cert),
         "ssl_keyfile": str(args.key),
         "log_level": "info",
+        "access_log": args.access_log,
         "timeout_graceful_shutdown": 10,
     }
     if args.workers > 1:  # processes behind one socket, each with its own pool

@@ -126,7 +126,12 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_the_server_runs_over_tls_and_stops_on_sigterm(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("access_log", [False, True])
+def test_the_server_runs_over_tls_and_stops_on_sigterm(
+    database_url: str, tmp_path: Path, access_log: bool
+) -> None:
+    """A line per request in the server's log only with --access-log (who asked, from what
+    address, for what: personal data the audit trail does not need)."""
     assert run(["server", "cert", "--out", str(tmp_path), "--host", "127.0.0.1"]) == 0
     port = _free_port()
     server = subprocess.Popen(
@@ -144,6 +149,7 @@ def test_the_server_runs_over_tls_and_stops_on_sigterm(database_url: str, tmp_pa
             str(tmp_path / "server.crt"),
             "--key",
             str(tmp_path / "server.key"),
+            *(["--access-log"] if access_log else []),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -169,6 +175,7 @@ def test_the_server_runs_over_tls_and_stops_on_sigterm(database_url: str, tmp_pa
     # uvicorn finishes the requests in flight, then ends with the signal it was sent
     assert server.returncode in (0, -signal.SIGTERM)
     assert "Finished server process" in output
+    assert ('"GET /health HTTP/1.1" 200' in output) is access_log
 
 
 @pytest.mark.parametrize("may_create_roles", [False, True])
