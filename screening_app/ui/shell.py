@@ -116,7 +116,7 @@ class SafeWindow(QMainWindow):
     def add_view_and_help_menus(self, bar: QMenuBar) -> QMenu:
         """The View menu (quick hide) and Help; returns the View menu for more actions."""
         view = bar.addMenu("&View")
-        hide = self.action(view, "&Quick hide (F12)", "F12", self.toggle_hidden)
+        hide = self.action(view, "&Quick hide", "F12", self.toggle_hidden)
         hide.setShortcuts([QKeySequence("F12"), QKeySequence("Ctrl+Shift+H")])
         hide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         help_menu = bar.addMenu("&Help")
