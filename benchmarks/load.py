@@ -19,8 +19,9 @@ import functools
 import os
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 Request = tuple[str, str, bytes | None]  # method, path, JSON body (None: no body)
 TIMEOUT = 60.0  # an answer not back by then is a failure, not a hang
@@ -89,9 +90,10 @@ def run(
     try:
         import uvloop
 
-        uvloop.run(clients())
+        run_loop: Callable[[Coroutine[Any, Any, None]], None] = uvloop.run
     except ImportError:  # the server's extra is not installed: the standard loop
-        asyncio.run(clients())
+        run_loop = asyncio.run
+    run_loop(clients())
     ended = os.times()
     load.cpu = (ended.user + ended.system) - (started.user + started.system)
     load.latencies.sort()
