@@ -216,9 +216,11 @@ class StatisticsView(QWidget):
         start, end = self._months()
         organisation = self._organisation()
         self.heading.setText(
-            "The whole organisation's screenings by month, counted by the team server."
+            "The whole organisation's screenings of children by month, counted by the team "
+            "server (a place or group screening is no child and is not counted)."
             if organisation
-            else "Your team's screenings by month."
+            else "Your team's screenings of children by month (a place or group screening is "
+            "no child and is not counted)."
         )
         self.show_button.setEnabled(False)
         statistics = self.services.statistics
