@@ -73,7 +73,8 @@ def render_panel_pdf(
         ),
         Paragraph("Screenings by month", styles.heading),
         Paragraph(
-            f"Submitted screenings in each month, with the {INVESTIGATED} in brackets."
+            f"Submitted screenings of children in each month (a place or group screening is "
+            f"not counted), with the {INVESTIGATED} in brackets."
             + _partial_years(report),
             styles.caption,
         ),

@@ -85,8 +85,9 @@ def render_stats_pdf(
         table,
         Spacer(1, 8),
         Paragraph(
-            "Every submitted screening counts by its screening date and the band that "
-            "applies to it; a lowered judgement counts once a supervisor approved it. "
+            "Every submitted screening of a child counts by its screening date and the band "
+            "that applies to it (a place or group screening is no child and is not counted); "
+            "a lowered judgement counts once a supervisor approved it. "
             "Investigation outcome rate: screenings with a positive police result (charge or "
             "summons, caution, community resolution, taken into consideration, Outcome 22) of "
             "those with a police investigation. Disruption rate: screenings with a disruption "

@@ -151,6 +151,7 @@ def test_dashboard_shows_figures_and_exports_csv(
 
     text = PdfReader(summary).pages[0].extract_text()
     assert "CSE screening statistics" in text and expected[-1].month in text
+    assert "a place or group screening is no child" in " ".join(text.split())
 
     # the panel report of the same period: the tables shown, every control named, saved
     from screening_app.ui.panel_dialog import PanelReportDialog
@@ -175,7 +176,9 @@ def test_dashboard_shows_figures_and_exports_csv(
     assert rates.item(0, 2).text() == report.rate_cells("investigation_outcome_rate")[1]
     assert missing_accessible_names(dialog) == []
     dialog.write(tmp_path / "panel.pdf", as_csv=False)
-    assert "panel report" in PdfReader(tmp_path / "panel.pdf").pages[0].extract_text()
+    panel_text = " ".join(PdfReader(tmp_path / "panel.pdf").pages[0].extract_text().split())
+    assert "panel report" in panel_text
+    assert "(a place or group screening is not counted)" in panel_text
     assert dialog.saved.text().startswith("Saved as panel.pdf")
     dialog.close()
 
