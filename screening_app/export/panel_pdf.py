@@ -74,8 +74,7 @@ def render_panel_pdf(
         Paragraph("Screenings by month", styles.heading),
         Paragraph(
             f"Submitted screenings of children in each month (a place or group screening is "
-            f"not counted), with the {INVESTIGATED} in brackets."
-            + _partial_years(report),
+            f"not counted), with the {INVESTIGATED} in brackets." + _partial_years(report),
             styles.caption,
         ),
         count_table,
