@@ -35,6 +35,7 @@ class SyncControl(QObject):
         self.label.setContentsMargins(16, 0, 0, 0)  # apart from "Signed in: …" beside it
         self.wait = EVERY
         self.running = False
+        self.asked = False  # whether the round under way was asked for (File → Sync now)
         self.last = ""
         self.found = ""  # what the last round found, kept until the next one
         self.timer = QTimer(self)
@@ -52,10 +53,15 @@ class SyncControl(QObject):
             text += f" · {extra}"
         self.label.setText(text)
 
-    def sync_now(self) -> None:
+    def sync_now(self, asked: bool = False) -> None:
+        """A round now. ``asked``: the person asked for it (File → Sync now), so how it ended
+        is announced as well as shown; the timer's rounds are only shown."""
         if self.running:
+            if asked:
+                announce(self.label, "A sync is already under way.")
             return
         self.running = True
+        self.asked = asked
         self.show_state("sending and receiving…")
         Op(self.window, self.services.sync.sync).after(self._ended).success(self._done).refused(
             self._failed
@@ -80,6 +86,8 @@ class SyncControl(QObject):
             announce(self.label, alert, assertive=True)
         elif said:
             announce(self.label, said[0])
+        elif self.asked:
+            announce(self.label, report.lines()[0])
         if report.received or report.decisions_received or report.notes:
             self.changes.changed.emit()
         self.timer.start(int(self.wait.total_seconds() * 1000))
@@ -90,4 +98,6 @@ class SyncControl(QObject):
         reason = "server unreachable" if "reached" in exc.message else exc.message[:80]
         self.found = f"{reason}, will retry at {retry}"
         self.show_state()
+        if self.asked:
+            announce(self.label, f"The sync did not finish. {exc.message} Next try at {retry}.")
         self.timer.start(int(self.wait.total_seconds() * 1000))

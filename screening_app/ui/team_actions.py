@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMainWindow, QMessageBox
 
 from screening_app.services.app_services import AppServices
 from screening_app.services.model import ROLE_LABELS
+from screening_app.ui.announce import announce
 from screening_app.ui.computers_dialog import TeamComputersDialog, show_this_computers_code
 from screening_app.ui.connect_dialog import ConnectDialog, show_team_recovery_key
 from screening_app.ui.operations import Changes, Op, guarded
@@ -73,12 +74,13 @@ class TeamActions(QObject):
         self.changes.changed.connect(self.sync.show_state)
 
     def sync_now(self) -> None:
+        """File → Sync now: a round asked for, whose end is announced (sync_status.py)."""
         if self.sync is None:
-            self.window.statusBar().showMessage(
-                "Not connected to a team server: File → Connect to a team server…", 8000
-            )
+            words = "Not connected to a team server: File → Connect to a team server…"
+            self.window.statusBar().showMessage(words, 8000)
+            announce(self.window.statusBar(), words)
             return
-        self.sync.sync_now()
+        self.sync.sync_now(asked=True)
 
     def connect_server(self) -> None:
         dialog = ConnectDialog(self.window)

@@ -68,6 +68,43 @@ def test_an_unreachable_server_is_retried_later(
     services.close()
 
 
+def test_a_sync_asked_for_says_how_it_ended_and_the_timer_s_do_not(
+    qtbot: QtBot, connected_kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File → Sync now is announced when it ends, failed or done (a screen reader user hears
+    it; the status bar's words change quietly); a round of the timer's is only shown."""
+    from screening_app.services.sync_report import SyncReport
+    from screening_app.ui import sync_status
+
+    heard: list[str] = []
+    monkeypatch.setattr(sync_status, "announce", lambda _widget, text, **_: heard.append(text))
+    services = open_app(connected_kit, "kit", PW)
+    reachable = False
+
+    def sync(_password: str | None = None) -> SyncReport:
+        if not reachable:
+            raise StorageError("The server cannot be reached; nothing was lost.")
+        return SyncReport(sent=1)
+
+    monkeypatch.setattr(services.sync, "sync", sync)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    sync_control = win.team.sync
+    assert sync_control is not None
+    sync_control.sync_now()  # as the timer does
+    qtbot.waitUntil(lambda: "will retry" in sync_control.label.text())
+    assert heard == []
+    win.team.sync_now()  # File → Sync now
+    qtbot.waitUntil(lambda: bool(heard))
+    assert heard[0].startswith("The sync did not finish. The server cannot be reached")
+    assert "Next try at" in heard[0]
+    reachable = True
+    win.team.sync_now()
+    qtbot.waitUntil(lambda: len(heard) == 2)
+    assert heard[1].startswith("Sent 1 screening(s)")
+    services.close()
+
+
 def test_a_supervisor_connects_from_the_window(
     qtbot: QtBot,
     server: tuple[str, str],
