@@ -102,7 +102,8 @@ class MainWindow(SafeWindow):
     def shortcuts_text(self) -> str:
         return (
             "Ctrl+N new screening · Ctrl+O open the selected screening · Ctrl+F search\n"
-            "Ctrl+P referral PDF · Ctrl+Z undo the last answer · Ctrl+L lock now\n"
+            "Ctrl+P referral PDF · Ctrl+Z undo the last answer · F1 in a question's field "
+            "shows or hides its help · Ctrl+L lock now\n"
             "F12 or Ctrl+Shift+H quick hide: blanks the window at once; press it again to "
             "return · Ctrl+Q quit\nTab moves between fields; Enter on a list row opens it."
         )

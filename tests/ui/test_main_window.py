@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from screening_app.app import sign_in
@@ -160,6 +161,29 @@ def test_quick_hide_blanks_at_once_and_returns(qtbot: QtBot, kit: AppServices) -
     assert win.windowTitle().strip() == ""
     qtbot.keyClick(win, Qt.Key.Key_F12)
     assert win.stack.currentWidget() is win.list_page
+
+
+def test_every_key_the_shortcuts_help_names_is_bound(qtbot: QtBot, kit: AppServices) -> None:
+    """Help → Keyboard shortcuts names only keys that do something, and names the form's own
+    (F1 for a question's help, which is not a Tab stop; Ctrl+Z)."""
+    win = window(qtbot, kit)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # a form open
+    named, bound = _keys_named_and_bound(win)
+    assert {"F1", "Ctrl+Z", "F12", "Ctrl+N", "Ctrl+Q"} <= named
+    assert named <= bound, named - bound
+
+
+def _keys_named_and_bound(win: QWidget) -> tuple[set[str], set[str]]:
+    """The keys a window's shortcuts help names, and those its actions and shortcuts hold."""
+    import re
+
+    from PySide6.QtGui import QShortcut
+
+    bound = {
+        key.toString() for action in win.findChildren(QAction) for key in action.shortcuts()
+    } | {s.key().toString() for s in win.findChildren(QShortcut)}
+    text = win.shortcuts_text()  # type: ignore[attr-defined]
+    return set(re.findall(r"\b(?:Ctrl\+(?:Shift\+)?[A-Z]|F\d+)\b", text)), bound
 
 
 def test_lock_and_quick_hide_close_open_dialogs(qtbot: QtBot, db_path: Path) -> None:
@@ -485,6 +509,8 @@ def test_every_shortcut_of_the_administrator_s_window_works(
     assert win.stack.currentWidget() is win.hidden
     names["Quick hide"].trigger()
     assert win.stack.currentWidget() is win.admin_page
+    named, bound = _keys_named_and_bound(win)
+    assert "Ctrl+Q" in named and named <= bound, named - bound
     names["Lock now"].trigger()
     assert win.is_locked()
 
