@@ -173,6 +173,29 @@ def test_every_key_the_shortcuts_help_names_is_bound(qtbot: QtBot, kit: AppServi
     assert named <= bound, named - bound
 
 
+def test_f1_in_a_question_s_field_is_its_help_and_elsewhere_the_shortcuts(
+    qtbot: QtBot, kit: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F1 is both Help → Keyboard shortcuts and a question's help: in a field with help it
+    shows that help (two shortcuts on one key would do neither); elsewhere, the shortcuts."""
+    shown: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_shortcuts", lambda _self: shown.append("shortcuts"))
+    win = window(qtbot, kit)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    view = form_view(win)
+    block = next(b for p in view.pages.values() for b in p.blocks.values() if b.help_button)
+    view.go_to(view.section_of(block.question.id))
+    block.focus()
+    qtbot.waitUntil(lambda: block.isAncestorOf(QApplication.focusWidget()))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+    assert block.help_text.isVisible() and shown == []
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+    assert not block.help_text.isVisible()
+    view.nav.setFocus()
+    qtbot.keyClick(view.nav, Qt.Key.Key_F1)
+    assert shown == ["shortcuts"]
+
+
 def _keys_named_and_bound(win: QWidget) -> tuple[set[str], set[str]]:
     """The keys a window's shortcuts help names, and those its actions and shortcuts hold."""
     import re

@@ -322,10 +322,12 @@ class SectionPage(QScrollArea):
         self.verticalScrollBar().setValue(0)
         self.heading.take_focus()
 
-    def toggle_help_of(self, focused: QWidget | None) -> None:
+    def help_block_of(self, focused: QWidget | None) -> QuestionBlock | None:
+        """The question whose field holds ``focused``, if it has help to show (F1)."""
         for block in self.blocks.values():
-            if focused is not None and block.isAncestorOf(focused):
-                block.toggle_help()
+            if focused is not None and block.help_button and block.isAncestorOf(focused):
+                return block
+        return None
 
     def focus_question(self, question_id: str) -> None:
         block = self.blocks.get(question_id)

@@ -40,7 +40,8 @@ from screening_app.domain.scoring import ScoreResult, score
 from screening_app.errors import Problem, ScreeningError
 from screening_app.ui.form.answer_change import AnswerChange, AnswerSink
 from screening_app.ui.form.check_answers import CheckAnswersPage
-from screening_app.ui.form.page import SectionPage
+from screening_app.ui.form.help_key import HelpKey
+from screening_app.ui.form.page import QuestionBlock, SectionPage
 from screening_app.ui.form.score_panel import ScorePanel
 from screening_app.ui.form.wording import page_problems, problem_wording, section_states
 
@@ -149,7 +150,7 @@ class FormView(QWidget):
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.discard.clicked.connect(self.discard_requested.emit)
-        QShortcut(QKeySequence(Qt.Key.Key_F1), self, self._toggle_help)
+        HelpKey(self, self._help_block)  # F1 in a field: its help (ui/form/help_key.py)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo)
         QShortcut(QKeySequence.StandardKey.Redo, self, self.undo_stack.redo)
         row.addWidget(self.back)
@@ -357,10 +358,13 @@ class FormView(QWidget):
             item.setToolTip(tip)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
 
-    def _toggle_help(self) -> None:
-        """F1: show or hide the help of the question whose field has focus."""
+    def _help_block(self) -> QuestionBlock | None:
+        """The question whose field has focus, if it has help (F1 shows or hides it)."""
         for page in self.pages.values():
-            page.toggle_help_of(self.focusWidget())
+            block = page.help_block_of(self.focusWidget())
+            if block is not None:
+                return block
+        return None
 
     # -- helpers ------------------------------------------------------------------------------
     def editor(self, question_id: str) -> Any:
