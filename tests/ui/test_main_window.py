@@ -212,6 +212,22 @@ def _keys_named_and_bound(win: QWidget) -> tuple[set[str], set[str]]:
     return set(re.findall(r"\b(?:Ctrl\+(?:Shift\+)?[A-Z]|F\d+)\b", text)), set(keys)
 
 
+def test_sync_now_without_a_server_says_how_to_connect(
+    qtbot: QtBot, kit: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File → Sync now on a computer not connected: the status bar says how to connect, and a
+    screen reader hears it (tests/server/test_window_sync.py: a connected computer's)."""
+    from screening_app.ui import team_actions
+
+    heard: list[str] = []
+    monkeypatch.setattr(team_actions, "announce", lambda _widget, text, **_: heard.append(text))
+    win = window(qtbot, kit)
+    assert win.team.sync is None
+    win.team.sync_now()
+    assert win.statusBar().currentMessage().startswith("Not connected to a team server")
+    assert heard == [win.statusBar().currentMessage()]
+
+
 def test_lock_and_quick_hide_close_open_dialogs(qtbot: QtBot, db_path: Path) -> None:
     """A dialog is a window of its own the lock screen cannot cover: it is cancelled."""
     from PySide6.QtCore import QTimer
