@@ -86,16 +86,18 @@ the upload's pipelined transaction costs a worker about 33 µs, the transaction 
 Session 18: the clients were half the measure. Fifty httpx clients in fifty threads of this
 process cost 0.75 ms of CPU a request on the two cores the server and PostgreSQL use, and each
 waited for this process's interpreter lock between its request and its answer, inside the
-latency. They are now one asyncio connection each (benchmarks/load.py), 0.16 ms a request, as
-fifty desktops on fifty computers would cost the server's machine nothing: 585–676 requests/s,
-p50 72–80 ms, p95 108–140 ms (three 30 s runs; 412–465 and 164–211 with the threads); ``GET
-/health`` went from 852–882 to 2 229–2 643 requests/s, so the old clients capped the light
-request too. ``server run`` also writes no line of log per request unless ``--access-log`` is
-given (a few per cent of a request). What is left is the machine: an upload costs the workers
-1.65–1.71 ms and PostgreSQL about 0.8 ms (0.1 ms of it the figures' trigger), so the two cores
-answer at most about 800 a second; 1 000 needs 2.0 ms all told, on a machine of its own.
-Measured and left out: figures_mark without its own search_path (within the noise). Not tried:
-one pool checkout for a request's caller and its work (about 3 % of a worker, by the profile).
+latency. They are now one asyncio connection each (benchmarks/load.py), 0.14–0.17 ms a request,
+as fifty desktops on fifty computers would cost the server's machine nothing. Six 30 s runs
+(412–465 requests/s and p95 164–211 ms with the threads): 585–676 requests/s, p95 108–140 ms,
+then, with the machine faster (the raw baseline 63–69 ms against 68–76), 794–824 requests/s,
+p50 62–65 ms, p95 97–111 ms, 0 errors. ``GET /health`` went from 852–882 to 2 229–3 259
+requests/s: the old clients capped the light request too. ``server run`` also writes no line of
+log per request unless ``--access-log`` is given (a few per cent of a request). What is left is
+the machine: an upload costs the workers 1.42–1.71 ms and PostgreSQL 0.7–0.8 ms (0.1 ms of it
+the figures' trigger), so the two cores answer at most 750–870 a second; 1 000 needs 2.0 ms
+all told, on a machine of its own. Measured and left out: figures_mark without its own
+search_path (within the noise). Not tried: one pool checkout for a request's caller and its
+work (about 3 % of a worker, by the profile).
 
 Run: ``python -m benchmarks --only server``. Needs PostgreSQL's server binaries.
 """
