@@ -109,7 +109,8 @@ class ScreeningPage(QWidget):
     def _actions(self) -> list[tuple[str, Callable[[], object]]]:
         allowed = self.allowed
         offered: list[tuple[bool, str, Callable[[], object]]] = [
-            (allowed.referral, "&Referral PDF…", self.referral_requested.emit),
+            # no Alt letter: Alt+R is the Review menu's; File → Referral PDF is Ctrl+P
+            (allowed.referral, "Referral PDF…", self.referral_requested.emit),
             (allowed.amend, "&Amend…", self.amend),
             (allowed.share, "Share &with…", self.share),
             (allowed.review, "A&pprove…", self.approve),
