@@ -89,7 +89,7 @@ class AdminView(QWidget):
         )
         tabs = QTabWidget(self)
         tabs.setAccessibleName("Administration sections")
-        tabs.addTab(self._accounts_tab(), "&Accounts")
+        tabs.addTab(self._accounts_tab(), "A&ccounts")
         tabs.addTab(self._audit_tab(), "Audit &trail")
         layout.addWidget(tabs, 1)
         self.refresh()

@@ -121,7 +121,7 @@ class StatisticsView(QWidget):
         controls.addWidget(self.whose)
         self.start = self._month_edit("From month", QDate(today.year - 1, today.month, 1))
         self.end = self._month_edit("To month", QDate(today.year, today.month, 1))
-        for text, edit in (("Fr&om", self.start), ("&To", self.end)):
+        for text, edit in (("Fro&m", self.start), ("&To", self.end)):
             label = QLabel(text, self)
             label.setContentsMargins(0, 0, 4, 0)
             # Qt measures the kerned "To" too narrow (it showed "Tc"): room for it, measured

@@ -8,21 +8,26 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenuBar, QTabBar
 from pytestqt.qtbot import QtBot
 
+from screening_app.ui.admin_window import AdminWindow
 from screening_app.ui.form.view import CHECK_PAGE
 from screening_app.ui.main_window import MainWindow
-from tests.conftest import open_app, submit_screening
+from screening_app.ui.stats_view import StatisticsView
+from tests.conftest import ADMIN_PW, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
 
 
-def clashes(win: MainWindow) -> dict[str, list[str]]:
-    """The Alt letters that more than one visible control or menu of ``win`` holds."""
+def clashes(win: QMainWindow) -> dict[str, list[str]]:
+    """The Alt letters that more than one visible control, tab or menu of ``win`` holds."""
     held: dict[str, list[str]] = {}
     controls = [*win.findChildren(QAbstractButton), *win.findChildren(QLabel)]
     texts = [w.text() for w in controls if w.isVisibleTo(win)]
+    for bar in win.findChildren(QTabBar):
+        if bar.isVisibleTo(win):
+            texts += [f"tab {bar.tabText(n)}" for n in range(bar.count())]
     texts += [f"menu {a.text()}" for a in win.findChild(QMenuBar).actions()]
     for text in texts:
         letter = re.search(r"&([^&\s])", text)
@@ -46,6 +51,25 @@ def test_each_page_of_a_supervisor_s_window_has_each_alt_letter_once(
         for show in (win.show_queue, win.show_statistics, win.show_links):
             show()
             assert clashes(win) == {}, show.__name__
+        win.show_statistics()  # as on a computer connected to a team server: "Figures for"
+        figures = win.page("stats")
+        assert isinstance(figures, StatisticsView)
+        for label in figures.findChildren(QLabel):
+            if label.buddy() is figures.whose:
+                label.setVisible(True)
+        figures.whose.setVisible(True)
+        assert clashes(win) == {}, "statistics, connected"
+    finally:
+        services.close()
+
+
+def test_the_administrator_s_window_has_each_alt_letter_once(qtbot: QtBot, db_path: Path) -> None:
+    services = open_app(db_path, "admin", ADMIN_PW)
+    try:
+        win = AdminWindow(services)
+        qtbot.addWidget(win)
+        win.show()
+        assert clashes(win) == {}
     finally:
         services.close()
 
