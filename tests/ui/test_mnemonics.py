@@ -5,6 +5,8 @@ got the Review menu or nothing)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from screening_app.ui.admin_window import AdminWindow
 from screening_app.ui.form.view import CHECK_PAGE
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.stats_view import StatisticsView
-from tests.conftest import ADMIN_PW, open_app, submit_screening
+from tests.conftest import ADMIN_PW, USER_PW, open_app, submit_screening
 
 pytestmark = pytest.mark.gui
 
@@ -36,15 +38,27 @@ def clashes(win: QMainWindow) -> dict[str, list[str]]:
     return {letter: texts for letter, texts in held.items() if len(texts) > 1}
 
 
+@contextmanager
+def shown(
+    qtbot: QtBot, db_path: Path, user: str, password: str = USER_PW, kind: type = MainWindow
+) -> Iterator[QMainWindow]:
+    """``user``'s window, signed in and shown."""
+    services = open_app(db_path, user, password)
+    try:
+        win = kind(services)
+        qtbot.addWidget(win)
+        win.show()
+        yield win
+    finally:
+        services.close()
+
+
 def test_each_page_of_a_supervisor_s_window_has_each_alt_letter_once(
     qtbot: QtBot, db_path: Path
 ) -> None:
     submitted = submit_screening(db_path)
-    services = open_app(db_path, "sol")
-    try:
-        win = MainWindow(services)
-        qtbot.addWidget(win)
-        win.show()
+    with shown(qtbot, db_path, "sol") as win:
+        assert isinstance(win, MainWindow)
         assert clashes(win) == {}, "the list"
         win.open_screening(submitted)  # with Approve, Return, Add outcome, Child record
         assert clashes(win) == {}, "a submitted screening, as its reviewer sees it"
@@ -59,28 +73,17 @@ def test_each_page_of_a_supervisor_s_window_has_each_alt_letter_once(
                 label.setVisible(True)
         figures.whose.setVisible(True)
         assert clashes(win) == {}, "statistics, connected"
-    finally:
-        services.close()
 
 
 def test_the_administrator_s_window_has_each_alt_letter_once(qtbot: QtBot, db_path: Path) -> None:
-    services = open_app(db_path, "admin", ADMIN_PW)
-    try:
-        win = AdminWindow(services)
-        qtbot.addWidget(win)
-        win.show()
+    with shown(qtbot, db_path, "admin", ADMIN_PW, AdminWindow) as win:
         assert clashes(win) == {}
-    finally:
-        services.close()
 
 
 def test_each_page_of_the_form_has_each_alt_letter_once(qtbot: QtBot, db_path: Path) -> None:
     submitted = submit_screening(db_path)
-    services = open_app(db_path, "kit")
-    try:
-        win = MainWindow(services)
-        qtbot.addWidget(win)
-        win.show()
+    with shown(qtbot, db_path, "kit") as win:
+        assert isinstance(win, MainWindow)
         win.open_screening(submitted)  # its author's: Amend, Share with, Referral PDF…
         assert clashes(win) == {}, "a submitted screening, as its author sees it"
         win.new_screening()
@@ -89,5 +92,3 @@ def test_each_page_of_the_form_has_each_alt_letter_once(qtbot: QtBot, db_path: P
         for section in [*view.pages, CHECK_PAGE]:
             view.go_to(section)
             assert clashes(win) == {}, section
-    finally:
-        services.close()
