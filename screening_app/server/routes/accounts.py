@@ -5,7 +5,7 @@ import base64
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 
 from screening_app.server import (
     devices,
@@ -86,13 +86,15 @@ def router(store: ServerStore, bearer: BearerDependency) -> APIRouter:
         return _account(who.account.name, who.account.role, who.account.team)
 
     @routes.post(DEVICES_PATH, status_code=201, response_model=DeviceMade)
-    def register(
-        body: NewDevice, bearer: Authorised, authorization: Annotated[str, Header()]
-    ) -> dict[str, str]:
+    def register(body: NewDevice, bearer: Authorised) -> dict[str, str]:
         who = bearer.caller()
-        token = authorization.partition(" ")[2].strip()
         device = devices.register_device(
-            store, who, body.name, token, bytes.fromhex(body.x25519), bytes.fromhex(body.ed25519)
+            store,
+            who,
+            body.name,
+            bearer.token,  # the token is bound to the device it registers
+            bytes.fromhex(body.x25519),
+            bytes.fromhex(body.ed25519),
         )
         return {"device_id": str(device)}
 
