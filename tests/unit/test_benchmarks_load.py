@@ -33,7 +33,7 @@ class _Answers(BaseHTTPRequestHandler):
         self.wfile.write(text)
 
     def log_message(self, *_args: object) -> None:
-        pass
+        """Nothing on standard error for each request (http.server's default)."""
 
 
 @pytest.fixture
